@@ -1,0 +1,47 @@
+export type ValidationErrorCode =
+  | 'INVALID_JSON'
+  | 'NOT_AN_OBJECT'
+  | 'UNKNOWN_TYPE'
+  | 'MISSING_FIELD'
+  | 'UNKNOWN_FIELD'
+  | 'WRONG_TYPE'
+  | 'EMPTY_STRING'
+  | 'STRING_TOO_LONG'
+  | 'NOT_AN_INTEGER'
+  | 'OUT_OF_RANGE'
+  | 'INVALID_VALUE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CLOCK_DRIFT';
+
+/**
+ * Input that breaks a rule of the wire contract. `field` is a dotted path (`payload`,
+ * `hlc.physicalMs`), `value` the offending value as received.
+ */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  readonly code: ValidationErrorCode;
+  readonly field: string;
+  readonly value: unknown;
+
+  constructor(code: ValidationErrorCode, field: string, value: unknown, detail: string, options?: { cause?: unknown }) {
+    super(`${field}: ${detail} (got ${describeValue(value)})`, options);
+    this.code = code;
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** A short, safe rendering of any value for an error message. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return value.toString();
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,2610 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
+import $protobuf from "protobufjs/minimal.js";
+
+// Common aliases
+const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError;
+
+// Exported root namespace
+const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
+
+export const media_sync = $root.media_sync = (() => {
+
+    /**
+     * Namespace media_sync.
+     * @exports media_sync
+     * @namespace
+     */
+    const media_sync = {};
+
+    media_sync.v1 = (function() {
+
+        /**
+         * Namespace v1.
+         * @memberof media_sync
+         * @namespace
+         */
+        const v1 = {};
+
+        v1.Batch = (function() {
+
+            /**
+             * Properties of a Batch.
+             * @typedef {Object} media_sync.v1.Batch.$Properties
+             * @property {Array.<string>|null} [strings] Batch strings
+             * @property {Array.<media_sync.v1.OperationType>|null} [types] Batch types
+             * @property {Array.<number>|null} [seqDeltas] Batch seqDeltas
+             * @property {number|null} [baseTimestamp] Batch baseTimestamp
+             * @property {Array.<number>|null} [timestampDeltas] Batch timestampDeltas
+             * @property {Array.<number>|null} [hlcPhysicalOffsets] Batch hlcPhysicalOffsets
+             * @property {Array.<number>|null} [hlcLogicals] Batch hlcLogicals
+             * @property {Array.<number>|null} [hlcNodeRefs] Batch hlcNodeRefs
+             * @property {Array.<number>|null} [userRefs] Batch userRefs
+             * @property {Array.<number>|null} [contentRefs] Batch contentRefs
+             * @property {Array.<number>|null} [positionResiduals] Batch positionResiduals
+             * @property {Array.<number>|null} [durations] Batch durations
+             * @property {Array.<media_sync.v1.PlaybackState>|null} [states] Batch states
+             * @property {Array.<Uint8Array>|null} [commandIds] Batch commandIds
+             * @property {Array.<number>|null} [sourceDeviceRefs] Batch sourceDeviceRefs
+             * @property {Array.<number>|null} [targetDeviceRefs] Batch targetDeviceRefs
+             * @property {Array.<number>|null} [commandTypeRefs] Batch commandTypeRefs
+             * @property {Array.<Uint8Array>|null} [payloads] Batch payloads
+             * @property {Array.<number>|null} [expiryOffsets] Batch expiryOffsets
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Batch.
+             * @memberof media_sync.v1
+             * @interface IBatch
+             * @augments media_sync.v1.Batch.$Properties
+             * @deprecated Use media_sync.v1.Batch.$Properties instead.
+             */
+
+            /**
+             * Shape of a Batch.
+             * @typedef {media_sync.v1.Batch.$Properties} media_sync.v1.Batch.$Shape
+             */
+
+            /**
+             * Constructs a new Batch.
+             * @memberof media_sync.v1
+             * @classdesc Represents a Batch.
+             * @constructor
+             * @param {media_sync.v1.Batch.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Batch = function (properties) {
+                this.strings = [];
+                this.types = [];
+                this.seqDeltas = [];
+                this.timestampDeltas = [];
+                this.hlcPhysicalOffsets = [];
+                this.hlcLogicals = [];
+                this.hlcNodeRefs = [];
+                this.userRefs = [];
+                this.contentRefs = [];
+                this.positionResiduals = [];
+                this.durations = [];
+                this.states = [];
+                this.commandIds = [];
+                this.sourceDeviceRefs = [];
+                this.targetDeviceRefs = [];
+                this.commandTypeRefs = [];
+                this.payloads = [];
+                this.expiryOffsets = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Batch strings.
+             * @member {Array.<string>} strings
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.strings = $util.emptyArray;
+
+            /**
+             * Batch types.
+             * @member {Array.<media_sync.v1.OperationType>} types
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.types = $util.emptyArray;
+
+            /**
+             * Batch seqDeltas.
+             * @member {Array.<number>} seqDeltas
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.seqDeltas = $util.emptyArray;
+
+            /**
+             * Batch baseTimestamp.
+             * @member {number} baseTimestamp
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.baseTimestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Batch timestampDeltas.
+             * @member {Array.<number>} timestampDeltas
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.timestampDeltas = $util.emptyArray;
+
+            /**
+             * Batch hlcPhysicalOffsets.
+             * @member {Array.<number>} hlcPhysicalOffsets
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.hlcPhysicalOffsets = $util.emptyArray;
+
+            /**
+             * Batch hlcLogicals.
+             * @member {Array.<number>} hlcLogicals
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.hlcLogicals = $util.emptyArray;
+
+            /**
+             * Batch hlcNodeRefs.
+             * @member {Array.<number>} hlcNodeRefs
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.hlcNodeRefs = $util.emptyArray;
+
+            /**
+             * Batch userRefs.
+             * @member {Array.<number>} userRefs
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.userRefs = $util.emptyArray;
+
+            /**
+             * Batch contentRefs.
+             * @member {Array.<number>} contentRefs
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.contentRefs = $util.emptyArray;
+
+            /**
+             * Batch positionResiduals.
+             * @member {Array.<number>} positionResiduals
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.positionResiduals = $util.emptyArray;
+
+            /**
+             * Batch durations.
+             * @member {Array.<number>} durations
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.durations = $util.emptyArray;
+
+            /**
+             * Batch states.
+             * @member {Array.<media_sync.v1.PlaybackState>} states
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.states = $util.emptyArray;
+
+            /**
+             * Batch commandIds.
+             * @member {Array.<Uint8Array>} commandIds
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.commandIds = $util.emptyArray;
+
+            /**
+             * Batch sourceDeviceRefs.
+             * @member {Array.<number>} sourceDeviceRefs
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.sourceDeviceRefs = $util.emptyArray;
+
+            /**
+             * Batch targetDeviceRefs.
+             * @member {Array.<number>} targetDeviceRefs
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.targetDeviceRefs = $util.emptyArray;
+
+            /**
+             * Batch commandTypeRefs.
+             * @member {Array.<number>} commandTypeRefs
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.commandTypeRefs = $util.emptyArray;
+
+            /**
+             * Batch payloads.
+             * @member {Array.<Uint8Array>} payloads
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.payloads = $util.emptyArray;
+
+            /**
+             * Batch expiryOffsets.
+             * @member {Array.<number>} expiryOffsets
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.expiryOffsets = $util.emptyArray;
+
+            /**
+             * Creates a new Batch instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.Batch
+             * @static
+             * @param {media_sync.v1.Batch.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.Batch} Batch instance
+             * @type {{
+             *   (properties: media_sync.v1.Batch.$Shape): media_sync.v1.Batch & media_sync.v1.Batch.$Shape;
+             *   (properties?: media_sync.v1.Batch.$Properties): media_sync.v1.Batch;
+             * }}
+             */
+            Batch.create = function(properties) {
+                return new Batch(properties);
+            };
+
+            /**
+             * Encodes the specified Batch message. Does not implicitly {@link media_sync.v1.Batch.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.Batch
+             * @static
+             * @param {media_sync.v1.Batch.$Properties} message Batch message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Batch.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.strings != null && message.strings.length)
+                    for (let i = 0; i < message.strings.length; ++i)
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.strings[i]);
+                if (message.types != null && message.types.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).int32s(message.types);
+                if (message.seqDeltas != null && message.seqDeltas.length)
+                    writer.uint32(/* id 3, wireType 2 =*/26).sint64s(message.seqDeltas);
+                if (message.baseTimestamp != null && $Object.hasOwnProperty.call(message, "baseTimestamp") && (typeof message.baseTimestamp === "object" ? message.baseTimestamp.low || message.baseTimestamp.high : message.baseTimestamp !== 0))
+                    writer.uint32(/* id 4, wireType 0 =*/32).int64(message.baseTimestamp);
+                if (message.timestampDeltas != null && message.timestampDeltas.length)
+                    writer.uint32(/* id 5, wireType 2 =*/42).sint64s(message.timestampDeltas);
+                if (message.hlcPhysicalOffsets != null && message.hlcPhysicalOffsets.length)
+                    writer.uint32(/* id 6, wireType 2 =*/50).sint64s(message.hlcPhysicalOffsets);
+                if (message.hlcLogicals != null && message.hlcLogicals.length)
+                    writer.uint32(/* id 7, wireType 2 =*/58).uint32s(message.hlcLogicals);
+                if (message.hlcNodeRefs != null && message.hlcNodeRefs.length)
+                    writer.uint32(/* id 8, wireType 2 =*/66).uint32s(message.hlcNodeRefs);
+                if (message.userRefs != null && message.userRefs.length)
+                    writer.uint32(/* id 9, wireType 2 =*/74).uint32s(message.userRefs);
+                if (message.contentRefs != null && message.contentRefs.length)
+                    writer.uint32(/* id 10, wireType 2 =*/82).uint32s(message.contentRefs);
+                if (message.positionResiduals != null && message.positionResiduals.length)
+                    writer.uint32(/* id 11, wireType 2 =*/90).sint64s(message.positionResiduals);
+                if (message.durations != null && message.durations.length)
+                    writer.uint32(/* id 12, wireType 2 =*/98).uint64s(message.durations);
+                if (message.states != null && message.states.length)
+                    writer.uint32(/* id 13, wireType 2 =*/106).int32s(message.states);
+                if (message.commandIds != null && message.commandIds.length)
+                    for (let i = 0; i < message.commandIds.length; ++i)
+                        writer.uint32(/* id 14, wireType 2 =*/114).bytes(message.commandIds[i]);
+                if (message.sourceDeviceRefs != null && message.sourceDeviceRefs.length)
+                    writer.uint32(/* id 15, wireType 2 =*/122).uint32s(message.sourceDeviceRefs);
+                if (message.targetDeviceRefs != null && message.targetDeviceRefs.length)
+                    writer.uint32(/* id 16, wireType 2 =*/130).uint32s(message.targetDeviceRefs);
+                if (message.commandTypeRefs != null && message.commandTypeRefs.length)
+                    writer.uint32(/* id 17, wireType 2 =*/138).uint32s(message.commandTypeRefs);
+                if (message.payloads != null && message.payloads.length)
+                    for (let i = 0; i < message.payloads.length; ++i)
+                        writer.uint32(/* id 18, wireType 2 =*/146).bytes(message.payloads[i]);
+                if (message.expiryOffsets != null && message.expiryOffsets.length)
+                    writer.uint32(/* id 19, wireType 2 =*/154).sint64s(message.expiryOffsets);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Batch message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.Batch
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.Batch & media_sync.v1.Batch.$Shape} Batch
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Batch.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.Batch();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.strings && message.strings.length))
+                                message.strings = [];
+                            message.strings.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType === 2) {
+                                if (!(message.types && message.types.length))
+                                    message.types = [];
+                                reader.int32s(message.types);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.types && message.types.length))
+                                message.types = [];
+                            message.types.push(reader.int32());
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType === 2) {
+                                if (!(message.seqDeltas && message.seqDeltas.length))
+                                    message.seqDeltas = [];
+                                reader.sint64s(message.seqDeltas);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.seqDeltas && message.seqDeltas.length))
+                                message.seqDeltas = [];
+                            message.seqDeltas.push(reader.sint64());
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.baseTimestamp = value;
+                            else
+                                delete message.baseTimestamp;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType === 2) {
+                                if (!(message.timestampDeltas && message.timestampDeltas.length))
+                                    message.timestampDeltas = [];
+                                reader.sint64s(message.timestampDeltas);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.timestampDeltas && message.timestampDeltas.length))
+                                message.timestampDeltas = [];
+                            message.timestampDeltas.push(reader.sint64());
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType === 2) {
+                                if (!(message.hlcPhysicalOffsets && message.hlcPhysicalOffsets.length))
+                                    message.hlcPhysicalOffsets = [];
+                                reader.sint64s(message.hlcPhysicalOffsets);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.hlcPhysicalOffsets && message.hlcPhysicalOffsets.length))
+                                message.hlcPhysicalOffsets = [];
+                            message.hlcPhysicalOffsets.push(reader.sint64());
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType === 2) {
+                                if (!(message.hlcLogicals && message.hlcLogicals.length))
+                                    message.hlcLogicals = [];
+                                reader.uint32s(message.hlcLogicals);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.hlcLogicals && message.hlcLogicals.length))
+                                message.hlcLogicals = [];
+                            message.hlcLogicals.push(reader.uint32());
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType === 2) {
+                                if (!(message.hlcNodeRefs && message.hlcNodeRefs.length))
+                                    message.hlcNodeRefs = [];
+                                reader.uint32s(message.hlcNodeRefs);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.hlcNodeRefs && message.hlcNodeRefs.length))
+                                message.hlcNodeRefs = [];
+                            message.hlcNodeRefs.push(reader.uint32());
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType === 2) {
+                                if (!(message.userRefs && message.userRefs.length))
+                                    message.userRefs = [];
+                                reader.uint32s(message.userRefs);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.userRefs && message.userRefs.length))
+                                message.userRefs = [];
+                            message.userRefs.push(reader.uint32());
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType === 2) {
+                                if (!(message.contentRefs && message.contentRefs.length))
+                                    message.contentRefs = [];
+                                reader.uint32s(message.contentRefs);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.contentRefs && message.contentRefs.length))
+                                message.contentRefs = [];
+                            message.contentRefs.push(reader.uint32());
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType === 2) {
+                                if (!(message.positionResiduals && message.positionResiduals.length))
+                                    message.positionResiduals = [];
+                                reader.sint64s(message.positionResiduals);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.positionResiduals && message.positionResiduals.length))
+                                message.positionResiduals = [];
+                            message.positionResiduals.push(reader.sint64());
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType === 2) {
+                                if (!(message.durations && message.durations.length))
+                                    message.durations = [];
+                                reader.uint64s(message.durations);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.durations && message.durations.length))
+                                message.durations = [];
+                            message.durations.push(reader.uint64());
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType === 2) {
+                                if (!(message.states && message.states.length))
+                                    message.states = [];
+                                reader.int32s(message.states);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.states && message.states.length))
+                                message.states = [];
+                            message.states.push(reader.int32());
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.commandIds && message.commandIds.length))
+                                message.commandIds = [];
+                            message.commandIds.push(reader.bytes());
+                            continue;
+                        }
+                    case 15: {
+                            if (wireType === 2) {
+                                if (!(message.sourceDeviceRefs && message.sourceDeviceRefs.length))
+                                    message.sourceDeviceRefs = [];
+                                reader.uint32s(message.sourceDeviceRefs);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.sourceDeviceRefs && message.sourceDeviceRefs.length))
+                                message.sourceDeviceRefs = [];
+                            message.sourceDeviceRefs.push(reader.uint32());
+                            continue;
+                        }
+                    case 16: {
+                            if (wireType === 2) {
+                                if (!(message.targetDeviceRefs && message.targetDeviceRefs.length))
+                                    message.targetDeviceRefs = [];
+                                reader.uint32s(message.targetDeviceRefs);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.targetDeviceRefs && message.targetDeviceRefs.length))
+                                message.targetDeviceRefs = [];
+                            message.targetDeviceRefs.push(reader.uint32());
+                            continue;
+                        }
+                    case 17: {
+                            if (wireType === 2) {
+                                if (!(message.commandTypeRefs && message.commandTypeRefs.length))
+                                    message.commandTypeRefs = [];
+                                reader.uint32s(message.commandTypeRefs);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.commandTypeRefs && message.commandTypeRefs.length))
+                                message.commandTypeRefs = [];
+                            message.commandTypeRefs.push(reader.uint32());
+                            continue;
+                        }
+                    case 18: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.payloads && message.payloads.length))
+                                message.payloads = [];
+                            message.payloads.push(reader.bytes());
+                            continue;
+                        }
+                    case 19: {
+                            if (wireType === 2) {
+                                if (!(message.expiryOffsets && message.expiryOffsets.length))
+                                    message.expiryOffsets = [];
+                                reader.sint64s(message.expiryOffsets);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.expiryOffsets && message.expiryOffsets.length))
+                                message.expiryOffsets = [];
+                            message.expiryOffsets.push(reader.sint64());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Batch
+             * @function getTypeUrl
+             * @memberof media_sync.v1.Batch
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Batch.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.Batch";
+            };
+
+            return Batch;
+        })();
+
+        /**
+         * OperationType enum.
+         * @name media_sync.v1.OperationType
+         * @enum {number}
+         * @property {number} OPERATION_TYPE_UNSPECIFIED=0 OPERATION_TYPE_UNSPECIFIED value
+         * @property {number} OPERATION_TYPE_WATCHLIST_ADD=1 OPERATION_TYPE_WATCHLIST_ADD value
+         * @property {number} OPERATION_TYPE_WATCHLIST_REMOVE=2 OPERATION_TYPE_WATCHLIST_REMOVE value
+         * @property {number} OPERATION_TYPE_PROGRESS_UPDATE=3 OPERATION_TYPE_PROGRESS_UPDATE value
+         * @property {number} OPERATION_TYPE_DEVICE_COMMAND=4 OPERATION_TYPE_DEVICE_COMMAND value
+         */
+        v1.OperationType = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "OPERATION_TYPE_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "OPERATION_TYPE_WATCHLIST_ADD"] = 1;
+            values[valuesById[2] = "OPERATION_TYPE_WATCHLIST_REMOVE"] = 2;
+            values[valuesById[3] = "OPERATION_TYPE_PROGRESS_UPDATE"] = 3;
+            values[valuesById[4] = "OPERATION_TYPE_DEVICE_COMMAND"] = 4;
+            return values;
+        })();
+
+        /**
+         * PlaybackState enum.
+         * @name media_sync.v1.PlaybackState
+         * @enum {number}
+         * @property {number} PLAYBACK_STATE_UNSPECIFIED=0 PLAYBACK_STATE_UNSPECIFIED value
+         * @property {number} PLAYBACK_STATE_PLAYING=1 PLAYBACK_STATE_PLAYING value
+         * @property {number} PLAYBACK_STATE_PAUSED=2 PLAYBACK_STATE_PAUSED value
+         * @property {number} PLAYBACK_STATE_STOPPED=3 PLAYBACK_STATE_STOPPED value
+         * @property {number} PLAYBACK_STATE_COMPLETED=4 PLAYBACK_STATE_COMPLETED value
+         */
+        v1.PlaybackState = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "PLAYBACK_STATE_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "PLAYBACK_STATE_PLAYING"] = 1;
+            values[valuesById[2] = "PLAYBACK_STATE_PAUSED"] = 2;
+            values[valuesById[3] = "PLAYBACK_STATE_STOPPED"] = 3;
+            values[valuesById[4] = "PLAYBACK_STATE_COMPLETED"] = 4;
+            return values;
+        })();
+
+        v1.WatchlistAdd = (function() {
+
+            /**
+             * Properties of a WatchlistAdd.
+             * @typedef {Object} media_sync.v1.WatchlistAdd.$Properties
+             * @property {string|null} [userId] WatchlistAdd userId
+             * @property {string|null} [contentId] WatchlistAdd contentId
+             * @property {number|null} [timestamp] WatchlistAdd timestamp
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a WatchlistAdd.
+             * @memberof media_sync.v1
+             * @interface IWatchlistAdd
+             * @augments media_sync.v1.WatchlistAdd.$Properties
+             * @deprecated Use media_sync.v1.WatchlistAdd.$Properties instead.
+             */
+
+            /**
+             * Shape of a WatchlistAdd.
+             * @typedef {media_sync.v1.WatchlistAdd.$Properties} media_sync.v1.WatchlistAdd.$Shape
+             */
+
+            /**
+             * Constructs a new WatchlistAdd.
+             * @memberof media_sync.v1
+             * @classdesc Represents a WatchlistAdd.
+             * @constructor
+             * @param {media_sync.v1.WatchlistAdd.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const WatchlistAdd = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * WatchlistAdd userId.
+             * @member {string} userId
+             * @memberof media_sync.v1.WatchlistAdd
+             * @instance
+             */
+            WatchlistAdd.prototype.userId = "";
+
+            /**
+             * WatchlistAdd contentId.
+             * @member {string} contentId
+             * @memberof media_sync.v1.WatchlistAdd
+             * @instance
+             */
+            WatchlistAdd.prototype.contentId = "";
+
+            /**
+             * WatchlistAdd timestamp.
+             * @member {number} timestamp
+             * @memberof media_sync.v1.WatchlistAdd
+             * @instance
+             */
+            WatchlistAdd.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Creates a new WatchlistAdd instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.WatchlistAdd
+             * @static
+             * @param {media_sync.v1.WatchlistAdd.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.WatchlistAdd} WatchlistAdd instance
+             * @type {{
+             *   (properties: media_sync.v1.WatchlistAdd.$Shape): media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape;
+             *   (properties?: media_sync.v1.WatchlistAdd.$Properties): media_sync.v1.WatchlistAdd;
+             * }}
+             */
+            WatchlistAdd.create = function(properties) {
+                return new WatchlistAdd(properties);
+            };
+
+            /**
+             * Encodes the specified WatchlistAdd message. Does not implicitly {@link media_sync.v1.WatchlistAdd.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.WatchlistAdd
+             * @static
+             * @param {media_sync.v1.WatchlistAdd.$Properties} message WatchlistAdd message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            WatchlistAdd.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
+                if (message.contentId != null && $Object.hasOwnProperty.call(message, "contentId") && message.contentId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.contentId);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(/* id 3, wireType 0 =*/24).int64(message.timestamp);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a WatchlistAdd message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.WatchlistAdd
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape} WatchlistAdd
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            WatchlistAdd.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.WatchlistAdd();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.userId = value;
+                            else
+                                delete message.userId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.contentId = value;
+                            else
+                                delete message.contentId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for WatchlistAdd
+             * @function getTypeUrl
+             * @memberof media_sync.v1.WatchlistAdd
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            WatchlistAdd.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.WatchlistAdd";
+            };
+
+            return WatchlistAdd;
+        })();
+
+        v1.WatchlistRemove = (function() {
+
+            /**
+             * Properties of a WatchlistRemove.
+             * @typedef {Object} media_sync.v1.WatchlistRemove.$Properties
+             * @property {string|null} [userId] WatchlistRemove userId
+             * @property {string|null} [contentId] WatchlistRemove contentId
+             * @property {number|null} [timestamp] WatchlistRemove timestamp
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a WatchlistRemove.
+             * @memberof media_sync.v1
+             * @interface IWatchlistRemove
+             * @augments media_sync.v1.WatchlistRemove.$Properties
+             * @deprecated Use media_sync.v1.WatchlistRemove.$Properties instead.
+             */
+
+            /**
+             * Shape of a WatchlistRemove.
+             * @typedef {media_sync.v1.WatchlistRemove.$Properties} media_sync.v1.WatchlistRemove.$Shape
+             */
+
+            /**
+             * Constructs a new WatchlistRemove.
+             * @memberof media_sync.v1
+             * @classdesc Represents a WatchlistRemove.
+             * @constructor
+             * @param {media_sync.v1.WatchlistRemove.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const WatchlistRemove = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * WatchlistRemove userId.
+             * @member {string} userId
+             * @memberof media_sync.v1.WatchlistRemove
+             * @instance
+             */
+            WatchlistRemove.prototype.userId = "";
+
+            /**
+             * WatchlistRemove contentId.
+             * @member {string} contentId
+             * @memberof media_sync.v1.WatchlistRemove
+             * @instance
+             */
+            WatchlistRemove.prototype.contentId = "";
+
+            /**
+             * WatchlistRemove timestamp.
+             * @member {number} timestamp
+             * @memberof media_sync.v1.WatchlistRemove
+             * @instance
+             */
+            WatchlistRemove.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Creates a new WatchlistRemove instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.WatchlistRemove
+             * @static
+             * @param {media_sync.v1.WatchlistRemove.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.WatchlistRemove} WatchlistRemove instance
+             * @type {{
+             *   (properties: media_sync.v1.WatchlistRemove.$Shape): media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape;
+             *   (properties?: media_sync.v1.WatchlistRemove.$Properties): media_sync.v1.WatchlistRemove;
+             * }}
+             */
+            WatchlistRemove.create = function(properties) {
+                return new WatchlistRemove(properties);
+            };
+
+            /**
+             * Encodes the specified WatchlistRemove message. Does not implicitly {@link media_sync.v1.WatchlistRemove.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.WatchlistRemove
+             * @static
+             * @param {media_sync.v1.WatchlistRemove.$Properties} message WatchlistRemove message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            WatchlistRemove.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
+                if (message.contentId != null && $Object.hasOwnProperty.call(message, "contentId") && message.contentId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.contentId);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(/* id 3, wireType 0 =*/24).int64(message.timestamp);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a WatchlistRemove message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.WatchlistRemove
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape} WatchlistRemove
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            WatchlistRemove.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.WatchlistRemove();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.userId = value;
+                            else
+                                delete message.userId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.contentId = value;
+                            else
+                                delete message.contentId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for WatchlistRemove
+             * @function getTypeUrl
+             * @memberof media_sync.v1.WatchlistRemove
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            WatchlistRemove.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.WatchlistRemove";
+            };
+
+            return WatchlistRemove;
+        })();
+
+        v1.ProgressUpdate = (function() {
+
+            /**
+             * Properties of a ProgressUpdate.
+             * @typedef {Object} media_sync.v1.ProgressUpdate.$Properties
+             * @property {string|null} [userId] ProgressUpdate userId
+             * @property {string|null} [contentId] ProgressUpdate contentId
+             * @property {number|null} [positionMs] ProgressUpdate positionMs
+             * @property {number|null} [durationMs] ProgressUpdate durationMs
+             * @property {media_sync.v1.PlaybackState|null} [state] ProgressUpdate state
+             * @property {number|null} [timestamp] ProgressUpdate timestamp
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ProgressUpdate.
+             * @memberof media_sync.v1
+             * @interface IProgressUpdate
+             * @augments media_sync.v1.ProgressUpdate.$Properties
+             * @deprecated Use media_sync.v1.ProgressUpdate.$Properties instead.
+             */
+
+            /**
+             * Shape of a ProgressUpdate.
+             * @typedef {media_sync.v1.ProgressUpdate.$Properties} media_sync.v1.ProgressUpdate.$Shape
+             */
+
+            /**
+             * Constructs a new ProgressUpdate.
+             * @memberof media_sync.v1
+             * @classdesc Represents a ProgressUpdate.
+             * @constructor
+             * @param {media_sync.v1.ProgressUpdate.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ProgressUpdate = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ProgressUpdate userId.
+             * @member {string} userId
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.userId = "";
+
+            /**
+             * ProgressUpdate contentId.
+             * @member {string} contentId
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.contentId = "";
+
+            /**
+             * ProgressUpdate positionMs.
+             * @member {number} positionMs
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.positionMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * ProgressUpdate durationMs.
+             * @member {number|null|undefined} durationMs
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.durationMs = null;
+
+            /**
+             * ProgressUpdate state.
+             * @member {media_sync.v1.PlaybackState} state
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.state = 0;
+
+            /**
+             * ProgressUpdate timestamp.
+             * @member {number} timestamp
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(ProgressUpdate.prototype, "_durationMs", {
+                get: $util.oneOfGetter($oneOfFields = ["durationMs"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new ProgressUpdate instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.ProgressUpdate
+             * @static
+             * @param {media_sync.v1.ProgressUpdate.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.ProgressUpdate} ProgressUpdate instance
+             * @type {{
+             *   (properties: media_sync.v1.ProgressUpdate.$Shape): media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape;
+             *   (properties?: media_sync.v1.ProgressUpdate.$Properties): media_sync.v1.ProgressUpdate;
+             * }}
+             */
+            ProgressUpdate.create = function(properties) {
+                return new ProgressUpdate(properties);
+            };
+
+            /**
+             * Encodes the specified ProgressUpdate message. Does not implicitly {@link media_sync.v1.ProgressUpdate.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.ProgressUpdate
+             * @static
+             * @param {media_sync.v1.ProgressUpdate.$Properties} message ProgressUpdate message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ProgressUpdate.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
+                if (message.contentId != null && $Object.hasOwnProperty.call(message, "contentId") && message.contentId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.contentId);
+                if (message.positionMs != null && $Object.hasOwnProperty.call(message, "positionMs") && (typeof message.positionMs === "object" ? message.positionMs.low || message.positionMs.high : message.positionMs !== 0))
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.positionMs);
+                if (message.durationMs != null && $Object.hasOwnProperty.call(message, "durationMs"))
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.durationMs);
+                if (message.state != null && $Object.hasOwnProperty.call(message, "state") && message.state !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).int32(message.state);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(/* id 6, wireType 0 =*/48).int64(message.timestamp);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ProgressUpdate message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.ProgressUpdate
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape} ProgressUpdate
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ProgressUpdate.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.ProgressUpdate();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.userId = value;
+                            else
+                                delete message.userId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.contentId = value;
+                            else
+                                delete message.contentId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.positionMs = value;
+                            else
+                                delete message.positionMs;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            message.durationMs = reader.uint64();
+                            message._durationMs = "durationMs";
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.state = value;
+                            else
+                                delete message.state;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ProgressUpdate
+             * @function getTypeUrl
+             * @memberof media_sync.v1.ProgressUpdate
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ProgressUpdate.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.ProgressUpdate";
+            };
+
+            return ProgressUpdate;
+        })();
+
+        v1.DeviceCommand = (function() {
+
+            /**
+             * Properties of a DeviceCommand.
+             * @typedef {Object} media_sync.v1.DeviceCommand.$Properties
+             * @property {string|null} [commandId] DeviceCommand commandId
+             * @property {string|null} [sourceDeviceId] DeviceCommand sourceDeviceId
+             * @property {string|null} [targetDeviceId] DeviceCommand targetDeviceId
+             * @property {string|null} [commandType] DeviceCommand commandType
+             * @property {string|null} [payloadJson] DeviceCommand payloadJson
+             * @property {number|null} [timestamp] DeviceCommand timestamp
+             * @property {number|null} [expiresAt] DeviceCommand expiresAt
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a DeviceCommand.
+             * @memberof media_sync.v1
+             * @interface IDeviceCommand
+             * @augments media_sync.v1.DeviceCommand.$Properties
+             * @deprecated Use media_sync.v1.DeviceCommand.$Properties instead.
+             */
+
+            /**
+             * Shape of a DeviceCommand.
+             * @typedef {media_sync.v1.DeviceCommand.$Properties} media_sync.v1.DeviceCommand.$Shape
+             */
+
+            /**
+             * Constructs a new DeviceCommand.
+             * @memberof media_sync.v1
+             * @classdesc Represents a DeviceCommand.
+             * @constructor
+             * @param {media_sync.v1.DeviceCommand.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const DeviceCommand = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * DeviceCommand commandId.
+             * @member {string} commandId
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.commandId = "";
+
+            /**
+             * DeviceCommand sourceDeviceId.
+             * @member {string} sourceDeviceId
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.sourceDeviceId = "";
+
+            /**
+             * DeviceCommand targetDeviceId.
+             * @member {string} targetDeviceId
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.targetDeviceId = "";
+
+            /**
+             * DeviceCommand commandType.
+             * @member {string} commandType
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.commandType = "";
+
+            /**
+             * DeviceCommand payloadJson.
+             * @member {string} payloadJson
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.payloadJson = "";
+
+            /**
+             * DeviceCommand timestamp.
+             * @member {number} timestamp
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * DeviceCommand expiresAt.
+             * @member {number|null|undefined} expiresAt
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.expiresAt = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(DeviceCommand.prototype, "_expiresAt", {
+                get: $util.oneOfGetter($oneOfFields = ["expiresAt"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new DeviceCommand instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.DeviceCommand
+             * @static
+             * @param {media_sync.v1.DeviceCommand.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.DeviceCommand} DeviceCommand instance
+             * @type {{
+             *   (properties: media_sync.v1.DeviceCommand.$Shape): media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape;
+             *   (properties?: media_sync.v1.DeviceCommand.$Properties): media_sync.v1.DeviceCommand;
+             * }}
+             */
+            DeviceCommand.create = function(properties) {
+                return new DeviceCommand(properties);
+            };
+
+            /**
+             * Encodes the specified DeviceCommand message. Does not implicitly {@link media_sync.v1.DeviceCommand.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.DeviceCommand
+             * @static
+             * @param {media_sync.v1.DeviceCommand.$Properties} message DeviceCommand message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            DeviceCommand.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.commandId != null && $Object.hasOwnProperty.call(message, "commandId") && message.commandId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.commandId);
+                if (message.sourceDeviceId != null && $Object.hasOwnProperty.call(message, "sourceDeviceId") && message.sourceDeviceId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.sourceDeviceId);
+                if (message.targetDeviceId != null && $Object.hasOwnProperty.call(message, "targetDeviceId") && message.targetDeviceId !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.targetDeviceId);
+                if (message.commandType != null && $Object.hasOwnProperty.call(message, "commandType") && message.commandType !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.commandType);
+                if (message.payloadJson != null && $Object.hasOwnProperty.call(message, "payloadJson") && message.payloadJson !== "")
+                    writer.uint32(/* id 5, wireType 2 =*/42).string(message.payloadJson);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(/* id 6, wireType 0 =*/48).int64(message.timestamp);
+                if (message.expiresAt != null && $Object.hasOwnProperty.call(message, "expiresAt"))
+                    writer.uint32(/* id 7, wireType 0 =*/56).int64(message.expiresAt);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a DeviceCommand message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.DeviceCommand
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape} DeviceCommand
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            DeviceCommand.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.DeviceCommand();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.commandId = value;
+                            else
+                                delete message.commandId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sourceDeviceId = value;
+                            else
+                                delete message.sourceDeviceId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.targetDeviceId = value;
+                            else
+                                delete message.targetDeviceId;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.commandType = value;
+                            else
+                                delete message.commandType;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.payloadJson = value;
+                            else
+                                delete message.payloadJson;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            message.expiresAt = reader.int64();
+                            message._expiresAt = "expiresAt";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for DeviceCommand
+             * @function getTypeUrl
+             * @memberof media_sync.v1.DeviceCommand
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            DeviceCommand.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.DeviceCommand";
+            };
+
+            return DeviceCommand;
+        })();
+
+        v1.Frame = (function() {
+
+            /**
+             * Properties of a Frame.
+             * @typedef {Object} media_sync.v1.Frame.$Properties
+             * @property {number|null} [formatVersion] Frame formatVersion
+             * @property {number|null} [flags] Frame flags
+             * @property {number|null} [dictionaryId] Frame dictionaryId
+             * @property {number|null} [contextVersion] Frame contextVersion
+             * @property {string|null} [deviceId] Frame deviceId
+             * @property {number|null} [opCount] Frame opCount
+             * @property {number|null} [firstSeq] Frame firstSeq
+             * @property {number|null} [lastSeq] Frame lastSeq
+             * @property {number|null} [bodyLength] Frame bodyLength
+             * @property {number|null} [bodyCrc32c] Frame bodyCrc32c
+             * @property {Uint8Array|null} [body] Frame body
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Frame.
+             * @memberof media_sync.v1
+             * @interface IFrame
+             * @augments media_sync.v1.Frame.$Properties
+             * @deprecated Use media_sync.v1.Frame.$Properties instead.
+             */
+
+            /**
+             * Shape of a Frame.
+             * @typedef {media_sync.v1.Frame.$Properties} media_sync.v1.Frame.$Shape
+             */
+
+            /**
+             * Constructs a new Frame.
+             * @memberof media_sync.v1
+             * @classdesc Represents a Frame.
+             * @constructor
+             * @param {media_sync.v1.Frame.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Frame = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Frame formatVersion.
+             * @member {number} formatVersion
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.formatVersion = 0;
+
+            /**
+             * Frame flags.
+             * @member {number} flags
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.flags = 0;
+
+            /**
+             * Frame dictionaryId.
+             * @member {number} dictionaryId
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.dictionaryId = 0;
+
+            /**
+             * Frame contextVersion.
+             * @member {number} contextVersion
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.contextVersion = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Frame deviceId.
+             * @member {string} deviceId
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.deviceId = "";
+
+            /**
+             * Frame opCount.
+             * @member {number} opCount
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.opCount = 0;
+
+            /**
+             * Frame firstSeq.
+             * @member {number} firstSeq
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.firstSeq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Frame lastSeq.
+             * @member {number} lastSeq
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.lastSeq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Frame bodyLength.
+             * @member {number} bodyLength
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.bodyLength = 0;
+
+            /**
+             * Frame bodyCrc32c.
+             * @member {number} bodyCrc32c
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.bodyCrc32c = 0;
+
+            /**
+             * Frame body.
+             * @member {Uint8Array} body
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.body = $util.newBuffer([]);
+
+            /**
+             * Creates a new Frame instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.Frame
+             * @static
+             * @param {media_sync.v1.Frame.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.Frame} Frame instance
+             * @type {{
+             *   (properties: media_sync.v1.Frame.$Shape): media_sync.v1.Frame & media_sync.v1.Frame.$Shape;
+             *   (properties?: media_sync.v1.Frame.$Properties): media_sync.v1.Frame;
+             * }}
+             */
+            Frame.create = function(properties) {
+                return new Frame(properties);
+            };
+
+            /**
+             * Encodes the specified Frame message. Does not implicitly {@link media_sync.v1.Frame.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.Frame
+             * @static
+             * @param {media_sync.v1.Frame.$Properties} message Frame message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Frame.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.formatVersion != null && $Object.hasOwnProperty.call(message, "formatVersion") && message.formatVersion !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.formatVersion);
+                if (message.flags != null && $Object.hasOwnProperty.call(message, "flags") && message.flags !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.flags);
+                if (message.dictionaryId != null && $Object.hasOwnProperty.call(message, "dictionaryId") && message.dictionaryId !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.dictionaryId);
+                if (message.contextVersion != null && $Object.hasOwnProperty.call(message, "contextVersion") && (typeof message.contextVersion === "object" ? message.contextVersion.low || message.contextVersion.high : message.contextVersion !== 0))
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.contextVersion);
+                if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
+                    writer.uint32(/* id 5, wireType 2 =*/42).string(message.deviceId);
+                if (message.opCount != null && $Object.hasOwnProperty.call(message, "opCount") && message.opCount !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.opCount);
+                if (message.firstSeq != null && $Object.hasOwnProperty.call(message, "firstSeq") && (typeof message.firstSeq === "object" ? message.firstSeq.low || message.firstSeq.high : message.firstSeq !== 0))
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint64(message.firstSeq);
+                if (message.lastSeq != null && $Object.hasOwnProperty.call(message, "lastSeq") && (typeof message.lastSeq === "object" ? message.lastSeq.low || message.lastSeq.high : message.lastSeq !== 0))
+                    writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.lastSeq);
+                if (message.bodyLength != null && $Object.hasOwnProperty.call(message, "bodyLength") && message.bodyLength !== 0)
+                    writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.bodyLength);
+                if (message.bodyCrc32c != null && $Object.hasOwnProperty.call(message, "bodyCrc32c") && message.bodyCrc32c !== 0)
+                    writer.uint32(/* id 10, wireType 5 =*/85).fixed32(message.bodyCrc32c);
+                if (message.body != null && $Object.hasOwnProperty.call(message, "body") && message.body.length)
+                    writer.uint32(/* id 15, wireType 2 =*/122).bytes(message.body);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Frame message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.Frame
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.Frame & media_sync.v1.Frame.$Shape} Frame
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Frame.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.Frame();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.formatVersion = value;
+                            else
+                                delete message.formatVersion;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.flags = value;
+                            else
+                                delete message.flags;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.dictionaryId = value;
+                            else
+                                delete message.dictionaryId;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.contextVersion = value;
+                            else
+                                delete message.contextVersion;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.deviceId = value;
+                            else
+                                delete message.deviceId;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.opCount = value;
+                            else
+                                delete message.opCount;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.firstSeq = value;
+                            else
+                                delete message.firstSeq;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.lastSeq = value;
+                            else
+                                delete message.lastSeq;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.bodyLength = value;
+                            else
+                                delete message.bodyLength;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 5)
+                                break;
+                            if (value = reader.fixed32())
+                                message.bodyCrc32c = value;
+                            else
+                                delete message.bodyCrc32c;
+                            continue;
+                        }
+                    case 15: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.body = value;
+                            else
+                                delete message.body;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Frame
+             * @function getTypeUrl
+             * @memberof media_sync.v1.Frame
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Frame.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.Frame";
+            };
+
+            return Frame;
+        })();
+
+        v1.Hlc = (function() {
+
+            /**
+             * Properties of a Hlc.
+             * @typedef {Object} media_sync.v1.Hlc.$Properties
+             * @property {number|null} [physicalMs] Hlc physicalMs
+             * @property {number|null} [logical] Hlc logical
+             * @property {string|null} [nodeId] Hlc nodeId
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Hlc.
+             * @memberof media_sync.v1
+             * @interface IHlc
+             * @augments media_sync.v1.Hlc.$Properties
+             * @deprecated Use media_sync.v1.Hlc.$Properties instead.
+             */
+
+            /**
+             * Shape of a Hlc.
+             * @typedef {media_sync.v1.Hlc.$Properties} media_sync.v1.Hlc.$Shape
+             */
+
+            /**
+             * Constructs a new Hlc.
+             * @memberof media_sync.v1
+             * @classdesc Represents a Hlc.
+             * @constructor
+             * @param {media_sync.v1.Hlc.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Hlc = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Hlc physicalMs.
+             * @member {number} physicalMs
+             * @memberof media_sync.v1.Hlc
+             * @instance
+             */
+            Hlc.prototype.physicalMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Hlc logical.
+             * @member {number} logical
+             * @memberof media_sync.v1.Hlc
+             * @instance
+             */
+            Hlc.prototype.logical = 0;
+
+            /**
+             * Hlc nodeId.
+             * @member {string} nodeId
+             * @memberof media_sync.v1.Hlc
+             * @instance
+             */
+            Hlc.prototype.nodeId = "";
+
+            /**
+             * Creates a new Hlc instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.Hlc
+             * @static
+             * @param {media_sync.v1.Hlc.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.Hlc} Hlc instance
+             * @type {{
+             *   (properties: media_sync.v1.Hlc.$Shape): media_sync.v1.Hlc & media_sync.v1.Hlc.$Shape;
+             *   (properties?: media_sync.v1.Hlc.$Properties): media_sync.v1.Hlc;
+             * }}
+             */
+            Hlc.create = function(properties) {
+                return new Hlc(properties);
+            };
+
+            /**
+             * Encodes the specified Hlc message. Does not implicitly {@link media_sync.v1.Hlc.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.Hlc
+             * @static
+             * @param {media_sync.v1.Hlc.$Properties} message Hlc message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Hlc.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.physicalMs != null && $Object.hasOwnProperty.call(message, "physicalMs") && (typeof message.physicalMs === "object" ? message.physicalMs.low || message.physicalMs.high : message.physicalMs !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.physicalMs);
+                if (message.logical != null && $Object.hasOwnProperty.call(message, "logical") && message.logical !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.logical);
+                if (message.nodeId != null && $Object.hasOwnProperty.call(message, "nodeId") && message.nodeId !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.nodeId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Hlc message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.Hlc
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.Hlc & media_sync.v1.Hlc.$Shape} Hlc
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Hlc.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.Hlc();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.physicalMs = value;
+                            else
+                                delete message.physicalMs;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.logical = value;
+                            else
+                                delete message.logical;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.nodeId = value;
+                            else
+                                delete message.nodeId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Hlc
+             * @function getTypeUrl
+             * @memberof media_sync.v1.Hlc
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Hlc.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.Hlc";
+            };
+
+            return Hlc;
+        })();
+
+        v1.SyncMessage = (function() {
+
+            /**
+             * Properties of a SyncMessage.
+             * @typedef {Object} media_sync.v1.SyncMessage.$Properties
+             * @property {string|null} [messageId] SyncMessage messageId
+             * @property {string|null} [deviceId] SyncMessage deviceId
+             * @property {string|null} [userId] SyncMessage userId
+             * @property {media_sync.v1.Hlc.$Properties|null} [hlc] SyncMessage hlc
+             * @property {media_sync.v1.OperationType|null} [operationType] SyncMessage operationType
+             * @property {number|null} [seq] SyncMessage seq
+             * @property {media_sync.v1.WatchlistAdd.$Properties|null} [watchlistAdd] SyncMessage watchlistAdd
+             * @property {media_sync.v1.WatchlistRemove.$Properties|null} [watchlistRemove] SyncMessage watchlistRemove
+             * @property {media_sync.v1.ProgressUpdate.$Properties|null} [progressUpdate] SyncMessage progressUpdate
+             * @property {media_sync.v1.DeviceCommand.$Properties|null} [deviceCommand] SyncMessage deviceCommand
+             * @property {"watchlistAdd"|"watchlistRemove"|"progressUpdate"|"deviceCommand"} [payload] SyncMessage payload
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SyncMessage.
+             * @memberof media_sync.v1
+             * @interface ISyncMessage
+             * @augments media_sync.v1.SyncMessage.$Properties
+             * @deprecated Use media_sync.v1.SyncMessage.$Properties instead.
+             */
+
+            /**
+             * Narrowed shape of a SyncMessage.
+             * @typedef {{
+             *   messageId?: string|null;
+             *   deviceId?: string|null;
+             *   userId?: string|null;
+             *   hlc?: media_sync.v1.Hlc.$Shape|null;
+             *   operationType?: media_sync.v1.OperationType|null;
+             *   seq?: number|null;
+             *   watchlistAdd?: media_sync.v1.WatchlistAdd.$Shape|null;
+             *   watchlistRemove?: media_sync.v1.WatchlistRemove.$Shape|null;
+             *   progressUpdate?: media_sync.v1.ProgressUpdate.$Shape|null;
+             *   deviceCommand?: media_sync.v1.DeviceCommand.$Shape|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * } & (
+             *   ({ payload?: undefined; watchlistAdd?: null; watchlistRemove?: null; progressUpdate?: null; deviceCommand?: null }|{ payload?: "watchlistAdd"; watchlistAdd: media_sync.v1.WatchlistAdd.$Shape; watchlistRemove?: null; progressUpdate?: null; deviceCommand?: null }|{ payload?: "watchlistRemove"; watchlistAdd?: null; watchlistRemove: media_sync.v1.WatchlistRemove.$Shape; progressUpdate?: null; deviceCommand?: null }|{ payload?: "progressUpdate"; watchlistAdd?: null; watchlistRemove?: null; progressUpdate: media_sync.v1.ProgressUpdate.$Shape; deviceCommand?: null }|{ payload?: "deviceCommand"; watchlistAdd?: null; watchlistRemove?: null; progressUpdate?: null; deviceCommand: media_sync.v1.DeviceCommand.$Shape })
+             * )} media_sync.v1.SyncMessage.$Shape
+             */
+
+            /**
+             * Constructs a new SyncMessage.
+             * @memberof media_sync.v1
+             * @classdesc Represents a SyncMessage.
+             * @constructor
+             * @param {media_sync.v1.SyncMessage.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SyncMessage = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SyncMessage messageId.
+             * @member {string} messageId
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.messageId = "";
+
+            /**
+             * SyncMessage deviceId.
+             * @member {string} deviceId
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.deviceId = "";
+
+            /**
+             * SyncMessage userId.
+             * @member {string} userId
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.userId = "";
+
+            /**
+             * SyncMessage hlc.
+             * @member {media_sync.v1.Hlc.$Properties|null|undefined} hlc
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.hlc = null;
+
+            /**
+             * SyncMessage operationType.
+             * @member {media_sync.v1.OperationType} operationType
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.operationType = 0;
+
+            /**
+             * SyncMessage seq.
+             * @member {number} seq
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.seq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * SyncMessage watchlistAdd.
+             * @member {media_sync.v1.WatchlistAdd.$Properties|null|undefined} watchlistAdd
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.watchlistAdd = null;
+
+            /**
+             * SyncMessage watchlistRemove.
+             * @member {media_sync.v1.WatchlistRemove.$Properties|null|undefined} watchlistRemove
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.watchlistRemove = null;
+
+            /**
+             * SyncMessage progressUpdate.
+             * @member {media_sync.v1.ProgressUpdate.$Properties|null|undefined} progressUpdate
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.progressUpdate = null;
+
+            /**
+             * SyncMessage deviceCommand.
+             * @member {media_sync.v1.DeviceCommand.$Properties|null|undefined} deviceCommand
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            SyncMessage.prototype.deviceCommand = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            /**
+             * SyncMessage payload.
+             * @member {"watchlistAdd"|"watchlistRemove"|"progressUpdate"|"deviceCommand"|undefined} payload
+             * @memberof media_sync.v1.SyncMessage
+             * @instance
+             */
+            $Object.defineProperty(SyncMessage.prototype, "payload", {
+                get: $util.oneOfGetter($oneOfFields = ["watchlistAdd", "watchlistRemove", "progressUpdate", "deviceCommand"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new SyncMessage instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.SyncMessage
+             * @static
+             * @param {media_sync.v1.SyncMessage.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.SyncMessage} SyncMessage instance
+             * @type {{
+             *   (properties: media_sync.v1.SyncMessage.$Shape): media_sync.v1.SyncMessage & media_sync.v1.SyncMessage.$Shape;
+             *   (properties?: media_sync.v1.SyncMessage.$Properties): media_sync.v1.SyncMessage;
+             * }}
+             */
+            SyncMessage.create = function(properties) {
+                return new SyncMessage(properties);
+            };
+
+            /**
+             * Encodes the specified SyncMessage message. Does not implicitly {@link media_sync.v1.SyncMessage.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.SyncMessage
+             * @static
+             * @param {media_sync.v1.SyncMessage.$Properties} message SyncMessage message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SyncMessage.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.messageId != null && $Object.hasOwnProperty.call(message, "messageId") && message.messageId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.messageId);
+                if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.deviceId);
+                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.userId);
+                if (message.hlc != null && $Object.hasOwnProperty.call(message, "hlc"))
+                    $root.media_sync.v1.Hlc.encode(message.hlc, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+                if (message.operationType != null && $Object.hasOwnProperty.call(message, "operationType") && message.operationType !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).int32(message.operationType);
+                if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && (typeof message.seq === "object" ? message.seq.low || message.seq.high : message.seq !== 0))
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.seq);
+                if (message.watchlistAdd != null && $Object.hasOwnProperty.call(message, "watchlistAdd"))
+                    $root.media_sync.v1.WatchlistAdd.encode(message.watchlistAdd, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
+                if (message.watchlistRemove != null && $Object.hasOwnProperty.call(message, "watchlistRemove"))
+                    $root.media_sync.v1.WatchlistRemove.encode(message.watchlistRemove, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
+                if (message.progressUpdate != null && $Object.hasOwnProperty.call(message, "progressUpdate"))
+                    $root.media_sync.v1.ProgressUpdate.encode(message.progressUpdate, writer.uint32(/* id 12, wireType 2 =*/98).fork(), _depth + 1).ldelim();
+                if (message.deviceCommand != null && $Object.hasOwnProperty.call(message, "deviceCommand"))
+                    $root.media_sync.v1.DeviceCommand.encode(message.deviceCommand, writer.uint32(/* id 13, wireType 2 =*/106).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SyncMessage message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.SyncMessage
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.SyncMessage & media_sync.v1.SyncMessage.$Shape} SyncMessage
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SyncMessage.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.SyncMessage();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.messageId = value;
+                            else
+                                delete message.messageId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.deviceId = value;
+                            else
+                                delete message.deviceId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.userId = value;
+                            else
+                                delete message.userId;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.hlc = $root.media_sync.v1.Hlc.decode(reader, reader.size(), $undefined, _depth + 1, message.hlc);
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.operationType = value;
+                            else
+                                delete message.operationType;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.seq = value;
+                            else
+                                delete message.seq;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            message.watchlistAdd = $root.media_sync.v1.WatchlistAdd.decode(reader, reader.size(), $undefined, _depth + 1, message.watchlistAdd);
+                            message.payload = "watchlistAdd";
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            message.watchlistRemove = $root.media_sync.v1.WatchlistRemove.decode(reader, reader.size(), $undefined, _depth + 1, message.watchlistRemove);
+                            message.payload = "watchlistRemove";
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 2)
+                                break;
+                            message.progressUpdate = $root.media_sync.v1.ProgressUpdate.decode(reader, reader.size(), $undefined, _depth + 1, message.progressUpdate);
+                            message.payload = "progressUpdate";
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            message.deviceCommand = $root.media_sync.v1.DeviceCommand.decode(reader, reader.size(), $undefined, _depth + 1, message.deviceCommand);
+                            message.payload = "deviceCommand";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SyncMessage
+             * @function getTypeUrl
+             * @memberof media_sync.v1.SyncMessage
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SyncMessage.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.SyncMessage";
+            };
+
+            return SyncMessage;
+        })();
+
+        return v1;
+    })();
+
+    return media_sync;
+})();
+
+export {
+  $root as default
+};
