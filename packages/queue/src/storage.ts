@@ -85,19 +85,28 @@ export interface StorageAdapter {
   /** Deletes the pending rows with `fromSeq ≤ seq ≤ toSeq`; resolves with how many went. */
   deleteRange(fromSeq: number, toSeq: number): Promise<number>;
 
-  /** Records a failed attempt on these pending rows: attempts + 1, the error and the retry time. */
+  /**
+   * Records a failed attempt on these pending rows: attempts + 1, the error and the retry time.
+   * Seqs that are not pending are ignored.
+   */
   recordAttempt(seqs: readonly number[], error: string, nextAttemptAt: number): Promise<void>;
 
-  /** Moves pending rows to the dead-letter store in one transaction, with the reason. */
+  /**
+   * Moves pending rows to the dead-letter store in one transaction, with the reason, keeping
+   * their seq, body, attempts and last error. Seqs that are not pending are ignored.
+   */
   deadLetter(seqs: readonly number[], reasonCode: string, reason: string, at: number): Promise<void>;
 
   /** Dead letters in seq order, up to `limit` (default all). */
   listDeadLetters(limit?: number): Promise<readonly DeadLetterRecord[]>;
 
-  /** Moves dead letters back to pending (attempts reset), keeping their seqs. All when omitted. */
+  /**
+   * Moves dead letters back to pending (attempts 0, nextAttemptAt 0), keeping their seqs, so they
+   * replay in seq order among the other pending rows. All when omitted. Resolves with how many.
+   */
   requeueDeadLetters(seqs?: readonly number[]): Promise<number>;
 
-  /** Deletes dead letters for good. All when omitted. */
+  /** Deletes dead letters for good. All when omitted. Resolves with how many. Seqs are never reused. */
   purgeDeadLetters(seqs?: readonly number[]): Promise<number>;
 
   getMeta(key: string): Promise<string | undefined>;
@@ -107,7 +116,9 @@ export interface StorageAdapter {
 
   /**
    * Takes the replay lease for `owner` until `now + ttlMs`, or renews it when `owner` holds it.
-   * Resolves false while another owner holds an unexpired lease.
+   * Resolves false while another owner holds an unexpired lease. A lease taken at `now` with
+   * `ttlMs` has expired for every caller whose `now` is ≥ `now + ttlMs` (the conformance suite
+   * checks that boundary).
    */
   acquireReplayLease(owner: string, ttlMs: number, now: number): Promise<boolean>;
   releaseReplayLease(owner: string): Promise<void>;
