@@ -1,0 +1,17 @@
+export type SyncServerErrorCode =
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_BAD_SIGNATURE'
+  | 'TOKEN_EXPIRED'
+  | 'INVALID_OPTIONS'
+  | 'CLOSED';
+
+/** Every failure the gateway reports to its caller (a bad token, bad options, use after close). */
+export class SyncServerError extends Error {
+  override readonly name = 'SyncServerError';
+  readonly code: SyncServerErrorCode;
+
+  constructor(code: SyncServerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,538 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type Codec, CodecError, createCodec, type DecodeLimits, type SessionDecoder } from '@media-sync/codec';
+import { commandExpiresAt, type SequencedOperation } from '@media-sync/protocol';
+import {
+  type AckBody,
+  decodeMessage,
+  type ErrorBody,
+  encodeJsonMessage,
+  encodeMessage,
+  type HelloBody,
+  MessageKind,
+  type RejectCode,
+  SUBPROTOCOL,
+  TOKEN_SUBPROTOCOL_PREFIX,
+} from '@media-sync/publisher-websocket';
+import type { ProgressEntry, WatchlistEntry } from '@media-sync/state';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { SyncServerError } from './errors.js';
+import { GatewayStore, type StoredRejection } from './store.js';
+import { type TokenClaims, verifyToken } from './token.js';
+import { LOG_PAGE, UserState } from './user-state.js';
+
+export interface SyncServerLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface SyncServerOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** Interface to listen on. Default 127.0.0.1 (loopback only). */
+  readonly host?: string;
+  /** HMAC secret that signs device tokens. */
+  readonly secret: string;
+  /** SQLite file of the durable state. Default `:memory:` (not durable; says so in the log). */
+  readonly dbPath?: string;
+  /** Decode limits for untrusted frames (codec defaults: 1 MiB frame, 16 MiB body, 100 000 ops). */
+  readonly limits?: Partial<DecodeLimits>;
+  readonly logger?: SyncServerLogger;
+  /** Write a replica snapshot after this many logged ops, so restarts replay a short log. Default 5 000. */
+  readonly snapshotEvery?: number;
+  /** Clock for token and command expiry (tests). Default `Date.now`. */
+  readonly now?: () => number;
+  /** A codec to share (it holds the zstd module); one is created otherwise. */
+  readonly codec?: Codec;
+}
+
+export interface GatewayMetrics {
+  readonly connections: number;
+  readonly framesAccepted: number;
+  readonly framesDuplicate: number;
+  readonly framesFailed: number;
+  readonly opsApplied: number;
+  readonly opsDuplicate: number;
+  readonly opsRejected: number;
+  readonly commandsStored: number;
+  readonly commandsDelivered: number;
+  readonly commandsExpired: number;
+  readonly bytesReceived: number;
+  readonly fanoutFrames: number;
+  /** Milliseconds spent decoding, merging and committing frames (ingest ops/s = ops / this). */
+  readonly ingestMs: number;
+}
+
+export interface SyncServer {
+  /** `ws://host:port` to give to clients. */
+  readonly url: string;
+  readonly port: number;
+  /** The merged progress and watchlist of a user, as every converged replica holds them. */
+  stateOf(userId: string): { progress: ProgressEntry[]; watchlist: WatchlistEntry[] };
+  /** The user's log cursor: how many state ops the gateway has accepted for them. */
+  headOf(userId: string): number;
+  metrics(): GatewayMetrics;
+  /** Stops accepting, lets in-flight frames finish, closes every connection and the database. */
+  close(): Promise<void>;
+}
+
+/** Starts the gateway; resolves once it listens. */
+export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
+  if (typeof options.secret !== 'string' || options.secret.length === 0) {
+    throw new SyncServerError('INVALID_OPTIONS', 'secret must be a non-empty string');
+  }
+  const codec = options.codec ?? (await createCodec(options.limits ? { limits: options.limits } : {}));
+  const gateway = new Gateway(options, codec);
+  await gateway.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return gateway;
+}
+
+/** Same as `startSyncServer`. */
+export const createSyncServer = startSyncServer;
+
+interface Session {
+  readonly ws: WebSocket;
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly subscribed: boolean;
+  readonly decoder: SessionDecoder;
+}
+
+const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+const DEFAULT_SNAPSHOT_EVERY = 5000;
+const SILENT: SyncServerLogger = { info() {}, warn() {}, error() {} };
+
+class Gateway implements SyncServer {
+  url = '';
+  port = 0;
+  readonly #options: SyncServerOptions;
+  readonly #codec: Codec;
+  readonly #store: GatewayStore;
+  readonly #log: SyncServerLogger;
+  readonly #now: () => number;
+  readonly #http: Server;
+  readonly #wss: WebSocketServer;
+  readonly #users = new Map<string, UserState>();
+  readonly #sessions = new Set<Session>();
+  readonly #maxFrameBytes: number;
+  readonly #limits: Partial<DecodeLimits>;
+  #closing: Promise<void> | undefined;
+  #metrics = {
+    framesAccepted: 0,
+    framesDuplicate: 0,
+    framesFailed: 0,
+    opsApplied: 0,
+    opsDuplicate: 0,
+    opsRejected: 0,
+    commandsStored: 0,
+    commandsDelivered: 0,
+    commandsExpired: 0,
+    bytesReceived: 0,
+    fanoutFrames: 0,
+    ingestMs: 0,
+  };
+
+  constructor(options: SyncServerOptions, codec: Codec) {
+    this.#options = options;
+    this.#codec = codec;
+    this.#log = options.logger ?? SILENT;
+    this.#now = options.now ?? Date.now;
+    this.#limits = options.limits ?? {};
+    this.#maxFrameBytes = this.#limits.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    const dbPath = options.dbPath ?? ':memory:';
+    if (dbPath === ':memory:') this.#log.warn('gateway state is in memory: it will not survive a restart');
+    this.#store = new GatewayStore(dbPath);
+    this.#http = createServer((req, res) => this.#onRequest(req, res));
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      // Messages a little over the frame limit still get a FRAME error reply from the codec;
+      // far beyond it `ws` closes the connection (1009) before buffering them.
+      maxPayload: this.#maxFrameBytes * 2 + 64,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    this.#http.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#http.once('error', reject);
+      this.#http.listen(port, host, () => {
+        this.#http.off('error', reject);
+        const address = this.#http.address() as AddressInfo;
+        this.port = address.port;
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        this.url = `ws://${shownHost}:${address.port}`;
+        this.#log.info('gateway listening', { url: this.url });
+        resolve();
+      });
+    });
+  }
+
+  stateOf(userId: string): { progress: ProgressEntry[]; watchlist: WatchlistEntry[] } {
+    const replica = this.#user(userId).replica;
+    return { progress: replica.progress(), watchlist: replica.watchlist({ includeTombstones: true }) };
+  }
+
+  headOf(userId: string): number {
+    return this.#user(userId).head;
+  }
+
+  metrics(): GatewayMetrics {
+    return { connections: this.#sessions.size, ...this.#metrics };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    // Frames are handled synchronously from receipt to ack, so once no new message can be
+    // dispatched nothing is in flight: close the listener, then the sockets, then the database.
+    const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    for (const session of this.#sessions) session.ws.close(1001, 'gateway shutting down');
+    const deadline = setTimeout(() => {
+      for (const session of this.#sessions) session.ws.terminate();
+    }, 2000);
+    deadline.unref();
+    this.#http.closeAllConnections();
+    await httpClosed;
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    clearTimeout(deadline);
+    // A fresh snapshot makes the next start replay no log.
+    for (const user of this.#users.values()) {
+      try {
+        this.#store.putSnapshot(user.userId, user.head, JSON.stringify(user.replica));
+      } catch (error) {
+        this.#log.warn('could not write the shutdown snapshot', { userId: user.userId, error: String(error) });
+      }
+    }
+    this.#store.close();
+    this.#log.info('gateway closed');
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      const healthy = this.#closing === undefined;
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: healthy ? 'ok' : 'closing', connections: this.#sessions.size }));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not found' }));
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.#closing) {
+      refuse(socket, 503, 'Service Unavailable');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    let claims: TokenClaims;
+    try {
+      claims = verifyToken(tokenOf(req, url) ?? '', this.#options.secret, this.#now());
+    } catch (error) {
+      const code = error instanceof SyncServerError ? error.code : 'TOKEN_MALFORMED';
+      this.#log.warn('connection refused', { code, remote: req.socket.remoteAddress });
+      refuse(socket, 401, 'Unauthorized', code);
+      return;
+    }
+    const subscribed = url.searchParams.get('subscribe') === '1';
+    const since = Number(url.searchParams.get('since') ?? 0);
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      this.#onConnection(ws, claims, subscribed, Number.isSafeInteger(since) && since > 0 ? since : 0);
+    });
+  }
+
+  #onConnection(ws: WebSocket, claims: TokenClaims, subscribed: boolean, since: number): void {
+    const session: Session = {
+      ws,
+      userId: claims.userId,
+      deviceId: claims.deviceId,
+      subscribed,
+      decoder: this.#codec.createSessionDecoder(),
+    };
+    this.#sessions.add(session);
+    ws.on('close', () => this.#sessions.delete(session));
+    ws.on('error', (error) => this.#log.warn('connection error', { deviceId: session.deviceId, error: String(error) }));
+    ws.on('message', (data, isBinary) => this.#onMessage(session, toBytes(data), isBinary));
+    this.#store.registerDevice(claims.userId, claims.deviceId);
+    const hello: HelloBody = {
+      protocol: 1,
+      userId: claims.userId,
+      deviceId: claims.deviceId,
+      maxFrameBytes: this.#maxFrameBytes,
+    };
+    ws.send(encodeJsonMessage(MessageKind.HELLO, 0, hello));
+    if (subscribed) {
+      this.#catchUp(session, since);
+      this.#deliverPending(session);
+    }
+  }
+
+  #onMessage(session: Session, data: Uint8Array, isBinary: boolean): void {
+    const message = isBinary ? decodeMessage(data) : undefined;
+    if (message === undefined) {
+      this.#sendError(session, 0, {
+        code: 'BAD_MESSAGE',
+        message: 'expected a binary gateway message (kind, id, payload)',
+      });
+      return;
+    }
+    switch (message.kind) {
+      case MessageKind.FRAME:
+        this.#onFrame(session, message.id, message.payload);
+        return;
+      case MessageKind.COMMAND_ACK:
+        if (this.#store.deleteCommand(message.id, session.userId, session.deviceId))
+          this.#metrics.commandsDelivered += 1;
+        return;
+      default:
+        this.#sendError(session, message.id, {
+          code: 'BAD_MESSAGE',
+          message: `a client may not send kind ${message.kind}`,
+        });
+    }
+  }
+
+  #onFrame(session: Session, frameId: number, bytes: Uint8Array): void {
+    const started = performance.now();
+    this.#metrics.bytesReceived += bytes.length;
+    try {
+      const ack = this.#ingest(session, bytes);
+      session.ws.send(encodeJsonMessage(MessageKind.ACK, frameId, ack));
+    } catch (error) {
+      this.#metrics.framesFailed += 1;
+      if (error instanceof CodecError) {
+        if (error.code !== 'CONTEXT_MISMATCH') {
+          this.#log.warn('bad frame', { deviceId: session.deviceId, code: error.code, offset: error.offset });
+        }
+        this.#sendError(session, frameId, { code: error.code, message: error.message, offset: error.offset });
+      } else {
+        // A database failure: the in-memory replica may be ahead of disk, so rebuild it.
+        this.#users.delete(session.userId);
+        this.#log.error('frame not stored', { deviceId: session.deviceId, error: String(error) });
+        this.#sendError(session, frameId, { code: 'INTERNAL', message: 'the gateway could not store the frame' });
+      }
+    } finally {
+      this.#metrics.ingestMs += performance.now() - started;
+    }
+  }
+
+  /** Decode, authorise, dedupe, merge and commit one frame; returns the ack. Throws CodecError on bad bytes. */
+  #ingest(session: Session, bytes: Uint8Array): AckBody {
+    const header = this.#codec.readFrameHeader(bytes, { limits: this.#limits });
+    const { userId, deviceId } = session;
+    if (header.deviceId !== deviceId) {
+      const { ops } = session.decoder.decode(bytes, { limits: this.#limits });
+      this.#metrics.opsRejected += ops.length;
+      return {
+        firstSeq: header.firstSeq,
+        lastSeq: header.lastSeq,
+        duplicate: false,
+        rejected: ops.map((entry) =>
+          rejection(
+            entry.seq,
+            'FORBIDDEN_DEVICE',
+            `frame of device ${header.deviceId} on a connection of device ${deviceId}`,
+          ),
+        ),
+      };
+    }
+    const highSeq = this.#store.highSeq(userId, deviceId);
+    // Seqs of a device reach the gateway in increasing order (the queue sends FIFO and waits for
+    // each ack), so a frame wholly at or below the high-water mark is a re-send: ack it from the
+    // header alone, repeating the rejections it got the first time.
+    if (header.lastSeq <= highSeq) {
+      this.#metrics.framesDuplicate += 1;
+      this.#metrics.opsDuplicate += header.opCount;
+      return {
+        firstSeq: header.firstSeq,
+        lastSeq: header.lastSeq,
+        duplicate: true,
+        rejected: this.#store.rejections(userId, deviceId, header.firstSeq, header.lastSeq),
+      };
+    }
+    const { ops } = session.decoder.decode(bytes, { limits: this.#limits });
+    const now = this.#now();
+    const rejected: StoredRejection[] = [];
+    const stateOps: SequencedOperation[] = [];
+    const commands: { entry: SequencedOperation; targetDeviceId: string; expiresAt: number }[] = [];
+    let duplicates = 0;
+    for (const entry of ops) {
+      if (entry.seq <= highSeq) {
+        duplicates += 1;
+        continue;
+      }
+      const verdict = this.#authorize(session, entry);
+      if (verdict) {
+        rejected.push(verdict);
+        continue;
+      }
+      if (entry.op.type === 'deviceCommand') {
+        const expiresAt = commandExpiresAt(entry.op);
+        if (expiresAt < now) this.#metrics.commandsExpired += 1;
+        else commands.push({ entry, targetDeviceId: entry.op.targetDeviceId, expiresAt });
+      } else {
+        stateOps.push(entry);
+      }
+    }
+    const user = this.#user(userId);
+    const fresh = user.apply(stateOps);
+    user.sinceSnapshot += fresh.length;
+    const snapshotEvery = this.#options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    const takeSnapshot = user.sinceSnapshot >= snapshotEvery;
+    const result = this.#store.writeFrame(
+      {
+        userId,
+        deviceId,
+        highSeq: ops.reduce((high, entry) => Math.max(high, entry.seq), header.lastSeq),
+        stateOps: fresh,
+        commands,
+        rejected,
+        ...(takeSnapshot ? { snapshot: () => JSON.stringify(user.replica) } : {}),
+      },
+      user.head,
+    );
+    user.head = result.headLogSeq;
+    if (takeSnapshot) user.sinceSnapshot = 0;
+    this.#metrics.framesAccepted += 1;
+    this.#metrics.opsApplied += fresh.length + commands.length;
+    this.#metrics.opsDuplicate += duplicates + (stateOps.length - fresh.length);
+    this.#metrics.opsRejected += rejected.length;
+    this.#metrics.commandsStored += commands.length;
+    if (fresh.length > 0) this.#fanOut(session, deviceId, fresh, result.headLogSeq);
+    commands.forEach((command, i) => {
+      const id = result.commandIds[i];
+      if (id !== undefined) this.#sendCommand(userId, command.targetDeviceId, id, command.entry);
+    });
+    return { firstSeq: header.firstSeq, lastSeq: header.lastSeq, duplicate: false, rejected };
+  }
+
+  /** Undefined when the device may publish this op; the rejection otherwise. */
+  #authorize(session: Session, entry: SequencedOperation): StoredRejection | undefined {
+    const { op } = entry;
+    if (entry.deviceId !== session.deviceId) {
+      return rejection(entry.seq, 'FORBIDDEN_DEVICE', `op of device ${entry.deviceId}, token of ${session.deviceId}`);
+    }
+    if (op.type !== 'deviceCommand') {
+      return op.userId === session.userId
+        ? undefined
+        : rejection(entry.seq, 'FORBIDDEN_USER', `op of user ${op.userId}, token of ${session.userId}`);
+    }
+    if (op.sourceDeviceId !== session.deviceId) {
+      return rejection(
+        entry.seq,
+        'FORBIDDEN_DEVICE',
+        `command from ${op.sourceDeviceId}, token of ${session.deviceId}`,
+      );
+    }
+    // Device ids are names within a user; a target known only under other users is theirs.
+    const owners = this.#store.deviceOwners(op.targetDeviceId);
+    if (owners.length > 0 && !owners.includes(session.userId)) {
+      return rejection(entry.seq, 'FORBIDDEN_TARGET', `device ${op.targetDeviceId} belongs to another user`);
+    }
+    return undefined;
+  }
+
+  #user(userId: string): UserState {
+    let user = this.#users.get(userId);
+    if (user === undefined) {
+      user = UserState.load(this.#store, userId);
+      this.#users.set(userId, user);
+    }
+    return user;
+  }
+
+  #fanOut(from: Session, deviceId: string, ops: SequencedOperation[], head: number): void {
+    const targets = [...this.#sessions].filter(
+      (session) => session.subscribed && session.userId === from.userId && session.deviceId !== deviceId,
+    );
+    if (targets.length === 0) return;
+    const message = encodeMessage(MessageKind.FANOUT, head, this.#codec.encodeFrame(deviceId, ops).bytes);
+    for (const session of targets) {
+      session.ws.send(message);
+      this.#metrics.fanoutFrames += 1;
+    }
+  }
+
+  /** Sends a subscriber every logged op after its cursor, one frame per run of one device's ops. */
+  #catchUp(session: Session, since: number): void {
+    let cursor = since;
+    for (;;) {
+      const page = this.#store.logAfter(session.userId, cursor, LOG_PAGE);
+      if (page.length === 0) break;
+      let start = 0;
+      for (let i = 1; i <= page.length; i++) {
+        if (i < page.length && page[i]?.entry.deviceId === page[start]?.entry.deviceId) continue;
+        const run = page.slice(start, i);
+        const last = run[run.length - 1];
+        if (last === undefined) break;
+        const frame = this.#codec.encodeFrame(
+          last.entry.deviceId,
+          run.map((row) => row.entry),
+        );
+        session.ws.send(encodeMessage(MessageKind.FANOUT, last.logSeq, frame.bytes));
+        this.#metrics.fanoutFrames += 1;
+        start = i;
+      }
+      cursor = page[page.length - 1]?.logSeq ?? cursor;
+    }
+    session.ws.send(encodeMessage(MessageKind.SYNCED, cursor));
+  }
+
+  #deliverPending(session: Session): void {
+    for (const command of this.#store.pendingCommands(session.userId, session.deviceId, this.#now())) {
+      session.ws.send(this.#commandMessage(command.id, command.entry));
+    }
+  }
+
+  #sendCommand(userId: string, targetDeviceId: string, id: number, entry: SequencedOperation): void {
+    for (const session of this.#sessions) {
+      if (session.subscribed && session.userId === userId && session.deviceId === targetDeviceId) {
+        session.ws.send(this.#commandMessage(id, entry));
+      }
+    }
+  }
+
+  #commandMessage(id: number, entry: SequencedOperation): Uint8Array {
+    return encodeMessage(MessageKind.COMMAND, id, this.#codec.encodeFrame(entry.deviceId, [entry]).bytes);
+  }
+
+  #sendError(session: Session, id: number, body: ErrorBody): void {
+    session.ws.send(encodeJsonMessage(MessageKind.ERROR, id, body));
+  }
+}
+
+function rejection(seq: number, code: RejectCode, reason: string): StoredRejection {
+  return { seq, code, reason };
+}
+
+/** The token from `Sec-WebSocket-Protocol: media-sync.v1, token.<t>`, `Authorization: Bearer <t>` or `?token=<t>`. */
+function tokenOf(req: IncomingMessage, url: URL): string | undefined {
+  const protocols = req.headers['sec-websocket-protocol'];
+  if (protocols) {
+    for (const value of protocols.split(',')) {
+      const trimmed = value.trim();
+      if (trimmed.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) return trimmed.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+    }
+  }
+  const authorization = req.headers.authorization;
+  if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length).trim();
+  return url.searchParams.get('token') ?? undefined;
+}
+
+function refuse(socket: Duplex, status: number, reason: string, code?: string): void {
+  const body = JSON.stringify({ error: reason, ...(code ? { code } : {}) });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}

@@ -1,0 +1,191 @@
+import type { ConnectionState } from '@media-sync/queue';
+import {
+  decodeMessage,
+  type GatewayMessage,
+  type HelloBody,
+  MessageKind,
+  readJson,
+  SUBPROTOCOL,
+  TOKEN_SUBPROTOCOL_PREFIX,
+} from './wire.js';
+
+/** The part of the WHATWG WebSocket both browsers and `ws` provide. */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+export interface BackoffOptions {
+  /** First reconnect delay. Default 100 ms. */
+  readonly initialMs?: number;
+  /** Growth per failed attempt. Default 2. */
+  readonly factor?: number;
+  /** Longest delay. Default 5 000 ms. */
+  readonly maxMs?: number;
+}
+
+export interface ConnectionOptions {
+  /** Gateway URL, `ws://host:port`. */
+  readonly url: string;
+  /** Token from the gateway's `createToken` (sent as the `token.<token>` subprotocol). */
+  readonly token: string;
+  /** WebSocket implementation; default the global one (browsers, Node ≥ 22), else `ws`. */
+  readonly WebSocket?: WebSocketConstructor;
+  readonly backoff?: BackoffOptions;
+}
+
+export type ConnectionEvent =
+  | { readonly type: 'hello'; readonly hello: HelloBody }
+  | { readonly type: 'message'; readonly message: GatewayMessage }
+  | { readonly type: 'closed' }
+  | { readonly type: 'unauthorized' };
+
+/**
+ * One logical link to the gateway that survives disconnects: reconnects with exponential
+ * backoff and jitter, counts as online from the gateway's HELLO until the socket closes, and
+ * gives up for good when the gateway refuses the token (HTTP 401).
+ */
+export class GatewayConnection {
+  state: ConnectionState = 'offline';
+  unauthorized = false;
+  closed = false;
+  hello: HelloBody | undefined;
+  readonly #options: ConnectionOptions;
+  readonly #url: () => string;
+  readonly #onEvent: (event: ConnectionEvent) => void;
+  readonly #stateListeners = new Set<(state: ConnectionState) => void>();
+  #socket: WebSocketLike | undefined;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: ConnectionOptions, url: () => string, onEvent: (event: ConnectionEvent) => void) {
+    if (typeof options.url !== 'string' || typeof options.token !== 'string') {
+      throw new TypeError('url and token must be strings');
+    }
+    this.#options = options;
+    this.#url = url;
+    this.#onEvent = onEvent;
+  }
+
+  start(): void {
+    void this.#connect();
+  }
+
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  /** Sends when online; false when there is no open socket. */
+  send(bytes: Uint8Array): boolean {
+    if (this.state !== 'online' || this.#socket === undefined) return false;
+    this.#socket.send(bytes);
+    return true;
+  }
+
+  /** Drops the socket (it reconnects); used after a timeout leaves the link in doubt. */
+  drop(): void {
+    this.#socket?.close(4000, 'client reset');
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#socket?.close(1000, 'client closed');
+    this.#setState('offline');
+  }
+
+  async #connect(): Promise<void> {
+    if (this.closed || this.unauthorized) return;
+    let socket: WebSocketLike;
+    try {
+      const Impl = this.#options.WebSocket ?? (await defaultWebSocket());
+      socket = new Impl(this.#url(), [SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${this.#options.token}`]);
+    } catch {
+      this.#scheduleReconnect();
+      return;
+    }
+    if (this.closed) {
+      socket.close(1000, 'client closed');
+      return;
+    }
+    this.#socket = socket;
+    socket.binaryType = 'arraybuffer';
+    let refused = false;
+    socket.onerror = (event) => {
+      // `ws` reports the HTTP status of a refused upgrade; browsers only see a closed socket.
+      const message = (event as { message?: unknown; error?: { message?: unknown } }).message;
+      if (typeof message === 'string' && /\b401\b/.test(message)) refused = true;
+    };
+    socket.onmessage = (event) => this.#onMessage(event.data);
+    socket.onclose = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.hello = undefined;
+      this.#setState('offline');
+      this.#onEvent({ type: 'closed' });
+      if (refused) {
+        this.unauthorized = true;
+        this.#onEvent({ type: 'unauthorized' });
+        return;
+      }
+      this.#scheduleReconnect();
+    };
+  }
+
+  #onMessage(data: unknown): void {
+    const bytes = toBytes(data);
+    const message = bytes && decodeMessage(bytes);
+    if (!message) return;
+    if (message.kind === MessageKind.HELLO) {
+      const hello = readJson<HelloBody>(message.payload);
+      if (!hello) return;
+      this.hello = hello;
+      this.#attempt = 0;
+      this.#onEvent({ type: 'hello', hello });
+      this.#setState('online');
+      return;
+    }
+    this.#onEvent({ type: 'message', message });
+  }
+
+  #scheduleReconnect(): void {
+    if (this.closed || this.unauthorized) return;
+    const { initialMs = 100, factor = 2, maxMs = 5000 } = this.#options.backoff ?? {};
+    const ceiling = Math.min(maxMs, initialMs * factor ** this.#attempt);
+    this.#attempt += 1;
+    // Full jitter between half and all of the ceiling, so many devices do not reconnect in step.
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.#timer = setTimeout(() => void this.#connect(), delay);
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    for (const listener of this.#stateListeners) listener(state);
+  }
+}
+
+function toBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
+}
+
+let wsModule: Promise<WebSocketConstructor> | undefined;
+
+async function defaultWebSocket(): Promise<WebSocketConstructor> {
+  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (global) return global;
+  // Node 20 has no global WebSocket: load `ws` only there, so browser bundles never need it.
+  wsModule ??= import('ws').then((module) => module.WebSocket as unknown as WebSocketConstructor);
+  return wsModule;
+}

@@ -1,0 +1,238 @@
+import { type Codec, createCodec, type EncodedFrame, type SessionEncoder } from '@media-sync/codec';
+import {
+  type ConnectionState,
+  type OutgoingFrame,
+  type PublishAck,
+  type Publisher,
+  type PublisherCapabilities,
+  PublisherError,
+} from '@media-sync/queue';
+import { type ConnectionEvent, type ConnectionOptions, GatewayConnection } from './connection.js';
+import { type AckBody, type ErrorBody, encodeMessage, MessageKind, readJson } from './wire.js';
+
+export interface WebSocketPublisherOptions extends ConnectionOptions {
+  /** How long `publish` waits for a connection before failing with UNAVAILABLE. Default 5 000 ms. */
+  readonly connectTimeoutMs?: number;
+  /** How long `publish` waits for the gateway's ack before failing with TIMEOUT. Default 10 000 ms. */
+  readonly ackTimeoutMs?: number;
+  /** Encode against acknowledged session context (§5). Default true. */
+  readonly sessionContext?: boolean;
+  /** Largest frame before the gateway's HELLO says otherwise. Default 1 MiB. */
+  readonly maxFrameBytes?: number;
+  /** A codec to share (it holds the zstd module); one is created on first use otherwise. */
+  readonly codec?: Codec;
+}
+
+export interface WebSocketPublisher extends Publisher {
+  /** Frames sent with session context, and how many of those the gateway asked to re-send whole. */
+  stats(): { readonly contextFrames: number; readonly contextMismatches: number; readonly wireBytes: number };
+}
+
+type Reply = { readonly kind: 'ack'; readonly body: AckBody } | { readonly kind: 'error'; readonly body: ErrorBody };
+
+interface Waiter {
+  resolve(reply: Reply): void;
+  reject(error: PublisherError): void;
+}
+
+const CAPABILITIES: PublisherCapabilities = { sessionContext: true, dedupe: true };
+
+/**
+ * The queue's publisher for the reference gateway: one frame at a time, each resolved only by
+ * the gateway's ACK (sent after dedupe, merge and commit), never left hanging.
+ */
+export function createWebSocketPublisher(options: WebSocketPublisherOptions): WebSocketPublisher {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+  const useContext = options.sessionContext ?? true;
+  const waiters = new Map<number, Waiter>();
+  const onlineWaiters = new Set<() => void>();
+  let codec: Promise<Codec> | undefined = options.codec && Promise.resolve(options.codec);
+  let encoder: SessionEncoder | undefined;
+  let nextFrameId = 1;
+  let chain: Promise<unknown> = Promise.resolve();
+  let maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
+  const stats = { contextFrames: 0, contextMismatches: 0, wireBytes: 0 };
+
+  const connection = new GatewayConnection(
+    options,
+    () => options.url,
+    (event: ConnectionEvent) => {
+      switch (event.type) {
+        case 'hello':
+          maxFrameBytes = Math.min(maxFrameBytes, event.hello.maxFrameBytes);
+          // A new gateway session holds no context: start over self-contained.
+          encoder?.reset();
+          for (const wake of onlineWaiters) wake();
+          return;
+        case 'closed':
+        case 'unauthorized': {
+          const error =
+            event.type === 'unauthorized'
+              ? new PublisherError('UNAUTHORIZED', `the gateway at ${options.url} refused the token`)
+              : new PublisherError('DISCONNECTED', `the connection to ${options.url} closed before the ack`);
+          for (const waiter of waiters.values()) waiter.reject(error);
+          waiters.clear();
+          if (event.type === 'unauthorized') for (const wake of onlineWaiters) wake();
+          return;
+        }
+        case 'message': {
+          const { kind, id, payload } = event.message;
+          const waiter = waiters.get(id);
+          if (waiter === undefined) return;
+          if (kind === MessageKind.ACK) {
+            const body = readJson<AckBody>(payload);
+            if (body) waiter.resolve({ kind: 'ack', body });
+          } else if (kind === MessageKind.ERROR) {
+            const body = readJson<ErrorBody>(payload);
+            if (body) waiter.resolve({ kind: 'error', body });
+          }
+          return;
+        }
+      }
+    },
+  );
+  connection.start();
+
+  function checkUsable(): void {
+    if (connection.closed) throw new PublisherError('CLOSED', 'the publisher is closed');
+    if (connection.unauthorized) {
+      throw new PublisherError('UNAUTHORIZED', `the gateway at ${options.url} refused the token`);
+    }
+  }
+
+  function whenOnline(signal: AbortSignal | undefined): Promise<void> {
+    if (connection.state === 'online') return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const finish = (error?: PublisherError) => {
+        clearTimeout(timer);
+        onlineWaiters.delete(wake);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const wake = () => {
+        try {
+          checkUsable();
+          finish();
+        } catch (error) {
+          finish(error as PublisherError);
+        }
+      };
+      const onAbort = () => finish(new PublisherError('ABORTED', 'publish aborted', { cause: signal?.reason }));
+      const timer = setTimeout(
+        () =>
+          finish(new PublisherError('UNAVAILABLE', `no connection to ${options.url} within ${connectTimeoutMs} ms`)),
+        connectTimeoutMs,
+      );
+      onlineWaiters.add(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  function exchange(bytes: Uint8Array, signal: AbortSignal | undefined): Promise<Reply> {
+    const id = nextFrameId;
+    nextFrameId = nextFrameId >= 0xffff_ffff ? 1 : nextFrameId + 1;
+    return new Promise<Reply>((resolve, reject) => {
+      const finish = () => {
+        clearTimeout(timer);
+        waiters.delete(id);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        finish();
+        reject(new PublisherError('ABORTED', 'publish aborted', { cause: signal?.reason }));
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new PublisherError('TIMEOUT', `no ack from ${options.url} within ${ackTimeoutMs} ms`));
+      }, ackTimeoutMs);
+      waiters.set(id, {
+        resolve: (reply) => {
+          finish();
+          resolve(reply);
+        },
+        reject: (error) => {
+          finish();
+          reject(error);
+        },
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (!connection.send(encodeMessage(MessageKind.FRAME, id, bytes))) {
+        finish();
+        reject(new PublisherError('DISCONNECTED', `not connected to ${options.url}`));
+      }
+    });
+  }
+
+  async function publishNow(frame: OutgoingFrame, signal: AbortSignal | undefined): Promise<PublishAck> {
+    checkUsable();
+    if (signal?.aborted) throw new PublisherError('ABORTED', 'publish aborted', { cause: signal.reason });
+    if (frame.bytes.length > maxFrameBytes) {
+      throw new PublisherError('FRAME_TOO_LARGE', `frame of ${frame.bytes.length} bytes, limit ${maxFrameBytes}`);
+    }
+    await whenOnline(signal);
+    let encoded: EncodedFrame | undefined;
+    if (useContext && frame.ops.length > 0) {
+      codec ??= createCodec();
+      encoder ??= (await codec).createSessionEncoder();
+      encoded = encoder.encode(frame.deviceId, frame.ops);
+      // Context only ever shrinks a frame; if it did not, the self-contained bytes are as good.
+      if (encoded.bytes.length >= frame.bytes.length) encoded = undefined;
+    }
+    let sent = encoded?.bytes ?? frame.bytes;
+    let reply = await exchange(sent, signal);
+    if (encoded) stats.contextFrames += 1;
+    if (reply.kind === 'error' && reply.body.code === 'CONTEXT_MISMATCH') {
+      // The gateway lacks the context version the frame named: start over with the
+      // self-contained bytes, and only build context again from frames it acknowledges.
+      stats.contextMismatches += 1;
+      encoder?.reset();
+      encoded = undefined;
+      sent = frame.bytes;
+      reply = await exchange(sent, signal);
+    }
+    if (reply.kind === 'error') {
+      encoder?.reset();
+      if (reply.body.code === 'INTERNAL') {
+        throw new PublisherError('UNAVAILABLE', `the gateway could not store the frame: ${reply.body.message}`);
+      }
+      throw new PublisherError('REJECTED', `the gateway rejected the frame: ${reply.body.code} ${reply.body.message}`, {
+        cause: reply.body,
+      });
+    }
+    if (encoded && encoder) encoder.acknowledge(encoded.header.nextContextVersion);
+    stats.wireBytes += sent.length;
+    return { wireBytes: sent.length, duplicate: reply.body.duplicate, rejected: reply.body.rejected };
+  }
+
+  return {
+    name: 'websocket',
+    capabilities: CAPABILITIES,
+    get maxFrameBytes() {
+      return maxFrameBytes;
+    },
+    get connectionState() {
+      return connection.state;
+    },
+    publish(frame, publishOptions) {
+      // One frame at a time: session context follows the order of acknowledgements.
+      const result = chain.then(() => publishNow(frame, publishOptions?.signal));
+      chain = result.catch(() => undefined);
+      return result;
+    },
+    onConnectionState(listener) {
+      return connection.onState(listener);
+    },
+    stats() {
+      return { ...stats };
+    },
+    async close() {
+      connection.close();
+      const error = new PublisherError('CLOSED', 'the publisher is closed');
+      for (const waiter of waiters.values()) waiter.reject(error);
+      waiters.clear();
+      for (const wake of onlineWaiters) wake();
+    },
+  };
+}
