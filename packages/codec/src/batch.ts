@@ -1,0 +1,590 @@
+import type {
+  DeviceCommandOperation,
+  JsonValue,
+  PlaybackState,
+  ProgressUpdateOperation,
+  SequencedOperation,
+  SyncOperation,
+} from '@media-sync/protocol';
+import {
+  type ContextState,
+  MAX_CONTEXT_PROGRESS,
+  MAX_CONTEXT_STRINGS,
+  type ProgressEntry,
+  predictPosition,
+  progressKey,
+} from './context.js';
+import { CodecError } from './errors.js';
+import { readPayload, writePayload } from './payload.js';
+import type { DecodeLimits } from './types.js';
+import { decodeUtf8, encodeUtf8 } from './utf8.js';
+import { isUuid, readUuid, writeUuidBytes } from './uuid.js';
+import {
+  createReader,
+  createWriter,
+  ensure,
+  offsetOf,
+  type Reader,
+  readVarInt,
+  readVarUint,
+  readVarUintWide,
+  toBytes,
+  type Writer,
+  writeBytes,
+  writeVarInt,
+  writeVarUint,
+} from './varint.js';
+
+/** Field numbers of media_sync.v1.Batch (proto/media_sync/v1/batch.proto). */
+const F = {
+  strings: 1,
+  uuids: 2,
+  types: 3,
+  seqDeltas: 4,
+  baseTimestamp: 5,
+  timestampDeltas: 6,
+  hlcPhysicalOffsets: 7,
+  hlcLogicals: 8,
+  hlcNodeRefs: 9,
+  userRefs: 10,
+  contentRefs: 11,
+  positionResiduals: 12,
+  durations: 13,
+  states: 14,
+  commandIdRefs: 15,
+  sourceDeviceRefs: 16,
+  targetDeviceRefs: 17,
+  commandTypeRefs: 18,
+  payloads: 19,
+  expiryOffsets: 20,
+} as const;
+const FIELD_COUNT = 21;
+
+const TYPE_CODE = { watchlistAdd: 1, watchlistRemove: 2, progressUpdate: 3, deviceCommand: 4 } as const;
+const STATE_CODE = { playing: 1, paused: 2, stopped: 3, completed: 4 } as const;
+const STATES: readonly (PlaybackState | undefined)[] = [undefined, 'playing', 'paused', 'stopped', 'completed'];
+
+const MAX_TIMESTAMP = 2 ** 48 - 1;
+const MAX_LOGICAL = 0xffff;
+
+/** What a frame adds to the session context; materialized only for session encoders/decoders. */
+export interface ContextUpdate {
+  /** Strings the frame added to the table, in table order. */
+  readonly added: readonly string[];
+  readonly progress: ReadonlyMap<string, ProgressEntry>;
+  readonly lastTimestamp: number;
+}
+
+export interface EncodedBatch {
+  readonly body: Uint8Array;
+  readonly update: ContextUpdate | null;
+}
+
+function invalid(detail: string): CodecError {
+  return new CodecError('INVALID_INPUT', 0, detail);
+}
+
+/**
+ * Columns of one frame, in the order the encoder fills them; each is a varint writer or, for
+ * refs whose final numbers are known only at the end, a plain array.
+ */
+class BatchColumns {
+  readonly types = createWriter(64);
+  readonly seqDeltas = createWriter(16);
+  readonly timestampDeltas = createWriter(256);
+  readonly hlcPhysicalOffsets = createWriter(16);
+  readonly hlcLogicals = createWriter(16);
+  readonly positionResiduals = createWriter(256);
+  readonly durations = createWriter(64);
+  readonly states = createWriter(64);
+  readonly payloads: Uint8Array[] = [];
+  readonly expiryOffsets = createWriter(16);
+  readonly hlcNodeRefs: number[] = [];
+  readonly userRefs: number[] = [];
+  readonly contentRefs: number[] = [];
+  readonly commandIdRefs: number[] = [];
+  readonly sourceDeviceRefs: number[] = [];
+  readonly targetDeviceRefs: number[] = [];
+  readonly commandTypeRefs: number[] = [];
+}
+
+/**
+ * The per-frame string table. Every distinct string gets a provisional id in first-use order;
+ * context strings keep their context index. On the wire the table is: context entries, then
+ * the frame's text entries, then its UUID entries.
+ */
+class StringTable {
+  readonly ids = new Map<string, number>();
+  readonly texts: string[] = [];
+  readonly uuids: string[] = [];
+  /** For provisional id − contextSize: >= 0 index into texts, < 0 ~index into uuids. */
+  readonly slots: number[] = [];
+  constructor(readonly context: ContextState) {}
+
+  ref(s: string): number {
+    const known = this.ids.get(s);
+    if (known !== undefined) return known;
+    const fromContext = this.context.index.get(s);
+    if (fromContext !== undefined) {
+      this.ids.set(s, fromContext);
+      return fromContext;
+    }
+    if (typeof s !== 'string' || s.length === 0) throw invalid(`id ${JSON.stringify(s)} must be a non-empty string`);
+    const id = this.context.strings.length + this.slots.length;
+    if (isUuid(s)) {
+      this.slots.push(~this.uuids.length);
+      this.uuids.push(s);
+    } else {
+      if (s.length > 256 && encodeUtf8(s).length > 256) throw invalid(`id ${JSON.stringify(s.slice(0, 40))}… exceeds 256 UTF-8 bytes`);
+      this.slots.push(this.texts.length);
+      this.texts.push(s);
+    }
+    this.ids.set(s, id);
+    return id;
+  }
+
+  /** Maps a provisional id to its index on the wire. */
+  finalRef(id: number): number {
+    const c = this.context.strings.length;
+    if (id < c) return id;
+    const slot = this.slots[id - c] as number;
+    return slot >= 0 ? c + slot : c + this.texts.length + ~slot;
+  }
+
+  /** The strings added to the table, in wire order. */
+  added(): string[] {
+    return [...this.texts, ...this.uuids];
+  }
+}
+
+/**
+ * Encodes ops of one device (already sorted by seq) as a Batch body.
+ * `context` is what the receiver has acknowledged (EMPTY_CONTEXT for a self-contained frame).
+ */
+export function encodeBatch(
+  deviceId: string,
+  ops: readonly SequencedOperation[],
+  context: ContextState,
+  collectUpdate: boolean,
+): EncodedBatch {
+  const n = ops.length;
+  const cols = new BatchColumns();
+  const table = new StringTable(context);
+  const progress = new Map<string, ProgressEntry>();
+  const firstSeq = n > 0 ? (ops[0] as SequencedOperation).seq : 0;
+  let contiguous = true;
+  let anyPhysicalOffset = false;
+  let anyLogical = false;
+  let anyForeignNode = false;
+  let prevSeq = firstSeq - 1;
+  let prevTimestamp = 0;
+  let baseTimestamp = 0;
+
+  for (let i = 0; i < n; i++) {
+    const entry = ops[i] as SequencedOperation;
+    const op = entry.op as SyncOperation;
+    if (entry.deviceId !== deviceId) throw invalid(`op ${i} belongs to device ${JSON.stringify(entry.deviceId)}, not ${JSON.stringify(deviceId)}`);
+    const seq = entry.seq;
+    if (!Number.isSafeInteger(seq) || seq <= prevSeq || seq < 1) throw invalid(`op ${i} has seq ${seq}: seqs must be integers ≥ 1 in increasing order`);
+    if (seq !== firstSeq + i) contiguous = false;
+    writeVarUint(cols.seqDeltas, seq - prevSeq - 1);
+    prevSeq = seq;
+
+    const timestamp = op.timestamp;
+    if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > MAX_TIMESTAMP) throw invalid(`op ${i} has timestamp ${timestamp}`);
+    if (i === 0) baseTimestamp = timestamp;
+    else writeVarInt(cols.timestampDeltas, timestamp - prevTimestamp);
+    prevTimestamp = timestamp;
+
+    const hlc = entry.hlc;
+    const physical = hlc.physicalMs;
+    const logical = hlc.logical;
+    if (!Number.isInteger(physical) || physical < 0 || physical > MAX_TIMESTAMP) throw invalid(`op ${i} has hlc.physicalMs ${physical}`);
+    if (!Number.isInteger(logical) || logical < 0 || logical > MAX_LOGICAL) throw invalid(`op ${i} has hlc.logical ${logical}`);
+    writeVarInt(cols.hlcPhysicalOffsets, physical - timestamp);
+    if (physical !== timestamp) anyPhysicalOffset = true;
+    writeVarUint(cols.hlcLogicals, logical);
+    if (logical !== 0) anyLogical = true;
+    // The device's own id enters the table only if some other node id forces the column.
+    if (hlc.nodeId === deviceId) cols.hlcNodeRefs.push(-1);
+    else {
+      anyForeignNode = true;
+      cols.hlcNodeRefs.push(table.ref(hlc.nodeId));
+    }
+
+    const code = TYPE_CODE[op.type];
+    if (code === undefined) throw invalid(`op ${i} has unknown type ${JSON.stringify(op.type)}`);
+    ensure(cols.types, 1);
+    cols.types.buf[cols.types.pos++] = code;
+
+    if (code === 4) {
+      writeCommand(cols, table, op as DeviceCommandOperation, i);
+      continue;
+    }
+    const owned = op as Exclude<SyncOperation, DeviceCommandOperation>;
+    cols.userRefs.push(table.ref(owned.userId));
+    cols.contentRefs.push(table.ref(owned.contentId));
+    if (code !== 3) continue;
+    const p = op as ProgressUpdateOperation;
+    const key = progressKey(p.userId, p.contentId);
+    const prev = progress.get(key) ?? context.progress.get(key);
+    const position = p.positionMs;
+    if (!Number.isSafeInteger(position) || position < 0) throw invalid(`op ${i} has positionMs ${position}`);
+    writeVarInt(cols.positionResiduals, position - predictPosition(prev, timestamp));
+    const duration = p.durationMs ?? null;
+    if (duration !== null && (!Number.isSafeInteger(duration) || duration < 0)) throw invalid(`op ${i} has durationMs ${duration}`);
+    const predictedDuration = prev === undefined ? null : prev.durationMs;
+    if (duration === predictedDuration) writeVarUint(cols.durations, 0);
+    else if (duration === null) writeVarUint(cols.durations, 1);
+    else writeVarUint(cols.durations, duration <= Number.MAX_SAFE_INTEGER - 2 ? duration + 2 : BigInt(duration) + 2n);
+    const state = STATE_CODE[p.state];
+    if (state === undefined) throw invalid(`op ${i} has state ${JSON.stringify(p.state)}`);
+    writeVarUint(cols.states, state);
+    progress.set(key, { positionMs: position, durationMs: duration, playing: state === 1, timestamp });
+  }
+
+  if (anyForeignNode) {
+    const refs = cols.hlcNodeRefs;
+    for (let i = 0; i < refs.length; i++) if (refs[i] === -1) refs[i] = table.ref(deviceId);
+  }
+  const body = writeBody(cols, table, n, contiguous, baseTimestamp - context.lastTimestamp, {
+    anyPhysicalOffset,
+    anyLogical,
+    anyForeignNode,
+  });
+  const update = collectUpdate
+    ? { added: table.added(), progress, lastTimestamp: n > 0 ? prevTimestamp : context.lastTimestamp }
+    : null;
+  return { body, update };
+}
+
+function writeCommand(cols: BatchColumns, table: StringTable, op: DeviceCommandOperation, i: number): void {
+  cols.commandIdRefs.push(table.ref(op.commandId));
+  cols.sourceDeviceRefs.push(table.ref(op.sourceDeviceId));
+  cols.targetDeviceRefs.push(table.ref(op.targetDeviceId));
+  cols.commandTypeRefs.push(table.ref(op.commandType));
+  const w = createWriter(32);
+  try {
+    writePayload(w, op.payload);
+  } catch (error) {
+    if (error instanceof CodecError) throw error;
+    throw invalid(`op ${i} has a payload that is not JSON`);
+  }
+  cols.payloads.push(toBytes(w));
+  if (op.expiresAt === undefined) writeVarUint(cols.expiryOffsets, 0);
+  else {
+    const offset = op.expiresAt - op.timestamp;
+    if (!Number.isInteger(op.expiresAt) || offset < 0 || op.expiresAt > MAX_TIMESTAMP) throw invalid(`op ${i} has expiresAt ${op.expiresAt}`);
+    writeVarUint(cols.expiryOffsets, offset + 1);
+  }
+}
+
+function writeTag(w: Writer, field: number, wireType: number): void {
+  writeVarUint(w, (field << 3) | wireType);
+}
+
+function writeLengthDelimited(w: Writer, field: number, bytes: Uint8Array, start = 0, end = bytes.length): void {
+  writeTag(w, field, 2);
+  writeVarUint(w, end - start);
+  writeBytes(w, start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
+}
+
+function writePacked(out: Writer, field: number, column: Writer): void {
+  if (column.pos === 0) return;
+  writeLengthDelimited(out, field, column.buf, 0, column.pos);
+}
+
+function writeRefs(out: Writer, field: number, refs: readonly number[], table: StringTable): void {
+  if (refs.length === 0) return;
+  const w = createWriter(refs.length * 2 + 8);
+  for (const ref of refs) writeVarUint(w, table.finalRef(ref));
+  writePacked(out, field, w);
+}
+
+function writeBody(
+  cols: BatchColumns,
+  table: StringTable,
+  n: number,
+  contiguous: boolean,
+  baseTimestampDelta: number,
+  shape: { anyPhysicalOffset: boolean; anyLogical: boolean; anyForeignNode: boolean },
+): Uint8Array {
+  const out = createWriter(64 + cols.types.pos * 4 + cols.timestampDeltas.pos + cols.positionResiduals.pos + cols.durations.pos);
+  for (const text of table.texts) writeLengthDelimited(out, F.strings, encodeUtf8(text));
+  if (table.uuids.length > 0) {
+    const bytes = new Uint8Array(table.uuids.length * 16);
+    table.uuids.forEach((u, k) => writeUuidBytes(u, bytes, k * 16));
+    writeLengthDelimited(out, F.uuids, bytes);
+  }
+  writePacked(out, F.types, cols.types);
+  if (!contiguous) writePacked(out, F.seqDeltas, cols.seqDeltas);
+  if (n > 0 && baseTimestampDelta !== 0) {
+    writeTag(out, F.baseTimestamp, 0);
+    writeVarInt(out, baseTimestampDelta);
+  }
+  writePacked(out, F.timestampDeltas, cols.timestampDeltas);
+  if (shape.anyPhysicalOffset) writePacked(out, F.hlcPhysicalOffsets, cols.hlcPhysicalOffsets);
+  if (shape.anyLogical) writePacked(out, F.hlcLogicals, cols.hlcLogicals);
+  if (shape.anyForeignNode) writeRefs(out, F.hlcNodeRefs, cols.hlcNodeRefs, table);
+  writeRefs(out, F.userRefs, cols.userRefs, table);
+  writeRefs(out, F.contentRefs, cols.contentRefs, table);
+  writePacked(out, F.positionResiduals, cols.positionResiduals);
+  writePacked(out, F.durations, cols.durations);
+  writePacked(out, F.states, cols.states);
+  writeRefs(out, F.commandIdRefs, cols.commandIdRefs, table);
+  writeRefs(out, F.sourceDeviceRefs, cols.sourceDeviceRefs, table);
+  writeRefs(out, F.targetDeviceRefs, cols.targetDeviceRefs, table);
+  writeRefs(out, F.commandTypeRefs, cols.commandTypeRefs, table);
+  for (const payload of cols.payloads) writeLengthDelimited(out, F.payloads, payload);
+  writePacked(out, F.expiryOffsets, cols.expiryOffsets);
+  return toBytes(out);
+}
+
+/** The frame-level facts a body is decoded against. */
+export interface BatchFrame {
+  readonly deviceId: string;
+  readonly opCount: number;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+}
+
+export interface DecodedBatch {
+  readonly ops: SequencedOperation[];
+  readonly update: ContextUpdate | null;
+}
+
+/** A packed column: a cursor over its bytes in the body (empty when the field is absent). */
+function emptyColumn(body: Uint8Array, base: number): Reader {
+  return createReader(body, 0, 0, base);
+}
+
+function malformed(r: Reader | number, detail: string): CodecError {
+  return new CodecError('MALFORMED_BODY', typeof r === 'number' ? r : offsetOf(r), detail);
+}
+
+/**
+ * Decodes a Batch body. `base` is the body's offset in the frame, for error offsets (for a
+ * compressed body, offsets are within the decompressed body, counted from `base`).
+ */
+export function decodeBatch(
+  body: Uint8Array,
+  frame: BatchFrame,
+  context: ContextState,
+  limits: DecodeLimits,
+  collectUpdate: boolean,
+  base = 0,
+): DecodedBatch {
+  const columns: (Reader | undefined)[] = new Array(FIELD_COUNT);
+  const textRanges: number[] = [];
+  const payloadRanges: number[] = [];
+  let baseTimestampDelta = 0;
+  const r = createReader(body, 0, body.length, base);
+  while (r.pos < r.end) {
+    const tagAt = offsetOf(r);
+    const tag = readVarUint(r);
+    const field = Math.floor(tag / 8);
+    const wireType = tag & 7;
+    if (field === F.baseTimestamp && wireType === 0) {
+      baseTimestampDelta = readVarInt(r);
+      continue;
+    }
+    if (wireType !== 2) {
+      if (field >= 1 && field < FIELD_COUNT) throw malformed(tagAt, `field ${field} has wire type ${wireType}, expected 2 (packed)`);
+      skipField(r, wireType, tagAt);
+      continue;
+    }
+    const lengthAt = offsetOf(r);
+    const length = readVarUint(r);
+    if (length > r.end - r.pos) throw new CodecError('TRUNCATED', lengthAt, `field ${field} of ${length} bytes runs past the end`);
+    const start = r.pos;
+    r.pos += length;
+    if (field === F.strings) textRanges.push(start, r.pos);
+    else if (field === F.payloads) payloadRanges.push(start, r.pos);
+    else if (field >= 1 && field < FIELD_COUNT) {
+      if (columns[field] !== undefined) throw malformed(tagAt, `field ${field} appears twice`);
+      columns[field] = createReader(body, start, r.pos, base);
+    }
+  }
+
+  // The table: context entries, then this frame's text entries, then its UUIDs.
+  const table: string[] = context.strings.slice();
+  const contextSize = table.length;
+  for (let k = 0; k < textRanges.length; k += 2) {
+    const start = textRanges[k] as number;
+    const end = textRanges[k + 1] as number;
+    if (end === start) throw malformed(base + start, 'empty string in the table');
+    if (end - start > limits.maxStringBytes) {
+      throw new CodecError('LIMIT_EXCEEDED', base + start, `string of ${end - start} bytes exceeds ${limits.maxStringBytes}`);
+    }
+    table.push(decodeUtf8(body, start, end, base + start));
+  }
+  const uuidColumn = columns[F.uuids];
+  if (uuidColumn !== undefined) {
+    const bytes = uuidColumn.end - uuidColumn.pos;
+    if (bytes % 16 !== 0) throw malformed(uuidColumn, `uuids field of ${bytes} bytes is not a multiple of 16`);
+    for (let at = uuidColumn.pos; at < uuidColumn.end; at += 16) table.push(readUuid(body, at));
+    uuidColumn.pos = uuidColumn.end;
+  }
+
+  const n = frame.opCount;
+  const col = (field: number): Reader => columns[field] ?? emptyColumn(body, base);
+  const types = col(F.types);
+  const seqDeltas = columns[F.seqDeltas];
+  const timestampDeltas = col(F.timestampDeltas);
+  const physicalOffsets = columns[F.hlcPhysicalOffsets];
+  const logicals = columns[F.hlcLogicals];
+  const nodeRefs = columns[F.hlcNodeRefs];
+  const userRefs = col(F.userRefs);
+  const contentRefs = col(F.contentRefs);
+  const residuals = col(F.positionResiduals);
+  const durations = col(F.durations);
+  const states = col(F.states);
+  const commandIdRefs = col(F.commandIdRefs);
+  const sourceRefs = col(F.sourceDeviceRefs);
+  const targetRefs = col(F.targetDeviceRefs);
+  const commandTypeRefs = col(F.commandTypeRefs);
+  const expiryOffsets = col(F.expiryOffsets);
+
+  const ref = (column: Reader): string => {
+    if (column.pos >= column.end) throw malformed(column, 'column has fewer entries than ops');
+    const at = offsetOf(column);
+    const s = table[readVarUint(column)];
+    if (s === undefined) throw malformed(at, `string ref beyond the table of ${table.length}`);
+    return s;
+  };
+  const next = (column: Reader): number => {
+    if (column.pos >= column.end) throw malformed(column, 'column has fewer entries than ops');
+    return readVarUint(column);
+  };
+  const nextSigned = (column: Reader): number => {
+    if (column.pos >= column.end) throw malformed(column, 'column has fewer entries than ops');
+    return readVarInt(column);
+  };
+
+  const deviceId = frame.deviceId;
+  const ops: SequencedOperation[] = new Array(n);
+  const progress = new Map<string, ProgressEntry>();
+  let seq = frame.firstSeq;
+  let timestamp = context.lastTimestamp + baseTimestampDelta;
+  let payloadIndex = 0;
+  for (let i = 0; i < n; i++) {
+    if (seqDeltas !== undefined) {
+      const gapAt = offsetOf(seqDeltas);
+      const gap = next(seqDeltas);
+      if (i === 0 ? gap !== 0 : seq + gap + 1 > Number.MAX_SAFE_INTEGER) throw malformed(gapAt, `seq gap ${gap} is invalid`);
+      if (i > 0) seq += gap + 1;
+    } else if (i > 0) seq += 1;
+    if (i > 0) timestamp += nextSigned(timestampDeltas);
+    if (timestamp < 0 || timestamp > MAX_TIMESTAMP) throw malformed(timestampDeltas, `timestamp ${timestamp} out of range`);
+    const physicalMs = physicalOffsets === undefined ? timestamp : timestamp + nextSigned(physicalOffsets);
+    if (physicalMs < 0 || physicalMs > MAX_TIMESTAMP) throw malformed(physicalOffsets ?? types, `hlc.physicalMs ${physicalMs} out of range`);
+    const logical = logicals === undefined ? 0 : next(logicals);
+    if (logical > MAX_LOGICAL) throw malformed(logicals ?? types, `hlc.logical ${logical} out of range`);
+    const nodeId = nodeRefs === undefined ? deviceId : ref(nodeRefs);
+    const typeAt = offsetOf(types);
+    const code = next(types);
+    let op: SyncOperation;
+    if (code === 3) {
+      const userId = ref(userRefs);
+      const contentId = ref(contentRefs);
+      const key = progressKey(userId, contentId);
+      const prev = progress.get(key) ?? context.progress.get(key);
+      const positionAt = offsetOf(residuals);
+      const positionMs = predictPosition(prev, timestamp) + nextSigned(residuals);
+      if (positionMs < 0 || !Number.isSafeInteger(positionMs)) throw malformed(positionAt, `positionMs ${positionMs} out of range`);
+      const durationAt = offsetOf(durations);
+      if (durations.pos >= durations.end) throw malformed(durations, 'column has fewer entries than ops');
+      const d = readVarUintWide(durations);
+      let durationMs: number | null;
+      if (d === 0) durationMs = prev === undefined ? null : prev.durationMs;
+      else if (d === 1) durationMs = null;
+      else {
+        const value = typeof d === 'bigint' ? d - 2n : d - 2;
+        if (typeof value === 'bigint' && value > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed(durationAt, `durationMs ${value} out of range`);
+        durationMs = Number(value);
+      }
+      const stateAt = offsetOf(states);
+      const stateCode = next(states);
+      const state = STATES[stateCode];
+      if (state === undefined) throw malformed(stateAt, `unknown playback state ${stateCode}`);
+      progress.set(key, { positionMs, durationMs, playing: stateCode === 1, timestamp });
+      op =
+        durationMs === null
+          ? { type: 'progressUpdate', userId, contentId, positionMs, state, timestamp }
+          : { type: 'progressUpdate', userId, contentId, positionMs, durationMs, state, timestamp };
+    } else if (code === 1 || code === 2) {
+      const userId = ref(userRefs);
+      const contentId = ref(contentRefs);
+      op = { type: code === 1 ? 'watchlistAdd' : 'watchlistRemove', userId, contentId, timestamp };
+    } else if (code === 4) {
+      const commandId = ref(commandIdRefs);
+      const sourceDeviceId = ref(sourceRefs);
+      const targetDeviceId = ref(targetRefs);
+      const commandType = ref(commandTypeRefs);
+      const start = payloadRanges[payloadIndex * 2];
+      const end = payloadRanges[payloadIndex * 2 + 1];
+      if (start === undefined || end === undefined) throw malformed(typeAt, 'fewer payloads than device commands');
+      payloadIndex++;
+      if (end - start > limits.maxPayloadBytes) {
+        throw new CodecError('LIMIT_EXCEEDED', base + start, `payload of ${end - start} bytes exceeds ${limits.maxPayloadBytes}`);
+      }
+      const payloadReader = createReader(body, start, end, base);
+      const payload: JsonValue = readPayload(payloadReader);
+      if (payloadReader.pos !== end) throw malformed(payloadReader, 'payload has trailing bytes');
+      const expiryAt = offsetOf(expiryOffsets);
+      const expiry = next(expiryOffsets);
+      if (expiry === 0) op = { type: 'deviceCommand', commandId, sourceDeviceId, targetDeviceId, commandType, payload, timestamp };
+      else {
+        const expiresAt = timestamp + expiry - 1;
+        if (expiresAt > MAX_TIMESTAMP) throw malformed(expiryAt, `expiresAt ${expiresAt} out of range`);
+        op = { type: 'deviceCommand', commandId, sourceDeviceId, targetDeviceId, commandType, payload, timestamp, expiresAt };
+      }
+    } else {
+      throw malformed(typeAt, `unknown operation type ${code}`);
+    }
+    ops[i] = { deviceId, seq, hlc: { physicalMs, logical, nodeId }, op };
+  }
+  if (n > 0 && seq !== frame.lastSeq) throw malformed(base, `last seq ${seq} differs from the frame's last_seq ${frame.lastSeq}`);
+  for (let field = 2; field < FIELD_COUNT; field++) {
+    const column = columns[field];
+    if (column !== undefined && column.pos !== column.end) throw malformed(column, `field ${field} has more entries than ops`);
+  }
+  if (payloadIndex * 2 !== payloadRanges.length) throw malformed(base + (payloadRanges[payloadIndex * 2] ?? 0), 'more payloads than device commands');
+  const update = collectUpdate
+    ? { added: table.slice(contextSize), progress, lastTimestamp: n > 0 ? timestamp : context.lastTimestamp }
+    : null;
+  return { ops, update };
+}
+
+function skipField(r: Reader, wireType: number, tagAt: number): void {
+  switch (wireType) {
+    case 0:
+      readVarUintWide(r);
+      return;
+    case 1:
+    case 5: {
+      const size = wireType === 1 ? 8 : 4;
+      if (r.end - r.pos < size) throw new CodecError('TRUNCATED', offsetOf(r), `fixed field runs past the end`);
+      r.pos += size;
+      return;
+    }
+    default:
+      throw malformed(tagAt, `unsupported wire type ${wireType}`);
+  }
+}
+
+/** The context both ends hold after a frame with `update` was decoded on top of `base`. */
+export function applyUpdate(base: ContextState, update: ContextUpdate, version: number): ContextState {
+  let strings: string[];
+  let progress: Map<string, ProgressEntry>;
+  if (base.strings.length + update.added.length > MAX_CONTEXT_STRINGS || base.progress.size + update.progress.size > MAX_CONTEXT_PROGRESS) {
+    // Past the bounds, the context restarts empty: the next frame is self-contained in effect.
+    return { version, strings: [], index: new Map(), progress: new Map(), lastTimestamp: update.lastTimestamp };
+  }
+  strings = base.strings.concat(update.added);
+  progress = new Map(base.progress);
+  for (const [key, entry] of update.progress) progress.set(key, entry);
+  const index = new Map(base.index);
+  for (let k = base.strings.length; k < strings.length; k++) index.set(strings[k] as string, k);
+  return { version, strings, index, progress, lastTimestamp: update.lastTimestamp };
+}

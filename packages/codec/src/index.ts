@@ -1,0 +1,27 @@
+/**
+ * @media-sync/codec — operations of one device <-> compact frames: a columnar, delta-encoded
+ * protobuf Batch, zstd-compressed (with a trained dictionary for small frames), in a Frame
+ * whose header a receiver can dedupe on without decoding. Pure: no I/O, no timers.
+ */
+export { type Codec, createCodec, DEFAULT_LEVEL, DEFAULT_MIN_BATCH_SIZE, frameMetrics } from './codec.js';
+export { crc32c } from './crc32c.js';
+export { CodecError, type CodecErrorCode } from './errors.js';
+export { DEFAULT_LIMITS, FLAG_COMPRESSED, FLAG_CONTEXT, FORMAT_VERSION } from './frame.js';
+export { readFrameHeader } from './header.js';
+export { BaselineSizer, referenceJsonEnvelope } from './reference.js';
+export type {
+  CodecOptions,
+  DecodedFrame,
+  DecodeLimits,
+  DecodeOptions,
+  EncodedFrame,
+  EncodeOptions,
+  FrameHeader,
+  FrameMetrics,
+  SessionDecodedFrame,
+  SessionDecoder,
+  SessionEncoder,
+  SessionFrame,
+  SessionProgress,
+  SessionState,
+} from './types.js';

@@ -1,0 +1,144 @@
+import type { SequencedOperation } from '@media-sync/protocol';
+
+/** Limits a decoder enforces on untrusted bytes, each checked before allocating. */
+export interface DecodeLimits {
+  /** Largest frame accepted, in bytes. Default 1 MiB. */
+  readonly maxFrameBytes: number;
+  /** Largest uncompressed body, in bytes. Default 16 MiB. */
+  readonly maxBodyBytes: number;
+  /** Most ops in one frame. Default 100 000. */
+  readonly maxOps: number;
+  /** Longest string (ids, command types), in UTF-8 bytes. Default 256 (§2). */
+  readonly maxStringBytes: number;
+  /** Largest device-command payload, in bytes of its JSON text. Default 16 KiB (§2). */
+  readonly maxPayloadBytes: number;
+}
+
+export interface CodecOptions {
+  /** Default zstd level for frames. Default 19 (frames are small; the encoder stays fast). */
+  readonly level?: number;
+  /** Default minimum op count below which bodies are not compressed. Default 3 (§6 default). */
+  readonly minBatchSize?: number;
+  /** Default decode limits. */
+  readonly limits?: Partial<DecodeLimits>;
+}
+
+export interface EncodeOptions {
+  /** zstd-compress the body (only when it shrinks it). Default true. */
+  readonly compression?: boolean;
+  /** zstd level, 1..22. */
+  readonly level?: number;
+  /** Use the shipped dictionary for small bodies. Default true. */
+  readonly dictionary?: boolean;
+  /** No compression below this many ops. */
+  readonly minBatchSize?: number;
+  /** The user of the device, for the `bytesJson`/`bytesProtobuf` baselines of device commands. */
+  readonly userId?: string;
+}
+
+export interface DecodeOptions {
+  readonly limits?: Partial<DecodeLimits>;
+}
+
+/** The frame's header, readable without decompressing or decoding the body. */
+export interface FrameHeader {
+  readonly formatVersion: number;
+  readonly flags: number;
+  /** zstd dictionary id, 0 = none. */
+  readonly dictionaryId: number;
+  /** Session-context version the body references, 0 = self-contained. */
+  readonly contextVersion: number;
+  readonly deviceId: string;
+  readonly opCount: number;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  /** Uncompressed Batch length in bytes. */
+  readonly bodyLength: number;
+  readonly bodyCrc32c: number;
+  readonly compressed: boolean;
+}
+
+/** The §5 metrics of one frame or of everything an encoder produced. */
+export interface FrameMetrics {
+  readonly ops: number;
+  /** The reference crate's JSON envelope, one message per op (the baseline). */
+  readonly bytesJson: number;
+  /** Plain `SyncMessage` protobuf, one per op. */
+  readonly bytesProtobuf: number;
+  /** The delta-encoded Batch before compression. */
+  readonly bytesBody: number;
+  /** Frame bytes on the wire. */
+  readonly bytesWire: number;
+  /** bytesWire / bytesJson (0 when there were no ops). */
+  readonly compressionRatio: number;
+  /** 100 × (1 − compressionRatio). */
+  readonly savingsPercent: number;
+  /** 100 × (1 − bytesBody / bytesProtobuf). */
+  readonly deltaSavingsPercent: number;
+}
+
+export interface EncodedFrame {
+  readonly bytes: Uint8Array;
+  readonly header: FrameHeader;
+  readonly metrics: FrameMetrics;
+}
+
+export interface DecodedFrame {
+  readonly header: FrameHeader;
+  readonly ops: SequencedOperation[];
+}
+
+/** A frame made by a session encoder: `version` is the context the receiver holds once it decodes it. */
+export interface SessionFrame extends EncodedFrame {
+  /** Pass to `acknowledge` when the receiver acknowledges this frame. */
+  readonly version: number;
+}
+
+/** A frame decoded by a session decoder: `version` is the context it now holds (send it in the ack). */
+export interface SessionDecodedFrame extends DecodedFrame {
+  readonly version: number;
+}
+
+/**
+ * Sender half of an acknowledged point-to-point link (device -> gateway, or gateway -> device).
+ * Frames reference only ids and progress the receiver has ACKNOWLEDGED (§5).
+ */
+export interface SessionEncoder {
+  /** Encodes ops of one device against the last acknowledged context (self-contained when none). */
+  encode(deviceId: string, ops: readonly SequencedOperation[], options?: EncodeOptions): SessionFrame;
+  /** The receiver acknowledged the frame whose `version` this is; later frames may reference it. Stale or unknown versions are ignored. */
+  acknowledge(version: number): void;
+  /** Forgets all context: the next frame is self-contained (the answer to CONTEXT_MISMATCH). */
+  reset(): void;
+  /** The acknowledged context version frames currently reference (0 = none). */
+  readonly contextVersion: number;
+  /** The acknowledged context as plain JSON, for persisting; restore with `codec.createSessionEncoder(state)`. */
+  toJSON(): SessionState;
+}
+
+/** Receiver half: keeps the contexts of the frames it decoded (the last 16 versions). */
+export interface SessionDecoder {
+  /** Decodes a frame; throws CodecError CONTEXT_MISMATCH when it lacks the version the frame needs. */
+  decode(bytes: Uint8Array, options?: DecodeOptions): SessionDecodedFrame;
+  /** Forgets all context (what a restarted receiver has). */
+  reset(): void;
+  /** The contexts held, as plain JSON; restore with `codec.createSessionDecoder(states)`. */
+  toJSON(): SessionState[];
+}
+
+/** One session context as plain JSON: its version, the id table and the last progress per content. */
+export interface SessionState {
+  readonly version: number;
+  readonly strings: readonly string[];
+  readonly progress: readonly SessionProgress[];
+  readonly lastTimestamp: number;
+}
+
+export interface SessionProgress {
+  readonly userId: string;
+  readonly contentId: string;
+  readonly positionMs: number;
+  readonly durationMs: number | null;
+  readonly playing: boolean;
+  readonly timestamp: number;
+}

@@ -1,0 +1,167 @@
+import { ZstdCodec, type ZstdApi, type ZstdCompressionDict, type ZstdDecompressionDict } from 'zstd-codec';
+import { CodecError } from './errors.js';
+
+let loading: Promise<ZstdApi> | undefined;
+
+/** Instantiates the zstd WebAssembly module once per process (or page). */
+export function loadZstd(): Promise<ZstdApi> {
+  loading ??= new Promise<ZstdApi>((resolve) => ZstdCodec.run(resolve));
+  return loading;
+}
+
+const MAGIC = 0xfd2fb528;
+/** Block_Maximum_Size of RFC 8878: no block decompresses to more. */
+const MAX_BLOCK_BYTES = 128 * 1024;
+
+/** What a zstd frame header says before anything is decompressed. */
+export interface ZstdFrameInfo {
+  /** Frame_Content_Size, when the header carries it. */
+  readonly contentSize: number | undefined;
+  /** Dictionary_ID, 0 when absent. */
+  readonly dictionaryId: number;
+  /**
+   * The most bytes the frame can decompress to, from its block headers: raw and RLE blocks
+   * state their size, a compressed block yields at most 128 KiB.
+   */
+  readonly maxContentSize: number;
+}
+
+/**
+ * Reads a zstd frame's header and walks its block headers (RFC 8878 §3.1.1) without
+ * decompressing. `base` is the body's offset in the frame, for error offsets.
+ */
+export function inspectZstdFrame(bytes: Uint8Array, base: number): ZstdFrameInfo {
+  const fail = (at: number, detail: string) => new CodecError('DECOMPRESSION_FAILED', base + at, detail);
+  if (bytes.length < 6) throw fail(0, 'zstd frame shorter than its header');
+  const magic = ((bytes[0] as number) | ((bytes[1] as number) << 8) | ((bytes[2] as number) << 16) | ((bytes[3] as number) << 24)) >>> 0;
+  if (magic !== MAGIC) throw fail(0, `not a zstd frame (magic 0x${magic.toString(16)})`);
+  const descriptor = bytes[4] as number;
+  const fcsFlag = descriptor >> 6;
+  const singleSegment = (descriptor & 0x20) !== 0;
+  if (descriptor & 0x08) throw fail(4, 'reserved bit set in the zstd frame header');
+  const hasChecksum = (descriptor & 0x04) !== 0;
+  const dictIdSize = [0, 1, 2, 4][descriptor & 3] as number;
+  const fcsSize = fcsFlag === 0 ? (singleSegment ? 1 : 0) : ([0, 2, 4, 8][fcsFlag] as number);
+  let pos = 5 + (singleSegment ? 0 : 1);
+  if (pos + dictIdSize + fcsSize > bytes.length) throw fail(pos, 'zstd frame header is truncated');
+  let dictionaryId = 0;
+  for (let i = 0; i < dictIdSize; i++) dictionaryId += (bytes[pos + i] as number) * 2 ** (8 * i);
+  pos += dictIdSize;
+  let contentSize: number | undefined;
+  if (fcsSize > 0) {
+    let v = 0;
+    for (let i = 0; i < fcsSize; i++) v += (bytes[pos + i] as number) * 2 ** (8 * i);
+    contentSize = fcsSize === 2 ? v + 256 : v;
+    pos += fcsSize;
+  }
+  let maxContentSize = 0;
+  for (;;) {
+    if (pos + 3 > bytes.length) throw fail(pos, 'zstd block header is truncated');
+    const header = (bytes[pos] as number) | ((bytes[pos + 1] as number) << 8) | ((bytes[pos + 2] as number) << 16);
+    const last = (header & 1) !== 0;
+    const type = (header >> 1) & 3;
+    const size = header >>> 3;
+    pos += 3;
+    if (type === 3) throw fail(pos - 3, 'reserved zstd block type');
+    if (type === 0 || type === 1) {
+      if (size > MAX_BLOCK_BYTES) throw fail(pos - 3, `zstd block of ${size} bytes exceeds 128 KiB`);
+      maxContentSize += size;
+      pos += type === 0 ? size : 1;
+    } else {
+      maxContentSize += MAX_BLOCK_BYTES;
+      pos += size;
+    }
+    if (pos > bytes.length) throw fail(pos, 'zstd block runs past the end');
+    if (last) break;
+  }
+  if (hasChecksum) pos += 4;
+  if (pos !== bytes.length) throw fail(Math.min(pos, bytes.length), 'bytes after the zstd frame');
+  if (contentSize !== undefined) maxContentSize = Math.min(maxContentSize, contentSize);
+  return { contentSize, dictionaryId, maxContentSize };
+}
+
+/** zstd with optional dictionaries, caching one compression dictionary per level. */
+export class Zstd {
+  private readonly simple;
+  private readonly streaming;
+  private readonly compressionDicts = new Map<string, ZstdCompressionDict>();
+  private readonly decompressionDicts = new Map<number, ZstdDecompressionDict>();
+
+  constructor(private readonly api: ZstdApi) {
+    this.simple = new api.Simple();
+    this.streaming = new api.Streaming();
+  }
+
+  compress(body: Uint8Array, level: number, dictionary?: { id: number; bytes: Uint8Array }): Uint8Array | null {
+    if (dictionary === undefined) return this.simple.compress(body, level);
+    const key = `${dictionary.id}:${level}`;
+    let dict = this.compressionDicts.get(key);
+    if (dict === undefined) {
+      dict = new this.api.Dict.Compression(dictionary.bytes, level);
+      this.compressionDicts.set(key, dict);
+    }
+    return this.simple.compressUsingDict(body, dict);
+  }
+
+  /**
+   * Decompresses a body whose frame says it is `bodyLength` bytes, never producing more than
+   * `maxBodyBytes`: the size is checked from the zstd headers before any output is allocated.
+   */
+  decompress(
+    compressed: Uint8Array,
+    bodyLength: number,
+    maxBodyBytes: number,
+    base: number,
+    dictionary?: { id: number; bytes: Uint8Array },
+  ): Uint8Array {
+    const info = inspectZstdFrame(compressed, base);
+    if (info.contentSize !== undefined) {
+      if (info.contentSize > maxBodyBytes) {
+        throw new CodecError('LIMIT_EXCEEDED', base, `zstd content size ${info.contentSize} exceeds ${maxBodyBytes}`);
+      }
+      if (info.contentSize !== bodyLength) {
+        throw new CodecError('MALFORMED_FRAME', base, `zstd content size ${info.contentSize} differs from body_length ${bodyLength}`);
+      }
+    } else {
+      // Without a content size, the block walk bounds the output. A frame made from a stream
+      // over-counts by less than one block; anything more (or past the limit) is refused.
+      if (info.maxContentSize < bodyLength) {
+        throw new CodecError('MALFORMED_FRAME', base, `zstd blocks cannot hold body_length ${bodyLength}`);
+      }
+      if (info.maxContentSize > maxBodyBytes || info.maxContentSize > bodyLength + MAX_BLOCK_BYTES) {
+        throw new CodecError('LIMIT_EXCEEDED', base, `zstd frame may decompress to ${info.maxContentSize} bytes, over ${Math.min(maxBodyBytes, bodyLength + MAX_BLOCK_BYTES)}`);
+      }
+    }
+    if (info.dictionaryId !== 0 && info.dictionaryId !== (dictionary?.id ?? 0)) {
+      throw new CodecError('UNKNOWN_DICTIONARY', base, `zstd frame names dictionary ${info.dictionaryId}`);
+    }
+    let out: Uint8Array | null;
+    try {
+      if (dictionary === undefined) {
+        out = info.contentSize !== undefined ? this.simple.decompress(compressed) : this.streaming.decompress(compressed, bodyLength);
+      } else {
+        const dict = this.decompressionDict(dictionary);
+        out =
+          info.contentSize !== undefined
+            ? this.simple.decompressUsingDict(compressed, dict)
+            : this.streaming.decompressUsingDict(compressed, bodyLength, dict);
+      }
+    } catch (error) {
+      throw new CodecError('DECOMPRESSION_FAILED', base, 'zstd rejected the body', { cause: error });
+    }
+    if (out === null) throw new CodecError('DECOMPRESSION_FAILED', base, 'zstd rejected the body');
+    if (out.length !== bodyLength) {
+      throw new CodecError('MALFORMED_FRAME', base, `body decompressed to ${out.length} bytes, not body_length ${bodyLength}`);
+    }
+    return out;
+  }
+
+  private decompressionDict(dictionary: { id: number; bytes: Uint8Array }): ZstdDecompressionDict {
+    let dict = this.decompressionDicts.get(dictionary.id);
+    if (dict === undefined) {
+      dict = new this.api.Dict.Decompression(dictionary.bytes);
+      this.decompressionDicts.set(dictionary.id, dict);
+    }
+    return dict;
+  }
+}
