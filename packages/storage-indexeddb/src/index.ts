@@ -1,0 +1,5 @@
+export {
+  createIndexedDbStorage,
+  INDEXEDDB_SCHEMA_VERSION,
+  type IndexedDbStorageOptions,
+} from './indexeddb-storage.js';
