@@ -1,3 +1,16 @@
+export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, type ResolvedBackoff, resolveBackoff } from './backoff.js';
+export { decodeBody, encodeBody } from './body.js';
+export { type Environment, SyncDeltaConfig } from './config.js';
+export { ConfigError, type ConfigErrorCode, QueueError, type QueueErrorCode } from './errors.js';
+export { TypedEmitter } from './events.js';
+export {
+  createLoopbackPublisher,
+  type FrameDecoder,
+  type LoopbackFault,
+  type LoopbackFrame,
+  type LoopbackPublisher,
+  type LoopbackPublisherOptions,
+} from './loopback.js';
 export {
   type ConnectionState,
   type IncomingFrame,
@@ -11,6 +24,7 @@ export {
   type Subscriber,
   type Subscription,
 } from './publisher.js';
+export { createQueue, META_KEYS, type ResolvedQueueConfig, resolveQueueConfig } from './queue.js';
 export {
   type AppendResult,
   type DeadLetterRecord,
@@ -22,3 +36,21 @@ export {
   StorageError,
   type StorageErrorCode,
 } from './storage.js';
+export type {
+  AutoReplayOptions,
+  DeadLetter,
+  DeadLetteredEvent,
+  FrameByteMetrics,
+  FrameEncoder,
+  FramePublishedEvent,
+  Queue,
+  QueueConfig,
+  QueueErrorEvent,
+  QueueEvents,
+  QueueMetrics,
+  QueueOptions,
+  ReplayOptions,
+  ReplayProgress,
+  ReplayReport,
+  ReplayStop,
+} from './types.js';
