@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type Codec, CodecError, createCodec, type DecodeLimits, type SessionDecoder } from '@media-sync/codec';
+import {
+  type Codec,
+  CodecError,
+  createCodec,
+  type DecodeLimits,
+  readFrameHeader,
+  type SessionDecoder,
+} from '@media-sync/codec';
 import { commandExpiresAt, type SequencedOperation } from '@media-sync/protocol';
 import {
   type AckBody,
@@ -324,7 +331,7 @@ class Gateway implements SyncServer {
 
   /** Decode, authorise, dedupe, merge and commit one frame; returns the ack. Throws CodecError on bad bytes. */
   #ingest(session: Session, bytes: Uint8Array): AckBody {
-    const header = this.#codec.readFrameHeader(bytes, { limits: this.#limits });
+    const header = readFrameHeader(bytes, this.#limits);
     const { userId, deviceId } = session;
     if (header.deviceId !== deviceId) {
       const { ops } = session.decoder.decode(bytes, { limits: this.#limits });

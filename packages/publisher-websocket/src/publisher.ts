@@ -1,6 +1,5 @@
-import { type Codec, createCodec, type EncodedFrame, type SessionEncoder } from '@media-sync/codec';
+import { type Codec, createCodec, type SessionEncoder, type SessionFrame } from '@media-sync/codec';
 import {
-  type ConnectionState,
   type OutgoingFrame,
   type PublishAck,
   type Publisher,
@@ -172,13 +171,14 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       throw new PublisherError('FRAME_TOO_LARGE', `frame of ${frame.bytes.length} bytes, limit ${maxFrameBytes}`);
     }
     await whenOnline(signal);
-    let encoded: EncodedFrame | undefined;
+    let encoded: SessionFrame | undefined;
     if (useContext && frame.ops.length > 0) {
       codec ??= createCodec();
       encoder ??= (await codec).createSessionEncoder();
       encoded = encoder.encode(frame.deviceId, frame.ops);
-      // Context only ever shrinks a frame; if it did not, the self-contained bytes are as good.
-      if (encoded.bytes.length >= frame.bytes.length) encoded = undefined;
+      // The session frame builds the context later frames lean on, so it goes out even when it
+      // is no smaller; only a larger one (rare, and possibly over the limit) gives way.
+      if (encoded.bytes.length > frame.bytes.length) encoded = undefined;
     }
     let sent = encoded?.bytes ?? frame.bytes;
     let reply = await exchange(sent, signal);
@@ -201,7 +201,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
         cause: reply.body,
       });
     }
-    if (encoded && encoder) encoder.acknowledge(encoded.header.nextContextVersion);
+    if (encoded && encoder) encoder.acknowledge(encoded.version);
     stats.wireBytes += sent.length;
     return { wireBytes: sent.length, duplicate: reply.body.duplicate, rejected: reply.body.rejected };
   }

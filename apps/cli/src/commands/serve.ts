@@ -1,0 +1,63 @@
+import { startSyncServer } from '@media-sync/sync-server';
+import { type Command, InvalidArgumentError } from 'commander';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  db: string;
+  secret: string;
+}
+
+/** `media-sync serve`: runs the reference gateway until SIGINT/SIGTERM, then shuts down cleanly. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the sync gateway (WebSocket, HMAC tokens, SQLite state)')
+    .option('--port <port>', 'TCP port, 0 for any free one', parsePort, 8787)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--db <file>', 'SQLite file of the gateway state', 'media-sync-gateway.db')
+    .requiredOption(
+      '--secret <secret>',
+      'HMAC secret for device tokens (or MEDIA_SYNC_SECRET)',
+      process.env.MEDIA_SYNC_SECRET,
+    )
+    .action(async (options: ServeOptions) => {
+      const server = await startSyncServer({
+        port: options.port,
+        host: options.host,
+        dbPath: options.db,
+        secret: options.secret,
+        logger: stderrLogger,
+      });
+      // The first stdout line is the URL, so scripts (and tests) can wait for it.
+      process.stdout.write(`${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.close();
+    });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError(`expected a port 0-65535, got ${JSON.stringify(text)}`);
+  }
+  return port;
+}
+
+const stderrLogger = {
+  info: (message: string, fields?: Record<string, unknown>) => log('info', message, fields),
+  warn: (message: string, fields?: Record<string, unknown>) => log('warn', message, fields),
+  error: (message: string, fields?: Record<string, unknown>) => log('error', message, fields),
+};
+
+function log(level: string, message: string, fields?: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+}

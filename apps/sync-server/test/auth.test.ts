@@ -1,0 +1,138 @@
+import { createWebSocketPublisher, createWebSocketSubscriber } from '@media-sync/publisher-websocket';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createToken } from '../src/index.js';
+import {
+  commandOp,
+  eventually,
+  OTHER_USER,
+  outgoing,
+  progressOps,
+  SECRET,
+  startTestGateway,
+  type TestGateway,
+  token,
+  USER,
+  watchlistOp,
+} from './helpers.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function gateway(): Promise<TestGateway> {
+  const started = await startTestGateway();
+  cleanups.push(started.cleanup);
+  return started;
+}
+
+/** The HTTP status the gateway answers a WebSocket upgrade with (101 when it accepts). */
+function upgradeStatus(url: string, protocols: string[], headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, protocols, { headers });
+    socket.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      resolve(101);
+      socket.close();
+    });
+    socket.on('error', (error) => {
+      if (!/Unexpected server response/.test(error.message)) reject(error);
+    });
+  });
+}
+
+describe('gateway authentication and authorisation', () => {
+  it('accepts a token in the subprotocol, the Authorization header or ?token=', async () => {
+    const { server } = await gateway();
+    const valid = token('tv');
+    expect(await upgradeStatus(server.url, ['media-sync.v1', `token.${valid}`])).toBe(101);
+    expect(await upgradeStatus(server.url, ['media-sync.v1'], { authorization: `Bearer ${valid}` })).toBe(101);
+    expect(await upgradeStatus(`${server.url}/?token=${valid}`, ['media-sync.v1'])).toBe(101);
+  });
+
+  it('refuses with 401 before the upgrade: no token, a bad signature, an expired token', async () => {
+    const { server } = await gateway();
+    const forged = createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
+    const expired = createToken({ secret: SECRET, userId: USER, deviceId: 'tv', expiresAt: Date.now() - 1 });
+    expect(await upgradeStatus(server.url, ['media-sync.v1'])).toBe(401);
+    expect(await upgradeStatus(server.url, ['media-sync.v1', `token.${forged}`])).toBe(401);
+    expect(await upgradeStatus(server.url, ['media-sync.v1', `token.${expired}`])).toBe(401);
+    expect(server.metrics().connections).toBe(0);
+  });
+
+  it('makes the publisher fail for good with UNAUTHORIZED instead of retrying', async () => {
+    const { server } = await gateway();
+    const forged = createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
+    const publisher = createWebSocketPublisher({ url: server.url, token: forged });
+    cleanups.push(() => publisher.close());
+    await expect(publisher.publish(await outgoing(progressOps('tv', 1, 1)))).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      transient: false,
+    });
+    expect(server.headOf(USER)).toBe(0);
+  });
+
+  it("rejects another user's ops per op, applies the rest, and repeats the verdict for a re-sent frame", async () => {
+    const { server } = await gateway();
+    const publisher = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    cleanups.push(() => publisher.close());
+    const [own] = progressOps('tv', 1, 1);
+    const [foreign] = progressOps('tv', 2, 1, OTHER_USER);
+    if (!own || !foreign) throw new Error('fixture');
+    const frame = await outgoing([own, foreign, watchlistOp('tv', 3, 'tt1')]);
+    const ack = await publisher.publish(frame);
+    expect(ack.rejected).toEqual([{ seq: 2, code: 'FORBIDDEN_USER', reason: expect.any(String) }]);
+    expect(server.headOf(OTHER_USER)).toBe(0);
+    expect(server.stateOf(OTHER_USER)).toEqual({ progress: [], watchlist: [] });
+    expect(server.headOf(USER)).toBe(2);
+
+    const again = await publisher.publish(frame);
+    expect(again).toMatchObject({ duplicate: true, rejected: [{ seq: 2, code: 'FORBIDDEN_USER' }] });
+    expect(server.headOf(USER)).toBe(2);
+  });
+
+  it("rejects a frame of another device and leaves that device's dedupe mark alone", async () => {
+    const { server } = await gateway();
+    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    cleanups.push(() => tv.close());
+    const frame = await outgoing(progressOps('phone', 1, 3));
+    const ack = await tv.publish(frame);
+    expect(ack.rejected.map((rejection) => rejection.code)).toEqual(Array(3).fill('FORBIDDEN_DEVICE'));
+    expect(server.headOf(USER)).toBe(0);
+
+    const phone = createWebSocketPublisher({ url: server.url, token: token('phone') });
+    cleanups.push(() => phone.close());
+    expect(await phone.publish(frame)).toMatchObject({ duplicate: false, rejected: [] });
+    expect(server.headOf(USER)).toBe(3);
+  });
+
+  it("rejects a command to another user's device and a command in another device's name", async () => {
+    const { server } = await gateway();
+    // user-b's phone has connected once, so the gateway knows whose device it is.
+    const bob = createWebSocketSubscriber({ url: server.url, token: token('bob-phone', OTHER_USER) });
+    const received: unknown[] = [];
+    const subscription = await bob.subscribe(OTHER_USER, (frame) => {
+      received.push(frame);
+    });
+    cleanups.push(() => subscription.unsubscribe());
+    await eventually(() => bob.connectionState === 'online');
+
+    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    cleanups.push(() => tv.close());
+    const spoofed = commandOp('phone', 2, 'tv');
+    const ack = await tv.publish(
+      await outgoing([commandOp('tv', 1, 'bob-phone'), { ...spoofed, deviceId: 'tv' }, commandOp('tv', 3, 'phone')]),
+    );
+    expect(ack.rejected.map(({ seq, code }) => ({ seq, code }))).toEqual([
+      { seq: 1, code: 'FORBIDDEN_TARGET' },
+      { seq: 2, code: 'FORBIDDEN_DEVICE' },
+    ]);
+    expect(server.metrics().commandsStored).toBe(1);
+    // The allowed command reached nobody of user-b.
+    expect(received).toEqual([]);
+  });
+});

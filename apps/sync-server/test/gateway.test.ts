@@ -1,0 +1,229 @@
+import { createWebSocketPublisher, createWebSocketSubscriber, MessageKind } from '@media-sync/publisher-websocket';
+import type { IncomingFrame } from '@media-sync/queue';
+import { createReplica } from '@media-sync/state';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import {
+  codec,
+  commandOp,
+  eventually,
+  outgoing,
+  progressOps,
+  startTestGateway,
+  type TestGateway,
+  token,
+  USER,
+  watchlistOp,
+} from './helpers.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
+  const started = await startTestGateway(options);
+  cleanups.push(started.cleanup);
+  return started;
+}
+
+function publisher(url: string, deviceId: string, options: { sessionContext?: boolean } = {}) {
+  const created = createWebSocketPublisher({ url, token: token(deviceId), ...options });
+  cleanups.push(() => created.close());
+  return created;
+}
+
+/** A device replica fed by a subscriber, as an app would keep one. */
+async function device(url: string, deviceId: string, since = 0) {
+  const replica = createReplica({ userId: USER });
+  const frames: IncomingFrame[] = [];
+  const subscriber = createWebSocketSubscriber({ url, token: token(deviceId), since });
+  const c = await codec();
+  const subscription = await subscriber.subscribe(USER, (frame) => {
+    frames.push(frame);
+    replica.applyAll(c.decodeFrame(frame.bytes).ops);
+  });
+  cleanups.push(() => subscription.unsubscribe());
+  return { replica, frames, subscriber };
+}
+
+describe('sync gateway', () => {
+  it('answers GET /healthz', async () => {
+    const { server } = await gateway();
+    const response = await fetch(`${server.url.replace('ws:', 'http:')}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('acks a frame after merging it, and acks a re-sent frame as a duplicate without applying it twice', async () => {
+    const { server } = await gateway();
+    const tv = publisher(server.url, 'tv');
+    const frame = await outgoing(progressOps('tv', 1, 10));
+    const ack = await tv.publish(frame);
+    expect(ack).toMatchObject({ duplicate: false, rejected: [] });
+    expect(server.headOf(USER)).toBe(10);
+    const before = server.stateOf(USER);
+    expect(before.progress).toHaveLength(5);
+
+    const again = await tv.publish(frame);
+    expect(again.duplicate).toBe(true);
+    expect(server.stateOf(USER)).toEqual(before);
+    expect(server.headOf(USER)).toBe(10);
+    expect(server.metrics()).toMatchObject({ opsApplied: 10, opsDuplicate: 10, framesDuplicate: 1 });
+  });
+
+  it('applies only the unseen ops of a frame that overlaps what it already has', async () => {
+    const { server } = await gateway();
+    const tv = publisher(server.url, 'tv', { sessionContext: false });
+    await tv.publish(await outgoing(progressOps('tv', 1, 5)));
+    const ack = await tv.publish(await outgoing(progressOps('tv', 3, 6)));
+    expect(ack.duplicate).toBe(false);
+    expect(server.headOf(USER)).toBe(8);
+    expect(server.metrics().opsApplied).toBe(8);
+  });
+
+  it('fans changes out to the other devices of the user, and catches up a late device', async () => {
+    const { server } = await gateway();
+    const phone = await device(server.url, 'phone');
+    await eventually(() => phone.subscriber.connectionState === 'online');
+    const tv = publisher(server.url, 'tv');
+    await tv.publish(await outgoing(progressOps('tv', 1, 20)));
+    await tv.publish(await outgoing([watchlistOp('tv', 21, 'tt0111161')]));
+    await phone.subscriber.waitForCursor(server.headOf(USER));
+    const expected = server.stateOf(USER);
+    expect(phone.replica.progress()).toEqual(expected.progress);
+    expect(phone.replica.watchlist({ includeTombstones: true })).toEqual(expected.watchlist);
+
+    const late = await device(server.url, 'laptop');
+    await late.subscriber.waitForCursor(server.headOf(USER));
+    expect(late.replica.progress()).toEqual(expected.progress);
+    // The sender does not get its own ops back live.
+    const tvDevice = await device(server.url, 'tv', server.headOf(USER));
+    await eventually(() => tvDevice.subscriber.connectionState === 'online');
+    await tv.publish(await outgoing(progressOps('tv', 22, 1)));
+    await phone.subscriber.waitForCursor(server.headOf(USER));
+    expect(tvDevice.frames).toHaveLength(0);
+  });
+
+  it('stores a command for an offline device and delivers it once when the device connects', async () => {
+    const { server } = await gateway();
+    const tv = publisher(server.url, 'tv');
+    await tv.publish(
+      await outgoing([
+        commandOp('tv', 1, 'phone'),
+        commandOp('tv', 2, 'phone', { timestamp: Date.now() - 600_000, expiresAt: Date.now() - 1 }),
+      ]),
+    );
+    expect(server.metrics()).toMatchObject({ commandsStored: 1, commandsExpired: 1 });
+
+    const phone = await device(server.url, 'phone');
+    await eventually(() => server.metrics().commandsDelivered === 1);
+    expect(phone.frames.map((frame) => frame.transportId)).toEqual([expect.stringMatching(/^command:/)]);
+    expect(phone.replica.takeCommands('phone', Date.now()).map((entry) => entry.command.commandId)).toEqual([
+      'cmd-tv-1',
+    ]);
+
+    const again = await device(server.url, 'phone');
+    await eventually(() => again.subscriber.connectionState === 'online');
+    // A live command after the first one proves the second connection is served and got nothing old.
+    await tv.publish(await outgoing([commandOp('tv', 3, 'phone')]));
+    await eventually(() => again.frames.length === 1);
+    const [frame] = again.frames;
+    expect((await codec()).decodeFrame(frame?.bytes ?? new Uint8Array()).ops.map((entry) => entry.seq)).toEqual([3]);
+  });
+
+  it('answers a bad frame with the codec error code and keeps the connection and the server up', async () => {
+    const { server } = await gateway();
+    const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('tv')}`]);
+    const replies: Buffer[] = [];
+    socket.on('message', (data: Buffer) => replies.push(data));
+    await eventually(() => replies.length === 1); // HELLO
+    expect(replies[0]?.[0]).toBe(MessageKind.HELLO);
+
+    const good = await outgoing(progressOps('tv', 1, 3));
+    const corrupted = Uint8Array.from(good.bytes);
+    corrupted[corrupted.length - 1] = (corrupted[corrupted.length - 1] ?? 0) ^ 0xff;
+    const send = (id: number, bytes: Uint8Array) => {
+      const message = Buffer.alloc(5 + bytes.length);
+      message[0] = MessageKind.FRAME;
+      message.writeUInt32BE(id, 1);
+      message.set(bytes, 5);
+      socket.send(message);
+    };
+    send(1, corrupted);
+    send(2, new Uint8Array([0xff, 0xff, 0xff]));
+    socket.send(Buffer.from([0x09]));
+    send(3, good.bytes);
+    await eventually(() => replies.length === 5);
+    const [, first, second, third, fourth] = replies.map((reply) => ({
+      kind: reply[0],
+      id: reply.readUInt32BE(1),
+      body: JSON.parse(reply.subarray(5).toString()) as { code?: string; duplicate?: boolean },
+    }));
+    expect(first).toMatchObject({ kind: MessageKind.ERROR, id: 1 });
+    expect(first?.body.code).toMatch(/^[A-Z_]+$/);
+    expect(second).toMatchObject({ kind: MessageKind.ERROR, id: 2 });
+    expect(third).toMatchObject({ kind: MessageKind.ERROR, body: { code: 'BAD_MESSAGE' } });
+    expect(fourth).toMatchObject({ kind: MessageKind.ACK, id: 3, body: { duplicate: false } });
+    expect(server.headOf(USER)).toBe(3);
+    socket.close();
+  });
+
+  it('carries session context: later frames are smaller; a frame naming context the gateway lacks is re-sent whole', async () => {
+    const first = await gateway();
+    const tv = publisher(first.server.url, 'tv');
+    const acks = [];
+    for (let seq = 1; seq <= 30; seq += 1) acks.push(await tv.publish(await outgoing(progressOps('tv', seq, 1))));
+    const alone = (await outgoing(progressOps('tv', 31, 1))).bytes.length;
+    const withContext = acks[acks.length - 1]?.wireBytes ?? 0;
+    expect(withContext).toBeLessThan(alone);
+    expect(tv.stats().contextFrames).toBeGreaterThan(0);
+    expect(first.server.headOf(USER)).toBe(30);
+
+    // A re-sent frame is acked from its header without decoding, so the gateway's context stays
+    // behind the client's: the next frame names a version it lacks and goes again self-contained.
+    const last = await outgoing(progressOps('tv', 30, 1));
+    expect((await tv.publish(last)).duplicate).toBe(true);
+    const next = await outgoing(progressOps('tv', 31, 1));
+    const ack = await tv.publish(next);
+    expect(ack.wireBytes).toBe(next.bytes.length);
+    expect(tv.stats().contextMismatches).toBe(1);
+    expect(first.server.headOf(USER)).toBe(31);
+  });
+
+  it('survives a restart on the same database: state, log and dedupe marks are durable', async () => {
+    const first = await gateway();
+    const tv = publisher(first.server.url, 'tv');
+    const frame = await outgoing(progressOps('tv', 1, 50));
+    await tv.publish(frame);
+    const state = first.server.stateOf(USER);
+    await first.server.close();
+    await tv.close();
+
+    const second = await gateway({ dir: first.dir, dbPath: first.dbPath, snapshotEvery: 7 });
+    expect(second.server.stateOf(USER)).toEqual(state);
+    expect(second.server.headOf(USER)).toBe(50);
+    const again = publisher(second.server.url, 'tv');
+    expect((await again.publish(frame)).duplicate).toBe(true);
+    await again.publish(await outgoing(progressOps('tv', 51, 20)));
+    const expected = second.server.stateOf(USER);
+    await second.server.close();
+    const third = await gateway({ dir: first.dir, dbPath: first.dbPath });
+    expect(third.server.stateOf(USER)).toEqual(expected);
+  });
+
+  it('shuts down gracefully: clients go offline and publish fails fast instead of hanging', async () => {
+    const { server } = await gateway();
+    const tv = createWebSocketPublisher({ url: server.url, token: token('tv'), connectTimeoutMs: 200 });
+    cleanups.push(() => tv.close());
+    await tv.publish(await outgoing(progressOps('tv', 1, 1)));
+    expect(tv.connectionState).toBe('online');
+    const offline = new Promise<void>((resolve) => tv.onConnectionState((state) => state === 'offline' && resolve()));
+    await server.close();
+    await offline;
+    await expect(tv.publish(await outgoing(progressOps('tv', 2, 1)))).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      transient: true,
+    });
+  });
+});

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Codec, createCodec } from '@media-sync/codec';
+import type { SequencedOperation, SyncOperation } from '@media-sync/protocol';
+import type { OutgoingFrame } from '@media-sync/queue';
+import { createToken, type SyncServer, type SyncServerOptions, startSyncServer } from '../src/index.js';
+
+export const SECRET = 'gateway-test-secret';
+export const USER = 'user-a';
+export const OTHER_USER = 'user-b';
+
+let sharedCodec: Promise<Codec> | undefined;
+export function codec(): Promise<Codec> {
+  sharedCodec ??= createCodec();
+  return sharedCodec;
+}
+
+export interface TestGateway {
+  readonly server: SyncServer;
+  readonly dir: string;
+  readonly dbPath: string;
+  /** Closes the server (if still open) and deletes the temp dir. */
+  cleanup(): Promise<void>;
+}
+
+export async function startTestGateway(
+  options: Partial<SyncServerOptions> & { dir?: string } = {},
+): Promise<TestGateway> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'media-sync-gateway-'));
+  const dbPath = options.dbPath ?? join(dir, 'gateway.db');
+  const server = await startSyncServer({ secret: SECRET, dbPath, codec: await codec(), ...options });
+  return {
+    server,
+    dir,
+    dbPath,
+    async cleanup() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function token(deviceId: string, userId = USER, ttlMs = 60_000): string {
+  return createToken({ secret: SECRET, userId, deviceId, ttlMs });
+}
+
+const BASE_TIME = Date.now();
+
+/** `count` progress updates of `deviceId` from seq `firstSeq`, over a few titles. */
+export function progressOps(deviceId: string, firstSeq: number, count: number, userId = USER): SequencedOperation[] {
+  return Array.from({ length: count }, (_, i) => {
+    const seq = firstSeq + i;
+    const timestamp = BASE_TIME + seq * 1000;
+    const op: SyncOperation = {
+      type: 'progressUpdate',
+      userId,
+      contentId: `title-${seq % 5}`,
+      positionMs: seq * 10_000,
+      durationMs: 5_400_000,
+      state: 'playing',
+      timestamp,
+    };
+    return { deviceId, seq, hlc: { physicalMs: timestamp, logical: 0, nodeId: deviceId }, op };
+  });
+}
+
+export function watchlistOp(deviceId: string, seq: number, contentId: string, userId = USER): SequencedOperation {
+  const timestamp = BASE_TIME + seq * 1000;
+  return {
+    deviceId,
+    seq,
+    hlc: { physicalMs: timestamp, logical: 0, nodeId: deviceId },
+    op: { type: 'watchlistAdd', userId, contentId, timestamp },
+  };
+}
+
+export function commandOp(
+  deviceId: string,
+  seq: number,
+  targetDeviceId: string,
+  options: { expiresAt?: number; commandId?: string; timestamp?: number } = {},
+): SequencedOperation {
+  const timestamp = options.timestamp ?? Date.now();
+  return {
+    deviceId,
+    seq,
+    hlc: { physicalMs: timestamp, logical: seq, nodeId: deviceId },
+    op: {
+      type: 'deviceCommand',
+      commandId: options.commandId ?? `cmd-${deviceId}-${seq}`,
+      sourceDeviceId: deviceId,
+      targetDeviceId,
+      commandType: 'pause',
+      payload: { reason: 'test' },
+      timestamp,
+      ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }),
+    },
+  };
+}
+
+/** An OutgoingFrame as the queue builds it: self-contained bytes plus the ops. */
+export async function outgoing(ops: SequencedOperation[], userId = USER): Promise<OutgoingFrame> {
+  const first = ops[0];
+  const last = ops[ops.length - 1];
+  if (!first || !last) throw new TypeError('a frame needs ops');
+  const encoded = (await codec()).encodeFrame(first.deviceId, ops);
+  return { deviceId: first.deviceId, userId, firstSeq: first.seq, lastSeq: last.seq, ops, bytes: encoded.bytes };
+}
+
+/** Resolves once `check()` holds (checked after each turn of the event loop); rejects after `timeoutMs`. */
+export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
