@@ -57,8 +57,12 @@ const F = {
   commandTypeRefs: 18,
   payloads: 19,
   expiryOffsets: 20,
+  timestampDeltaBias: 21,
+  positionResidualBias: 22,
 } as const;
-const FIELD_COUNT = 21;
+const FIELD_COUNT = 23;
+/** Fields that are single varints rather than packed or length-delimited. */
+const SCALAR_FIELDS = new Set<number>([F.baseTimestamp, F.timestampDeltaBias, F.positionResidualBias]);
 
 const TYPE_CODE = { watchlistAdd: 1, watchlistRemove: 2, progressUpdate: 3, deviceCommand: 4 } as const;
 const STATE_CODE = { playing: 1, paused: 2, stopped: 3, completed: 4 } as const;
@@ -91,10 +95,10 @@ function invalid(detail: string): CodecError {
 class BatchColumns {
   readonly types = createWriter(64);
   readonly seqDeltas = createWriter(16);
-  readonly timestampDeltas = createWriter(256);
+  readonly timestampDeltas: number[] = [];
   readonly hlcPhysicalOffsets = createWriter(16);
   readonly hlcLogicals = createWriter(16);
-  readonly positionResiduals = createWriter(256);
+  readonly positionResiduals: number[] = [];
   readonly durations = createWriter(64);
   readonly states = createWriter(64);
   readonly payloads: Uint8Array[] = [];
@@ -170,7 +174,7 @@ export function encodeBatch(
   const n = ops.length;
   const cols = new BatchColumns();
   const table = new StringTable(context);
-  const progress = new Map<string, ProgressEntry>();
+  const progress = new Map<number, MutableProgress>();
   const firstSeq = n > 0 ? (ops[0] as SequencedOperation).seq : 0;
   let contiguous = true;
   let anyPhysicalOffset = false;
@@ -193,7 +197,7 @@ export function encodeBatch(
     const timestamp = op.timestamp;
     if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > MAX_TIMESTAMP) throw invalid(`op ${i} has timestamp ${timestamp}`);
     if (i === 0) baseTimestamp = timestamp;
-    else writeVarInt(cols.timestampDeltas, timestamp - prevTimestamp);
+    else cols.timestampDeltas.push(timestamp - prevTimestamp);
     prevTimestamp = timestamp;
 
     const hlc = entry.hlc;
@@ -222,15 +226,18 @@ export function encodeBatch(
       continue;
     }
     const owned = op as Exclude<SyncOperation, DeviceCommandOperation>;
-    cols.userRefs.push(table.ref(owned.userId));
-    cols.contentRefs.push(table.ref(owned.contentId));
+    const userRef = table.ref(owned.userId);
+    const contentRef = table.ref(owned.contentId);
+    cols.userRefs.push(userRef);
+    cols.contentRefs.push(contentRef);
     if (code !== 3) continue;
     const p = op as ProgressUpdateOperation;
-    const key = progressKey(p.userId, p.contentId);
-    const prev = progress.get(key) ?? context.progress.get(key);
+    const key = idKey(userRef, contentRef);
+    let mine = progress.get(key);
+    const prev: ProgressEntry | undefined = mine ?? context.progress.get(progressKey(p.userId, p.contentId));
     const position = p.positionMs;
     if (!Number.isSafeInteger(position) || position < 0) throw invalid(`op ${i} has positionMs ${position}`);
-    writeVarInt(cols.positionResiduals, position - predictPosition(prev, timestamp));
+    cols.positionResiduals.push(position - predictPosition(prev, timestamp));
     const duration = p.durationMs ?? null;
     if (duration !== null && (!Number.isSafeInteger(duration) || duration < 0)) throw invalid(`op ${i} has durationMs ${duration}`);
     const predictedDuration = prev === undefined ? null : prev.durationMs;
@@ -240,7 +247,15 @@ export function encodeBatch(
     const state = STATE_CODE[p.state];
     if (state === undefined) throw invalid(`op ${i} has state ${JSON.stringify(p.state)}`);
     writeVarUint(cols.states, state);
-    progress.set(key, { positionMs: position, durationMs: duration, playing: state === 1, timestamp });
+    if (mine === undefined) {
+      mine = { userId: p.userId, contentId: p.contentId, positionMs: position, durationMs: duration, playing: state === 1, timestamp };
+      progress.set(key, mine);
+    } else {
+      mine.positionMs = position;
+      mine.durationMs = duration;
+      mine.playing = state === 1;
+      mine.timestamp = timestamp;
+    }
   }
 
   if (anyForeignNode) {
@@ -253,9 +268,61 @@ export function encodeBatch(
     anyForeignNode,
   });
   const update = collectUpdate
-    ? { added: table.added(), progress, lastTimestamp: n > 0 ? prevTimestamp : context.lastTimestamp }
+    ? { added: table.added(), progress: keyedByIds(progress.values()), lastTimestamp: n > 0 ? prevTimestamp : context.lastTimestamp }
     : null;
   return { body, update };
+}
+
+/** Frame-local progress key of two table ids: a small integer (fast Map key) in the usual case. */
+function idKey(userRef: number, contentRef: number): number {
+  return userRef < 0x8000 && contentRef < 0x10000 ? userRef * 0x10000 + contentRef : -(userRef * 2 ** 26 + contentRef) - 1;
+}
+
+interface MutableProgress {
+  readonly userId: string;
+  readonly contentId: string;
+  positionMs: number;
+  durationMs: number | null;
+  playing: boolean;
+  timestamp: number;
+}
+
+function keyedByIds(entries: Iterable<MutableProgress>): Map<string, ProgressEntry> {
+  const out = new Map<string, ProgressEntry>();
+  for (const e of entries) {
+    out.set(progressKey(e.userId, e.contentId), {
+      positionMs: e.positionMs,
+      durationMs: e.durationMs,
+      playing: e.playing,
+      timestamp: e.timestamp,
+    });
+  }
+  return out;
+}
+
+/**
+ * A typical value of a column (the lower median of up to 64 evenly spaced samples), stored
+ * once and subtracted from every entry: progress every ~10 s leaves one-byte jitter instead of
+ * two- and three-byte varints. Short columns get no bias.
+ */
+function columnBias(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 4) return 0;
+  // Subtracting stays exact only while every value is within ±2^52.
+  for (const v of values) if (v > 2 ** 52 || v < -(2 ** 52)) return 0;
+  const m = Math.min(n, 64);
+  const samples: number[] = new Array(m);
+  for (let k = 0; k < m; k++) samples[k] = values[Math.floor((k * n) / m)] as number;
+  samples.sort((a, b) => a - b);
+  const median = samples[(m - 1) >> 1] as number;
+  return median > 2 ** 31 || median < -(2 ** 31) ? 0 : median;
+}
+
+function writeBiased(out: Writer, field: number, values: readonly number[], bias: number): void {
+  if (values.length === 0) return;
+  const w = createWriter(values.length * 2 + 8);
+  for (const v of values) writeVarInt(w, v - bias);
+  writePacked(out, field, w);
 }
 
 function writeCommand(cols: BatchColumns, table: StringTable, op: DeviceCommandOperation, i: number): void {
@@ -309,7 +376,7 @@ function writeBody(
   baseTimestampDelta: number,
   shape: { anyPhysicalOffset: boolean; anyLogical: boolean; anyForeignNode: boolean },
 ): Uint8Array {
-  const out = createWriter(64 + cols.types.pos * 4 + cols.timestampDeltas.pos + cols.positionResiduals.pos + cols.durations.pos);
+  const out = createWriter(64 + cols.types.pos * 8 + cols.durations.pos);
   for (const text of table.texts) writeLengthDelimited(out, F.strings, encodeUtf8(text));
   if (table.uuids.length > 0) {
     const bytes = new Uint8Array(table.uuids.length * 16);
@@ -322,13 +389,23 @@ function writeBody(
     writeTag(out, F.baseTimestamp, 0);
     writeVarInt(out, baseTimestampDelta);
   }
-  writePacked(out, F.timestampDeltas, cols.timestampDeltas);
+  const timestampBias = columnBias(cols.timestampDeltas);
+  if (timestampBias !== 0) {
+    writeTag(out, F.timestampDeltaBias, 0);
+    writeVarInt(out, timestampBias);
+  }
+  writeBiased(out, F.timestampDeltas, cols.timestampDeltas, timestampBias);
   if (shape.anyPhysicalOffset) writePacked(out, F.hlcPhysicalOffsets, cols.hlcPhysicalOffsets);
   if (shape.anyLogical) writePacked(out, F.hlcLogicals, cols.hlcLogicals);
   if (shape.anyForeignNode) writeRefs(out, F.hlcNodeRefs, cols.hlcNodeRefs, table);
   writeRefs(out, F.userRefs, cols.userRefs, table);
   writeRefs(out, F.contentRefs, cols.contentRefs, table);
-  writePacked(out, F.positionResiduals, cols.positionResiduals);
+  const residualBias = columnBias(cols.positionResiduals);
+  if (residualBias !== 0) {
+    writeTag(out, F.positionResidualBias, 0);
+    writeVarInt(out, residualBias);
+  }
+  writeBiased(out, F.positionResiduals, cols.positionResiduals, residualBias);
   writePacked(out, F.durations, cols.durations);
   writePacked(out, F.states, cols.states);
   writeRefs(out, F.commandIdRefs, cols.commandIdRefs, table);
@@ -375,21 +452,29 @@ export function decodeBatch(
   base = 0,
 ): DecodedBatch {
   const columns: (Reader | undefined)[] = new Array(FIELD_COUNT);
+  const scalars: number[] = new Array(FIELD_COUNT).fill(0);
   const textRanges: number[] = [];
   const payloadRanges: number[] = [];
-  let baseTimestampDelta = 0;
   const r = createReader(body, 0, body.length, base);
+  const seen = new Set<number>();
   while (r.pos < r.end) {
     const tagAt = offsetOf(r);
     const tag = readVarUint(r);
     const field = Math.floor(tag / 8);
     const wireType = tag & 7;
-    if (field === F.baseTimestamp && wireType === 0) {
-      baseTimestampDelta = readVarInt(r);
+    if (field === 0) throw malformed(tagAt, 'field number 0');
+    const known = field < FIELD_COUNT;
+    if (known && field !== F.strings && field !== F.payloads) {
+      if (seen.has(field)) throw malformed(tagAt, `field ${field} appears twice`);
+      seen.add(field);
+    }
+    if (SCALAR_FIELDS.has(field)) {
+      if (wireType !== 0) throw malformed(tagAt, `field ${field} has wire type ${wireType}, expected 0`);
+      scalars[field] = readVarInt(r);
       continue;
     }
     if (wireType !== 2) {
-      if (field >= 1 && field < FIELD_COUNT) throw malformed(tagAt, `field ${field} has wire type ${wireType}, expected 2 (packed)`);
+      if (known) throw malformed(tagAt, `field ${field} has wire type ${wireType}, expected 2 (packed)`);
       skipField(r, wireType, tagAt);
       continue;
     }
@@ -400,10 +485,7 @@ export function decodeBatch(
     r.pos += length;
     if (field === F.strings) textRanges.push(start, r.pos);
     else if (field === F.payloads) payloadRanges.push(start, r.pos);
-    else if (field >= 1 && field < FIELD_COUNT) {
-      if (columns[field] !== undefined) throw malformed(tagAt, `field ${field} appears twice`);
-      columns[field] = createReader(body, start, r.pos, base);
-    }
+    else if (known) columns[field] = createReader(body, start, r.pos, base);
   }
 
   // The table: context entries, then this frame's text entries, then its UUIDs.
@@ -425,6 +507,7 @@ export function decodeBatch(
     for (let at = uuidColumn.pos; at < uuidColumn.end; at += 16) table.push(readUuid(body, at));
     uuidColumn.pos = uuidColumn.end;
   }
+  const tableSize = table.length;
 
   const n = frame.opCount;
   const col = (field: number): Reader => columns[field] ?? emptyColumn(body, base);
@@ -444,13 +527,15 @@ export function decodeBatch(
   const targetRefs = col(F.targetDeviceRefs);
   const commandTypeRefs = col(F.commandTypeRefs);
   const expiryOffsets = col(F.expiryOffsets);
+  const timestampBias = scalars[F.timestampDeltaBias] as number;
+  const residualBias = scalars[F.positionResidualBias] as number;
 
-  const ref = (column: Reader): string => {
+  const ref = (column: Reader): number => {
     if (column.pos >= column.end) throw malformed(column, 'column has fewer entries than ops');
     const at = offsetOf(column);
-    const s = table[readVarUint(column)];
-    if (s === undefined) throw malformed(at, `string ref beyond the table of ${table.length}`);
-    return s;
+    const index = readVarUint(column);
+    if (index >= tableSize) throw malformed(at, `string ref ${index} beyond the table of ${tableSize}`);
+    return index;
   };
   const next = (column: Reader): number => {
     if (column.pos >= column.end) throw malformed(column, 'column has fewer entries than ops');
@@ -463,9 +548,9 @@ export function decodeBatch(
 
   const deviceId = frame.deviceId;
   const ops: SequencedOperation[] = new Array(n);
-  const progress = new Map<string, ProgressEntry>();
+  const progress = new Map<number, MutableProgress>();
   let seq = frame.firstSeq;
-  let timestamp = context.lastTimestamp + baseTimestampDelta;
+  let timestamp = context.lastTimestamp + (scalars[F.baseTimestamp] as number);
   let payloadIndex = 0;
   for (let i = 0; i < n; i++) {
     if (seqDeltas !== undefined) {
@@ -474,23 +559,26 @@ export function decodeBatch(
       if (i === 0 ? gap !== 0 : seq + gap + 1 > Number.MAX_SAFE_INTEGER) throw malformed(gapAt, `seq gap ${gap} is invalid`);
       if (i > 0) seq += gap + 1;
     } else if (i > 0) seq += 1;
-    if (i > 0) timestamp += nextSigned(timestampDeltas);
+    if (i > 0) timestamp += nextSigned(timestampDeltas) + timestampBias;
     if (timestamp < 0 || timestamp > MAX_TIMESTAMP) throw malformed(timestampDeltas, `timestamp ${timestamp} out of range`);
     const physicalMs = physicalOffsets === undefined ? timestamp : timestamp + nextSigned(physicalOffsets);
     if (physicalMs < 0 || physicalMs > MAX_TIMESTAMP) throw malformed(physicalOffsets ?? types, `hlc.physicalMs ${physicalMs} out of range`);
     const logical = logicals === undefined ? 0 : next(logicals);
     if (logical > MAX_LOGICAL) throw malformed(logicals ?? types, `hlc.logical ${logical} out of range`);
-    const nodeId = nodeRefs === undefined ? deviceId : ref(nodeRefs);
+    const nodeId = nodeRefs === undefined ? deviceId : (table[ref(nodeRefs)] as string);
     const typeAt = offsetOf(types);
     const code = next(types);
     let op: SyncOperation;
     if (code === 3) {
-      const userId = ref(userRefs);
-      const contentId = ref(contentRefs);
-      const key = progressKey(userId, contentId);
-      const prev = progress.get(key) ?? context.progress.get(key);
+      const userRef = ref(userRefs);
+      const contentRef = ref(contentRefs);
+      const userId = table[userRef] as string;
+      const contentId = table[contentRef] as string;
+      const key = idKey(userRef, contentRef);
+      let mine = progress.get(key);
+      const prev: ProgressEntry | undefined = mine ?? (context.progress.size === 0 ? undefined : context.progress.get(progressKey(userId, contentId)));
       const positionAt = offsetOf(residuals);
-      const positionMs = predictPosition(prev, timestamp) + nextSigned(residuals);
+      const positionMs = predictPosition(prev, timestamp) + nextSigned(residuals) + residualBias;
       if (positionMs < 0 || !Number.isSafeInteger(positionMs)) throw malformed(positionAt, `positionMs ${positionMs} out of range`);
       const durationAt = offsetOf(durations);
       if (durations.pos >= durations.end) throw malformed(durations, 'column has fewer entries than ops');
@@ -507,20 +595,27 @@ export function decodeBatch(
       const stateCode = next(states);
       const state = STATES[stateCode];
       if (state === undefined) throw malformed(stateAt, `unknown playback state ${stateCode}`);
-      progress.set(key, { positionMs, durationMs, playing: stateCode === 1, timestamp });
+      const playing = stateCode === 1;
+      if (mine === undefined) progress.set(key, { userId, contentId, positionMs, durationMs, playing, timestamp });
+      else {
+        mine.positionMs = positionMs;
+        mine.durationMs = durationMs;
+        mine.playing = playing;
+        mine.timestamp = timestamp;
+      }
       op =
         durationMs === null
           ? { type: 'progressUpdate', userId, contentId, positionMs, state, timestamp }
           : { type: 'progressUpdate', userId, contentId, positionMs, durationMs, state, timestamp };
     } else if (code === 1 || code === 2) {
-      const userId = ref(userRefs);
-      const contentId = ref(contentRefs);
+      const userId = table[ref(userRefs)] as string;
+      const contentId = table[ref(contentRefs)] as string;
       op = { type: code === 1 ? 'watchlistAdd' : 'watchlistRemove', userId, contentId, timestamp };
     } else if (code === 4) {
-      const commandId = ref(commandIdRefs);
-      const sourceDeviceId = ref(sourceRefs);
-      const targetDeviceId = ref(targetRefs);
-      const commandType = ref(commandTypeRefs);
+      const commandId = table[ref(commandIdRefs)] as string;
+      const sourceDeviceId = table[ref(sourceRefs)] as string;
+      const targetDeviceId = table[ref(targetRefs)] as string;
+      const commandType = table[ref(commandTypeRefs)] as string;
       const start = payloadRanges[payloadIndex * 2];
       const end = payloadRanges[payloadIndex * 2 + 1];
       if (start === undefined || end === undefined) throw malformed(typeAt, 'fewer payloads than device commands');
@@ -551,7 +646,7 @@ export function decodeBatch(
   }
   if (payloadIndex * 2 !== payloadRanges.length) throw malformed(base + (payloadRanges[payloadIndex * 2] ?? 0), 'more payloads than device commands');
   const update = collectUpdate
-    ? { added: table.slice(contextSize), progress, lastTimestamp: n > 0 ? timestamp : context.lastTimestamp }
+    ? { added: table.slice(contextSize), progress: keyedByIds(progress.values()), lastTimestamp: n > 0 ? timestamp : context.lastTimestamp }
     : null;
   return { ops, update };
 }

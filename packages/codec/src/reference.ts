@@ -125,8 +125,9 @@ export class BaselineSizer {
   /** Size of `encodeSyncMessage(entry, userId)` (proto3: default values are not written). */
   protobufSize(entry: SequencedOperation, userId?: string): number {
     const op = entry.op;
-    const messageId = `${entry.deviceId}:${entry.seq}`;
-    let n = field(this.bytes(messageId)) + field(this.bytes(entry.deviceId));
+    const deviceBytes = this.bytes(entry.deviceId);
+    // message_id is "<device_id>:<seq>".
+    let n = field(deviceBytes + 1 + digits(entry.seq)) + field(deviceBytes);
     const user = op.type === 'deviceCommand' ? (userId ?? '') : op.userId;
     if (user !== '') n += field(this.bytes(user));
     const hlc = entry.hlc;
@@ -168,8 +169,19 @@ const FIXED_JSON =
   '{"message_id":"123456789012345678901234567890123456","device_id":,"user_id":,"timestamp":,"hlc":{"physical_ms":,"logical":,"node_id":},"operation_type":,"payload":,"seq":}'
     .length;
 
+/** Length of String(n) for a non-negative safe integer, without allocating. */
 function digits(n: number): number {
-  return String(n).length;
+  if (n < 10) return 1;
+  if (n < 100) return 2;
+  if (n < 1000) return 3;
+  if (n < 10000) return 4;
+  let d = 4;
+  let p = 10000;
+  while (n >= p && d < 16) {
+    p *= 10;
+    d++;
+  }
+  return d;
 }
 
 /** A length-delimited field with a one-byte tag. */

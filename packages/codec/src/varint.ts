@@ -41,6 +41,10 @@ export function writeBytes(w: Writer, bytes: Uint8Array): void {
 
 /** LEB128 of a non-negative integer; bigint for values above 2^53 − 1. */
 export function writeVarUint(w: Writer, v: number | bigint): void {
+  if (typeof v === 'number' && v < 0x80 && w.pos < w.buf.length) {
+    w.buf[w.pos++] = v;
+    return;
+  }
   if (typeof v === 'bigint') {
     writeBigVarUint(w, v);
     return;
