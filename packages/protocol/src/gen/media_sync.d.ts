@@ -12,8 +12,9 @@ export namespace media_sync {
             constructor(properties?: media_sync.v1.Batch.$Properties);
             $unknowns?: Uint8Array[];
             strings: string[];
+            uuids: Uint8Array;
             types: media_sync.v1.OperationType[];
-            seqDeltas: number[];
+            seqGaps: number[];
             baseTimestamp: number;
             timestampDeltas: number[];
             hlcPhysicalOffsets: number[];
@@ -24,12 +25,14 @@ export namespace media_sync {
             positionResiduals: number[];
             durations: number[];
             states: media_sync.v1.PlaybackState[];
-            commandIds: Uint8Array[];
+            commandIdRefs: number[];
             sourceDeviceRefs: number[];
             targetDeviceRefs: number[];
             commandTypeRefs: number[];
             payloads: Uint8Array[];
             expiryOffsets: number[];
+            timestampDeltaBias: number;
+            positionResidualBias: number;
             static create(properties: media_sync.v1.Batch.$Shape): media_sync.v1.Batch & media_sync.v1.Batch.$Shape;
             static create(properties?: media_sync.v1.Batch.$Properties): media_sync.v1.Batch;
             static encode(message: media_sync.v1.Batch.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -40,8 +43,9 @@ export namespace media_sync {
         namespace Batch {
             interface $Properties {
                 strings?: (string[]|null);
+                uuids?: (Uint8Array|null);
                 types?: (media_sync.v1.OperationType[]|null);
-                seqDeltas?: (number[]|null);
+                seqGaps?: (number[]|null);
                 baseTimestamp?: (number|null);
                 timestampDeltas?: (number[]|null);
                 hlcPhysicalOffsets?: (number[]|null);
@@ -52,12 +56,14 @@ export namespace media_sync {
                 positionResiduals?: (number[]|null);
                 durations?: (number[]|null);
                 states?: (media_sync.v1.PlaybackState[]|null);
-                commandIds?: (Uint8Array[]|null);
+                commandIdRefs?: (number[]|null);
                 sourceDeviceRefs?: (number[]|null);
                 targetDeviceRefs?: (number[]|null);
                 commandTypeRefs?: (number[]|null);
                 payloads?: (Uint8Array[]|null);
                 expiryOffsets?: (number[]|null);
+                timestampDeltaBias?: (number|null);
+                positionResidualBias?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = media_sync.v1.Batch.$Properties;

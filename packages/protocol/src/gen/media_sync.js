@@ -32,8 +32,9 @@ export const media_sync = $root.media_sync = (() => {
              * Properties of a Batch.
              * @typedef {Object} media_sync.v1.Batch.$Properties
              * @property {Array.<string>|null} [strings] Batch strings
+             * @property {Uint8Array|null} [uuids] Batch uuids
              * @property {Array.<media_sync.v1.OperationType>|null} [types] Batch types
-             * @property {Array.<number>|null} [seqDeltas] Batch seqDeltas
+             * @property {Array.<number>|null} [seqGaps] Batch seqGaps
              * @property {number|null} [baseTimestamp] Batch baseTimestamp
              * @property {Array.<number>|null} [timestampDeltas] Batch timestampDeltas
              * @property {Array.<number>|null} [hlcPhysicalOffsets] Batch hlcPhysicalOffsets
@@ -44,12 +45,14 @@ export const media_sync = $root.media_sync = (() => {
              * @property {Array.<number>|null} [positionResiduals] Batch positionResiduals
              * @property {Array.<number>|null} [durations] Batch durations
              * @property {Array.<media_sync.v1.PlaybackState>|null} [states] Batch states
-             * @property {Array.<Uint8Array>|null} [commandIds] Batch commandIds
+             * @property {Array.<number>|null} [commandIdRefs] Batch commandIdRefs
              * @property {Array.<number>|null} [sourceDeviceRefs] Batch sourceDeviceRefs
              * @property {Array.<number>|null} [targetDeviceRefs] Batch targetDeviceRefs
              * @property {Array.<number>|null} [commandTypeRefs] Batch commandTypeRefs
              * @property {Array.<Uint8Array>|null} [payloads] Batch payloads
              * @property {Array.<number>|null} [expiryOffsets] Batch expiryOffsets
+             * @property {number|null} [timestampDeltaBias] Batch timestampDeltaBias
+             * @property {number|null} [positionResidualBias] Batch positionResidualBias
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -77,7 +80,7 @@ export const media_sync = $root.media_sync = (() => {
             const Batch = function (properties) {
                 this.strings = [];
                 this.types = [];
-                this.seqDeltas = [];
+                this.seqGaps = [];
                 this.timestampDeltas = [];
                 this.hlcPhysicalOffsets = [];
                 this.hlcLogicals = [];
@@ -87,7 +90,7 @@ export const media_sync = $root.media_sync = (() => {
                 this.positionResiduals = [];
                 this.durations = [];
                 this.states = [];
-                this.commandIds = [];
+                this.commandIdRefs = [];
                 this.sourceDeviceRefs = [];
                 this.targetDeviceRefs = [];
                 this.commandTypeRefs = [];
@@ -108,6 +111,14 @@ export const media_sync = $root.media_sync = (() => {
             Batch.prototype.strings = $util.emptyArray;
 
             /**
+             * Batch uuids.
+             * @member {Uint8Array} uuids
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.uuids = $util.newBuffer([]);
+
+            /**
              * Batch types.
              * @member {Array.<media_sync.v1.OperationType>} types
              * @memberof media_sync.v1.Batch
@@ -116,12 +127,12 @@ export const media_sync = $root.media_sync = (() => {
             Batch.prototype.types = $util.emptyArray;
 
             /**
-             * Batch seqDeltas.
-             * @member {Array.<number>} seqDeltas
+             * Batch seqGaps.
+             * @member {Array.<number>} seqGaps
              * @memberof media_sync.v1.Batch
              * @instance
              */
-            Batch.prototype.seqDeltas = $util.emptyArray;
+            Batch.prototype.seqGaps = $util.emptyArray;
 
             /**
              * Batch baseTimestamp.
@@ -204,12 +215,12 @@ export const media_sync = $root.media_sync = (() => {
             Batch.prototype.states = $util.emptyArray;
 
             /**
-             * Batch commandIds.
-             * @member {Array.<Uint8Array>} commandIds
+             * Batch commandIdRefs.
+             * @member {Array.<number>} commandIdRefs
              * @memberof media_sync.v1.Batch
              * @instance
              */
-            Batch.prototype.commandIds = $util.emptyArray;
+            Batch.prototype.commandIdRefs = $util.emptyArray;
 
             /**
              * Batch sourceDeviceRefs.
@@ -252,6 +263,22 @@ export const media_sync = $root.media_sync = (() => {
             Batch.prototype.expiryOffsets = $util.emptyArray;
 
             /**
+             * Batch timestampDeltaBias.
+             * @member {number} timestampDeltaBias
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.timestampDeltaBias = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Batch positionResidualBias.
+             * @member {number} positionResidualBias
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.positionResidualBias = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
              * Creates a new Batch instance using the specified properties.
              * @function create
              * @memberof media_sync.v1.Batch
@@ -286,44 +313,49 @@ export const media_sync = $root.media_sync = (() => {
                 if (message.strings != null && message.strings.length)
                     for (let i = 0; i < message.strings.length; ++i)
                         writer.uint32(/* id 1, wireType 2 =*/10).string(message.strings[i]);
+                if (message.uuids != null && $Object.hasOwnProperty.call(message, "uuids") && message.uuids.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.uuids);
                 if (message.types != null && message.types.length)
-                    writer.uint32(/* id 2, wireType 2 =*/18).int32s(message.types);
-                if (message.seqDeltas != null && message.seqDeltas.length)
-                    writer.uint32(/* id 3, wireType 2 =*/26).sint64s(message.seqDeltas);
+                    writer.uint32(/* id 3, wireType 2 =*/26).int32s(message.types);
+                if (message.seqGaps != null && message.seqGaps.length)
+                    writer.uint32(/* id 4, wireType 2 =*/34).uint64s(message.seqGaps);
                 if (message.baseTimestamp != null && $Object.hasOwnProperty.call(message, "baseTimestamp") && (typeof message.baseTimestamp === "object" ? message.baseTimestamp.low || message.baseTimestamp.high : message.baseTimestamp !== 0))
-                    writer.uint32(/* id 4, wireType 0 =*/32).int64(message.baseTimestamp);
+                    writer.uint32(/* id 5, wireType 0 =*/40).sint64(message.baseTimestamp);
                 if (message.timestampDeltas != null && message.timestampDeltas.length)
-                    writer.uint32(/* id 5, wireType 2 =*/42).sint64s(message.timestampDeltas);
+                    writer.uint32(/* id 6, wireType 2 =*/50).sint64s(message.timestampDeltas);
                 if (message.hlcPhysicalOffsets != null && message.hlcPhysicalOffsets.length)
-                    writer.uint32(/* id 6, wireType 2 =*/50).sint64s(message.hlcPhysicalOffsets);
+                    writer.uint32(/* id 7, wireType 2 =*/58).sint64s(message.hlcPhysicalOffsets);
                 if (message.hlcLogicals != null && message.hlcLogicals.length)
-                    writer.uint32(/* id 7, wireType 2 =*/58).uint32s(message.hlcLogicals);
+                    writer.uint32(/* id 8, wireType 2 =*/66).uint32s(message.hlcLogicals);
                 if (message.hlcNodeRefs != null && message.hlcNodeRefs.length)
-                    writer.uint32(/* id 8, wireType 2 =*/66).uint32s(message.hlcNodeRefs);
+                    writer.uint32(/* id 9, wireType 2 =*/74).uint32s(message.hlcNodeRefs);
                 if (message.userRefs != null && message.userRefs.length)
-                    writer.uint32(/* id 9, wireType 2 =*/74).uint32s(message.userRefs);
+                    writer.uint32(/* id 10, wireType 2 =*/82).uint32s(message.userRefs);
                 if (message.contentRefs != null && message.contentRefs.length)
-                    writer.uint32(/* id 10, wireType 2 =*/82).uint32s(message.contentRefs);
+                    writer.uint32(/* id 11, wireType 2 =*/90).uint32s(message.contentRefs);
                 if (message.positionResiduals != null && message.positionResiduals.length)
-                    writer.uint32(/* id 11, wireType 2 =*/90).sint64s(message.positionResiduals);
+                    writer.uint32(/* id 12, wireType 2 =*/98).sint64s(message.positionResiduals);
                 if (message.durations != null && message.durations.length)
-                    writer.uint32(/* id 12, wireType 2 =*/98).uint64s(message.durations);
+                    writer.uint32(/* id 13, wireType 2 =*/106).uint64s(message.durations);
                 if (message.states != null && message.states.length)
-                    writer.uint32(/* id 13, wireType 2 =*/106).int32s(message.states);
-                if (message.commandIds != null && message.commandIds.length)
-                    for (let i = 0; i < message.commandIds.length; ++i)
-                        writer.uint32(/* id 14, wireType 2 =*/114).bytes(message.commandIds[i]);
+                    writer.uint32(/* id 14, wireType 2 =*/114).int32s(message.states);
+                if (message.commandIdRefs != null && message.commandIdRefs.length)
+                    writer.uint32(/* id 15, wireType 2 =*/122).uint32s(message.commandIdRefs);
                 if (message.sourceDeviceRefs != null && message.sourceDeviceRefs.length)
-                    writer.uint32(/* id 15, wireType 2 =*/122).uint32s(message.sourceDeviceRefs);
+                    writer.uint32(/* id 16, wireType 2 =*/130).uint32s(message.sourceDeviceRefs);
                 if (message.targetDeviceRefs != null && message.targetDeviceRefs.length)
-                    writer.uint32(/* id 16, wireType 2 =*/130).uint32s(message.targetDeviceRefs);
+                    writer.uint32(/* id 17, wireType 2 =*/138).uint32s(message.targetDeviceRefs);
                 if (message.commandTypeRefs != null && message.commandTypeRefs.length)
-                    writer.uint32(/* id 17, wireType 2 =*/138).uint32s(message.commandTypeRefs);
+                    writer.uint32(/* id 18, wireType 2 =*/146).uint32s(message.commandTypeRefs);
                 if (message.payloads != null && message.payloads.length)
                     for (let i = 0; i < message.payloads.length; ++i)
-                        writer.uint32(/* id 18, wireType 2 =*/146).bytes(message.payloads[i]);
+                        writer.uint32(/* id 19, wireType 2 =*/154).bytes(message.payloads[i]);
                 if (message.expiryOffsets != null && message.expiryOffsets.length)
-                    writer.uint32(/* id 19, wireType 2 =*/154).sint64s(message.expiryOffsets);
+                    writer.uint32(/* id 20, wireType 2 =*/162).uint64s(message.expiryOffsets);
+                if (message.timestampDeltaBias != null && $Object.hasOwnProperty.call(message, "timestampDeltaBias") && (typeof message.timestampDeltaBias === "object" ? message.timestampDeltaBias.low || message.timestampDeltaBias.high : message.timestampDeltaBias !== 0))
+                    writer.uint32(/* id 21, wireType 0 =*/168).sint64(message.timestampDeltaBias);
+                if (message.positionResidualBias != null && $Object.hasOwnProperty.call(message, "positionResidualBias") && (typeof message.positionResidualBias === "object" ? message.positionResidualBias.low || message.positionResidualBias.high : message.positionResidualBias !== 0))
+                    writer.uint32(/* id 22, wireType 0 =*/176).sint64(message.positionResidualBias);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -377,6 +409,15 @@ export const media_sync = $root.media_sync = (() => {
                             continue;
                         }
                     case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.uuids = value;
+                            else
+                                delete message.uuids;
+                            continue;
+                        }
+                    case 3: {
                             if (wireType === 2) {
                                 if (!(message.types && message.types.length))
                                     message.types = [];
@@ -390,30 +431,30 @@ export const media_sync = $root.media_sync = (() => {
                             message.types.push(reader.int32());
                             continue;
                         }
-                    case 3: {
+                    case 4: {
                             if (wireType === 2) {
-                                if (!(message.seqDeltas && message.seqDeltas.length))
-                                    message.seqDeltas = [];
-                                reader.sint64s(message.seqDeltas);
+                                if (!(message.seqGaps && message.seqGaps.length))
+                                    message.seqGaps = [];
+                                reader.uint64s(message.seqGaps);
                                 continue;
                             }
                             if (wireType !== 0)
                                 break;
-                            if (!(message.seqDeltas && message.seqDeltas.length))
-                                message.seqDeltas = [];
-                            message.seqDeltas.push(reader.sint64());
+                            if (!(message.seqGaps && message.seqGaps.length))
+                                message.seqGaps = [];
+                            message.seqGaps.push(reader.uint64());
                             continue;
                         }
-                    case 4: {
+                    case 5: {
                             if (wireType !== 0)
                                 break;
-                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            if (typeof (value = reader.sint64()) === "object" ? value.low || value.high : value !== 0)
                                 message.baseTimestamp = value;
                             else
                                 delete message.baseTimestamp;
                             continue;
                         }
-                    case 5: {
+                    case 6: {
                             if (wireType === 2) {
                                 if (!(message.timestampDeltas && message.timestampDeltas.length))
                                     message.timestampDeltas = [];
@@ -427,7 +468,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.timestampDeltas.push(reader.sint64());
                             continue;
                         }
-                    case 6: {
+                    case 7: {
                             if (wireType === 2) {
                                 if (!(message.hlcPhysicalOffsets && message.hlcPhysicalOffsets.length))
                                     message.hlcPhysicalOffsets = [];
@@ -441,7 +482,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.hlcPhysicalOffsets.push(reader.sint64());
                             continue;
                         }
-                    case 7: {
+                    case 8: {
                             if (wireType === 2) {
                                 if (!(message.hlcLogicals && message.hlcLogicals.length))
                                     message.hlcLogicals = [];
@@ -455,7 +496,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.hlcLogicals.push(reader.uint32());
                             continue;
                         }
-                    case 8: {
+                    case 9: {
                             if (wireType === 2) {
                                 if (!(message.hlcNodeRefs && message.hlcNodeRefs.length))
                                     message.hlcNodeRefs = [];
@@ -469,7 +510,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.hlcNodeRefs.push(reader.uint32());
                             continue;
                         }
-                    case 9: {
+                    case 10: {
                             if (wireType === 2) {
                                 if (!(message.userRefs && message.userRefs.length))
                                     message.userRefs = [];
@@ -483,7 +524,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.userRefs.push(reader.uint32());
                             continue;
                         }
-                    case 10: {
+                    case 11: {
                             if (wireType === 2) {
                                 if (!(message.contentRefs && message.contentRefs.length))
                                     message.contentRefs = [];
@@ -497,7 +538,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.contentRefs.push(reader.uint32());
                             continue;
                         }
-                    case 11: {
+                    case 12: {
                             if (wireType === 2) {
                                 if (!(message.positionResiduals && message.positionResiduals.length))
                                     message.positionResiduals = [];
@@ -511,7 +552,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.positionResiduals.push(reader.sint64());
                             continue;
                         }
-                    case 12: {
+                    case 13: {
                             if (wireType === 2) {
                                 if (!(message.durations && message.durations.length))
                                     message.durations = [];
@@ -525,7 +566,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.durations.push(reader.uint64());
                             continue;
                         }
-                    case 13: {
+                    case 14: {
                             if (wireType === 2) {
                                 if (!(message.states && message.states.length))
                                     message.states = [];
@@ -539,15 +580,21 @@ export const media_sync = $root.media_sync = (() => {
                             message.states.push(reader.int32());
                             continue;
                         }
-                    case 14: {
-                            if (wireType !== 2)
+                    case 15: {
+                            if (wireType === 2) {
+                                if (!(message.commandIdRefs && message.commandIdRefs.length))
+                                    message.commandIdRefs = [];
+                                reader.uint32s(message.commandIdRefs);
+                                continue;
+                            }
+                            if (wireType !== 0)
                                 break;
-                            if (!(message.commandIds && message.commandIds.length))
-                                message.commandIds = [];
-                            message.commandIds.push(reader.bytes());
+                            if (!(message.commandIdRefs && message.commandIdRefs.length))
+                                message.commandIdRefs = [];
+                            message.commandIdRefs.push(reader.uint32());
                             continue;
                         }
-                    case 15: {
+                    case 16: {
                             if (wireType === 2) {
                                 if (!(message.sourceDeviceRefs && message.sourceDeviceRefs.length))
                                     message.sourceDeviceRefs = [];
@@ -561,7 +608,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.sourceDeviceRefs.push(reader.uint32());
                             continue;
                         }
-                    case 16: {
+                    case 17: {
                             if (wireType === 2) {
                                 if (!(message.targetDeviceRefs && message.targetDeviceRefs.length))
                                     message.targetDeviceRefs = [];
@@ -575,7 +622,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.targetDeviceRefs.push(reader.uint32());
                             continue;
                         }
-                    case 17: {
+                    case 18: {
                             if (wireType === 2) {
                                 if (!(message.commandTypeRefs && message.commandTypeRefs.length))
                                     message.commandTypeRefs = [];
@@ -589,7 +636,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.commandTypeRefs.push(reader.uint32());
                             continue;
                         }
-                    case 18: {
+                    case 19: {
                             if (wireType !== 2)
                                 break;
                             if (!(message.payloads && message.payloads.length))
@@ -597,18 +644,36 @@ export const media_sync = $root.media_sync = (() => {
                             message.payloads.push(reader.bytes());
                             continue;
                         }
-                    case 19: {
+                    case 20: {
                             if (wireType === 2) {
                                 if (!(message.expiryOffsets && message.expiryOffsets.length))
                                     message.expiryOffsets = [];
-                                reader.sint64s(message.expiryOffsets);
+                                reader.uint64s(message.expiryOffsets);
                                 continue;
                             }
                             if (wireType !== 0)
                                 break;
                             if (!(message.expiryOffsets && message.expiryOffsets.length))
                                 message.expiryOffsets = [];
-                            message.expiryOffsets.push(reader.sint64());
+                            message.expiryOffsets.push(reader.uint64());
+                            continue;
+                        }
+                    case 21: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.sint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestampDeltaBias = value;
+                            else
+                                delete message.timestampDeltaBias;
+                            continue;
+                        }
+                    case 22: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.sint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.positionResidualBias = value;
+                            else
+                                delete message.positionResidualBias;
                             continue;
                         }
                     }
