@@ -48,6 +48,7 @@ export class SeqTracker {
 
   /** Records a seq; false when it was already seen. */
   add(deviceId: string, seq: number): boolean {
+    checkSeqArgument(seq, 'seq');
     if (this.has(deviceId, seq)) return false;
     const mark = this.#mark(deviceId);
     mark.above.add(seq);
@@ -63,6 +64,8 @@ export class SeqTracker {
 
   /** Adds the seqs a mark describes (used by `merge` and when loading a snapshot). */
   addMark(theirs: SeqMark): void {
+    if (theirs.upTo !== 0) checkSeqArgument(theirs.upTo, 'upTo');
+    for (const seq of theirs.above) checkSeqArgument(seq, 'above');
     const mark = this.#mark(theirs.deviceId);
     mark.upTo = Math.max(mark.upTo, theirs.upTo);
     for (const seq of theirs.above) if (seq > mark.upTo) mark.above.add(seq);
@@ -100,4 +103,10 @@ export class SeqTracker {
   #advance(mark: MutableMark): void {
     while (mark.above.delete(mark.upTo + 1)) mark.upTo += 1;
   }
+}
+
+// Seqs reaching the tracker were validated (`validateSequencedOperation`, `parseSnapshot`); a
+// caller using the tracker directly with anything else is misusing it.
+function checkSeqArgument(seq: number, name: string): void {
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new TypeError(`${name} must be an integer ≥ 1, got ${String(seq)}`);
 }

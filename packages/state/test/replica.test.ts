@@ -66,6 +66,9 @@ describe('apply: idempotent by (deviceId, seq)', () => {
     for (const seq of [8, 10, 12, 14]) tracker.add('d', seq);
     expect(tracker.marks()).toEqual([{ deviceId: 'd', upTo: 8, above: [10, 12, 14] }]);
     expect(() => new SeqTracker(0)).toThrow(TypeError);
+    expect(() => tracker.add('d', 1.5)).toThrow(TypeError);
+    expect(() => tracker.addMark({ deviceId: 'd', upTo: 0, above: [0] })).toThrow(TypeError);
+    expect(tracker.marks()).toEqual([{ deviceId: 'd', upTo: 8, above: [10, 12, 14] }]);
   });
 
   it('keeps 100 000 in-order seqs as one number', () => {
