@@ -14,8 +14,8 @@ export const USER = 'user-1';
 export const DEVICE = 'phone-1';
 export const T0 = 1_790_000_000_000;
 
-export function watchlistAdd(contentId: string, timestamp = T0): SyncOperation {
-  return { type: 'watchlistAdd', userId: USER, contentId, timestamp };
+export function watchlistAdd(contentId: string, timestamp = T0, userId = USER): SyncOperation {
+  return { type: 'watchlistAdd', userId, contentId, timestamp };
 }
 
 export function progress(contentId: string, positionMs: number, timestamp = T0 + positionMs): SyncOperation {

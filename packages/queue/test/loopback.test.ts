@@ -1,0 +1,96 @@
+import { createCodec } from '@media-sync/codec';
+import { describe, expect, it } from 'vitest';
+import { createLoopbackPublisher, type OutgoingFrame, PublisherError } from '../src/index.js';
+import { DEVICE, distinctOps, harness, T0, USER } from './helpers.js';
+
+async function frameOf(count: number, from = 1): Promise<OutgoingFrame> {
+  const codec = await createCodec();
+  const ops = distinctOps(count, from).map((op, i) => ({
+    deviceId: DEVICE,
+    seq: from + i,
+    hlc: { physicalMs: T0, logical: from + i, nodeId: DEVICE },
+    op,
+  }));
+  const { bytes } = codec.encodeFrame(DEVICE, ops, {});
+  return { deviceId: DEVICE, userId: USER, firstSeq: from, lastSeq: from + count - 1, ops, bytes };
+}
+
+async function publishError(promise: Promise<unknown>): Promise<PublisherError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(PublisherError);
+  return error as PublisherError;
+}
+
+describe('createLoopbackPublisher', () => {
+  it('decodes, records and acks a frame; a re-sent frame is a duplicate', async () => {
+    const publisher = createLoopbackPublisher();
+    const frame = await frameOf(3);
+    expect(await publisher.publish(frame)).toEqual({ wireBytes: frame.bytes.length, duplicate: false, rejected: [] });
+    expect(await publisher.publish(frame)).toMatchObject({ duplicate: true });
+    expect(publisher.delivered).toEqual([...frame.ops, ...frame.ops]);
+    expect(publisher.applied).toEqual(frame.ops);
+  });
+
+  it('fails on command with the right codes and transience', async () => {
+    const publisher = createLoopbackPublisher({ timeoutMs: 5 });
+    const frame = await frameOf(2);
+    publisher.inject({ kind: 'transient' }, { kind: 'permanent' }, { kind: 'stall' }, { kind: 'dropConnection' });
+    const codes: Array<[string, boolean]> = [];
+    for (let i = 0; i < 4; i++) {
+      const error = await publishError(publisher.publish(frame));
+      codes.push([error.code, error.transient]);
+    }
+    expect(codes).toEqual([
+      ['UNAVAILABLE', true],
+      ['UNAUTHORIZED', false],
+      ['TIMEOUT', true],
+      ['DISCONNECTED', true],
+    ]);
+    expect(publisher.connectionState).toBe('offline');
+    expect((await publishError(publisher.publish(frame))).code).toBe('UNAVAILABLE');
+    expect(publisher.delivered).toEqual([]);
+    expect(publisher.publishCalls).toBe(5);
+  });
+
+  it('refuses frames over maxFrameBytes and frames whose header disagrees', async () => {
+    const frame = await frameOf(5);
+    const small = createLoopbackPublisher({ maxFrameBytes: frame.bytes.length - 1 });
+    const tooLarge = await publishError(small.publish(frame));
+    expect([tooLarge.code, tooLarge.transient]).toEqual(['FRAME_TOO_LARGE', false]);
+    const publisher = createLoopbackPublisher();
+    expect((await publishError(publisher.publish({ ...frame, firstSeq: 2 }))).code).toBe('REJECTED');
+    expect((await publishError(publisher.publish({ ...frame, bytes: Uint8Array.of(1, 2, 3) }))).code).toBe('REJECTED');
+  });
+
+  it('reports connection changes and CLOSED after close', async () => {
+    const publisher = createLoopbackPublisher();
+    const states: string[] = [];
+    const off = publisher.onConnectionState((state) => states.push(state));
+    publisher.setConnectionState('offline');
+    publisher.setConnectionState('online');
+    off();
+    publisher.setConnectionState('offline');
+    expect(states).toEqual(['offline', 'online']);
+    await publisher.close();
+    expect((await publishError(publisher.publish(await frameOf(1)))).code).toBe('CLOSED');
+  });
+});
+
+describe('a receiver smaller than advertised', () => {
+  it('the queue halves its frames on FRAME_TOO_LARGE and still delivers everything once', async () => {
+    const { queue, publisher } = harness({ config: { maxBatchOps: 8 } });
+    const original = publisher.publish.bind(publisher);
+    const limitOps = 3;
+    publisher.publish = async (frame, options) => {
+      if (frame.ops.length > limitOps) throw new PublisherError('FRAME_TOO_LARGE', 'receiver limit');
+      return original(frame, options);
+    };
+    await queue.enqueueMany(distinctOps(10));
+    const report = await queue.replay();
+    expect(report).toMatchObject({ published: 10, deadLettered: 0, pending: 0 });
+    expect(publisher.frames.every((frame) => frame.ops.length <= 3)).toBe(true);
+  });
+});
