@@ -1,0 +1,131 @@
+// The page side of browser.test.ts: runs the storage conformance cases and the adapter's
+// browser-only behaviours against the real IndexedDB and Web Locks of the browser.
+import type { StorageAdapter } from '@media-sync/queue';
+import { type ConformanceContext, storageConformanceCases } from '@media-sync/storage-conformance';
+import { createIndexedDbStorage } from '@media-sync/storage-indexeddb';
+
+export type Outcome = { ok: true; value?: unknown } | { ok: false; error: string };
+
+const record = (label: string) => ({
+  hlc: `000000000001-0000-${label}`,
+  type: 'watchlistAdd' as const,
+  coalesceKey: null,
+  expiresAt: null,
+  body: new TextEncoder().encode(label),
+  enqueuedAt: Date.now(),
+});
+
+async function outcome(step: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await step() };
+  } catch (error) {
+    return {
+      ok: false,
+      error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error),
+    };
+  }
+}
+
+let counter = 0;
+function freshName(): string {
+  counter += 1;
+  return `conformance-${Date.now()}-${counter}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Runs one conformance case on a fresh database, as the vitest suite would. */
+function runCase(caseName: string): Promise<Outcome> {
+  return outcome(async () => {
+    const testCase = storageConformanceCases.find((each) => each.name === caseName);
+    if (testCase === undefined) throw new Error(`no conformance case named ${caseName}`);
+    const name = freshName();
+    let current: StorageAdapter = await createIndexedDbStorage({ name });
+    const context: ConformanceContext = {
+      get storage() {
+        return current;
+      },
+      reopen: async () => {
+        await current.close();
+        current = await createIndexedDbStorage({ name });
+        return current;
+      },
+    };
+    try {
+      await testCase.run(context);
+    } finally {
+      await current.close().catch(() => undefined);
+      indexedDB.deleteDatabase(name);
+    }
+  });
+}
+
+/** Every read-write transaction the adapter opens, with the durability it asked for and got. */
+function strictDurability(): Promise<Outcome> {
+  return outcome(async () => {
+    const seen: Array<{ requested: unknown; actual: string }> = [];
+    const original = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      const tx = original.apply(this, args);
+      if (args[1] === 'readwrite') seen.push({ requested: args[2]?.durability, actual: tx.durability });
+      return tx;
+    };
+    try {
+      const storage = await createIndexedDbStorage({ name: freshName() });
+      await storage.append([record('a'), record('b')], { hlc: 'x' });
+      await storage.recordAttempt([1], 'TIMEOUT', 1);
+      await storage.deadLetter([1], 'REJECTED', 'bad', 2);
+      await storage.requeueDeadLetters();
+      await storage.deleteRange(1, 2);
+      await storage.setMeta({ k: 'v' });
+      await storage.close();
+    } finally {
+      IDBDatabase.prototype.transaction = original;
+    }
+    return seen;
+  });
+}
+
+const tabStorage = new Map<string, StorageAdapter>();
+
+/** Opens the shared lease database in this tab (once) and tries to take the lease. */
+function acquireLease(database: string, owner: string, ttlMs: number): Promise<Outcome> {
+  return outcome(async () => {
+    let storage = tabStorage.get(database);
+    if (storage === undefined) {
+      storage = await createIndexedDbStorage({ name: database });
+      tabStorage.set(database, storage);
+    }
+    return {
+      acquired: await storage.acquireReplayLease(owner, ttlMs, Date.now()),
+      webLocks: typeof navigator.locks?.request === 'function',
+    };
+  });
+}
+
+/** Appends batches forever, reporting each resolved batch through the exposed `reportAppended`. */
+function appendForever(database: string): Promise<Outcome> {
+  return outcome(async () => {
+    const report = (globalThis as unknown as { reportAppended: (line: string) => Promise<void> }).reportAppended;
+    const storage = await createIndexedDbStorage({ name: database });
+    for (let batch = 0; ; batch += 1) {
+      const labels = Array.from({ length: 1 + (batch % 7) }, (_, i) => `b${batch}-${i}`);
+      const { seqs } = await storage.append(labels.map(record));
+      // Not awaited: the report must not slow the appends down, and the kill may cut it short.
+      void report(seqs.map((seq, i) => `${seq}=${labels[i]}`).join(','));
+    }
+  });
+}
+
+/** Everything pending in `database`, as `seq=label`. */
+function readAll(database: string): Promise<Outcome> {
+  return outcome(async () => {
+    const storage = await createIndexedDbStorage({ name: database });
+    const rows = await storage.readPage(0, 1_000_000);
+    const counts = await storage.counts();
+    await storage.close();
+    return { rows: rows.map((row) => `${row.seq}=${new TextDecoder().decode(row.body)}`), counts };
+  });
+}
+
+const api = { runCase, strictDurability, acquireLease, appendForever, readAll };
+export type BrowserApi = typeof api;
+(globalThis as unknown as { mediaSyncTests: BrowserApi }).mediaSyncTests = api;
