@@ -80,41 +80,39 @@ export function validateOperation(value: unknown): SyncOperation {
   }
 }
 
+// Object literals (not spreads) keep validation cheap on a receiver's hot path.
 function checkProgress(value: Fields): ProgressUpdateOperation {
   const state = value.state;
   if (typeof state !== 'string') throw new ValidationError('WRONG_TYPE', 'state', state, 'expected a string');
   if (!(PLAYBACK_STATES as readonly string[]).includes(state)) {
     throw new ValidationError('INVALID_VALUE', 'state', state, `expected one of ${PLAYBACK_STATES.join(', ')}`);
   }
-  const base = {
-    type: 'progressUpdate' as const,
-    userId: checkId(value.userId, 'userId'),
-    contentId: checkId(value.contentId, 'contentId'),
-    positionMs: checkMillis(value.positionMs, 'positionMs'),
-  };
-  const tail = { state: state as PlaybackState, timestamp: checkTimestamp(value.timestamp, 'timestamp') };
-  return value.durationMs === undefined
-    ? { ...base, ...tail }
-    : { ...base, durationMs: checkMillis(value.durationMs, 'durationMs'), ...tail };
+  const userId = checkId(value.userId, 'userId');
+  const contentId = checkId(value.contentId, 'contentId');
+  const positionMs = checkMillis(value.positionMs, 'positionMs');
+  const durationMs = value.durationMs === undefined ? undefined : checkMillis(value.durationMs, 'durationMs');
+  const timestamp = checkTimestamp(value.timestamp, 'timestamp');
+  return durationMs === undefined
+    ? { type: 'progressUpdate', userId, contentId, positionMs, state: state as PlaybackState, timestamp }
+    : { type: 'progressUpdate', userId, contentId, positionMs, durationMs, state: state as PlaybackState, timestamp };
 }
 
 function checkCommand(value: Fields): DeviceCommandOperation {
+  const commandId = checkId(value.commandId, 'commandId');
+  const sourceDeviceId = checkId(value.sourceDeviceId, 'sourceDeviceId');
+  const targetDeviceId = checkId(value.targetDeviceId, 'targetDeviceId');
+  const commandType = checkId(value.commandType, 'commandType');
+  const payload = checkPayload(value.payload);
   const timestamp = checkTimestamp(value.timestamp, 'timestamp');
-  const op = {
-    type: 'deviceCommand' as const,
-    commandId: checkId(value.commandId, 'commandId'),
-    sourceDeviceId: checkId(value.sourceDeviceId, 'sourceDeviceId'),
-    targetDeviceId: checkId(value.targetDeviceId, 'targetDeviceId'),
-    commandType: checkId(value.commandType, 'commandType'),
-    payload: checkPayload(value.payload),
-    timestamp,
-  };
-  if (value.expiresAt === undefined) return op;
+  const type = 'deviceCommand';
+  if (value.expiresAt === undefined) {
+    return { type, commandId, sourceDeviceId, targetDeviceId, commandType, payload, timestamp };
+  }
   const expiresAt = checkTimestamp(value.expiresAt, 'expiresAt');
   if (expiresAt < timestamp) {
     throw new ValidationError('OUT_OF_RANGE', 'expiresAt', expiresAt, `must not be before timestamp ${timestamp}`);
   }
-  return { ...op, expiresAt };
+  return { type, commandId, sourceDeviceId, targetDeviceId, commandType, payload, timestamp, expiresAt };
 }
 
 /** S of §2: a non-empty string of at most 256 UTF-8 bytes. */
