@@ -1,4 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerBenchCodec } from './commands/bench-codec.js';
+import { registerCodecCommands } from './commands/codec.js';
+import { registerGatewayCommands } from './commands/serve.js';
+import { registerTraceCommands } from './commands/trace.js';
 
 /**
  * The `media-sync` program. Each group of subcommands lives in `commands/` and registers
@@ -13,6 +17,10 @@ export function createProgram(): Command {
   const trace = program.command('trace').description('make and read operation traces');
   const bench = program.command('bench').description('benchmarks, printed side by side with the alternatives');
   for (const group of [codec, trace, bench]) group.exitOverride();
+  registerCodecCommands(codec);
+  registerTraceCommands(trace);
+  registerBenchCodec(bench);
+  registerGatewayCommands(program);
   return program;
 }
 

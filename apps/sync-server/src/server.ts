@@ -455,9 +455,12 @@ class Gateway implements SyncServer {
   }
 
   #fanOut(from: Session, deviceId: string, ops: SequencedOperation[], head: number): void {
-    const targets = [...this.#sessions].filter(
-      (session) => session.subscribed && session.userId === from.userId && session.deviceId !== deviceId,
-    );
+    const subscribers = [...this.#sessions].filter((session) => session.subscribed && session.userId === from.userId);
+    // The sending device has these ops already: it only learns that its cursor moved past them.
+    for (const session of subscribers) {
+      if (session.deviceId === deviceId) session.ws.send(encodeMessage(MessageKind.SYNCED, head));
+    }
+    const targets = subscribers.filter((session) => session.deviceId !== deviceId);
     if (targets.length === 0) return;
     const message = encodeMessage(MessageKind.FANOUT, head, this.#codec.encodeFrame(deviceId, ops).bytes);
     for (const session of targets) {

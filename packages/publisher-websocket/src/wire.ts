@@ -24,7 +24,10 @@ export const MessageKind = {
   COMMAND: 6,
   /** subscriber → gateway. id: the delivery id of a COMMAND it has handled; no payload. */
   COMMAND_ACK: 7,
-  /** gateway → subscriber, after the catch-up frames. id: the user's log cursor; no payload. */
+  /**
+   * gateway → subscriber, after the catch-up frames and after each frame of the subscriber's own
+   * device (which it is not sent back). id: the user's log cursor; no payload.
+   */
   SYNCED: 8,
 } as const;
 

@@ -1,5 +1,8 @@
 import { startSyncServer } from '@media-sync/sync-server';
 import { type Command, InvalidArgumentError } from 'commander';
+import { registerDemoCommand } from './demo.js';
+import { registerReplayCommand } from './replay.js';
+import { registerTokenCommand } from './token.js';
 
 interface ServeOptions {
   port: number;
@@ -60,4 +63,12 @@ const stderrLogger = {
 
 function log(level: string, message: string, fields?: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+}
+
+/** Registers the gateway's commands: `serve`, `token`, `replay` and `demo`. */
+export function registerGatewayCommands(program: Command): void {
+  registerServeCommand(program);
+  registerTokenCommand(program);
+  registerReplayCommand(program);
+  registerDemoCommand(program);
 }

@@ -1,0 +1,492 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { type Codec, createCodec } from '@media-sync/codec';
+import { parseTraceLine, type SyncOperation, type TraceEntry } from '@media-sync/protocol';
+import {
+  createWebSocketPublisher,
+  createWebSocketSubscriber,
+  type WebSocketPublisher,
+  type WebSocketSubscriber,
+} from '@media-sync/publisher-websocket';
+import { createQueue, type Queue, type ReplayReport } from '@media-sync/queue';
+import { createReplica, type UserStateReplica } from '@media-sync/state';
+import { createSqliteStorage } from '@media-sync/storage-sqlite';
+import { createToken, type GatewayMetrics, type SyncServer, startSyncServer } from '@media-sync/sync-server';
+import { MultiBar, Presets } from 'cli-progress';
+import type { Command } from 'commander';
+
+export interface DemoOptions {
+  /** JSON Lines trace; default ../shared/traces/standard-20k.jsonl, else a generated one. */
+  readonly trace?: string;
+  /** Skip progress updates superseded by a later one (the queue's default). Default true. */
+  readonly coalesce?: boolean;
+  /** Share of each device's ops sent before the gateway goes down. Default 0.3. */
+  readonly onlineShare?: number;
+  readonly out?: NodeJS.WritableStream;
+  readonly err?: NodeJS.WritableStream;
+}
+
+export interface DemoDevice {
+  readonly deviceId: string;
+  readonly userId: string;
+  readonly ops: number;
+  readonly published: number;
+  readonly coalesced: number;
+  readonly expired: number;
+  readonly deadLettered: number;
+  readonly frames: number;
+  readonly bytesJson: number;
+  readonly bytesFrames: number;
+  readonly bytesWire: number;
+  readonly replayMs: number;
+  /** Ops the replays dealt with per second: sent, coalesced, expired and dead-lettered ops. */
+  readonly opsPerSecond: number;
+  readonly commandsReceived: number;
+  readonly converged: boolean;
+}
+
+export interface DemoResult {
+  readonly trace: string;
+  readonly devices: readonly DemoDevice[];
+  readonly converged: boolean;
+  readonly gatewayIngestOpsPerSecond: number;
+  readonly durationMs: number;
+}
+
+/** `media-sync demo [--trace FILE]`: the main job on embedded defaults (§10). */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('devices queue a trace offline, reconnect to an in-process gateway, replay, and converge')
+    .option('--trace <file>', 'JSON Lines trace (default ../shared/traces/standard-20k.jsonl)')
+    .option('--no-coalesce', 'send every progress update, even those a later one supersedes')
+    .action(async (options: { trace?: string; coalesce: boolean }) => {
+      const result = await runDemo({
+        coalesce: options.coalesce,
+        ...(options.trace === undefined ? {} : { trace: options.trace }),
+      });
+      if (!result.converged) throw new Error('the devices did not converge with the gateway');
+    });
+}
+
+interface Device {
+  readonly deviceId: string;
+  readonly userId: string;
+  readonly ops: SyncOperation[];
+  readonly queue: Queue;
+  readonly publisher: WebSocketPublisher;
+  readonly subscriber: WebSocketSubscriber;
+  readonly replica: UserStateReplica;
+  readonly close: () => Promise<void>;
+  wireBytes: number;
+  replayMs: number;
+  /** Ops the replays dealt with (sent, coalesced, expired, dead-lettered), for ops/s. */
+  handled: number;
+  commandsReceived: number;
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const out = options.out ?? process.stdout;
+  const err = options.err ?? process.stderr;
+  const started = performance.now();
+  const { label, entries } = loadTrace(options.trace);
+  const dir = mkdtempSync(join(tmpdir(), 'media-sync-demo-'));
+  const secret = randomBytes(32).toString('base64url');
+  const codec = await createCodec();
+  let server: SyncServer | undefined;
+  const devices: Device[] = [];
+  try {
+    const dbPath = join(dir, 'gateway.db');
+    server = await startSyncServer({ secret, dbPath, codec });
+    const port = server.port;
+    const url = server.url;
+    out.write(`media-sync demo: ${entries.length} ops from ${label}\n`);
+    out.write(`gateway ${url} (SQLite in ${dir})\n`);
+
+    for (const [deviceId, ops] of byDevice(entries)) {
+      devices.push(await openDevice({ dir, deviceId, ops, url, secret, codec, coalesce: options.coalesce ?? true }));
+    }
+    const onlineShare = options.onlineShare ?? 0.3;
+
+    // 1. Online: each device records the first part of its history and syncs it.
+    for (const device of devices)
+      await device.queue.enqueueMany(device.ops.slice(0, Math.floor(device.ops.length * onlineShare)));
+    await replayAll(devices, err, 'online');
+
+    // 2. The gateway goes away; the devices keep recording into their durable queues.
+    const firstRun = server.metrics();
+    await server.close();
+    server = undefined;
+    for (const device of devices)
+      await device.queue.enqueueMany(device.ops.slice(Math.floor(device.ops.length * onlineShare)));
+    const queued = await Promise.all(devices.map((device) => device.queue.pending()));
+    out.write(
+      `offline: gateway down, ${queued.reduce((a, b) => a + b, 0)} ops queued (${devices.map((d, i) => `${d.deviceId} ${queued[i]}`).join(', ')})\n`,
+    );
+
+    // 3. The gateway comes back on the same port and database; devices reconnect and replay.
+    server = await startSyncServer({ secret, dbPath, codec, port });
+    await Promise.all(devices.map((device) => online(device)));
+    await replayAll(devices, err, 'back online');
+
+    // Every device's replica, fed by fan-out, must now equal the gateway's merged state.
+    const live = server;
+    const results = await Promise.all(
+      devices.map(async (device) => {
+        await device.subscriber.waitForCursor(live.headOf(device.userId), 15_000);
+        device.commandsReceived = device.replica.takeCommands(device.deviceId, Date.now()).length;
+        const expected = live.stateOf(device.userId);
+        const converged =
+          isDeepStrictEqual(device.replica.progress(), expected.progress) &&
+          isDeepStrictEqual(device.replica.watchlist({ includeTombstones: true }), expected.watchlist);
+        return summarize(device, converged);
+      }),
+    );
+    const metrics = addMetrics(firstRun, live.metrics());
+    const result: DemoResult = {
+      trace: label,
+      devices: results,
+      converged: results.every((device) => device.converged),
+      gatewayIngestOpsPerSecond: metrics.ingestMs > 0 ? metrics.opsApplied / (metrics.ingestMs / 1000) : 0,
+      durationMs: performance.now() - started,
+    };
+    out.write(formatDemo(result, metrics));
+    return result;
+  } finally {
+    for (const device of devices) await device.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function openDevice(options: {
+  dir: string;
+  deviceId: string;
+  ops: SyncOperation[];
+  url: string;
+  secret: string;
+  codec: Codec;
+  coalesce: boolean;
+}): Promise<Device> {
+  const { deviceId, ops, url, secret, codec } = options;
+  const userId = ops.find((op): op is Exclude<SyncOperation, { type: 'deviceCommand' }> => 'userId' in op)?.userId;
+  if (userId === undefined) throw new Error(`device ${deviceId} has no op naming its user`);
+  const token = createToken({ secret, userId, deviceId, ttlMs: 3_600_000 });
+  const storage = createSqliteStorage({ path: join(options.dir, `${safeName(deviceId)}.queue.db`) });
+  const publisher = createWebSocketPublisher({ url, token, codec, backoff: { initialMs: 20, maxMs: 250 } });
+  const queue = createQueue({
+    deviceId,
+    userId,
+    storage,
+    publisher,
+    codec,
+    config: { coalesceProgress: options.coalesce },
+  });
+  const replica = createReplica({ userId });
+  const subscriber = createWebSocketSubscriber({ url, token, backoff: { initialMs: 20, maxMs: 250 } });
+  const device: Device = {
+    deviceId,
+    userId,
+    ops,
+    queue,
+    publisher,
+    subscriber,
+    replica,
+    wireBytes: 0,
+    replayMs: 0,
+    handled: 0,
+    commandsReceived: 0,
+    async close() {
+      await subscription.unsubscribe();
+      await queue.close();
+      await publisher.close();
+      await subscriber.close();
+      await storage.close();
+    },
+  };
+  // The device's own changes enter its replica when recorded; the others' arrive by fan-out.
+  queue.on('enqueued', ({ ops: sequenced }) => replica.applyAll(sequenced));
+  queue.on('framePublished', (event) => {
+    device.wireBytes += event.wireBytes;
+  });
+  const subscription = await subscriber.subscribe(userId, (frame) => {
+    replica.applyAll(codec.decodeFrame(frame.bytes).ops);
+  });
+  return device;
+}
+
+function online(device: Device): Promise<void> {
+  if (device.publisher.connectionState === 'online') return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = device.publisher.onConnectionState((state) => {
+      if (state !== 'online') return;
+      stop();
+      resolve();
+    });
+  });
+}
+
+async function replayAll(devices: Device[], err: NodeJS.WritableStream, phase: string): Promise<ReplayReport[]> {
+  // cli-progress draws only on a terminal; elsewhere (CI, pipes) one line per device says the same.
+  const tty = (err as { isTTY?: boolean }).isTTY === true;
+  const bars = tty
+    ? new MultiBar(
+        {
+          stream: err,
+          format: `${phase.padEnd(11)} {device} [{bar}] {value}/{total} ops | {frames} frames`,
+          hideCursor: true,
+          clearOnComplete: false,
+        },
+        Presets.shades_classic,
+      )
+    : undefined;
+  try {
+    return await Promise.all(
+      devices.map(async (device) => {
+        const pending = await device.queue.pending();
+        const bar = bars?.create(pending, 0, { device: device.deviceId.padEnd(16), frames: 0 });
+        const report = await device.queue.replay({
+          onProgress: (progress) =>
+            bar?.update(handled(progress), {
+              frames: progress.frames,
+            }),
+        });
+        device.replayMs += report.durationMs;
+        device.handled += handled(report);
+        if (!tty) {
+          err.write(
+            `${phase.padEnd(11)} ${device.deviceId.padEnd(16)} ${handled(report)}/${pending} ops | ${report.frames} frames\n`,
+          );
+        }
+        if (report.stoppedBy !== 'drained') {
+          throw new Error(`${device.deviceId}: replay stopped (${report.stoppedBy}) ${report.error?.message ?? ''}`);
+        }
+        return report;
+      }),
+    );
+  } finally {
+    bars?.stop();
+  }
+}
+
+/** Ops a replay has dealt with: sent, coalesced away, expired or dead-lettered. */
+function handled(progress: { published: number; coalesced: number; expired: number; deadLettered: number }): number {
+  return progress.published + progress.coalesced + progress.expired + progress.deadLettered;
+}
+
+function summarize(device: Device, converged: boolean): DemoDevice {
+  const metrics = device.queue.metrics();
+  return {
+    deviceId: device.deviceId,
+    userId: device.userId,
+    ops: device.ops.length,
+    published: metrics.published,
+    coalesced: metrics.coalesced,
+    expired: metrics.expired,
+    deadLettered: metrics.deadLettered,
+    frames: metrics.frames,
+    bytesJson: metrics.bytesJson,
+    bytesFrames: metrics.bytesWire,
+    bytesWire: device.wireBytes,
+    replayMs: device.replayMs,
+    opsPerSecond: device.replayMs > 0 ? device.handled / (device.replayMs / 1000) : 0,
+    commandsReceived: device.commandsReceived,
+    converged,
+  };
+}
+
+function formatDemo(result: DemoResult, metrics: GatewayMetrics): string {
+  const header = [
+    'device',
+    'ops',
+    'sent',
+    'coalesced',
+    'expired',
+    'frames',
+    'JSON B',
+    'frame B',
+    'wire B',
+    'B/op',
+    'wire/JSON',
+    'saved',
+    'ops/s',
+    'cmds in',
+  ];
+  const row = (d: Omit<DemoDevice, 'userId' | 'converged'>) => [
+    d.deviceId,
+    d.ops,
+    d.published,
+    d.coalesced,
+    d.expired,
+    d.frames,
+    d.bytesJson,
+    d.bytesFrames,
+    d.bytesWire,
+    d.published > 0 ? (d.bytesWire / d.published).toFixed(2) : '-',
+    d.bytesJson > 0 ? (d.bytesWire / d.bytesJson).toFixed(4) : '-',
+    d.bytesJson > 0 ? `${(100 * (1 - d.bytesWire / d.bytesJson)).toFixed(2)}%` : '-',
+    d.opsPerSecond > 0 ? Math.round(d.opsPerSecond) : '-',
+    d.commandsReceived,
+  ];
+  const sum = (key: keyof DemoDevice) => result.devices.reduce((total, d) => total + (d[key] as number), 0);
+  const total = {
+    deviceId: 'total',
+    ops: sum('ops'),
+    published: sum('published'),
+    coalesced: sum('coalesced'),
+    expired: sum('expired'),
+    deadLettered: sum('deadLettered'),
+    frames: sum('frames'),
+    bytesJson: sum('bytesJson'),
+    bytesFrames: sum('bytesFrames'),
+    bytesWire: sum('bytesWire'),
+    replayMs: Math.max(...result.devices.map((d) => d.replayMs)),
+    // Devices replay side by side: total throughput is every op handled over the longest replay.
+    opsPerSecond: sum('ops') / (Math.max(...result.devices.map((d) => d.replayMs)) / 1000),
+    commandsReceived: sum('commandsReceived'),
+  };
+  const rows = [header, ...result.devices.map(row), row(total)].map((cells) => cells.map(String));
+  const widths = header.map((_, i) => Math.max(...rows.map((cells) => cells[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const table = [
+    line(rows[0] ?? []),
+    `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.slice(1).map(line),
+  ];
+  return [
+    '',
+    ...table,
+    '',
+    'JSON B = reference JSON envelope, one message per op (§5 bytesJson); frame B = self-contained frames;',
+    'wire B = bytes actually sent (frames with session context); wire/JSON = compression ratio.',
+    `gateway: ${metrics.opsApplied} ops applied, ${metrics.opsDuplicate} duplicates dropped, ${metrics.commandsDelivered} commands delivered, ingest ${Math.round(result.gatewayIngestOpsPerSecond)} ops/s`,
+    `converged: ${result.converged ? 'yes' : 'no'} (${result.devices.length} device replicas vs gateway state)`,
+    `done in ${(result.durationMs / 1000).toFixed(1)} s`,
+    '',
+  ].join('\n');
+}
+
+/** The gateway's counters over both of its runs in the demo. */
+function addMetrics(a: GatewayMetrics, b: GatewayMetrics): GatewayMetrics {
+  const sum = { ...b } as Record<string, number>;
+  for (const [key, value] of Object.entries(a)) if (key !== 'connections') sum[key] = (sum[key] ?? 0) + value;
+  return sum as unknown as GatewayMetrics;
+}
+
+/** The trace named, else the shared standard trace, else a generated one. */
+function loadTrace(path: string | undefined): { label: string; entries: TraceEntry[] } {
+  const file = path ?? standardTracePath();
+  if (file !== undefined) {
+    const text = readFileSync(file, 'utf8');
+    const entries = text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line, i) => {
+        try {
+          return parseTraceLine(line);
+        } catch (error) {
+          throw new Error(`${file}:${i + 1}: ${(error as Error).message}`);
+        }
+      });
+    return { label: file, entries: shiftToNow(entries) };
+  }
+  return { label: 'built-in generated trace', entries: generatedTrace() };
+}
+
+function standardTracePath(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'turbo.json'))) {
+      const candidate = resolve(dir, '../shared/traces/standard-20k.jsonl');
+      return existsSync(candidate) ? candidate : undefined;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * Moves the trace in time so its last op happens now: device commands carry absolute expiry
+ * times, and a recorded trace would otherwise have every command expired on arrival.
+ */
+function shiftToNow(entries: TraceEntry[]): TraceEntry[] {
+  const last = entries.reduce((max, entry) => Math.max(max, entry.op.timestamp), 0);
+  const shift = Date.now() - last;
+  return entries.map((entry) => {
+    const op = { ...entry.op, timestamp: entry.op.timestamp + shift } as SyncOperation;
+    if (op.type === 'deviceCommand' && op.expiresAt !== undefined) (op as { expiresAt: number }).expiresAt += shift;
+    return entry.deviceId === undefined ? { op } : { deviceId: entry.deviceId, op };
+  });
+}
+
+/** A small trace of three devices of one user: playback, watchlist edits and commands. */
+function generatedTrace(): TraceEntry[] {
+  const userId = 'demo-user';
+  const devices = ['tv-living-room', 'phone-1', 'web-chrome'];
+  const entries: TraceEntry[] = [];
+  let time = Date.now() - 3_600_000;
+  for (let i = 0; i < 3000; i += 1) {
+    const deviceId = devices[Math.floor(i / 40) % devices.length] ?? 'tv-living-room';
+    const contentId = `tt${1_000_000 + (Math.floor(i / 120) % 25)}`;
+    time += 1000;
+    if (i % 97 === 0) {
+      entries.push({
+        deviceId,
+        op: { type: i % 3 === 0 ? 'watchlistRemove' : 'watchlistAdd', userId, contentId, timestamp: time },
+      });
+    } else if (i % 211 === 0) {
+      const target = devices[(devices.indexOf(deviceId) + 1) % devices.length] ?? deviceId;
+      entries.push({
+        deviceId,
+        op: {
+          type: 'deviceCommand',
+          commandId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          sourceDeviceId: deviceId,
+          targetDeviceId: target,
+          commandType: 'pause',
+          payload: { atMs: i * 1000 },
+          timestamp: time,
+          expiresAt: time + 3_600_000 * 2,
+        },
+      });
+    } else {
+      entries.push({
+        deviceId,
+        op: {
+          type: 'progressUpdate',
+          userId,
+          contentId,
+          positionMs: (i % 120) * 10_000,
+          durationMs: 5_400_000,
+          state: 'playing',
+          timestamp: time,
+        },
+      });
+    }
+  }
+  return entries;
+}
+
+function byDevice(entries: TraceEntry[]): Map<string, SyncOperation[]> {
+  const devices = new Map<string, SyncOperation[]>();
+  for (const entry of entries) {
+    const deviceId = entry.deviceId ?? (entry.op.type === 'deviceCommand' ? entry.op.sourceDeviceId : 'device-1');
+    let ops = devices.get(deviceId);
+    if (ops === undefined) {
+      ops = [];
+      devices.set(deviceId, ops);
+    }
+    ops.push(entry.op);
+  }
+  return devices;
+}
+
+function safeName(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+}
