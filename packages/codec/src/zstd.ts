@@ -1,3 +1,4 @@
+/// <reference path="./zstd-codec.d.ts" />
 import { ZstdCodec, type ZstdApi, type ZstdCompressionDict, type ZstdDecompressionDict } from 'zstd-codec';
 import { CodecError } from './errors.js';
 
@@ -164,4 +165,28 @@ export class Zstd {
     }
     return dict;
   }
+}
+
+/** Plain zstd for tools and benchmarks (no dictionary, no frame): the same WebAssembly module. */
+export interface ZstdCompressor {
+  compress(bytes: Uint8Array, level: number): Uint8Array;
+  /** Decompresses one zstd frame, refusing (CodecError LIMIT_EXCEEDED) any that would exceed `maxBytes`. */
+  decompress(bytes: Uint8Array, maxBytes: number): Uint8Array;
+}
+
+export async function createZstd(): Promise<ZstdCompressor> {
+  const zstd = new Zstd(await loadZstd());
+  return {
+    compress(bytes, level) {
+      const out = zstd.compress(bytes, level);
+      if (out === null) throw new CodecError('INVALID_INPUT', 0, 'zstd could not compress the input');
+      return out;
+    },
+    decompress(bytes, maxBytes) {
+      const { contentSize } = inspectZstdFrame(bytes, 0);
+      if (contentSize === undefined) throw new CodecError('DECOMPRESSION_FAILED', 0, 'zstd frame has no content size');
+      if (contentSize > maxBytes) throw new CodecError('LIMIT_EXCEEDED', 0, `zstd content size ${contentSize} exceeds ${maxBytes}`);
+      return zstd.decompress(bytes, contentSize, maxBytes, 0);
+    },
+  };
 }

@@ -1,0 +1,276 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { type Codec, createCodec, createZstd, referenceJsonEnvelope } from '@media-sync/codec';
+import { decodeSyncMessage, encodeSyncMessage, type SequencedOperation } from '@media-sync/protocol';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { pack, unpack } from 'msgpackr';
+import { type DeviceOps, readTrace } from './codec.js';
+
+/** One row of the §11 table. */
+export interface BenchRow {
+  readonly name: string;
+  readonly bytesPerOp: number;
+  /** Medians over the runs; undefined for size-only rows. */
+  readonly encodeOpsPerSec?: number;
+  readonly decodeOpsPerSec?: number;
+}
+
+interface Contender {
+  readonly name: string;
+  /** Encodes every op; returns the encoded units. */
+  encode(): Uint8Array[] | string[];
+  /** Decodes the units; returns the number of ops recovered. */
+  decode(units: Uint8Array[] | string[]): number;
+}
+
+function chunks(devices: readonly DeviceOps[], size: number): { device: DeviceOps; ops: SequencedOperation[] }[] {
+  const out: { device: DeviceOps; ops: SequencedOperation[] }[] = [];
+  for (const device of devices) {
+    for (let i = 0; i < device.ops.length; i += size) out.push({ device, ops: device.ops.slice(i, i + size) });
+  }
+  return out;
+}
+
+const textEncoder = new TextEncoder();
+
+function byteLength(units: Uint8Array[] | string[]): number {
+  let n = 0;
+  for (const u of units) n += typeof u === 'string' ? textEncoder.encode(u).length : u.length;
+  return n;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+async function contenders(devices: readonly DeviceOps[], codec: Codec): Promise<Contender[]> {
+  const zstd = await createZstd();
+  const all = devices.flatMap((d) => d.ops.map((entry) => ({ entry, userId: d.userId })));
+  const byThousand = chunks(devices, 1000);
+  const list: Contender[] = [
+    {
+      name: 'reference JSON envelope',
+      encode: () => all.map(({ entry, userId }) => referenceJsonEnvelope(entry, userId)),
+      decode: (units) => {
+        let n = 0;
+        for (const u of units as string[]) if (JSON.parse(u)) n++;
+        return n;
+      },
+    },
+    {
+      name: 'JSON batch (1000) + gzip',
+      encode: () => byThousand.map((c) => new Uint8Array(gzipSync(JSON.stringify(c.ops)))),
+      decode: (units) => {
+        let n = 0;
+        for (const u of units as Uint8Array[]) n += (JSON.parse(gunzipSync(u).toString('utf8')) as unknown[]).length;
+        return n;
+      },
+    },
+    {
+      name: 'msgpackr',
+      encode: () => all.map(({ entry }) => pack(entry)),
+      decode: (units) => {
+        let n = 0;
+        for (const u of units as Uint8Array[]) if (unpack(u)) n++;
+        return n;
+      },
+    },
+    {
+      name: 'msgpackr batch (1000) + zstd-19',
+      encode: () => byThousand.map((c) => zstd.compress(pack(c.ops), 19)),
+      decode: (units) => {
+        let n = 0;
+        for (const u of units as Uint8Array[]) n += (unpack(zstd.decompress(u, 64 * 1024 * 1024)) as unknown[]).length;
+        return n;
+      },
+    },
+    {
+      name: 'protobuf SyncMessage',
+      encode: () => all.map(({ entry, userId }) => encodeSyncMessage(entry, userId ?? 'unknown-user')),
+      decode: (units) => {
+        let n = 0;
+        for (const u of units as Uint8Array[]) if (decodeSyncMessage(u)) n++;
+        return n;
+      },
+    },
+  ];
+  for (const size of [1, 10, 100, 1000]) {
+    const parts = chunks(devices, size);
+    list.push({
+      name: `media-sync batch ${size}`,
+      encode: () =>
+        parts.map((c) => codec.encodeFrame(c.device.deviceId, c.ops, c.device.userId === undefined ? {} : { userId: c.device.userId }).bytes),
+      decode: (units) => {
+        let n = 0;
+        for (const u of units as Uint8Array[]) n += codec.decodeFrame(u).ops.length;
+        return n;
+      },
+    });
+  }
+  return list;
+}
+
+/** Bytes of one progress update sent alone: self-contained, and over a session with acknowledged context. */
+function singleProgress(devices: readonly DeviceOps[], codec: Codec): BenchRow[] {
+  let alone = 0;
+  let aloneCount = 0;
+  let withContext = 0;
+  let contextCount = 0;
+  for (const device of devices) {
+    const encoder = codec.createSessionEncoder();
+    const decoder = codec.createSessionDecoder();
+    for (const entry of device.ops) {
+      const options = device.userId === undefined ? {} : { userId: device.userId };
+      const isProgress = entry.op.type === 'progressUpdate';
+      if (isProgress) {
+        alone += codec.encodeFrame(device.deviceId, [entry], options).bytes.length;
+        aloneCount++;
+      }
+      const frame = encoder.encode(device.deviceId, [entry], options);
+      const decoded = decoder.decode(frame.bytes);
+      encoder.acknowledge(decoded.version);
+      if (isProgress && frame.header.contextVersion !== 0) {
+        withContext += frame.bytes.length;
+        contextCount++;
+      }
+    }
+  }
+  return [
+    { name: 'one progress update alone, no context', bytesPerOp: aloneCount === 0 ? 0 : alone / aloneCount },
+    { name: 'one progress update alone, with session context', bytesPerOp: contextCount === 0 ? 0 : withContext / contextCount },
+  ];
+}
+
+export interface BenchOptions {
+  readonly trace: string;
+  readonly runs: number;
+  readonly progress?: boolean;
+}
+
+export async function benchCodec(options: BenchOptions): Promise<BenchRow[]> {
+  const devices = readTrace(options.trace);
+  const total = devices.reduce((n, d) => n + d.ops.length, 0);
+  if (total === 0) throw new Error(`trace ${options.trace} has no operations`);
+  const codec = await createCodec();
+  const list = await contenders(devices, codec);
+  const bar = options.progress === false ? undefined : new SingleBar({ stream: process.stderr, format: 'bench codec [{bar}] {value}/{total} {task}', hideCursor: true });
+  bar?.start(list.length * options.runs + 1, 0, { task: '' });
+  const rows: BenchRow[] = [];
+  try {
+    for (const contender of list) {
+      const encodeRates: number[] = [];
+      const decodeRates: number[] = [];
+      let bytes = 0;
+      for (let run = 0; run < options.runs; run++) {
+        bar?.increment(0, { task: contender.name });
+        let t = performance.now();
+        const units = contender.encode();
+        encodeRates.push(total / ((performance.now() - t) / 1000));
+        t = performance.now();
+        const decoded = contender.decode(units);
+        decodeRates.push(total / ((performance.now() - t) / 1000));
+        if (decoded !== total) throw new Error(`${contender.name} decoded ${decoded} of ${total} ops`);
+        bytes = byteLength(units);
+        bar?.increment(1);
+      }
+      rows.push({
+        name: contender.name,
+        bytesPerOp: bytes / total,
+        encodeOpsPerSec: median(encodeRates),
+        decodeOpsPerSec: median(decodeRates),
+      });
+    }
+    bar?.increment(0, { task: 'single progress updates' });
+    rows.push(...singleProgress(devices, codec));
+    bar?.increment(1);
+  } finally {
+    bar?.stop();
+  }
+  return rows;
+}
+
+function formatRate(rate: number | undefined): string {
+  return rate === undefined ? '—' : Math.round(rate).toLocaleString('en-US');
+}
+
+export function toMarkdown(rows: readonly BenchRow[], trace: string, runs: number): string {
+  const reference = rows[0]?.bytesPerOp ?? 0;
+  const lines = [
+    `Codec benchmark on \`${trace}\` (median of ${runs} runs; ops/s over the whole trace).`,
+    '',
+    '| format | bytes/op | vs JSON envelope | encode ops/s | decode ops/s |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const ratio = reference === 0 ? '' : `${((100 * row.bytesPerOp) / reference).toFixed(2)} %`;
+    lines.push(`| ${row.name} | ${row.bytesPerOp.toFixed(2)} | ${ratio} | ${formatRate(row.encodeOpsPerSec)} | ${formatRate(row.decodeOpsPerSec)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A horizontal bar chart of bytes/op on a log scale. */
+export function toSvg(rows: readonly BenchRow[]): string {
+  const barHeight = 22;
+  const left = 330;
+  const width = 900;
+  const top = 40;
+  const height = top + rows.length * (barHeight + 8) + 30;
+  const max = Math.max(...rows.map((r) => r.bytesPerOp), 1);
+  const scale = (v: number) => ((width - left - 90) * Math.log10(1 + v)) / Math.log10(1 + max);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${width / 2}" y="24" text-anchor="middle" font-size="16">bytes per operation (log scale, lower is better)</text>`,
+  ];
+  rows.forEach((row, i) => {
+    const y = top + i * (barHeight + 8);
+    const ours = row.name.startsWith('media-sync') || row.name.startsWith('one progress');
+    parts.push(`<text x="${left - 8}" y="${y + 16}" text-anchor="end">${escapeXml(row.name)}</text>`);
+    parts.push(`<rect x="${left}" y="${y}" width="${scale(row.bytesPerOp).toFixed(1)}" height="${barHeight}" fill="${ours ? '#2b8a3e' : '#868e96'}"/>`);
+    parts.push(`<text x="${(left + scale(row.bytesPerOp) + 6).toFixed(1)}" y="${y + 16}">${row.bytesPerOp.toFixed(2)}</text>`);
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
+/** The standard trace, looked up from the working directory upwards (…/shared/traces). */
+function defaultTrace(): string {
+  let dir = process.cwd();
+  for (;;) {
+    for (const candidate of [join(dir, 'shared/traces/standard-20k.jsonl'), join(dir, '../shared/traces/standard-20k.jsonl')]) {
+      if (existsSync(candidate)) return resolve(candidate);
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('no --trace given and shared/traces/standard-20k.jsonl not found');
+    dir = parent;
+  }
+}
+
+export function registerBenchCodec(bench: Command): void {
+  bench
+    .command('codec')
+    .description('compare the codec with JSON, gzip, msgpackr, zstd and plain protobuf on one trace (§11)')
+    .option('--trace <file>', 'trace in the §2 JSON Lines format (default: shared/traces/standard-20k.jsonl)')
+    .option('--out <dir>', 'directory for codec-bench.md and codec-bench.svg', 'bench-results')
+    .option('--runs <n>', 'runs per contender (medians are reported)', (v) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 100) throw new Error(`--runs must be an integer 1..100, got ${JSON.stringify(v)}`);
+      return Number(v);
+    }, 5)
+    .exitOverride()
+    .action(async (options: { trace?: string; out: string; runs: number }) => {
+      const trace = options.trace ?? defaultTrace();
+      const rows = await benchCodec({ trace, runs: options.runs, progress: process.stderr.isTTY !== false });
+      const markdown = toMarkdown(rows, trace, options.runs);
+      mkdirSync(options.out, { recursive: true });
+      writeFileSync(join(options.out, 'codec-bench.md'), markdown);
+      writeFileSync(join(options.out, 'codec-bench.svg'), toSvg(rows));
+      process.stdout.write(`${markdown}\nwrote ${join(options.out, 'codec-bench.md')} and ${join(options.out, 'codec-bench.svg')}\n`);
+    });
+}
