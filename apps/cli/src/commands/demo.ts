@@ -18,10 +18,13 @@ import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { createToken, type GatewayMetrics, type SyncServer, startSyncServer } from '@media-sync/sync-server';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
+import { generateTrace } from '../trace-generator.js';
 
 export interface DemoOptions {
   /** JSON Lines trace; default ../shared/traces/standard-20k.jsonl, else a generated one. */
   readonly trace?: string;
+  /** Use the built-in generated trace even when the standard one is there. */
+  readonly generated?: boolean;
   /** Skip progress updates superseded by a later one (the queue's default). Default true. */
   readonly coalesce?: boolean;
   /** Share of each device's ops sent before the gateway goes down. Default 0.3. */
@@ -63,10 +66,12 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('devices queue a trace offline, reconnect to an in-process gateway, replay, and converge')
     .option('--trace <file>', 'JSON Lines trace (default ../shared/traces/standard-20k.jsonl)')
+    .option('--generated', 'use the built-in generated trace instead of the standard one')
     .option('--no-coalesce', 'send every progress update, even those a later one supersedes')
-    .action(async (options: { trace?: string; coalesce: boolean }) => {
+    .action(async (options: { trace?: string; generated?: boolean; coalesce: boolean }) => {
       const result = await runDemo({
         coalesce: options.coalesce,
+        generated: options.generated === true,
         ...(options.trace === undefined ? {} : { trace: options.trace }),
       });
       if (!result.converged) throw new Error('the devices did not converge with the gateway');
@@ -93,7 +98,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const out = options.out ?? process.stdout;
   const err = options.err ?? process.stderr;
   const started = performance.now();
-  const { label, entries } = loadTrace(options.trace);
+  const { label, entries } = loadTrace(options.trace, options.generated === true);
   const dir = mkdtempSync(join(tmpdir(), 'media-sync-demo-'));
   const secret = randomBytes(32).toString('base64url');
   const codec = await createCodec();
@@ -378,9 +383,11 @@ function addMetrics(a: GatewayMetrics, b: GatewayMetrics): GatewayMetrics {
   return sum as unknown as GatewayMetrics;
 }
 
+const GENERATED_OPS = 20_000;
+
 /** The trace named, else the shared standard trace, else a generated one. */
-function loadTrace(path: string | undefined): { label: string; entries: TraceEntry[] } {
-  const file = path ?? standardTracePath();
+function loadTrace(path: string | undefined, generated: boolean): { label: string; entries: TraceEntry[] } {
+  const file = path ?? (generated ? undefined : standardTracePath());
   if (file !== undefined) {
     const text = readFileSync(file, 'utf8');
     const entries = text
@@ -395,7 +402,13 @@ function loadTrace(path: string | undefined): { label: string; entries: TraceEnt
       });
     return { label: file, entries: shiftToNow(entries) };
   }
-  return { label: 'built-in generated trace', entries: generatedTrace() };
+  // Without ../shared (an installed package), the generator that trains the codec's dictionary
+  // makes a trace of the same shape.
+  const lines = generateTrace({ seed: 20_000, ops: GENERATED_OPS });
+  return {
+    label: `a generated trace (seed 20000, ${GENERATED_OPS} ops)`,
+    entries: shiftToNow(lines.map((line) => parseTraceLine(line))),
+  };
 }
 
 function standardTracePath(): string | undefined {
@@ -423,54 +436,6 @@ function shiftToNow(entries: TraceEntry[]): TraceEntry[] {
     if (op.type === 'deviceCommand' && op.expiresAt !== undefined) (op as { expiresAt: number }).expiresAt += shift;
     return entry.deviceId === undefined ? { op } : { deviceId: entry.deviceId, op };
   });
-}
-
-/** A small trace of three devices of one user: playback, watchlist edits and commands. */
-function generatedTrace(): TraceEntry[] {
-  const userId = 'demo-user';
-  const devices = ['tv-living-room', 'phone-1', 'web-chrome'];
-  const entries: TraceEntry[] = [];
-  let time = Date.now() - 3_600_000;
-  for (let i = 0; i < 3000; i += 1) {
-    const deviceId = devices[Math.floor(i / 40) % devices.length] ?? 'tv-living-room';
-    const contentId = `tt${1_000_000 + (Math.floor(i / 120) % 25)}`;
-    time += 1000;
-    if (i % 97 === 0) {
-      entries.push({
-        deviceId,
-        op: { type: i % 3 === 0 ? 'watchlistRemove' : 'watchlistAdd', userId, contentId, timestamp: time },
-      });
-    } else if (i % 211 === 0) {
-      const target = devices[(devices.indexOf(deviceId) + 1) % devices.length] ?? deviceId;
-      entries.push({
-        deviceId,
-        op: {
-          type: 'deviceCommand',
-          commandId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-          sourceDeviceId: deviceId,
-          targetDeviceId: target,
-          commandType: 'pause',
-          payload: { atMs: i * 1000 },
-          timestamp: time,
-          expiresAt: time + 3_600_000 * 2,
-        },
-      });
-    } else {
-      entries.push({
-        deviceId,
-        op: {
-          type: 'progressUpdate',
-          userId,
-          contentId,
-          positionMs: (i % 120) * 10_000,
-          durationMs: 5_400_000,
-          state: 'playing',
-          timestamp: time,
-        },
-      });
-    }
-  }
-  return entries;
 }
 
 function byDevice(entries: TraceEntry[]): Map<string, SyncOperation[]> {

@@ -1,0 +1,66 @@
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { decodeMessage, encodeJsonMessage, type GatewayMessage, MessageKind } from '../src/index.js';
+
+export interface FakeGateway {
+  readonly url: string;
+  /** Every client message, in arrival order. */
+  readonly received: GatewayMessage[];
+  /** Every upgrade request (URL and subprotocol header), accepted or not. */
+  readonly requests: { url: string; protocol: string | undefined }[];
+  readonly sockets: Set<WebSocket>;
+  /** What to do with each FRAME; default: ack it. */
+  onFrame: (message: GatewayMessage, socket: WebSocket) => void;
+  /** Refuse upgrades with this HTTP status. */
+  refuseWith: number | undefined;
+  close(): Promise<void>;
+}
+
+/** A stand-in for the gateway that speaks the wire protocol and does what each test tells it. */
+export async function startFakeGateway(port = 0): Promise<FakeGateway> {
+  const wss = new WebSocketServer({
+    port,
+    host: '127.0.0.1',
+    handleProtocols: (protocols) => (protocols.has('media-sync.v1') ? 'media-sync.v1' : false),
+    verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number) => void) => {
+      gateway.requests.push({ url: info.req.url ?? '', protocol: info.req.headers['sec-websocket-protocol'] });
+      if (gateway.refuseWith === undefined) done(true);
+      else done(false, gateway.refuseWith);
+    },
+  });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const gateway: FakeGateway = {
+    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+    received: [],
+    requests: [],
+    sockets: new Set(),
+    refuseWith: undefined,
+    onFrame: (message, socket) => ack(socket, message.id),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of gateway.sockets) socket.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+  wss.on('connection', (socket) => {
+    gateway.sockets.add(socket);
+    socket.on('close', () => gateway.sockets.delete(socket));
+    socket.send(
+      encodeJsonMessage(MessageKind.HELLO, 0, { protocol: 1, userId: 'u1', deviceId: 'tv', maxFrameBytes: 1000 }),
+    );
+    socket.on('message', (data: Buffer) => {
+      const message = decodeMessage(new Uint8Array(data));
+      if (!message) return;
+      gateway.received.push(message);
+      if (message.kind === MessageKind.FRAME) gateway.onFrame(message, socket);
+    });
+  });
+  return gateway;
+}
+
+export function ack(socket: WebSocket, id: number, body: Record<string, unknown> = {}): void {
+  socket.send(
+    encodeJsonMessage(MessageKind.ACK, id, { firstSeq: 1, lastSeq: 1, duplicate: false, rejected: [], ...body }),
+  );
+}

@@ -1,0 +1,219 @@
+import { createCodec } from '@media-sync/codec';
+import type { SequencedOperation } from '@media-sync/protocol';
+import type { OutgoingFrame } from '@media-sync/queue';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createWebSocketPublisher,
+  createWebSocketSubscriber,
+  encodeJsonMessage,
+  encodeMessage,
+  MessageKind,
+  type WebSocketPublisherOptions,
+} from '../src/index.js';
+import { ack, type FakeGateway, startFakeGateway } from './fake-gateway.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function fake(): Promise<FakeGateway> {
+  const gateway = await startFakeGateway();
+  cleanups.push(() => gateway.close());
+  return gateway;
+}
+
+function publisher(url: string, options: Partial<WebSocketPublisherOptions> = {}) {
+  const created = createWebSocketPublisher({
+    url,
+    token: 'claims.signature',
+    sessionContext: false,
+    backoff: { initialMs: 5, maxMs: 20 },
+    ...options,
+  });
+  cleanups.push(() => created.close());
+  return created;
+}
+
+/** A frame whose bytes the fake gateway never decodes. */
+function opaque(bytes: number[] = [1, 2, 3]): OutgoingFrame {
+  return { deviceId: 'tv', userId: 'u1', firstSeq: 1, lastSeq: 1, ops: [], bytes: new Uint8Array(bytes) };
+}
+
+function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      if (check()) resolve();
+      else if (Date.now() > deadline) reject(new Error('condition not met'));
+      else setImmediate(poll);
+    };
+    poll();
+  });
+}
+
+describe('createWebSocketPublisher', () => {
+  it('sends the token as a subprotocol and resolves publish with the gateway ack', async () => {
+    const gateway = await fake();
+    gateway.onFrame = (message, socket) =>
+      ack(socket, message.id, { duplicate: true, rejected: [{ seq: 1, code: 'FORBIDDEN_USER', reason: 'r' }] });
+    const client = publisher(gateway.url);
+    const result = await client.publish(opaque());
+    expect(result).toEqual({
+      wireBytes: 3,
+      duplicate: true,
+      rejected: [{ seq: 1, code: 'FORBIDDEN_USER', reason: 'r' }],
+    });
+    expect(gateway.requests[0]?.protocol).toBe('media-sync.v1,token.claims.signature');
+    expect(gateway.received[0]).toMatchObject({ kind: MessageKind.FRAME, payload: new Uint8Array([1, 2, 3]) });
+    expect(client.connectionState).toBe('online');
+    expect(client.maxFrameBytes).toBe(1000);
+    expect(client.capabilities).toEqual({ sessionContext: true, dedupe: true });
+  });
+
+  it('fails with TIMEOUT, a transient error, when no ack comes', async () => {
+    const gateway = await fake();
+    gateway.onFrame = () => {};
+    const client = publisher(gateway.url, { ackTimeoutMs: 50 });
+    await expect(client.publish(opaque())).rejects.toMatchObject({
+      name: 'PublisherError',
+      code: 'TIMEOUT',
+      transient: true,
+    });
+  });
+
+  it('fails with DISCONNECTED when the link drops before the ack, then reconnects', async () => {
+    const gateway = await fake();
+    gateway.onFrame = (_message, socket) => socket.terminate();
+    const client = publisher(gateway.url);
+    const states: string[] = [];
+    client.onConnectionState((state) => states.push(state));
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'DISCONNECTED', transient: true });
+    gateway.onFrame = (message, socket) => ack(socket, message.id);
+    await expect(client.publish(opaque())).resolves.toMatchObject({ duplicate: false });
+    expect(states).toEqual(['online', 'offline', 'online']);
+    expect(gateway.requests).toHaveLength(2);
+  });
+
+  it('fails for good with UNAUTHORIZED when the gateway answers 401, and stops reconnecting', async () => {
+    const gateway = await fake();
+    gateway.refuseWith = 401;
+    const client = publisher(gateway.url);
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED', transient: false });
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(gateway.requests).toHaveLength(1);
+  });
+
+  it('fails with UNAVAILABLE when it cannot connect in time, and recovers when the gateway appears', async () => {
+    const gateway = await fake();
+    const { url } = gateway;
+    const port = Number(new URL(url).port);
+    await gateway.close();
+    const client = publisher(url, { connectTimeoutMs: 100 });
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAVAILABLE', transient: true });
+    const revived = await startFakeGateway(port);
+    cleanups.push(() => revived.close());
+    await expect(client.publish(opaque())).resolves.toMatchObject({ duplicate: false });
+  });
+
+  it('rejects a frame over the gateway limit, a gateway error as REJECTED, and honours abort', async () => {
+    const gateway = await fake();
+    const client = publisher(gateway.url);
+    await client.publish(opaque());
+    await expect(client.publish(opaque(Array(1001).fill(0)))).rejects.toMatchObject({
+      code: 'FRAME_TOO_LARGE',
+      transient: false,
+    });
+    gateway.onFrame = (message, socket) =>
+      socket.send(
+        encodeJsonMessage(MessageKind.ERROR, message.id, { code: 'CRC_MISMATCH', message: 'bad', offset: 3 }),
+      );
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'REJECTED', transient: false });
+    gateway.onFrame = () => {};
+    const controller = new AbortController();
+    const pending = client.publish(opaque(), { signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+    await client.close();
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('encodes with session context and re-sends the self-contained frame on CONTEXT_MISMATCH', async () => {
+    const codec = await createCodec();
+    const ops: SequencedOperation[] = [1, 2].map((seq) => ({
+      deviceId: 'tv',
+      seq,
+      hlc: { physicalMs: 1_700_000_000_000 + seq, logical: 0, nodeId: 'tv' },
+      op: { type: 'watchlistAdd', userId: 'u1', contentId: `tt${seq}`, timestamp: 1_700_000_000_000 + seq },
+    }));
+    const frames = ops.map((entry) => ({
+      deviceId: 'tv',
+      userId: 'u1',
+      firstSeq: entry.seq,
+      lastSeq: entry.seq,
+      ops: [entry],
+      bytes: codec.encodeFrame('tv', [entry]).bytes,
+    }));
+    const gateway = await fake();
+    const decoder = codec.createSessionDecoder();
+    let mismatches = 1;
+    gateway.onFrame = (message, socket) => {
+      if (mismatches > 0 && message.id === 2) {
+        mismatches -= 1;
+        socket.send(encodeJsonMessage(MessageKind.ERROR, message.id, { code: 'CONTEXT_MISMATCH', message: 'x' }));
+        return;
+      }
+      decoder.decode(message.payload);
+      ack(socket, message.id);
+    };
+    const client = publisher(gateway.url, { sessionContext: true, codec });
+    await client.publish(frames[0] as OutgoingFrame);
+    await client.publish(frames[1] as OutgoingFrame);
+    expect(gateway.received.map((message) => message.id)).toEqual([1, 2, 3]);
+    // The answer to the mismatch is exactly the queue's self-contained bytes.
+    expect(gateway.received[2]?.payload).toEqual(frames[1]?.bytes);
+    expect(client.stats()).toMatchObject({ contextFrames: 2, contextMismatches: 1 });
+  });
+});
+
+describe('createWebSocketSubscriber', () => {
+  it('hands frames over in order, acks a command only after onFrame resolved, and resumes from its cursor', async () => {
+    const gateway = await fake();
+    gateway.onFrame = () => {};
+    const subscriber = createWebSocketSubscriber({
+      url: gateway.url,
+      token: 'claims.signature',
+      since: 4,
+      backoff: { initialMs: 5, maxMs: 20 },
+    });
+    const seen: string[] = [];
+    let release: () => void = () => {};
+    const subscription = await subscriber.subscribe('u1', async (frame) => {
+      seen.push(`${frame.transportId}:${frame.bytes.join(',')}`);
+      if (frame.transportId === 'command:9') await new Promise<void>((resolve) => (release = resolve));
+    });
+    cleanups.push(() => subscription.unsubscribe());
+    await until(() => gateway.sockets.size === 1);
+    expect(gateway.requests[0]?.url).toBe('/?subscribe=1&since=4');
+    const [socket] = gateway.sockets;
+    socket?.send(encodeMessage(MessageKind.FANOUT, 5, new Uint8Array([5])));
+    socket?.send(encodeMessage(MessageKind.COMMAND, 9, new Uint8Array([9])));
+    socket?.send(encodeMessage(MessageKind.FANOUT, 7, new Uint8Array([7])));
+    socket?.send(encodeMessage(MessageKind.SYNCED, 8));
+    await until(() => seen.length === 2);
+    expect(subscriber.cursor).toBe(5);
+    expect(gateway.received.filter((message) => message.kind === MessageKind.COMMAND_ACK)).toEqual([]);
+    release();
+    await subscriber.waitForCursor(8, 2000);
+    expect(seen).toEqual(['log:5:5', 'command:9:9', 'log:7:7']);
+    await until(() => gateway.received.some((message) => message.kind === MessageKind.COMMAND_ACK));
+    expect(gateway.received.filter((message) => message.kind === MessageKind.COMMAND_ACK).map((m) => m.id)).toEqual([
+      9,
+    ]);
+
+    socket?.terminate();
+    await until(() => gateway.requests.length === 2);
+    expect(gateway.requests[1]?.url).toBe('/?subscribe=1&since=8');
+    await expect(subscriber.waitForCursor(100, 20)).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+});
