@@ -59,7 +59,10 @@ function raw(): { single: number; batched: number } {
   const insert = db.prepare('INSERT INTO ops VALUES (?, ?, ?, ?, ?, ?, ?)');
   let seq = 0;
   const insertMany = db.transaction((records: NewQueueRecord[]) => {
-    for (const r of records) insert.run((seq += 1), r.hlc, r.type, r.coalesceKey, r.expiresAt, r.body, r.enqueuedAt);
+    for (const r of records) {
+      seq += 1;
+      insert.run(seq, r.hlc, r.type, r.coalesceKey, r.expiresAt, r.body, r.enqueuedAt);
+    }
   });
   let startedAt = performance.now();
   for (let i = 0; i < SINGLE; i += 1) insertMany([record(i)]);
