@@ -24,7 +24,7 @@ import type {
 } from './types.js';
 import { loadZstd, Zstd } from './zstd.js';
 
-export const DEFAULT_LEVEL = 19;
+export const DEFAULT_LEVEL = 9;
 export const DEFAULT_MIN_BATCH_SIZE = 3;
 /** Bodies up to this size are compressed with the dictionary; larger ones carry their own statistics. */
 export const DICTIONARY_MAX_BODY_BYTES = 64 * 1024;

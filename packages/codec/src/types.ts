@@ -15,7 +15,7 @@ export interface DecodeLimits {
 }
 
 export interface CodecOptions {
-  /** Default zstd level for frames. Default 19 (frames are small; the encoder stays fast). */
+  /** Default zstd level for frames. Default 9: within 1 % of level 19 on sync traffic, several times faster. */
   readonly level?: number;
   /** Default minimum op count below which bodies are not compressed. Default 3 (§6 default). */
   readonly minBatchSize?: number;

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type JsonValue, parseTraceLine, type SequencedOperation, type SyncOperation } from '@media-sync/protocol';
+import fc from 'fast-check';
+
+/** The measuring trace (shared/ beside the repository). Used to test round trips, never to train. */
+export const STANDARD_TRACE = fileURLToPath(new URL('../../../../shared/traces/standard-20k.jsonl', import.meta.url));
+
+/** Standard-trace ops grouped by device, seqs from 1, HLC = timestamp (as the CLI derives it). */
+export function loadStandardTrace(): Map<string, SequencedOperation[]> {
+  const byDevice = new Map<string, SequencedOperation[]>();
+  for (const line of readFileSync(STANDARD_TRACE, 'utf8').trim().split('\n')) {
+    const { deviceId, op } = parseTraceLine(line);
+    const id = deviceId as string;
+    let list = byDevice.get(id);
+    if (list === undefined) {
+      list = [];
+      byDevice.set(id, list);
+    }
+    list.push({ deviceId: id, seq: list.length + 1, hlc: { physicalMs: op.timestamp, logical: 0, nodeId: id }, op });
+  }
+  return byDevice;
+}
+
+const uuid = fc.uuid().map((u) => u.toLowerCase());
+const id = fc.oneof(uuid, fc.constantFrom('tt0111161', 'tmdb:550', 'u-1', 'web-chrome', 'é-ü-✓'), fc.string({ minLength: 1, maxLength: 40 }));
+const timestamp = fc.integer({ min: 0, max: 2 ** 48 - 1 });
+const near = fc.integer({ min: 1_790_000_000_000, max: 1_790_000_900_000 });
+const millis = fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.maxSafeNat());
+
+export const operationArbitrary: fc.Arbitrary<SyncOperation> = fc.oneof(
+  fc.record({ type: fc.constantFrom('watchlistAdd' as const, 'watchlistRemove' as const), userId: id, contentId: id, timestamp: fc.oneof(near, timestamp) }),
+  fc.record(
+    {
+      type: fc.constant('progressUpdate' as const),
+      userId: fc.constantFrom('u-1', '00918221-7a95-4b00-b3c1-f8e5d05913a0'),
+      contentId: fc.oneof(fc.constantFrom('c-1', 'c-2', '65296731-81ec-42b3-afb0-964c9c794021'), id),
+      positionMs: millis,
+      durationMs: millis,
+      state: fc.constantFrom('playing' as const, 'paused' as const, 'stopped' as const, 'completed' as const),
+      timestamp: fc.oneof(near, timestamp),
+    },
+    { requiredKeys: ['type', 'userId', 'contentId', 'positionMs', 'state', 'timestamp'] },
+  ),
+  fc
+    .record(
+      {
+        type: fc.constant('deviceCommand' as const),
+        commandId: id,
+        sourceDeviceId: id,
+        targetDeviceId: id,
+        commandType: fc.constantFrom('play', 'seek', 'setVolume'),
+        payload: fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<JsonValue>,
+        timestamp: fc.oneof(near, timestamp),
+        expiresAt: fc.integer({ min: 0, max: 10_000_000 }),
+      },
+      { requiredKeys: ['type', 'commandId', 'sourceDeviceId', 'targetDeviceId', 'commandType', 'payload', 'timestamp'] },
+    )
+    .map((c) => {
+      const { expiresAt, ...rest } = c;
+      return expiresAt === undefined || rest.timestamp + expiresAt > 2 ** 48 - 1 ? rest : { ...rest, expiresAt: rest.timestamp + expiresAt };
+    }),
+);
+
+/** Ops of one device in seq order, with gaps, HLC offsets and foreign node ids now and then. */
+export const deviceOpsArbitrary: fc.Arbitrary<SequencedOperation[]> = fc
+  .array(
+    fc.record({
+      op: operationArbitrary,
+      gap: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 1000 })),
+      offset: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: -5000, max: 5000 })),
+      logical: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 65535 })),
+      foreign: fc.boolean(),
+    }),
+    { maxLength: 40 },
+  )
+  .chain((rows) =>
+    fc.integer({ min: 1, max: 2 ** 40 }).map((first) => {
+      let seq = first - 1;
+      return rows.map(({ op, gap, offset, logical, foreign }) => {
+        seq += 1 + gap;
+        const physicalMs = Math.min(2 ** 48 - 1, Math.max(0, op.timestamp + offset));
+        return { deviceId: 'dev-1', seq, hlc: { physicalMs, logical, nodeId: foreign ? 'dev-2' : 'dev-1' }, op };
+      });
+    }),
+  );
