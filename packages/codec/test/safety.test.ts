@@ -1,0 +1,177 @@
+import { media_sync, type SequencedOperation } from '@media-sync/protocol';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Codec, CodecError, crc32c, createCodec, readFrameHeader } from '../src/index.js';
+import { deviceOpsArbitrary, loadStandardTrace } from './helpers.js';
+
+let codec: Codec;
+let sample: Uint8Array;
+let plainSample: Uint8Array;
+beforeAll(async () => {
+  codec = await createCodec();
+  const ops = loadStandardTrace().get('phone-1')?.slice(0, 200) as SequencedOperation[];
+  sample = codec.encodeFrame('phone-1', ops).bytes;
+  plainSample = codec.encodeFrame('phone-1', ops.slice(0, 20), { compression: false }).bytes;
+});
+
+/** Runs `f`; anything thrown must be a CodecError with a code and a byte offset inside the input. */
+function onlyCodecErrors(bytes: Uint8Array, f: (b: Uint8Array) => unknown): void {
+  try {
+    f(bytes);
+  } catch (error) {
+    if (!(error instanceof CodecError)) throw error;
+    expect(error.code).toMatch(/^[A-Z_]+$/);
+    expect(error.offset).toBeGreaterThanOrEqual(0);
+    expect(error.offset).toBeLessThanOrEqual(bytes.length + 16 * 1024 * 1024);
+  }
+}
+
+/** A Frame written by protobufjs from the generated schema: lets tests forge any header. */
+function forge(fields: Record<string, unknown>): Uint8Array {
+  const body = (fields.body as Uint8Array | undefined) ?? new Uint8Array();
+  return media_sync.v1.Frame.encode(
+    media_sync.v1.Frame.create({ formatVersion: 1, deviceId: 'd', bodyCrc32c: crc32c(body), ...fields, body }),
+  ).finish();
+}
+
+describe('fuzz: only CodecError, never another exception or a hang', () => {
+  it('random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        onlyCodecErrors(bytes, (b) => codec.decodeFrame(b));
+        onlyCodecErrors(bytes, (b) => readFrameHeader(b));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('mutated frames (flipped, inserted, deleted bytes, truncation), with the CRC fixed up or not', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('compressed', 'plain'),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (which, edits, fixCrc) => {
+          const original = which === 'compressed' ? sample : plainSample;
+          let bytes = Array.from(original);
+          for (const [at, value, kind] of edits) {
+            const i = at % (bytes.length + 1);
+            if (kind === 'set') bytes[i] = value;
+            else if (kind === 'insert') bytes.splice(i, 0, value);
+            else bytes.splice(i, 1);
+          }
+          let mutated = new Uint8Array(bytes);
+          if (fixCrc) {
+            // Re-sign the body so mutations reach the body decoder instead of stopping at the CRC.
+            try {
+              const frame = media_sync.v1.Frame.decode(mutated);
+              frame.bodyCrc32c = crc32c(frame.body);
+              mutated = media_sync.v1.Frame.encode(frame).finish();
+            } catch {
+              bytes = [];
+            }
+          }
+          onlyCodecErrors(mutated, (b) => codec.decodeFrame(b));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('mutated bodies of valid ops (re-signed) decode or fail with CodecError', () => {
+    fc.assert(
+      fc.property(deviceOpsArbitrary, fc.nat(), fc.integer({ min: 0, max: 255 }), (ops, at, value) => {
+        const frame = media_sync.v1.Frame.decode(codec.encodeFrame('dev-1', ops, { compression: false }).bytes);
+        if (frame.body.length === 0) return;
+        const body = new Uint8Array(frame.body);
+        body[at % body.length] = value;
+        frame.body = body;
+        frame.bodyCrc32c = crc32c(body);
+        onlyCodecErrors(media_sync.v1.Frame.encode(frame).finish(), (b) => codec.decodeFrame(b));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (error) {
+    if (error instanceof CodecError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('typed errors with byte offsets', () => {
+  it('CRC_MISMATCH when a body byte changes, at the body offset', () => {
+    const bytes = new Uint8Array(sample);
+    bytes[bytes.length - 5] ^= 0x40;
+    const error = (() => {
+      try {
+        codec.decodeFrame(bytes);
+      } catch (e) {
+        return e as CodecError;
+      }
+    })();
+    expect(error?.code).toBe('CRC_MISMATCH');
+    expect(error?.offset).toBeGreaterThan(20);
+    expect(error?.offset).toBeLessThan(bytes.length);
+  });
+
+  it('TRUNCATED for a cut frame', () => {
+    expect(codeOf(() => codec.decodeFrame(sample.subarray(0, sample.length - 3)))).toBe('TRUNCATED');
+  });
+
+  it('UNSUPPORTED_VERSION, UNSUPPORTED_FLAGS, UNKNOWN_DICTIONARY, CONTEXT_MISMATCH', () => {
+    expect(codeOf(() => codec.decodeFrame(forge({ formatVersion: 2 })))).toBe('UNSUPPORTED_VERSION');
+    expect(codeOf(() => codec.decodeFrame(forge({ flags: 8 })))).toBe('UNSUPPORTED_FLAGS');
+    const body = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x01, 0x01, 0x00, 0x00, 0x00]);
+    expect(codeOf(() => codec.decodeFrame(forge({ flags: 1, dictionaryId: 77, bodyLength: 1, body })))).toBe('UNKNOWN_DICTIONARY');
+    expect(codeOf(() => codec.decodeFrame(forge({ flags: 2, contextVersion: 12345 })))).toBe('CONTEXT_MISMATCH');
+  });
+
+  it('LIMIT_EXCEEDED for frames, op counts, body lengths and strings over the limits', () => {
+    expect(codeOf(() => codec.decodeFrame(sample, { limits: { maxFrameBytes: 100 } }))).toBe('LIMIT_EXCEEDED');
+    expect(codeOf(() => readFrameHeader(forge({ opCount: 100_001, firstSeq: 1 })))).toBe('LIMIT_EXCEEDED');
+    expect(codeOf(() => readFrameHeader(forge({ flags: 1, bodyLength: 17 * 1024 * 1024, body: new Uint8Array(10) })))).toBe('LIMIT_EXCEEDED');
+    expect(codeOf(() => codec.decodeFrame(sample, { limits: { maxOps: 10 } }))).toBe('LIMIT_EXCEEDED');
+    expect(codeOf(() => codec.decodeFrame(plainSample, { limits: { maxStringBytes: 5 } }))).toBe('LIMIT_EXCEEDED');
+  });
+});
+
+describe('zstd bombs fail fast, before any output is allocated', () => {
+  /** A zstd frame header (single segment, 8-byte content size) and one RLE block of `blockSize`. */
+  function zstdWithContentSize(contentSize: number): Uint8Array {
+    const out = [0x28, 0xb5, 0x2f, 0xfd, 0xe0];
+    for (let i = 0; i < 8; i++) out.push(Math.floor(contentSize / 2 ** (8 * i)) & 0xff);
+    const block = (128 * 1024) * 8 + (1 << 1) + 1; // last, RLE, 128 KiB
+    out.push(block & 0xff, (block >> 8) & 0xff, (block >> 16) & 0xff, 0x41);
+    return new Uint8Array(out);
+  }
+
+  it('a frame whose zstd header claims 2 GB is refused from the header', () => {
+    const body = zstdWithContentSize(2 * 1024 ** 3);
+    const frame = forge({ flags: 1, bodyLength: 1000, body });
+    const started = performance.now();
+    expect(codeOf(() => codec.decodeFrame(frame))).toBe('LIMIT_EXCEEDED');
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('a frame without content size whose blocks add up past the limit is refused from the block headers', () => {
+    // 20 000 RLE blocks of 128 KiB each: 4 bytes per block on the wire, 2.5 GiB if decompressed.
+    const out = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58];
+    for (let i = 0; i < 20_000; i++) {
+      const header = (128 * 1024) * 8 + (1 << 1) + (i === 19_999 ? 1 : 0);
+      out.push(header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff, 0x41);
+    }
+    const frame = forge({ flags: 1, bodyLength: 100_000, body: new Uint8Array(out) });
+    expect(codeOf(() => codec.decodeFrame(frame))).toBe('LIMIT_EXCEEDED');
+  });
+
+  it('a content size that disagrees with body_length is malformed', () => {
+    const frame = forge({ flags: 1, bodyLength: 1000, body: zstdWithContentSize(5000) });
+    expect(codeOf(() => codec.decodeFrame(frame))).toBe('MALFORMED_FRAME');
+  });
+});
