@@ -130,6 +130,16 @@ describe('createIndexedDbStorage', () => {
     await tabB.close();
   });
 
+  it('stores only the bytes of a body that is a view into a larger buffer', async () => {
+    const storage = await createIndexedDbStorage({ name: 'q', indexedDB: new IDBFactory(), locks: null });
+    const buffer = Uint8Array.of(9, 9, 1, 2, 3, 9, 9);
+    await storage.append([{ ...record('x'), body: buffer.subarray(2, 5) }]);
+    const [stored] = await storage.readPage(0, 1);
+    expect(stored?.body).toBeInstanceOf(Uint8Array);
+    expect([...(stored?.body ?? [])]).toEqual([1, 2, 3]);
+    await storage.close();
+  });
+
   it('keeps seqs and counts across connections appending concurrently', async () => {
     const indexedDB = new IDBFactory();
     const tabs = await Promise.all([1, 2, 3].map(() => createIndexedDbStorage({ name: 'q', indexedDB, locks: null })));

@@ -165,6 +165,26 @@ describe('createSqliteStorage', () => {
     await storage.close();
   });
 
+  it('stores only the bytes of a body that is a view into a larger buffer', async () => {
+    const storage = createSqliteStorage({ path: join(dir, 'queue.db') });
+    const buffer = Uint8Array.of(9, 9, 1, 2, 3, 9, 9);
+    await storage.append([{ ...progressRecord('x'), body: buffer.subarray(2, 5) }]);
+    expect([...((await storage.readPage(0, 1))[0]?.body ?? [])]).toEqual([1, 2, 3]);
+    await storage.close();
+  });
+
+  it('fails with BUSY when another connection holds the write lock past busyTimeoutMs', async () => {
+    const path = join(dir, 'queue.db');
+    const storage = createSqliteStorage({ path, busyTimeoutMs: 50 });
+    const other = new Database(path);
+    other.prepare('BEGIN IMMEDIATE').run();
+    await expect(storage.append([progressRecord('a')])).rejects.toMatchObject({ name: 'StorageError', code: 'BUSY' });
+    other.prepare('ROLLBACK').run();
+    other.close();
+    expect((await storage.append([progressRecord('a')])).seqs).toEqual([1]);
+    await storage.close();
+  });
+
   it('maps a file that is not a database to CORRUPT', async () => {
     const path = join(dir, 'garbage.db');
     const { writeFileSync } = await import('node:fs');

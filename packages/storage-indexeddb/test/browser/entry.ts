@@ -1,6 +1,6 @@
 // The page side of browser.test.ts: runs the storage conformance cases and the adapter's
 // browser-only behaviours against the real IndexedDB and Web Locks of the browser.
-import type { StorageAdapter } from '@media-sync/queue';
+import { createQueue, decodeBody, type StorageAdapter } from '@media-sync/queue';
 import { type ConformanceContext, storageConformanceCases } from '@media-sync/storage-conformance';
 import { createIndexedDbStorage } from '@media-sync/storage-indexeddb';
 
@@ -101,31 +101,56 @@ function acquireLease(database: string, owner: string, ttlMs: number): Promise<O
   });
 }
 
-/** Appends batches forever, reporting each resolved batch through the exposed `reportAppended`. */
-function appendForever(database: string): Promise<Outcome> {
+/**
+ * Enqueues progress updates through `@media-sync/queue` forever, four in flight, reporting each
+ * resolved enqueue as `seq=contentId` through the exposed `reportAppended`.
+ */
+function enqueueForever(database: string): Promise<Outcome> {
   return outcome(async () => {
     const report = (globalThis as unknown as { reportAppended: (line: string) => Promise<void> }).reportAppended;
-    const storage = await createIndexedDbStorage({ name: database });
-    for (let batch = 0; ; batch += 1) {
-      const labels = Array.from({ length: 1 + (batch % 7) }, (_, i) => `b${batch}-${i}`);
-      const { seqs } = await storage.append(labels.map(record));
-      // Not awaited: the report must not slow the appends down, and the kill may cut it short.
-      void report(seqs.map((seq, i) => `${seq}=${labels[i]}`).join(','));
-    }
+    const queue = createQueue({
+      deviceId: 'browser-1',
+      userId: 'user-1',
+      storage: await createIndexedDbStorage({ name: database }),
+    });
+    let counter = 0;
+    const worker = async (): Promise<never> => {
+      for (;;) {
+        counter += 1;
+        const contentId = `c${counter}`;
+        const { seq } = await queue.enqueue({
+          type: 'progressUpdate',
+          userId: 'user-1',
+          contentId,
+          positionMs: counter,
+          state: 'playing',
+          timestamp: Date.now(),
+        });
+        // Not awaited: the report must not slow the enqueues down, and the kill may cut it short.
+        void report(`${seq}=${contentId}`);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
   });
 }
 
-/** Everything pending in `database`, as `seq=label`. */
+/** Everything pending in `database`, as `seq=contentId`. */
 function readAll(database: string): Promise<Outcome> {
   return outcome(async () => {
     const storage = await createIndexedDbStorage({ name: database });
     const rows = await storage.readPage(0, 1_000_000);
     const counts = await storage.counts();
     await storage.close();
-    return { rows: rows.map((row) => `${row.seq}=${new TextDecoder().decode(row.body)}`), counts };
+    return {
+      rows: rows.map((row) => {
+        const op = decodeBody(row.body);
+        return `${row.seq}=${op.type === 'progressUpdate' ? op.contentId : op.type}`;
+      }),
+      counts,
+    };
   });
 }
 
-const api = { runCase, strictDurability, acquireLease, appendForever, readAll };
+const api = { runCase, strictDurability, acquireLease, enqueueForever, readAll };
 export type BrowserApi = typeof api;
 (globalThis as unknown as { mediaSyncTests: BrowserApi }).mediaSyncTests = api;
