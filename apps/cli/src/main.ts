@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCodec } from './commands/bench-codec.js';
 import { registerCodecCommands } from './commands/codec.js';
+import { registerQueueCommands } from './commands/queue.js';
 import { registerGatewayCommands } from './commands/serve.js';
 import { registerTraceCommands } from './commands/trace.js';
 
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerTraceCommands(trace);
   registerBenchCodec(bench);
   registerGatewayCommands(program);
+  registerQueueCommands(program);
   return program;
 }
 

@@ -18,6 +18,11 @@ export function encodeBody(op: SyncOperation): Uint8Array {
   return encoder.encode(toCanonicalJson(op));
 }
 
+/** `encodeBody` for an op `validateOperation` just returned: already a canonical-order copy. */
+export function encodeValidatedBody(op: SyncOperation): Uint8Array {
+  return encoder.encode(JSON.stringify(op));
+}
+
 export function decodeBody(body: Uint8Array): SyncOperation {
   return parseOperation(decoder.decode(body));
 }

@@ -6,6 +6,8 @@ export type QueueErrorCode =
   | 'USER_ID_REQUIRED'
   /** The storage adapter failed; `cause` is the `StorageError`. */
   | 'STORAGE_FAILED'
+  /** `replay()` or auto-replay on a queue created without a publisher. */
+  | 'NO_PUBLISHER'
   /** The storage holds the queue of another device. */
   | 'DEVICE_MISMATCH';
 

@@ -42,6 +42,12 @@ export interface LoopbackPublisherOptions {
   readonly timeoutMs?: number;
   /** Starts offline when false. Default true. */
   readonly online?: boolean;
+  /**
+   * Keep every frame and op (`frames`, `delivered`, `applied`), dedupe by (deviceId, seq) and
+   * honour `rejectSeqs`. Default true. False keeps only `counts`, so a benchmark replaying
+   * millions of ops measures the queue's memory, not the receiver's.
+   */
+  readonly retain?: boolean;
   /** Runs for every accepted frame, after it is recorded and before its ack. */
   readonly onFrame?: (frame: LoopbackFrame) => void;
 }
@@ -64,6 +70,8 @@ export interface LoopbackPublisher extends Publisher {
   readonly applied: readonly SequencedOperation[];
   /** Calls to `publish`, failed ones included. */
   readonly publishCalls: number;
+  /** Frames and ops accepted (re-deliveries included), counted even when `retain` is false. */
+  readonly counts: { readonly frames: number; readonly ops: number; readonly bytes: number };
   /** Queues failures for the next `publish` calls. */
   inject(...faults: LoopbackFault[]): void;
   /** Ops the receiver refuses for good, listed in the ack's `rejected` (matched by seq). */
@@ -73,7 +81,7 @@ export interface LoopbackPublisher extends Publisher {
   /** Acks currently held back. */
   readonly heldAcks: number;
   setConnectionState(state: ConnectionState): void;
-  /** Resolves once `frames.length` reaches `count`. */
+  /** Resolves once `counts.frames` reaches `count`. */
   waitForFrames(count: number): Promise<void>;
   /** Resolves once `publishCalls` reaches `count`. */
   waitForPublishCalls(count: number): Promise<void>;
@@ -104,6 +112,8 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
   let state: ConnectionState = options.online === false ? 'offline' : 'online';
   let publishCalls = 0;
   let closed = false;
+  const retain = options.retain ?? true;
+  const counts = { frames: 0, ops: 0, bytes: 0 };
 
   const notify = () => {
     for (const waiter of [...waiters]) waiter();
@@ -126,6 +136,13 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
   }
 
   function receive(frame: OutgoingFrame, decoded: Awaited<ReturnType<FrameDecoder['decodeFrame']>>): PublishAck {
+    counts.frames += 1;
+    counts.ops += decoded.ops.length;
+    counts.bytes += frame.bytes.length;
+    if (!retain) {
+      options.onFrame?.({ userId: frame.userId, bytes: frame.bytes, ops: decoded.ops, duplicate: false });
+      return { wireBytes: frame.bytes.length, duplicate: false, rejected: [] };
+    }
     const fresh = decoded.ops.filter((op) => !seen.has(`${op.deviceId}\n${op.seq}`));
     const rejected: RejectedOperation[] = [];
     for (const op of decoded.ops) {
@@ -169,6 +186,9 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
     },
     get publishCalls() {
       return publishCalls;
+    },
+    get counts() {
+      return { ...counts };
     },
     get heldAcks() {
       return heldAcks.length;
@@ -256,7 +276,7 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
 
     setConnectionState: setState,
 
-    waitForFrames: (count) => waitUntil(() => frames.length >= count),
+    waitForFrames: (count) => waitUntil(() => counts.frames >= count),
     waitForPublishCalls: (count) => waitUntil(() => publishCalls >= count),
 
     async close() {

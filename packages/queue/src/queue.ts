@@ -9,7 +9,7 @@ import {
   validateOperation,
 } from '@media-sync/protocol';
 import { type ResolvedBackoff, resolveBackoff } from './backoff.js';
-import { coalesceKeyOf, decodeBody, encodeBody, expiresAtOf } from './body.js';
+import { coalesceKeyOf, decodeBody, encodeValidatedBody, expiresAtOf } from './body.js';
 import { SyncDeltaConfig } from './config.js';
 import { ConfigError, QueueError } from './errors.js';
 import { TypedEmitter } from './events.js';
@@ -79,6 +79,8 @@ interface EnqueueRequest {
 interface Identity {
   readonly clock: HybridLogicalClock;
   userId: string | undefined;
+  /** The userId storage holds, so `status` can show it and a restart without one knows it. */
+  storedUserId: string | undefined;
   deviceRecorded: boolean;
 }
 
@@ -153,7 +155,12 @@ export function createQueue(options: QueueOptions): Queue {
       const clock = new HybridLogicalClock(
         last === undefined ? { nodeId: deviceId, now } : { nodeId: deviceId, now, last },
       );
-      return { clock, userId: configuredUserId ?? storedUser, deviceRecorded: storedDevice !== undefined };
+      return {
+        clock,
+        userId: configuredUserId ?? storedUser,
+        storedUserId: storedUser,
+        deviceRecorded: storedDevice !== undefined,
+      };
     })().catch((error: unknown) => {
       identity = undefined;
       throw storageFailure(error, storage.name);
@@ -209,7 +216,7 @@ export function createQueue(options: QueueOptions): Queue {
           type: op.type,
           coalesceKey: coalesceKeyOf(op),
           expiresAt: expiresAtOf(op),
-          body: encodeBody(op),
+          body: encodeValidatedBody(op),
           enqueuedAt: now(),
         });
       }
@@ -217,7 +224,8 @@ export function createQueue(options: QueueOptions): Queue {
     if (accepted.length === 0) return;
     const meta: Record<string, string> = { [META_KEYS.hlc]: formatHlc(id.clock.last) };
     if (!id.deviceRecorded) meta[META_KEYS.deviceId] = deviceId;
-    if (learnedUser !== undefined) meta[META_KEYS.userId] = learnedUser;
+    const userToStore = id.userId ?? learnedUser;
+    if (userToStore !== undefined && userToStore !== id.storedUserId) meta[META_KEYS.userId] = userToStore;
     let seqs: readonly number[];
     try {
       ({ seqs } = await storage.append(records, meta));
@@ -228,6 +236,7 @@ export function createQueue(options: QueueOptions): Queue {
     }
     id.deviceRecorded = true;
     if (learnedUser !== undefined) id.userId = learnedUser;
+    if (userToStore !== undefined) id.storedUserId = userToStore;
     let index = 0;
     for (const request of accepted) {
       const entries = request.ops.map((op) => {
@@ -259,6 +268,11 @@ export function createQueue(options: QueueOptions): Queue {
 
   function replay(replayOptions: ReplayOptions = {}): Promise<ReplayReport> {
     if (closed) return Promise.reject(new QueueError('CLOSED', `queue of device ${deviceId} is closed`));
+    if (publisher === undefined) {
+      return Promise.reject(
+        new QueueError('NO_PUBLISHER', `queue of device ${deviceId} has no publisher to replay to`),
+      );
+    }
     if (replayOptions.onProgress) progressListeners.add(replayOptions.onProgress);
     if (running) return running;
     const controller = new AbortController();
@@ -324,6 +338,10 @@ export function createQueue(options: QueueOptions): Queue {
 
   function startAutoReplay(autoOptions: AutoReplayOptions = {}): () => void {
     checkOpen();
+    if (publisher === undefined) {
+      throw new QueueError('NO_PUBLISHER', `queue of device ${deviceId} has no publisher to replay to`);
+    }
+    const online = publisher;
     stopAutoReplay?.();
     const debounceMs = autoOptions.debounceMs ?? 50;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -340,7 +358,7 @@ export function createQueue(options: QueueOptions): Queue {
 
     const drive = async () => {
       timer = undefined;
-      if (stopped || closed || publisher.connectionState !== 'online') return;
+      if (stopped || closed || online.connectionState !== 'online') return;
       dirty = false;
       try {
         const report = await replay();
@@ -354,14 +372,14 @@ export function createQueue(options: QueueOptions): Queue {
       }
     };
 
-    const offConnection = publisher.onConnectionState((state) => {
+    const offConnection = online.onConnectionState((state) => {
       if (state === 'online') schedule(0);
     });
     const offEnqueued = emitter.on('enqueued', () => {
       dirty = true;
       schedule(debounceMs);
     });
-    if (publisher.connectionState === 'online') schedule(0);
+    if (online.connectionState === 'online') schedule(0);
 
     const stop = () => {
       stopped = true;

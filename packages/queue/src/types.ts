@@ -61,7 +61,11 @@ export interface QueueOptions {
    */
   readonly userId?: string;
   readonly storage: StorageAdapter;
-  readonly publisher: Publisher;
+  /**
+   * Where replay sends frames. Optional: a queue without one can enqueue and be inspected
+   * (the `media-sync enqueue` command), and `replay()` rejects with `NO_PUBLISHER`.
+   */
+  readonly publisher?: Publisher;
   readonly config?: QueueConfig;
   /** Defaults to `createCodec()` of `@media-sync/codec`. */
   readonly codec?: FrameEncoder;

@@ -61,7 +61,7 @@ describe('enqueue', () => {
     });
     await withUser.enqueueMany([command('c1', T0), command('c2', T0, T0 + 10)]);
     expect((await storage.readPage(0, 10)).map((row) => row.expiresAt)).toEqual([T0 + 300_000, T0 + 10]);
-    expect(await storage.getMeta(META_KEYS.userId)).toBeUndefined();
+    expect(await storage.getMeta(META_KEYS.userId)).toBe(USER);
   });
 
   it('learns the userId from an op and files later commands under it, across restarts', async () => {
@@ -141,5 +141,16 @@ describe('enqueue', () => {
     expect((await storage.counts()).pending).toBe(5);
     expect(((await rejection(queue.enqueue(watchlistAdd('a')))) as QueueError).code).toBe('CLOSED');
     expect(((await rejection(queue.replay())) as QueueError).code).toBe('CLOSED');
+  });
+});
+
+describe('a queue without a publisher', () => {
+  it('enqueues and reports, and refuses to replay with NO_PUBLISHER', async () => {
+    const storage = createMemoryStorage();
+    const queue = createQueue({ deviceId: DEVICE, storage });
+    await queue.enqueueMany(distinctOps(2));
+    expect(await queue.status()).toMatchObject({ pending: 2, lastSeq: 2 });
+    expect(((await rejection(queue.replay())) as QueueError).code).toBe('NO_PUBLISHER');
+    expect(() => queue.startAutoReplay()).toThrow(QueueError);
   });
 });

@@ -94,3 +94,15 @@ describe('a receiver smaller than advertised', () => {
     expect(publisher.frames.every((frame) => frame.ops.length <= 3)).toBe(true);
   });
 });
+
+describe('createLoopbackPublisher({ retain: false })', () => {
+  it('counts frames and ops without keeping them', async () => {
+    const publisher = createLoopbackPublisher({ retain: false });
+    const frame = await frameOf(4);
+    await publisher.publish(frame);
+    await publisher.publish(frame);
+    expect(publisher.counts).toEqual({ frames: 2, ops: 8, bytes: 2 * frame.bytes.length });
+    expect(publisher.frames).toEqual([]);
+    expect(publisher.delivered).toEqual([]);
+  });
+});
