@@ -57,15 +57,29 @@ export function createWebSocketSubscriber(options: WebSocketSubscriberOptions): 
     },
     async subscribe(userId, onFrame): Promise<Subscription> {
       if (connection) throw new PublisherError('REJECTED', 'this subscriber already has a subscription');
+      // Frames are consumed strictly in order. When `onFrame` fails, everything after it from
+      // the same connection is skipped and the link dropped: the gateway re-sends from the
+      // cursor (and unacknowledged commands) on the next connection.
+      let generation = 0;
+      let broken = false;
       const current = new GatewayConnection(options, url, (event) => {
-        if (event.type === 'hello' && event.hello.userId !== userId) {
-          current.close();
+        if (event.type === 'hello') {
+          if (event.hello.userId !== userId) {
+            current.close();
+            return;
+          }
+          generation += 1;
+          broken = false;
           return;
         }
         if (event.type !== 'message') return;
         const { kind, id, payload } = event.message;
+        const from = generation;
+        const live = () => from === generation && !broken;
         if (kind === MessageKind.SYNCED) {
-          chain = chain.then(() => advance(id));
+          chain = chain.then(() => {
+            if (live()) advance(id);
+          });
           return;
         }
         if (kind !== MessageKind.FANOUT && kind !== MessageKind.COMMAND) return;
@@ -74,16 +88,18 @@ export function createWebSocketSubscriber(options: WebSocketSubscriberOptions): 
           bytes: payload.slice(),
           transportId: kind === MessageKind.FANOUT ? `log:${id}` : `command:${id}`,
         };
-        chain = chain
-          .then(() => onFrame(frame))
-          .then(() => {
-            if (kind === MessageKind.FANOUT) advance(id);
-            else current.send(encodeMessage(MessageKind.COMMAND_ACK, id));
-          })
-          .catch(() => {
-            // A frame the consumer could not take is not acknowledged; a reconnect re-sends it.
+        chain = chain.then(async () => {
+          if (!live()) return;
+          try {
+            await onFrame(frame);
+          } catch {
+            broken = true;
             current.drop();
-          });
+            return;
+          }
+          if (kind === MessageKind.FANOUT) advance(id);
+          else current.send(encodeMessage(MessageKind.COMMAND_ACK, id));
+        });
       });
       connection = current;
       current.onState((state) => {

@@ -216,4 +216,29 @@ describe('createWebSocketSubscriber', () => {
     expect(gateway.requests[1]?.url).toBe('/?subscribe=1&since=8');
     await expect(subscriber.waitForCursor(100, 20)).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
+
+  it('skips what follows a frame onFrame failed on, reconnects and gets it again from its cursor', async () => {
+    const gateway = await fake();
+    const subscriber = createWebSocketSubscriber({
+      url: gateway.url,
+      token: 't.s',
+      backoff: { initialMs: 5, maxMs: 20 },
+    });
+    const seen: string[] = [];
+    let failures = 1;
+    const subscription = await subscriber.subscribe('u1', (frame) => {
+      if (frame.transportId === 'log:2' && failures-- > 0) throw new Error('consumer failed');
+      seen.push(frame.transportId ?? '');
+    });
+    cleanups.push(() => subscription.unsubscribe());
+    await until(() => gateway.sockets.size === 1);
+    const [first] = gateway.sockets;
+    for (const cursor of [1, 2, 3]) first?.send(encodeMessage(MessageKind.FANOUT, cursor, new Uint8Array([cursor])));
+    await until(() => gateway.requests.length === 2 && gateway.sockets.size === 1);
+    expect(gateway.requests[1]?.url).toBe('/?subscribe=1&since=1');
+    const [second] = gateway.sockets;
+    for (const cursor of [2, 3]) second?.send(encodeMessage(MessageKind.FANOUT, cursor, new Uint8Array([cursor])));
+    await subscriber.waitForCursor(3, 2000);
+    expect(seen).toEqual(['log:1', 'log:2', 'log:3']);
+  });
 });

@@ -411,7 +411,8 @@ function loadTrace(path: string | undefined, generated: boolean): { label: strin
   };
 }
 
-function standardTracePath(): string | undefined {
+/** ../shared/traces/standard-20k.jsonl next to the repository root, when it is there. */
+export function standardTracePath(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(join(dir, 'turbo.json'))) {

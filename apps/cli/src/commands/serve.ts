@@ -1,6 +1,7 @@
 import { startSyncServer } from '@media-sync/sync-server';
 import { type Command, InvalidArgumentError } from 'commander';
-import { registerDemoCommand } from './demo.js';
+import { registerBenchGatewayCommand } from './bench-gateway.js';
+import { registerDemoCommand, standardTracePath } from './demo.js';
 import { registerReplayCommand } from './replay.js';
 import { registerTokenCommand } from './token.js';
 
@@ -65,10 +66,12 @@ function log(level: string, message: string, fields?: Record<string, unknown>): 
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
 }
 
-/** Registers the gateway's commands: `serve`, `token`, `replay` and `demo`. */
+/** Registers the gateway's commands: `serve`, `token`, `replay`, `demo` and `bench gateway`. */
 export function registerGatewayCommands(program: Command): void {
   registerServeCommand(program);
   registerTokenCommand(program);
   registerReplayCommand(program);
   registerDemoCommand(program);
+  const bench = program.commands.find((command) => command.name() === 'bench');
+  if (bench) registerBenchGatewayCommand(bench, standardTracePath());
 }
