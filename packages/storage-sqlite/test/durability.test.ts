@@ -69,4 +69,35 @@ describe('durability under SIGKILL', () => {
       highestSeqSoFar = lastSeq;
     }
   }, 90_000);
+
+  it('keeps two processes appending to one new file apart: distinct seqs, nothing lost, one migration', async () => {
+    // No file yet: both children create and migrate it at the same moment.
+    const path = join(dir, 'shared.db');
+    const reported = [new Map<number, string>(), new Map<number, string>()];
+    const children = ['a', 'b'].map((round) => spawnFixture('append-until-killed.ts', [path, round]));
+    const exits = children.map((child, i) =>
+      watchLines(child, (line) => {
+        const [seq, label] = line.split('=');
+        reported[i]?.set(Number(seq), label as string);
+        if ((reported[i]?.size ?? 0) >= 300) child.kill('SIGKILL');
+      }),
+    );
+    for (const exit of await Promise.all(exits)) expect(exit.signal, exit.stderr).toBe('SIGKILL');
+
+    const storage = createSqliteStorage({ path });
+    const stored = new Map(
+      (await storage.readPage(0, 1_000_000)).map((row) => [row.seq, new TextDecoder().decode(row.body)]),
+    );
+    for (const seen of reported) {
+      for (const [seq, label] of seen) expect(stored.get(seq), `seq ${seq}`).toBe(label);
+      const seqs = [...seen.keys()];
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    }
+    expect(new Set(stored.values()).size).toBe(stored.size);
+    await storage.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    raw.close();
+  }, 60_000);
 });
