@@ -370,8 +370,9 @@ export async function createIndexedDbStorage(options: IndexedDbStorageOptions): 
         const tx = write(['state']);
         const lease = (await tx.objectStore('state').get('replayLease')) as ReplayLease | undefined;
         await settle(lease?.owner === owner ? [tx.objectStore('state').delete('replayLease')] : [], tx.done);
-        // Only after the record is gone: a tab that sees no lock must never see our record.
-        if (lease?.owner === owner || !heldLocks.has(owner)) releaseLock(owner);
+        // Only after the record is gone: a tab that sees no lock must never see our record. When
+        // someone else holds the lease, `owner` has no business holding its lock either.
+        releaseLock(owner);
       }),
 
     close: async () => {
