@@ -3,5 +3,6 @@ import { workspaceAliases } from '../../vitest.shared.ts';
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
-  test: { include: ['test/**/*.test.ts'] },
+  // Property and fuzz tests run thousands of cases; on a loaded 2-core box they need more than 5 s.
+  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000 },
 });

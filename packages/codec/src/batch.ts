@@ -356,16 +356,25 @@ function writeLengthDelimited(w: Writer, field: number, bytes: Uint8Array, start
   writeBytes(w, start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
 }
 
-function writePacked(out: Writer, field: number, column: Writer): void {
+/**
+ * Writes a packed column, or nothing when every entry is `absentValue` (a one-byte varint):
+ * the decoder reads an absent column as that value repeated. This is what keeps a one-op frame
+ * (and most frames with session context) down to a few columns.
+ */
+function writePacked(out: Writer, field: number, column: Writer, absentValue = 0): void {
   if (column.pos === 0) return;
-  writeLengthDelimited(out, field, column.buf, 0, column.pos);
+  const buf = column.buf;
+  let i = 0;
+  while (i < column.pos && buf[i] === absentValue) i++;
+  if (i === column.pos) return;
+  writeLengthDelimited(out, field, buf, 0, column.pos);
 }
 
-function writeRefs(out: Writer, field: number, refs: readonly number[], table: StringTable): void {
+function writeRefs(out: Writer, field: number, refs: readonly number[], table: StringTable, absentValue = 0): void {
   if (refs.length === 0) return;
   const w = createWriter(refs.length * 2 + 8);
   for (const ref of refs) writeVarUint(w, table.finalRef(ref));
-  writePacked(out, field, w);
+  writePacked(out, field, w, absentValue);
 }
 
 function writeBody(
@@ -383,7 +392,7 @@ function writeBody(
     table.uuids.forEach((u, k) => writeUuidBytes(u, bytes, k * 16));
     writeLengthDelimited(out, F.uuids, bytes);
   }
-  writePacked(out, F.types, cols.types);
+  writePacked(out, F.types, cols.types, TYPE_CODE.progressUpdate);
   if (!contiguous) writePacked(out, F.seqDeltas, cols.seqDeltas);
   if (n > 0 && baseTimestampDelta !== 0) {
     writeTag(out, F.baseTimestamp, 0);
@@ -397,7 +406,8 @@ function writeBody(
   writeBiased(out, F.timestampDeltas, cols.timestampDeltas, timestampBias);
   if (shape.anyPhysicalOffset) writePacked(out, F.hlcPhysicalOffsets, cols.hlcPhysicalOffsets);
   if (shape.anyLogical) writePacked(out, F.hlcLogicals, cols.hlcLogicals);
-  if (shape.anyForeignNode) writeRefs(out, F.hlcNodeRefs, cols.hlcNodeRefs, table);
+  // Absent node refs mean "all the frame's device", so this column is never left out for zeros.
+  if (shape.anyForeignNode) writeRefs(out, F.hlcNodeRefs, cols.hlcNodeRefs, table, -1);
   writeRefs(out, F.userRefs, cols.userRefs, table);
   writeRefs(out, F.contentRefs, cols.contentRefs, table);
   const residualBias = columnBias(cols.positionResiduals);
@@ -407,7 +417,7 @@ function writeBody(
   }
   writeBiased(out, F.positionResiduals, cols.positionResiduals, residualBias);
   writePacked(out, F.durations, cols.durations);
-  writePacked(out, F.states, cols.states);
+  writePacked(out, F.states, cols.states, STATE_CODE.playing);
   writeRefs(out, F.commandIdRefs, cols.commandIdRefs, table);
   writeRefs(out, F.sourceDeviceRefs, cols.sourceDeviceRefs, table);
   writeRefs(out, F.targetDeviceRefs, cols.targetDeviceRefs, table);
@@ -428,11 +438,6 @@ export interface BatchFrame {
 export interface DecodedBatch {
   readonly ops: SequencedOperation[];
   readonly update: ContextUpdate | null;
-}
-
-/** A packed column: a cursor over its bytes in the body (empty when the field is absent). */
-function emptyColumn(body: Uint8Array, base: number): Reader {
-  return createReader(body, 0, 0, base);
 }
 
 function malformed(r: Reader | number, detail: string): CodecError {
@@ -510,8 +515,19 @@ export function decodeBatch(
   const tableSize = table.length;
 
   const n = frame.opCount;
-  const col = (field: number): Reader => columns[field] ?? emptyColumn(body, base);
-  const types = col(F.types);
+  // An absent column reads as its default repeated (see writePacked); n entries always suffice.
+  const defaults = new Map<number, Uint8Array>();
+  const col = (field: number, absentValue = 0): Reader => {
+    const column = columns[field];
+    if (column !== undefined) return column;
+    let fill = defaults.get(absentValue);
+    if (fill === undefined) {
+      fill = new Uint8Array(n).fill(absentValue);
+      defaults.set(absentValue, fill);
+    }
+    return createReader(fill, 0, n, base);
+  };
+  const types = col(F.types, TYPE_CODE.progressUpdate);
   const seqDeltas = columns[F.seqDeltas];
   const timestampDeltas = col(F.timestampDeltas);
   const physicalOffsets = columns[F.hlcPhysicalOffsets];
@@ -521,7 +537,7 @@ export function decodeBatch(
   const contentRefs = col(F.contentRefs);
   const residuals = col(F.positionResiduals);
   const durations = col(F.durations);
-  const states = col(F.states);
+  const states = col(F.states, STATE_CODE.playing);
   const commandIdRefs = col(F.commandIdRefs);
   const sourceRefs = col(F.sourceDeviceRefs);
   const targetRefs = col(F.targetDeviceRefs);

@@ -4,7 +4,7 @@ import { type ContextState, EMPTY_CONTEXT, nextVersion } from './context.js';
 import { crc32c } from './crc32c.js';
 import { DEFAULT_DICTIONARY_ID, DICTIONARY_BASE64 } from './dictionaries/index.js';
 import { CodecError } from './errors.js';
-import { FLAG_COMPRESSED, FLAG_CONTEXT, parseFrame, resolveLimits, writeFrame } from './frame.js';
+import { FLAG_COMPRESSED, parseFrame, resolveLimits, writeFrame } from './frame.js';
 import { BaselineSizer } from './reference.js';
 import { fromSessionState, toSessionState } from './session-state.js';
 import type {
@@ -134,7 +134,7 @@ class FrameCodec implements Codec {
     const level = checkLevel(options.level ?? this.level);
     const minBatchSize = options.minBatchSize ?? this.minBatchSize;
     let sent = body;
-    let flags = context.version !== 0 ? FLAG_CONTEXT : 0;
+    let flags = 0;
     let dictionaryId = 0;
     if (options.compression !== false && ops.length >= minBatchSize && body.length > 0) {
       const dictionary = options.dictionary !== false && body.length <= DICTIONARY_MAX_BODY_BYTES ? this.dictionaries.get(DEFAULT_DICTIONARY_ID) : undefined;

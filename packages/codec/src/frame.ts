@@ -17,10 +17,9 @@ import {
 } from './varint.js';
 
 export const FORMAT_VERSION = 1;
-/** Frame.flags bits. */
+/** Frame.flags bits. Whether a frame uses session context is said by context_version alone. */
 export const FLAG_COMPRESSED = 1;
-export const FLAG_CONTEXT = 2;
-const KNOWN_FLAGS = FLAG_COMPRESSED | FLAG_CONTEXT;
+const KNOWN_FLAGS = FLAG_COMPRESSED;
 
 export const DEFAULT_LIMITS: DecodeLimits = {
   maxFrameBytes: 1024 * 1024,
@@ -168,9 +167,7 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): ParsedFrame
   const dictionaryId = values[3] ?? 0;
   if (dictionaryId !== 0 && !compressed) throw new CodecError('MALFORMED_FRAME', at(3), 'a dictionary id on an uncompressed body');
   const contextVersion = values[4] ?? 0;
-  if ((contextVersion !== 0) !== ((flags & FLAG_CONTEXT) !== 0)) {
-    throw new CodecError('MALFORMED_FRAME', at(4), 'context_version and the context flag disagree');
-  }
+  if (contextVersion > 0xffffffff) throw new CodecError('MALFORMED_FRAME', at(4), `context_version ${contextVersion} exceeds 32 bits`);
   if (deviceId === undefined) throw new CodecError('MALFORMED_FRAME', bytes.length, 'device_id is missing');
   const opCount = values[6] ?? 0;
   if (opCount > limits.maxOps) throw new CodecError('LIMIT_EXCEEDED', at(6), `op_count ${opCount} exceeds ${limits.maxOps}`);

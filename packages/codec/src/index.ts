@@ -6,7 +6,7 @@
 export { type Codec, createCodec, DEFAULT_LEVEL, DEFAULT_MIN_BATCH_SIZE, frameMetrics } from './codec.js';
 export { crc32c } from './crc32c.js';
 export { CodecError, type CodecErrorCode } from './errors.js';
-export { DEFAULT_LIMITS, FLAG_COMPRESSED, FLAG_CONTEXT, FORMAT_VERSION } from './frame.js';
+export { DEFAULT_LIMITS, FLAG_COMPRESSED, FORMAT_VERSION } from './frame.js';
 export { readFrameHeader } from './header.js';
 export { createZstd, type ZstdCompressor } from './zstd.js';
 export { BaselineSizer, referenceJsonEnvelope } from './reference.js';
