@@ -151,6 +151,52 @@ function readAll(database: string): Promise<Outcome> {
   });
 }
 
-const api = { runCase, strictDurability, acquireLease, enqueueForever, readAll };
+/**
+ * Append throughput against the browser's IndexedDB: one record per transaction, then batches of
+ * 1000, both with the adapter's strict durability; beside them the same writes through raw
+ * IndexedDB with relaxed durability, the browser's fastest setting.
+ */
+function benchAppend(single: number, batches: number): Promise<Outcome> {
+  return outcome(async () => {
+    const rate = (ops: number, startedAt: number) => Math.round(ops / ((performance.now() - startedAt) / 1000));
+    const storage = await createIndexedDbStorage({ name: freshName() });
+    let startedAt = performance.now();
+    for (let i = 0; i < single; i += 1) await storage.append([record(`s${i}`)]);
+    const strictSingle = rate(single, startedAt);
+    const batch = Array.from({ length: 1000 }, (_, i) => record(`b${i}`));
+    startedAt = performance.now();
+    for (let b = 0; b < batches; b += 1) await storage.append(batch);
+    const strictBatched = rate(batches * 1000, startedAt);
+    await storage.close();
+
+    const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(freshName(), 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('rows', { keyPath: 'seq' });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    let seq = 0;
+    const rawAppend = (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const tx = raw.transaction('rows', 'readwrite', { durability: 'relaxed' });
+        for (let i = 0; i < count; i += 1) {
+          seq += 1;
+          tx.objectStore('rows').add({ seq, ...record(`r${seq}`) });
+        }
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+    startedAt = performance.now();
+    for (let i = 0; i < single; i += 1) await rawAppend(1);
+    const relaxedSingle = rate(single, startedAt);
+    startedAt = performance.now();
+    for (let b = 0; b < batches; b += 1) await rawAppend(1000);
+    const relaxedBatched = rate(batches * 1000, startedAt);
+    raw.close();
+    return { strictSingle, strictBatched, relaxedSingle, relaxedBatched };
+  });
+}
+
+const api = { runCase, strictDurability, acquireLease, enqueueForever, readAll, benchAppend };
 export type BrowserApi = typeof api;
 (globalThis as unknown as { mediaSyncTests: BrowserApi }).mediaSyncTests = api;
