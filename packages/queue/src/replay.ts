@@ -323,13 +323,14 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
       const undecodable: Array<{ seq: number; reason: string }> = [];
       let blocked: QueueRecord | undefined;
       for (const row of page) {
-        if (!ctx.force && row.nextAttemptAt > at) {
+        const item = classify(row, latest, at);
+        if (typeof item === 'string') undecodable.push({ seq: row.seq, reason: item });
+        else if ('kind' in item || ctx.force || row.nextAttemptAt <= at) classified.push(item);
+        else {
+          // An op waiting for its retry time holds back everything after it: order per device.
           blocked = row;
           break;
         }
-        const item = classify(row, latest, at);
-        if (typeof item === 'string') undecodable.push({ seq: row.seq, reason: item });
-        else classified.push(item);
       }
       // A row that cannot be decoded is dead-lettered at once: never a poison pill.
       for (const { seq, reason } of undecodable) await deadLetter([seq], 'UNDECODABLE', reason);

@@ -124,7 +124,11 @@ interface AdapterFactory {
 }
 
 interface IndexedDbModules {
-  createIndexedDbStorage: (options: { name: string; indexedDB?: IDBFactory; locks?: null }) => StorageAdapter;
+  createIndexedDbStorage: (options: {
+    name: string;
+    indexedDB?: IDBFactory;
+    locks?: null;
+  }) => StorageAdapter | Promise<StorageAdapter>;
   IDBFactory: new () => IDBFactory;
 }
 
