@@ -19,6 +19,8 @@ export interface FrameDecoder {
 
 /** One injected failure; each applies to one `publish` call, in the order injected. */
 export type LoopbackFault =
+  /** No failure: delivers and acks as usual (a placeholder in a scripted sequence). */
+  | { readonly kind: 'ok' }
   /** Rejects with a transient error (default `UNAVAILABLE`); nothing is delivered. */
   | { readonly kind: 'transient'; readonly code?: PublisherErrorCode }
   /** Rejects with a permanent error (default `UNAUTHORIZED`); nothing is delivered. */
