@@ -350,10 +350,14 @@ class Gateway implements SyncServer {
       };
     }
     const highSeq = this.#store.highSeq(userId, deviceId);
-    // Seqs of a device reach the gateway in increasing order (the queue sends FIFO and waits for
-    // each ack), so a frame wholly at or below the high-water mark is a re-send: ack it from the
-    // header alone, repeating the rejections it got the first time.
-    if (header.lastSeq <= highSeq) {
+    // A re-sent frame is acknowledged from its header alone: every seq of its range is at or
+    // below the device's high-water mark and settled (an indexed range count), and it repeats
+    // the rejections it got the first time. Seqs below the mark that were never settled (an op
+    // the queue dead-lettered and later requeued) still go through.
+    if (
+      header.lastSeq <= highSeq &&
+      this.#store.countSettled(userId, deviceId, header.firstSeq, header.lastSeq) >= header.opCount
+    ) {
       this.#metrics.framesDuplicate += 1;
       this.#metrics.opsDuplicate += header.opCount;
       return {
@@ -368,12 +372,14 @@ class Gateway implements SyncServer {
     const rejected: StoredRejection[] = [];
     const stateOps: SequencedOperation[] = [];
     const commands: { entry: SequencedOperation; targetDeviceId: string; expiresAt: number }[] = [];
+    const settledSeqs: number[] = [];
     let duplicates = 0;
     for (const entry of ops) {
-      if (entry.seq <= highSeq) {
+      if (entry.seq <= highSeq && this.#store.isSettled(userId, deviceId, entry.seq)) {
         duplicates += 1;
         continue;
       }
+      settledSeqs.push(entry.seq);
       const verdict = this.#authorize(session, entry);
       if (verdict) {
         rejected.push(verdict);
@@ -400,6 +406,7 @@ class Gateway implements SyncServer {
         stateOps: fresh,
         commands,
         rejected,
+        settledSeqs,
         ...(takeSnapshot ? { snapshot: () => JSON.stringify(user.replica) } : {}),
       },
       user.head,

@@ -31,6 +31,8 @@ export interface FrameWrite {
     readonly expiresAt: number;
   }[];
   readonly rejected: readonly StoredRejection[];
+  /** Every seq the frame settled (applied, superseded, stored, expired or rejected). */
+  readonly settledSeqs: readonly number[];
   /** Written in the same transaction when the caller decided it is time for a snapshot. */
   readonly snapshot?: (headLogSeq: number) => string;
 }
@@ -46,8 +48,8 @@ const SCHEMA_VERSION = 1;
 
 /**
  * The gateway's durable state in one SQLite file (WAL): per-user op log and snapshots of the
- * merged replica, per-device dedupe high-water marks and rejections, the device registry and
- * the store-and-forward command box. Every query is by primary key or index.
+ * merged replica; per device the seqs it settled, their high-water mark and its rejections; the
+ * device registry and the store-and-forward command box. Every query is by primary key or index.
  */
 export class GatewayStore {
   readonly #db: Database.Database;
@@ -84,6 +86,13 @@ export class GatewayStore {
       putRejection: db.prepare(
         'INSERT OR REPLACE INTO rejections (user_id, device_id, seq, code, reason) VALUES (?, ?, ?, ?, ?)',
       ),
+      countSettled: db.prepare<[string, string, number, number], { n: number }>(
+        'SELECT count(*) AS n FROM settled_ops WHERE user_id = ? AND device_id = ? AND seq BETWEEN ? AND ?',
+      ),
+      isSettled: db.prepare<[string, string, number], { seq: number }>(
+        'SELECT seq FROM settled_ops WHERE user_id = ? AND device_id = ? AND seq = ?',
+      ),
+      settle: db.prepare('INSERT OR IGNORE INTO settled_ops (user_id, device_id, seq) VALUES (?, ?, ?)'),
       rejections: db.prepare<[string, string, number, number], StoredRejection>(
         'SELECT seq, code, reason FROM rejections WHERE user_id = ? AND device_id = ? AND seq BETWEEN ? AND ? ORDER BY seq',
       ),
@@ -104,6 +113,15 @@ export class GatewayStore {
 
   head(userId: string): number {
     return this.#statements.head.get(userId)?.head ?? 0;
+  }
+
+  /** How many seqs in [firstSeq, lastSeq] of the device the gateway has settled. */
+  countSettled(userId: string, deviceId: string, firstSeq: number, lastSeq: number): number {
+    return this.#statements.countSettled.get(userId, deviceId, firstSeq, lastSeq)?.n ?? 0;
+  }
+
+  isSettled(userId: string, deviceId: string, seq: number): boolean {
+    return this.#statements.isSettled.get(userId, deviceId, seq) !== undefined;
   }
 
   rejections(userId: string, deviceId: string, firstSeq: number, lastSeq: number): StoredRejection[] {
@@ -155,6 +173,7 @@ export class GatewayStore {
       for (const rejection of write.rejected) {
         s.putRejection.run(write.userId, write.deviceId, rejection.seq, rejection.code, rejection.reason);
       }
+      for (const seq of write.settledSeqs) s.settle.run(write.userId, write.deviceId, seq);
       s.setHighSeq.run(write.userId, write.deviceId, write.highSeq);
       if (write.snapshot) s.putSnapshot.run(write.userId, head, write.snapshot(head));
       return { logSeqs, commandIds, headLogSeq: head };
@@ -197,6 +216,9 @@ export class GatewayStore {
           user_id TEXT NOT NULL, log_seq INTEGER NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
           entry TEXT NOT NULL, PRIMARY KEY (user_id, log_seq)) WITHOUT ROWID;
         CREATE TABLE snapshots (user_id TEXT PRIMARY KEY, log_seq INTEGER NOT NULL, state TEXT NOT NULL);
+        CREATE TABLE settled_ops (
+          user_id TEXT NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
+          PRIMARY KEY (user_id, device_id, seq)) WITHOUT ROWID;
         CREATE TABLE rejections (
           user_id TEXT NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL,
           reason TEXT NOT NULL, PRIMARY KEY (user_id, device_id, seq)) WITHOUT ROWID;

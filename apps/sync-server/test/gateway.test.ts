@@ -82,6 +82,21 @@ describe('sync gateway', () => {
     expect(server.metrics().opsApplied).toBe(8);
   });
 
+  it('applies an op below the high-water mark that it never settled (a requeued dead letter)', async () => {
+    const { server } = await gateway();
+    const tv = publisher(server.url, 'tv', { sessionContext: false });
+    const ops = progressOps('tv', 1, 6);
+    await tv.publish(await outgoing(ops.slice(0, 3)));
+    const later = await outgoing(ops.slice(4, 6));
+    await tv.publish(later);
+    expect(server.headOf(USER)).toBe(5);
+    const requeued = await tv.publish(await outgoing(ops.slice(3, 4)));
+    expect(requeued.duplicate).toBe(false);
+    expect(server.headOf(USER)).toBe(6);
+    expect((await tv.publish(later)).duplicate).toBe(true);
+    expect(server.headOf(USER)).toBe(6);
+  });
+
   it('fans changes out to the other devices of the user, and catches up a late device', async () => {
     const { server } = await gateway();
     const phone = await device(server.url, 'phone');
