@@ -9,7 +9,7 @@ import {
   readFrameHeader,
   type SessionDecoder,
 } from '@media-sync/codec';
-import { commandExpiresAt, type SequencedOperation } from '@media-sync/protocol';
+import { commandExpiresAt, DEFAULT_MAX_DRIFT_MS, type SequencedOperation } from '@media-sync/protocol';
 import {
   type AckBody,
   decodeMessage,
@@ -49,7 +49,12 @@ export interface SyncServerOptions {
   readonly logger?: SyncServerLogger;
   /** Write a replica snapshot after this many logged ops, so restarts replay a short log. Default 5 000. */
   readonly snapshotEvery?: number;
-  /** Clock for token and command expiry (tests). Default `Date.now`. */
+  /**
+   * An op whose HLC is more than this ahead of the gateway's clock is rejected (`CLOCK_DRIFT`):
+   * a device with a fast clock would otherwise win every last-writer-wins register. Default 60 000.
+   */
+  readonly maxDriftMs?: number;
+  /** Clock for token and command expiry and drift (tests). Default `Date.now`. */
   readonly now?: () => number;
   /** A codec to share (it holds the zstd module); one is created otherwise. */
   readonly codec?: Codec;
@@ -380,7 +385,7 @@ class Gateway implements SyncServer {
         continue;
       }
       settledSeqs.push(entry.seq);
-      const verdict = this.#authorize(session, entry);
+      const verdict = this.#authorize(session, entry) ?? this.#checkClock(entry, now);
       if (verdict) {
         rejected.push(verdict);
         continue;
@@ -424,6 +429,16 @@ class Gateway implements SyncServer {
       if (id !== undefined) this.#sendCommand(userId, command.targetDeviceId, id, command.entry);
     });
     return { firstSeq: header.firstSeq, lastSeq: header.lastSeq, duplicate: false, rejected };
+  }
+
+  #checkClock(entry: SequencedOperation, now: number): StoredRejection | undefined {
+    const maxDriftMs = this.#options.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS;
+    if (entry.hlc.physicalMs <= now + maxDriftMs) return undefined;
+    return rejection(
+      entry.seq,
+      'CLOCK_DRIFT',
+      `hlc ${entry.hlc.physicalMs} is ${entry.hlc.physicalMs - now} ms ahead of the gateway clock (max ${maxDriftMs})`,
+    );
   }
 
   /** Undefined when the device may publish this op; the rejection otherwise. */

@@ -135,4 +135,16 @@ describe('gateway authentication and authorisation', () => {
     // The allowed command reached nobody of user-b.
     expect(received).toEqual([]);
   });
+
+  it('rejects an op whose clock runs further ahead of the gateway than maxDriftMs', async () => {
+    const { server } = await gateway();
+    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    cleanups.push(() => tv.close());
+    const [own, ahead] = progressOps('tv', 1, 2);
+    if (!own || !ahead) throw new Error('fixture');
+    const future = { ...ahead, hlc: { ...ahead.hlc, physicalMs: Date.now() + 10 * 60_000 } };
+    const ack = await tv.publish(await outgoing([own, future]));
+    expect(ack.rejected.map(({ seq, code }) => ({ seq, code }))).toEqual([{ seq: 2, code: 'CLOCK_DRIFT' }]);
+    expect(server.headOf(USER)).toBe(1);
+  });
 });

@@ -55,7 +55,9 @@ export type RejectCode =
   /** The frame or command comes from another device than the token's. */
   | 'FORBIDDEN_DEVICE'
   /** The command targets a device of another user. */
-  | 'FORBIDDEN_TARGET';
+  | 'FORBIDDEN_TARGET'
+  /** The op's HLC is further ahead of the gateway's clock than it allows (§3 maxDriftMs). */
+  | 'CLOCK_DRIFT';
 
 export interface ErrorBody {
   /** A `CodecError` code (CRC_MISMATCH, CONTEXT_MISMATCH...) or a gateway code (BAD_MESSAGE, INTERNAL). */
