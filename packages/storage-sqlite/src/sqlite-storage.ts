@@ -132,7 +132,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
   );
 
   const recordAttemptTx = db.transaction((seqs: readonly number[], error: string, nextAttemptAt: number) => {
-    for (const seq of seqs) statements.recordAttempt.run(error, nextAttemptAt, seq);
+    // One failed attempt per row, however often the caller names it.
+    for (const seq of new Set(seqs)) statements.recordAttempt.run(error, nextAttemptAt, seq);
   });
 
   const deadLetterTx = db.transaction((seqs: readonly number[], reasonCode: string, reason: string, at: number) => {
