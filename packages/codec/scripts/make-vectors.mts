@@ -1,0 +1,79 @@
+// Writes the known-answer vectors under test/vectors/ (hex in, JSON out). Run only when the
+// wire format changes on purpose: tsx --conditions=@media-sync/source scripts/make-vectors.mts
+import { writeFileSync } from 'node:fs';
+import type { SequencedOperation } from '@media-sync/protocol';
+import { CodecError, createCodec, type EncodeOptions } from '../src/index.js';
+
+const codec = await createCodec();
+const out = new URL('../test/vectors/', import.meta.url);
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const t0 = 1_790_877_610_118;
+const progress = (seq: number, positionMs: number, state: 'playing' | 'paused' = 'playing'): SequencedOperation => ({
+  deviceId: 'web-chrome',
+  seq,
+  hlc: { physicalMs: t0 + seq * 10_050, logical: 0, nodeId: 'web-chrome' },
+  op: {
+    type: 'progressUpdate',
+    userId: '00918221-7a95-4b00-b3c1-f8e5d05913a0',
+    contentId: '65296731-81ec-42b3-afb0-964c9c794021',
+    positionMs,
+    durationMs: 8_732_433,
+    state,
+    timestamp: t0 + seq * 10_050,
+  },
+});
+
+function vector(name: string, description: string, deviceId: string, ops: SequencedOperation[], options: EncodeOptions): Uint8Array {
+  const frame = codec.encodeFrame(deviceId, ops, options);
+  const decoded = codec.decodeFrame(frame.bytes);
+  writeFileSync(new URL(`${name}.json`, out), `${JSON.stringify({ description, options, hex: hex(frame.bytes), header: decoded.header, ops: decoded.ops }, null, 2)}\n`);
+  return frame.bytes;
+}
+
+vector('single-progress', 'One progress update alone, uncompressed: UUIDs in `uuids`, absent types/states columns.', 'web-chrome', [progress(1, 10_000)], {});
+vector(
+  'mixed-ops',
+  'Watchlist add/remove, a device command with payload and expiry, a seq gap, an HLC offset and logical, a foreign node id.',
+  'tv-living-room',
+  [
+    { deviceId: 'tv-living-room', seq: 7, hlc: { physicalMs: t0, logical: 0, nodeId: 'tv-living-room' }, op: { type: 'watchlistAdd', userId: 'u-1', contentId: 'tt0111161', timestamp: t0 } },
+    { deviceId: 'tv-living-room', seq: 9, hlc: { physicalMs: t0 + 5, logical: 3, nodeId: 'gateway' }, op: { type: 'watchlistRemove', userId: 'u-1', contentId: 'tmdb:550', timestamp: t0 + 2 } },
+    {
+      deviceId: 'tv-living-room',
+      seq: 10,
+      hlc: { physicalMs: t0 + 900, logical: 0, nodeId: 'tv-living-room' },
+      op: {
+        type: 'deviceCommand',
+        commandId: '98bfd821-6238-4ad9-a113-f2f7adb81c65',
+        sourceDeviceId: 'tv-living-room',
+        targetDeviceId: 'phone-1',
+        commandType: 'play',
+        payload: { contentId: '65296731-81ec-42b3-afb0-964c9c794021', fromMs: 721_026, volume: 0.5, tags: ['a', null, true] },
+        timestamp: t0 + 900,
+        expiresAt: t0 + 900 + 300_000,
+      },
+    },
+  ],
+  { userId: 'u-1' },
+);
+const run = Array.from({ length: 60 }, (_, i) => progress(i + 1, 10_000 * (i + 1) + ((i * 37) % 50), i === 30 ? 'paused' : 'playing'));
+vector('progress-60-dictionary', 'Sixty progress updates, zstd with the shipped dictionary 1.', 'web-chrome', run, {});
+vector('progress-60-zstd', 'Sixty progress updates, zstd without a dictionary.', 'web-chrome', run, { dictionary: false });
+vector('empty', 'A frame with no ops.', 'phone-1', [], {});
+
+const good = codec.encodeFrame('web-chrome', [progress(1, 10_000)], {}).bytes;
+const errors: { name: string; hex: string }[] = [
+  { name: 'crc-mismatch', hex: hex(Uint8Array.from(good, (b, i) => (i === good.length - 1 ? b ^ 1 : b))) },
+  { name: 'truncated', hex: hex(good.subarray(0, good.length - 4)) },
+  { name: 'version-2', hex: `0802${hex(good.subarray(2))}` },
+];
+const answers = errors.map(({ name, hex: h }) => {
+  try {
+    codec.decodeFrame(Buffer.from(h, 'hex'));
+    throw new Error(`${name} decoded`);
+  } catch (error) {
+    if (!(error instanceof CodecError)) throw error;
+    return { name, hex: h, error: { code: error.code, offset: error.offset } };
+  }
+});
+writeFileSync(new URL('errors.json', out), `${JSON.stringify(answers, null, 2)}\n`);

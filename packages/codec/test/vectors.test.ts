@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { SequencedOperation } from '@media-sync/protocol';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Codec, CodecError, createCodec, type EncodeOptions, type FrameHeader } from '../src/index.js';
+
+/** Committed known answers (hex in, JSON out), written once by scripts/make-vectors.mts. */
+const dir = new URL('./vectors/', import.meta.url);
+interface FrameVector {
+  description: string;
+  options: EncodeOptions;
+  hex: string;
+  header: FrameHeader;
+  ops: SequencedOperation[];
+}
+
+let codec: Codec;
+beforeAll(async () => {
+  codec = await createCodec();
+});
+
+const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'errors.json');
+
+describe('known-answer vectors', () => {
+  it('are present', () => expect(files.length).toBeGreaterThanOrEqual(5));
+  for (const file of files) {
+    const vector = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as FrameVector;
+    it(`${file}: decodes to the committed JSON and re-encodes to the same bytes`, () => {
+      const bytes = Buffer.from(vector.hex, 'hex');
+      const decoded = codec.decodeFrame(bytes);
+      expect(decoded.header).toEqual(vector.header);
+      expect(decoded.ops).toEqual(vector.ops);
+      expect(Buffer.from(codec.encodeFrame(vector.header.deviceId, vector.ops, vector.options).bytes).toString('hex')).toBe(vector.hex);
+    });
+  }
+
+  const errors = JSON.parse(readFileSync(new URL('errors.json', dir), 'utf8')) as { name: string; hex: string; error: { code: string; offset: number } }[];
+  for (const vector of errors) {
+    it(`errors.json ${vector.name}: fails with ${vector.error.code} at byte ${vector.error.offset}`, () => {
+      let caught: unknown;
+      try {
+        codec.decodeFrame(Buffer.from(vector.hex, 'hex'));
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(CodecError);
+      expect({ code: (caught as CodecError).code, offset: (caught as CodecError).offset }).toEqual(vector.error);
+    });
+  }
+});
