@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { run } from '../src/main.js';
+import { generateTrace } from '../src/trace-generator.js';
+
+describe('bench codec', () => {
+  it('prints the §11 table side by side and writes Markdown and SVG', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codec-bench-'));
+    let stdout = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    });
+    try {
+      const trace = join(dir, 'trace.jsonl');
+      writeFileSync(trace, `${generateTrace({ seed: 3, ops: 1500 }).join('\n')}\n`);
+      const code = await run(['node', 'media-sync', 'bench', 'codec', '--trace', trace, '--out', dir, '--runs', '1']);
+      expect(code).toBe(0);
+      const markdown = readFileSync(join(dir, 'codec-bench.md'), 'utf8');
+      for (const row of [
+        'reference JSON envelope',
+        'JSON batch (1000) + gzip',
+        'msgpackr',
+        'msgpackr batch (1000) + zstd-19',
+        'protobuf SyncMessage',
+        'media-sync batch 1 ',
+        'media-sync batch 10 ',
+        'media-sync batch 100 ',
+        'media-sync batch 1000 ',
+        'one progress update alone, no context',
+        'one progress update alone, with session context',
+      ]) {
+        expect(markdown).toContain(`| ${row}`);
+      }
+      expect(stdout).toContain(markdown);
+      const svg = readFileSync(join(dir, 'codec-bench.svg'), 'utf8');
+      expect(svg).toMatch(/^<svg /);
+      expect(svg.match(/<rect /g)?.length).toBe(12);
+    } finally {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
