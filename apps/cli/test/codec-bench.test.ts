@@ -15,7 +15,7 @@ describe('bench codec', () => {
     });
     try {
       const trace = join(dir, 'trace.jsonl');
-      writeFileSync(trace, `${generateTrace({ seed: 3, ops: 1500 }).join('\n')}\n`);
+      writeFileSync(trace, `${generateTrace({ seed: 3, ops: 600 }).join('\n')}\n`);
       const code = await run(['node', 'media-sync', 'bench', 'codec', '--trace', trace, '--out', dir, '--runs', '1']);
       expect(code).toBe(0);
       const markdown = readFileSync(join(dir, 'codec-bench.md'), 'utf8');
@@ -42,5 +42,5 @@ describe('bench codec', () => {
       spy.mockRestore();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });
