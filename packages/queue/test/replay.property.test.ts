@@ -4,7 +4,7 @@ import { createMemoryStorage } from '@media-sync/storage-memory';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLoopbackPublisher, createQueue, type LoopbackFault } from '../src/index.js';
-import { DEVICE, progress, T0, watchlistAdd } from './helpers.js';
+import { DEVICE, progress, spyOn, T0, watchlistAdd } from './helpers.js';
 
 const opArbitrary = fc.oneof(
   fc.integer({ min: 0, max: 5 }).map((n) => watchlistAdd(`tt${n}`)),
@@ -25,7 +25,7 @@ function progressKey(op: SyncOperation): string | null {
 }
 
 describe('replay laws', () => {
-  it('whatever fails on the way, every op is applied once, in seq order, except superseded progress', async () => {
+  it('whatever fails on the way: nothing is deleted unacknowledged, and every op is applied once, in seq order, except superseded progress', async () => {
     const codec = await createCodec();
     await fc.assert(
       fc.asyncProperty(
@@ -34,8 +34,26 @@ describe('replay laws', () => {
         fc.integer({ min: 1, max: 7 }),
         fc.integer({ min: 1, max: 9 }),
         async (ops, faults, maxBatchOps, pageSize) => {
-          const storage = createMemoryStorage();
+          const acknowledged = new Set<number>();
+          const deleted = new Set<number>();
+          const superseded = new Set<number>();
+          const spy = spyOn(createMemoryStorage(), (method, args) => {
+            if (method !== 'deleteRange') return;
+            const [from, to] = args as [number, number];
+            for (let seq = Math.max(1, from); seq <= Math.min(to, ops.length); seq++) {
+              // Nothing leaves the queue without an ack, unless a later progress update supersedes it.
+              expect(acknowledged.has(seq) || superseded.has(seq) || deleted.has(seq), `seq ${seq}`).toBe(true);
+              deleted.add(seq);
+            }
+          });
+          const storage = spy.storage;
           const publisher = createLoopbackPublisher({ codec });
+          const publish = publisher.publish.bind(publisher);
+          publisher.publish = async (frame, options) => {
+            const ack = await publish(frame, options);
+            for (const op of frame.ops) acknowledged.add(op.seq);
+            return ack;
+          };
           const queue = createQueue({
             deviceId: DEVICE,
             storage,
@@ -45,6 +63,14 @@ describe('replay laws', () => {
             config: { maxBatchOps, pageSize, maxAttempts: 1_000 },
           });
           const enqueued = await queue.enqueueMany(ops);
+          const lastByKey = new Map<string, number>();
+          for (const entry of enqueued) {
+            const key = progressKey(entry.op);
+            if (key === null) continue;
+            const previous = lastByKey.get(key);
+            if (previous !== undefined) superseded.add(previous);
+            lastByKey.set(key, entry.seq);
+          }
           publisher.inject(...faults.map((fault) => fault ?? { kind: 'ok' as const }));
           for (let run = 0; run < faults.length + 2; run++) {
             publisher.setConnectionState('online');
