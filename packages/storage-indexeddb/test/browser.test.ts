@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable)('real IndexedDB in headless Chromium', () =>
     ({ url, server } = await serveBundle(await bundleBrowserEntry()));
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     page = await openPage(await browser.newContext(), url);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -64,6 +64,8 @@ describe.skipIf(!chromiumAvailable)('real IndexedDB in headless Chromium', () =>
         );
         resultOf(result);
       },
+      // Generous: the machine running the suite may be busy, and a page round trip is not free.
+      30_000,
     );
   });
 
@@ -76,7 +78,7 @@ describe.skipIf(!chromiumAvailable)('real IndexedDB in headless Chromium', () =>
     }>;
     expect(seen.length).toBeGreaterThanOrEqual(6);
     for (const transaction of seen) expect(transaction).toEqual({ requested: 'strict', actual: 'strict' });
-  });
+  }, 30_000);
 
   it('lets one tab replay at a time, and a closed tab’s lease go at once through Web Locks', async () => {
     // Browser.newPage() would give each page its own profile; tabs share one context.
@@ -98,7 +100,7 @@ describe.skipIf(!chromiumAvailable)('real IndexedDB in headless Chromium', () =>
       .poll(async () => resultOf(await acquire(tabB, 'tab-b')), { timeout: 10_000, interval: 50 })
       .toEqual({ acquired: true, webLocks: true });
     await profile.close();
-  });
+  }, 60_000);
 
   it('keeps every queue.enqueue the page saw resolve when the whole browser is SIGKILLed', async () => {
     const userDataDir = mkdtempSync(join(tmpdir(), 'media-sync-chromium-'));
@@ -153,5 +155,5 @@ describe.skipIf(!chromiumAvailable)('real IndexedDB in headless Chromium', () =>
     } finally {
       rmSync(userDataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 });
