@@ -319,7 +319,7 @@ function formatDemo(result: DemoResult, metrics: GatewayMetrics): string {
     'wire/JSON',
     'saved',
     'ops/s',
-    'cmds in',
+    'cmds recv',
   ];
   const row = (d: Omit<DemoDevice, 'userId' | 'converged'>) => [
     d.deviceId,
@@ -368,7 +368,13 @@ function formatDemo(result: DemoResult, metrics: GatewayMetrics): string {
     ...table,
     '',
     'JSON B = reference JSON envelope, one message per op (§5 bytesJson); frame B = self-contained frames;',
-    'wire B = bytes actually sent (frames with session context); wire/JSON = compression ratio.',
+    'wire B = bytes actually sent (frames with session context); wire/JSON = compression ratio;',
+    'ops/s = ops a replay dealt with (sent, coalesced, expired) per second; cmds recv = commands delivered to the device.',
+    ...(total.expired > 0
+      ? [
+          `${total.expired} device commands were past their expiresAt when replayed: counted as expired, never delivered (§3).`,
+        ]
+      : []),
     `gateway: ${metrics.opsApplied} ops applied, ${metrics.opsDuplicate} duplicates dropped, ${metrics.commandsDelivered} commands delivered, ingest ${Math.round(result.gatewayIngestOpsPerSecond)} ops/s`,
     `converged: ${result.converged ? 'yes' : 'no'} (${result.devices.length} device replicas vs gateway state)`,
     `done in ${(result.durationMs / 1000).toFixed(1)} s`,
