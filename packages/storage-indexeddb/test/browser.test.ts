@@ -97,7 +97,7 @@ describe.skipIf(!chromiumAvailable)('real IndexedDB in headless Chromium', () =>
     // The browser drops a closed tab's locks asynchronously: retry until it has.
     await tabA.close();
     await expect
-      .poll(async () => resultOf(await acquire(tabB, 'tab-b')), { timeout: 10_000, interval: 50 })
+      .poll(async () => resultOf(await acquire(tabB, 'tab-b')), { timeout: 20_000, interval: 50 })
       .toEqual({ acquired: true, webLocks: true });
     await profile.close();
   }, 60_000);
