@@ -91,7 +91,7 @@ describe('media-sync replay', () => {
     expect(server.headOf(USER)).toBe(25);
   });
 
-  it('exits 1 when the gateway refuses the token, keeping the ops queued', async () => {
+  it('exits 1 when the gateway refuses the token, and nothing reaches the gateway', async () => {
     const dir = tempDir();
     const db = join(dir, 'tv.db');
     const storage = createSqliteStorage({ path: db });

@@ -57,21 +57,23 @@ export async function replayQueue(options: ReplayCommandOptions): Promise<Replay
   }
   const publisher = createWebSocketPublisher({ url: options.url, token: options.token });
   const queue = createQueue({ deviceId: claims.deviceId, userId: claims.userId, storage, publisher });
-  const bar = new SingleBar(
-    { stream: process.stderr, format: 'replay [{bar}] {value}/{total} ops | {frames} frames', hideCursor: true },
-    Presets.shades_classic,
-  );
+  // cli-progress draws only on a terminal; elsewhere the printed report says it all.
+  const bar = process.stderr.isTTY
+    ? new SingleBar(
+        { stream: process.stderr, format: 'replay [{bar}] {value}/{total} ops | {frames} frames', hideCursor: true },
+        Presets.shades_classic,
+      )
+    : undefined;
   try {
-    bar.start(await queue.pending(), 0, { frames: 0 });
-    const report = await queue.replay({
+    bar?.start(await queue.pending(), 0, { frames: 0 });
+    return await queue.replay({
       onProgress: (progress) =>
-        bar.update(progress.published + progress.coalesced + progress.expired + progress.deadLettered, {
+        bar?.update(progress.published + progress.coalesced + progress.expired + progress.deadLettered, {
           frames: progress.frames,
         }),
     });
-    return report;
   } finally {
-    bar.stop();
+    bar?.stop();
     await queue.close();
     await publisher.close();
     await storage.close();
