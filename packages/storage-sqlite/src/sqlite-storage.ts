@@ -183,6 +183,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
 
   const setMetaTx = db.transaction((entries: Readonly<Record<string, string>>) => writeMeta(entries));
 
+  const latestSeqByKeyTx = db.transaction((keys: readonly string[]) => {
+    const latest = new Map<string, number>();
+    for (const key of keys) {
+      const seq = statements.latestSeqForKey.get(key)?.seq;
+      if (seq !== null && seq !== undefined) latest.set(key, seq);
+    }
+    return latest;
+  });
+
   const countsTx = db.transaction((): StorageCounts => {
     const state = readState();
     return {
@@ -226,15 +235,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
         return statements.readPage.all(afterSeq, limit).map(toQueueRecord);
       }),
 
-    latestSeqByKey: (keys) =>
-      run('latestSeqByKey', () => {
-        const latest = new Map<string, number>();
-        for (const key of keys) {
-          const seq = statements.latestSeqForKey.get(key)?.seq;
-          if (seq !== null && seq !== undefined) latest.set(key, seq);
-        }
-        return latest;
-      }),
+    // One read transaction, so every key is answered from the same snapshot.
+    latestSeqByKey: (keys) => run('latestSeqByKey', () => latestSeqByKeyTx.deferred(keys)),
 
     deleteRange: (fromSeq, toSeq) => run('deleteRange', () => deleteRangeTx.immediate(fromSeq, toSeq)),
 
