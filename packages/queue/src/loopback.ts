@@ -78,6 +78,8 @@ export interface LoopbackPublisher extends Publisher {
   inject(...faults: LoopbackFault[]): void;
   /** Ops the receiver refuses for good, listed in the ack's `rejected` (matched by seq). */
   rejectSeqs(seqs: Iterable<number>, code?: string, reason?: string): void;
+  /** Forgets every `rejectSeqs`: the receiver accepts those ops again. */
+  clearRejections(): void;
   /** Resolves the acks held by `lateAck` faults. */
   releaseAcks(): void;
   /** Acks currently held back. */
@@ -87,6 +89,8 @@ export interface LoopbackPublisher extends Publisher {
   waitForFrames(count: number): Promise<void>;
   /** Resolves once `publishCalls` reaches `count`. */
   waitForPublishCalls(count: number): Promise<void>;
+  /** Resolves once `heldAcks` reaches `count` (a `lateAck` frame is accepted and its ack held). */
+  waitForHeldAcks(count: number): Promise<void>;
 }
 
 async function loadDefaultDecoder(): Promise<FrameDecoder> {
@@ -272,6 +276,10 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
       for (const seq of seqs) rejections.set(seq, { code, reason });
     },
 
+    clearRejections() {
+      rejections.clear();
+    },
+
     releaseAcks() {
       for (const release of heldAcks.splice(0, heldAcks.length)) release();
     },
@@ -280,6 +288,7 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
 
     waitForFrames: (count) => waitUntil(() => counts.frames >= count),
     waitForPublishCalls: (count) => waitUntil(() => publishCalls >= count),
+    waitForHeldAcks: (count) => waitUntil(() => heldAcks.length >= count),
 
     async close() {
       closed = true;

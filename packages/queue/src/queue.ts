@@ -439,8 +439,9 @@ export function createQueue(options: QueueOptions): Queue {
     },
     async requeueDeadLetters(seqs) {
       checkOpen();
-      // A requeued row gets its old seq back: a replay that already read past it could take it
-      // into a deleted range, so requeue waits for the running replay to end.
+      // A requeued row gets its old seq back, behind a running replay's read position: replay
+      // never deletes it unsent (it deletes exact seqs), but it would wait for the next run, so
+      // the running one finishes first and the next run picks the row up in order.
       await settleReplay();
       try {
         return await storage.requeueDeadLetters(seqs);

@@ -48,13 +48,25 @@ interface FrameOutcome {
 
 const NO_KEYS: ReadonlyMap<string, number> = new Map();
 
+/** `[1, 2, 3, 5, 7, 8]` → `[[1, 3], [5, 5], [7, 8]]` (input ascending). */
+export function consecutiveRuns(seqs: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const seq of seqs) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && seq === last[1] + 1) last[1] = seq;
+    else if (last === undefined || seq > last[1]) runs.push([seq, seq]);
+  }
+  return runs;
+}
+
 /**
  * One replay run. Invariants:
  * - rows are read in seq order, in pages of `pageSize`; memory holds at most a page, a frame's
  *   worth of entries, and `pageSize` skipped seqs;
- * - `rangeStart` is the lowest seq that may still be pending among the rows this run has read;
- *   every pending row in `[rangeStart, x]` is an entry or a skip this run holds, so
- *   `deleteRange(rangeStart, x)` never takes a row that was neither acknowledged nor skipped;
+ * - deletes name exact seqs: the acknowledged ops of a frame and the skipped rows, grouped into
+ *   runs of consecutive seqs, one `deleteRange` per run. A seq the run does not hold (a dead
+ *   letter requeued meanwhile, by this process or another) is a gap no range covers, so a row
+ *   leaves pending only after its ack, as a skip, or by `deadLetter`;
  * - a row leaves pending only by that delete (after an ack, or as a skip) or by `deadLetter`.
  */
 export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
@@ -67,7 +79,6 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
   let failure: { code: string; message: string } | null = null;
 
   let cursor = 0;
-  let rangeStart = 0;
   const batch: Entry[] = [];
   let skips: Skip[] = [];
   let opsLimit = config.maxBatchOps;
@@ -95,14 +106,13 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
     return storage.acquireReplayLease(ctx.leaseOwner, config.leaseTtlMs, at);
   }
 
-  /** Deletes `[rangeStart, lastSeq]`: acknowledged ops and skipped rows; counts the skips. */
-  async function commitThrough(lastSeq: number, holdsPendingRows: boolean): Promise<void> {
-    if (lastSeq < rangeStart) return;
+  /** Deletes `acknowledged` and the skipped rows up to `lastSeq`; counts the skips. */
+  async function commitThrough(lastSeq: number, acknowledged: readonly number[]): Promise<void> {
     const committed = skips.filter((skip) => skip.seq <= lastSeq);
-    if (holdsPendingRows || committed.length > 0) await storage.deleteRange(rangeStart, lastSeq);
+    const seqs = [...acknowledged, ...committed.map((skip) => skip.seq)].sort((a, b) => a - b);
+    for (const [from, to] of consecutiveRuns(seqs)) await storage.deleteRange(from, to);
     for (const skip of committed) totals[skip.kind] += 1;
     if (committed.length > 0) skips = skips.filter((skip) => skip.seq > lastSeq);
-    rangeStart = lastSeq + 1;
   }
 
   async function deadLetter(seqs: readonly number[], reasonCode: string, reason: string): Promise<void> {
@@ -131,7 +141,7 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
         return { consumed: 0 };
       }
       await deadLetter(seqs, code, `${code}: ${message}`);
-      await commitThrough(lastSeq, false);
+      await commitThrough(lastSeq, []);
       // REJECTED concerns these ops only; anything else (UNAUTHORIZED...) would fail every
       // frame the same way, so the run ends instead of dead-lettering the whole queue.
       if (code === 'REJECTED' || code === 'FRAME_TOO_LARGE') return { consumed: entries.length };
@@ -142,7 +152,7 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
     const failures = Math.max(...entries.map((entry) => entry.attempts)) + 1;
     if (failures >= config.maxAttempts) {
       await deadLetter(seqs, 'MAX_ATTEMPTS', `${code}: ${message} (failed ${failures} times)`);
-      await commitThrough(lastSeq, false);
+      await commitThrough(lastSeq, []);
       nextAttemptAt = ctx.now() + backoffDelay(1, config.backoff, ctx.random);
       return { consumed: entries.length, stop: 'transientError' };
     }
@@ -175,7 +185,7 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
         }
         const seq = (candidates[0] as Entry).seq;
         await deadLetter([seq], 'UNENCODABLE', error instanceof Error ? error.message : String(error));
-        await commitThrough(seq, false);
+        await commitThrough(seq, []);
         return { consumed: 1 };
       }
       if (encoded.bytes.length <= publisher.maxFrameBytes) break;
@@ -186,7 +196,7 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
           'FRAME_TOO_LARGE',
           `op ${seq} alone encodes to ${encoded.bytes.length} bytes, over the publisher's maxFrameBytes ${publisher.maxFrameBytes}`,
         );
-        await commitThrough(seq, false);
+        await commitThrough(seq, []);
         return { consumed: 1 };
       }
       const scaled = Math.floor((count * publisher.maxFrameBytes) / encoded.bytes.length);
@@ -217,7 +227,11 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
       byReason.set(reason, [...(byReason.get(reason) ?? []), rejection.seq]);
     }
     for (const [reason, seqs] of byReason) await deadLetter(seqs, 'REJECTED', reason);
-    await commitThrough(lastSeq, rejected.length < entries.length);
+    const rejectedSeqs = new Set(rejected.map((rejection) => rejection.seq));
+    await commitThrough(
+      lastSeq,
+      entries.flatMap((entry) => (rejectedSeqs.has(entry.seq) ? [] : [entry.seq])),
+    );
 
     const published = entries.length - rejected.length;
     const frameBytes: MutableByteMetrics = {
@@ -263,7 +277,7 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
     const stop = await flush(true);
     if (stop !== undefined) return stop;
     const last = skips[skips.length - 1];
-    if (last !== undefined) await commitThrough(last.seq, false);
+    if (last !== undefined) await commitThrough(last.seq, []);
     return undefined;
   }
 
@@ -357,7 +371,7 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
     stop ??= await flush(true);
     // Skipped rows ahead of anything still unsent can go now; the rest are met again next run.
     const upTo = batch.length > 0 ? (batch[0] as Entry).seq - 1 : (skips[skips.length - 1]?.seq ?? -1);
-    await commitThrough(upTo, false);
+    await commitThrough(upTo, []);
     stoppedBy = stop ?? 'drained';
   } finally {
     await storage.releaseReplayLease(ctx.leaseOwner).catch(() => undefined);

@@ -60,12 +60,8 @@ describe('replay', () => {
     await queue.enqueueMany(distinctOps(10));
     publisher.inject({ kind: 'lateAck' });
     const run = queue.replay();
-    await publisher.waitForFrames(1);
-    // Wait until the ack is actually held, then look at storage: the frame is accepted but unacknowledged.
-    await new Promise<void>((resolve) => {
-      const check = () => (publisher.heldAcks > 0 ? resolve() : queueMicrotask(check));
-      check();
-    });
+    // The frame is accepted, its ack held back: storage must still hold every op.
+    await publisher.waitForHeldAcks(1);
     expect((await storage.counts()).pending).toBe(10);
     publisher.releaseAcks();
     expect((await run).published).toBe(10);
@@ -105,6 +101,26 @@ describe('replay', () => {
       }
     }
     expect(seqsOf(publisher.applied)).toEqual([1, 2, 3, 4, 7, 8, 9, 10]);
+  });
+
+  it('a dead letter requeued by another process mid-replay is never deleted unsent', async () => {
+    const { queue, publisher, storage } = harness({ config: { maxBatchOps: 2 } });
+    await queue.enqueueMany(distinctOps(3));
+    publisher.rejectSeqs([2]);
+    await queue.replay();
+    expect((await queue.deadLetters()).map((letter) => letter.seq)).toEqual([2]);
+    publisher.clearRejections();
+    await queue.enqueueMany(distinctOps(5, 3));
+    publisher.inject({ kind: 'lateAck' });
+    const run = queue.replay();
+    await publisher.waitForHeldAcks(1);
+    // Another process (straight to storage, no queue in between) puts seq 2 back meanwhile.
+    expect(await storage.requeueDeadLetters([2])).toBe(1);
+    publisher.releaseAcks();
+    expect(await run).toMatchObject({ published: 5, pending: 1 });
+    expect((await storage.readPage(0, 10)).map((row) => row.seq)).toEqual([2]);
+    expect(await queue.replay()).toMatchObject({ published: 1, pending: 0 });
+    expect(seqsOf(publisher.applied)).toEqual([1, 3, 4, 5, 6, 7, 8, 2]);
   });
 
   it('dead-letters a row that does not decode and goes on with the rest', async () => {
