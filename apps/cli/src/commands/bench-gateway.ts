@@ -17,7 +17,7 @@ export interface GatewayBenchOptions {
   readonly deviceId: string;
   /** Runs per storage; rows show medians. Default 3. */
   readonly runs?: number;
-  /** Encode against session context (§5). Default true. */
+  /** Encode the 500-op rows against session context (§5). Default true. */
   readonly sessionContext?: boolean;
   readonly codec?: Codec;
   readonly progress?: (line: string) => void;
@@ -26,24 +26,49 @@ export interface GatewayBenchOptions {
 /** One storage adapter replaying through a real loopback WebSocket into the gateway. */
 export interface GatewayBenchRow {
   readonly adapter: string;
+  /** Ops sent in this row. */
+  readonly ops: number;
   /** Queue replay throughput: ops published and acknowledged by the gateway per second. */
   readonly opsPerSecond: number;
   readonly frames: number;
-  /** Bytes on the wire per op (after session context). */
+  /** Codec frame bytes sent per op (after session context; the gateway message adds 5 bytes a frame). */
   readonly bytesPerOp: number;
   /** Gateway ingest: ops decoded, checked, merged and committed per second of gateway work. */
   readonly ingestOpsPerSecond: number;
 }
 
-const STORAGES: readonly { name: string; open: (dir: string, run: number) => StorageAdapter }[] = [
-  { name: 'memory', open: () => createMemoryStorage() },
-  { name: 'sqlite', open: (dir, run) => createSqliteStorage({ path: join(dir, `queue-${run}.db`) }) },
-];
+const STORAGES = {
+  memory: (): StorageAdapter => createMemoryStorage(),
+  sqlite: (path: string): StorageAdapter => createSqliteStorage({ path }),
+} as const;
+
+/** One measured setup: queue storage, ops per frame, session context on or off. */
+interface Scenario {
+  readonly label: string;
+  readonly storage: keyof typeof STORAGES;
+  /** `maxBatchOps` of the queue. */
+  readonly frameOps: number;
+  readonly sessionContext: boolean;
+  /** How many of the bench ops to send (1-op frames take a round trip each). */
+  readonly ops: number;
+}
+
+interface Sample {
+  readonly opsPerSecond: number;
+  readonly frames: number;
+  readonly wireBytes: number;
+  readonly published: number;
+  readonly ingest: number;
+}
+
+/** Ops sent in the one-op-per-frame rows. */
+export const SINGLE_OP_FRAMES = 1000;
 
 /**
  * Replay ops/s over a real loopback WebSocket to the in-process gateway (SQLite state), and the
- * gateway's ingest ops/s, per queue storage adapter. Progress coalescing is off so every op
- * travels; the queue fills before the clock starts.
+ * gateway's ingest ops/s: per queue storage with frames of up to 500 ops, then one op per frame
+ * with and without §5 session context (what a device online and syncing live sends). Progress
+ * coalescing is off so every op travels; the queue fills before the clock starts.
  */
 export async function benchGateway(options: GatewayBenchOptions): Promise<GatewayBenchRow[]> {
   const runs = options.runs ?? 3;
@@ -52,40 +77,65 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<Gatewa
     (op): op is Exclude<SyncOperation, { type: 'deviceCommand' }> => 'userId' in op,
   )?.userId;
   if (userId === undefined) throw new Error('the bench ops name no user');
+  const context = options.sessionContext ?? true;
+  const all = options.ops.length;
+  const single = Math.min(SINGLE_OP_FRAMES, all);
+  const scenarios: Scenario[] = [
+    { label: 'memory → websocket → gateway', storage: 'memory', frameOps: 500, sessionContext: context, ops: all },
+    { label: 'sqlite → websocket → gateway', storage: 'sqlite', frameOps: 500, sessionContext: context, ops: all },
+    {
+      label: 'sqlite, 1 op per frame, session context',
+      storage: 'sqlite',
+      frameOps: 1,
+      sessionContext: true,
+      ops: single,
+    },
+    {
+      label: 'sqlite, 1 op per frame, self-contained',
+      storage: 'sqlite',
+      frameOps: 1,
+      sessionContext: false,
+      ops: single,
+    },
+  ];
   const dir = mkdtempSync(join(tmpdir(), 'media-sync-bench-gateway-'));
   const secret = randomBytes(32).toString('base64url');
+  const token = createToken({ secret, userId, deviceId: options.deviceId });
   const rows: GatewayBenchRow[] = [];
+  let runId = 0;
   try {
-    for (const storage of STORAGES) {
-      const samples: { opsPerSecond: number; frames: number; wireBytes: number; published: number; ingest: number }[] =
-        [];
+    for (const scenario of scenarios) {
+      const samples: Sample[] = [];
       for (let run = 0; run < runs; run += 1) {
-        options.progress?.(`bench gateway ${storage.name}: run ${run + 1}/${runs}`);
-        const server = await startSyncServer({ secret, dbPath: join(dir, `gateway-${storage.name}-${run}.db`), codec });
-        const adapter = storage.open(dir, run);
+        options.progress?.(`bench gateway ${scenario.label}: run ${run + 1}/${runs}`);
+        runId += 1;
+        const server = await startSyncServer({ secret, dbPath: join(dir, `gateway-${runId}.db`), codec });
+        const storage = STORAGES[scenario.storage](join(dir, `queue-${runId}.db`));
         const publisher = createWebSocketPublisher({
           url: server.url,
-          token: createToken({ secret, userId, deviceId: options.deviceId }),
+          token,
           codec,
-          sessionContext: options.sessionContext ?? true,
+          sessionContext: scenario.sessionContext,
         });
         const queue = createQueue({
           deviceId: options.deviceId,
           userId,
-          storage: adapter,
+          storage,
           publisher,
           codec,
-          config: { coalesceProgress: false },
+          config: { coalesceProgress: false, maxBatchOps: scenario.frameOps },
         });
         try {
-          for (let i = 0; i < options.ops.length; i += 1000) await queue.enqueueMany(options.ops.slice(i, i + 1000));
+          const ops = options.ops.slice(0, scenario.ops);
+          for (let i = 0; i < ops.length; i += 1000) await queue.enqueueMany(ops.slice(i, i + 1000));
           let wireBytes = 0;
           queue.on('framePublished', (event) => {
             wireBytes += event.wireBytes;
           });
           const report = await queue.replay();
-          if (report.stoppedBy !== 'drained')
+          if (report.stoppedBy !== 'drained') {
             throw new Error(`replay stopped (${report.stoppedBy}) ${report.error?.message ?? ''}`);
+          }
           const metrics = server.metrics();
           samples.push({
             opsPerSecond: (report.published * 1000) / report.durationMs,
@@ -97,13 +147,14 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<Gatewa
         } finally {
           await queue.close();
           await publisher.close();
-          await adapter.close();
+          await storage.close();
           await server.close();
         }
       }
       const first = samples[0];
       rows.push({
-        adapter: `${storage.name} → websocket → gateway`,
+        adapter: scenario.label,
+        ops: scenario.ops,
         opsPerSecond: median(samples.map((sample) => sample.opsPerSecond)),
         frames: first?.frames ?? 0,
         bytesPerOp: first && first.published > 0 ? first.wireBytes / first.published : 0,
@@ -116,16 +167,18 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<Gatewa
   }
 }
 
-export function formatGatewayBench(rows: readonly GatewayBenchRow[], ops: number): string {
+export function formatGatewayBench(rows: readonly GatewayBenchRow[]): string {
   const lines = [
-    `replay over a loopback WebSocket to the sync gateway (${ops} ops, coalescing off, session context on)`,
+    'replay over a loopback WebSocket to the sync gateway (SQLite state), coalescing off; medians',
     '',
-    '| queue storage | replay ops/s | frames | wire bytes/op | gateway ingest ops/s |',
-    '|---|---:|---:|---:|---:|',
+    '| queue storage, frames | ops | replay ops/s | frames | wire bytes/op | gateway ingest ops/s |',
+    '|---|---:|---:|---:|---:|---:|',
     ...rows.map(
       (row) =>
-        `| ${row.adapter} | ${Math.round(row.opsPerSecond).toLocaleString('en-US')} | ${row.frames} | ${row.bytesPerOp.toFixed(2)} | ${Math.round(row.ingestOpsPerSecond).toLocaleString('en-US')} |`,
+        `| ${row.adapter} | ${row.ops} | ${Math.round(row.opsPerSecond).toLocaleString('en-US')} | ${row.frames} | ${row.bytesPerOp.toFixed(2)} | ${Math.round(row.ingestOpsPerSecond).toLocaleString('en-US')} |`,
     ),
+    '',
+    'wire bytes/op = codec frame bytes; each WebSocket message adds a 5-byte gateway header and 2-14 bytes of WebSocket framing.',
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -156,7 +209,7 @@ export function registerBenchGatewayCommand(bench: Command, defaultTrace: string
         runs: options.runs,
         progress: (line) => process.stderr.write(`${line}\n`),
       });
-      process.stdout.write(formatGatewayBench(rows, ops.length));
+      process.stdout.write(formatGatewayBench(rows));
     });
 }
 
