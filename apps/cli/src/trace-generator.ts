@@ -23,7 +23,16 @@ function createRandom(seed: number): () => number {
   };
 }
 
-const DEVICE_NAMES = ['tv-bedroom', 'web-firefox', 'phone-2', 'tablet-kids', 'web-safari', 'tv-den', 'phone-3', 'console-1'];
+const DEVICE_NAMES = [
+  'tv-bedroom',
+  'web-firefox',
+  'phone-2',
+  'tablet-kids',
+  'web-safari',
+  'tv-den',
+  'phone-3',
+  'console-1',
+];
 const COMMANDS = ['play', 'pause', 'seek', 'setVolume', 'stop', 'next'];
 
 interface Device {
@@ -50,14 +59,24 @@ export function generateTrace(options: TraceOptions): string[] {
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   };
   const userId = uuid();
-  const catalog = Array.from({ length: int(40, 160) }, () => ({ id: uuid(), durationMs: int(20 * 60_000, 180 * 60_000) }));
+  const catalog = Array.from({ length: int(40, 160) }, () => ({
+    id: uuid(),
+    durationMs: int(20 * 60_000, 180 * 60_000),
+  }));
   const start = 1_700_000_000_000 + int(0, 100_000_000_000);
   const devices: Device[] = [];
   const names = [...DEVICE_NAMES];
   for (let k = int(2, 4); k > 0; k--) {
     const id = names.splice(Math.floor(random() * names.length), 1)[0] as string;
     const title = pick(catalog);
-    devices.push({ id, clock: start + int(0, 60_000), contentId: title.id, durationMs: title.durationMs, positionMs: 0, state: 'playing' });
+    devices.push({
+      id,
+      clock: start + int(0, 60_000),
+      contentId: title.id,
+      durationMs: title.durationMs,
+      positionMs: 0,
+      state: 'playing',
+    });
   }
 
   const lines: string[] = [];

@@ -59,11 +59,16 @@ describe('media-sync codec', () => {
     const trace = join(dir, 'small.jsonl');
     writeFileSync(trace, `${readFileSync(standardTrace, 'utf8').split('\n').slice(0, 30).join('\n')}\n`);
     const out = join(dir, 'small');
-    expect((await cli('codec', 'encode', '--trace', trace, '--out', out, '--batch', '10', '--no-dict', '--level', '3')).code).toBe(0);
+    expect(
+      (await cli('codec', 'encode', '--trace', trace, '--out', out, '--batch', '10', '--no-dict', '--level', '3')).code,
+    ).toBe(0);
     const fromDir = await cli('codec', 'decode', out);
     expect(fromDir.stdout.trim().split('\n')).toHaveLength(30);
     const inspected = await cli('codec', 'inspect', join(out, '000001-web-chrome.frame'));
-    const json = JSON.parse(inspected.stdout) as { header: { opCount: number; firstSeq: number; dictionaryId: number }; ops: { seq: number }[] };
+    const json = JSON.parse(inspected.stdout) as {
+      header: { opCount: number; firstSeq: number; dictionaryId: number };
+      ops: { seq: number }[];
+    };
     expect(json.header).toMatchObject({ opCount: 10, firstSeq: 1, dictionaryId: 0 });
     expect(json.ops.map((o) => o.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });

@@ -25,7 +25,9 @@ describe('trace generate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trace-cli-'));
     try {
       const file = join(dir, 't.jsonl');
-      expect(await run(['node', 'media-sync', 'trace', 'generate', '--seed', '7', '--ops', '25', '--out', file])).toBe(0);
+      expect(await run(['node', 'media-sync', 'trace', 'generate', '--seed', '7', '--ops', '25', '--out', file])).toBe(
+        0,
+      );
       expect(readFileSync(file, 'utf8')).toBe(`${generateTrace({ seed: 7, ops: 25 }).join('\n')}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

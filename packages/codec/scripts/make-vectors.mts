@@ -23,21 +23,46 @@ const progress = (seq: number, positionMs: number, state: 'playing' | 'paused' =
   },
 });
 
-function vector(name: string, description: string, deviceId: string, ops: SequencedOperation[], options: EncodeOptions): Uint8Array {
+function vector(
+  name: string,
+  description: string,
+  deviceId: string,
+  ops: SequencedOperation[],
+  options: EncodeOptions,
+): Uint8Array {
   const frame = codec.encodeFrame(deviceId, ops, options);
   const decoded = codec.decodeFrame(frame.bytes);
-  writeFileSync(new URL(`${name}.json`, out), `${JSON.stringify({ description, options, hex: hex(frame.bytes), header: decoded.header, ops: decoded.ops }, null, 2)}\n`);
+  writeFileSync(
+    new URL(`${name}.json`, out),
+    `${JSON.stringify({ description, options, hex: hex(frame.bytes), header: decoded.header, ops: decoded.ops }, null, 2)}\n`,
+  );
   return frame.bytes;
 }
 
-vector('single-progress', 'One progress update alone, uncompressed: UUIDs in `uuids`, absent types/states columns.', 'web-chrome', [progress(1, 10_000)], {});
+vector(
+  'single-progress',
+  'One progress update alone, uncompressed: UUIDs in `uuids`, absent types/states columns.',
+  'web-chrome',
+  [progress(1, 10_000)],
+  {},
+);
 vector(
   'mixed-ops',
   'Watchlist add/remove, a device command with payload and expiry, a seq gap, an HLC offset and logical, a foreign node id.',
   'tv-living-room',
   [
-    { deviceId: 'tv-living-room', seq: 7, hlc: { physicalMs: t0, logical: 0, nodeId: 'tv-living-room' }, op: { type: 'watchlistAdd', userId: 'u-1', contentId: 'tt0111161', timestamp: t0 } },
-    { deviceId: 'tv-living-room', seq: 9, hlc: { physicalMs: t0 + 5, logical: 3, nodeId: 'gateway' }, op: { type: 'watchlistRemove', userId: 'u-1', contentId: 'tmdb:550', timestamp: t0 + 2 } },
+    {
+      deviceId: 'tv-living-room',
+      seq: 7,
+      hlc: { physicalMs: t0, logical: 0, nodeId: 'tv-living-room' },
+      op: { type: 'watchlistAdd', userId: 'u-1', contentId: 'tt0111161', timestamp: t0 },
+    },
+    {
+      deviceId: 'tv-living-room',
+      seq: 9,
+      hlc: { physicalMs: t0 + 5, logical: 3, nodeId: 'gateway' },
+      op: { type: 'watchlistRemove', userId: 'u-1', contentId: 'tmdb:550', timestamp: t0 + 2 },
+    },
     {
       deviceId: 'tv-living-room',
       seq: 10,
@@ -48,7 +73,12 @@ vector(
         sourceDeviceId: 'tv-living-room',
         targetDeviceId: 'phone-1',
         commandType: 'play',
-        payload: { contentId: '65296731-81ec-42b3-afb0-964c9c794021', fromMs: 721_026, volume: 0.5, tags: ['a', null, true] },
+        payload: {
+          contentId: '65296731-81ec-42b3-afb0-964c9c794021',
+          fromMs: 721_026,
+          volume: 0.5,
+          tags: ['a', null, true],
+        },
         timestamp: t0 + 900,
         expiresAt: t0 + 900 + 300_000,
       },
@@ -56,9 +86,13 @@ vector(
   ],
   { userId: 'u-1' },
 );
-const run = Array.from({ length: 60 }, (_, i) => progress(i + 1, 10_000 * (i + 1) + ((i * 37) % 50), i === 30 ? 'paused' : 'playing'));
+const run = Array.from({ length: 60 }, (_, i) =>
+  progress(i + 1, 10_000 * (i + 1) + ((i * 37) % 50), i === 30 ? 'paused' : 'playing'),
+);
 vector('progress-60-dictionary', 'Sixty progress updates, zstd with the shipped dictionary 1.', 'web-chrome', run, {});
-vector('progress-60-zstd', 'Sixty progress updates, zstd without a dictionary.', 'web-chrome', run, { dictionary: false });
+vector('progress-60-zstd', 'Sixty progress updates, zstd without a dictionary.', 'web-chrome', run, {
+  dictionary: false,
+});
 vector('empty', 'A frame with no ops.', 'phone-1', [], {});
 
 const good = codec.encodeFrame('web-chrome', [progress(1, 10_000)], {}).bytes;

@@ -139,7 +139,8 @@ class StringTable {
       this.slots.push(~this.uuids.length);
       this.uuids.push(s);
     } else {
-      if (s.length > 256 && encodeUtf8(s).length > 256) throw invalid(`id ${JSON.stringify(s.slice(0, 40))}… exceeds 256 UTF-8 bytes`);
+      if (s.length > 256 && encodeUtf8(s).length > 256)
+        throw invalid(`id ${JSON.stringify(s.slice(0, 40))}… exceeds 256 UTF-8 bytes`);
       this.slots.push(this.texts.length);
       this.texts.push(s);
     }
@@ -187,15 +188,18 @@ export function encodeBatch(
   for (let i = 0; i < n; i++) {
     const entry = ops[i] as SequencedOperation;
     const op = entry.op as SyncOperation;
-    if (entry.deviceId !== deviceId) throw invalid(`op ${i} belongs to device ${JSON.stringify(entry.deviceId)}, not ${JSON.stringify(deviceId)}`);
+    if (entry.deviceId !== deviceId)
+      throw invalid(`op ${i} belongs to device ${JSON.stringify(entry.deviceId)}, not ${JSON.stringify(deviceId)}`);
     const seq = entry.seq;
-    if (!Number.isSafeInteger(seq) || seq <= prevSeq || seq < 1) throw invalid(`op ${i} has seq ${seq}: seqs must be integers ≥ 1 in increasing order`);
+    if (!Number.isSafeInteger(seq) || seq <= prevSeq || seq < 1)
+      throw invalid(`op ${i} has seq ${seq}: seqs must be integers ≥ 1 in increasing order`);
     if (seq !== firstSeq + i) contiguous = false;
     writeVarUint(cols.seqDeltas, seq - prevSeq - 1);
     prevSeq = seq;
 
     const timestamp = op.timestamp;
-    if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > MAX_TIMESTAMP) throw invalid(`op ${i} has timestamp ${timestamp}`);
+    if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > MAX_TIMESTAMP)
+      throw invalid(`op ${i} has timestamp ${timestamp}`);
     if (i === 0) baseTimestamp = timestamp;
     else cols.timestampDeltas.push(timestamp - prevTimestamp);
     prevTimestamp = timestamp;
@@ -203,8 +207,10 @@ export function encodeBatch(
     const hlc = entry.hlc;
     const physical = hlc.physicalMs;
     const logical = hlc.logical;
-    if (!Number.isInteger(physical) || physical < 0 || physical > MAX_TIMESTAMP) throw invalid(`op ${i} has hlc.physicalMs ${physical}`);
-    if (!Number.isInteger(logical) || logical < 0 || logical > MAX_LOGICAL) throw invalid(`op ${i} has hlc.logical ${logical}`);
+    if (!Number.isInteger(physical) || physical < 0 || physical > MAX_TIMESTAMP)
+      throw invalid(`op ${i} has hlc.physicalMs ${physical}`);
+    if (!Number.isInteger(logical) || logical < 0 || logical > MAX_LOGICAL)
+      throw invalid(`op ${i} has hlc.logical ${logical}`);
     writeVarInt(cols.hlcPhysicalOffsets, physical - timestamp);
     if (physical !== timestamp) anyPhysicalOffset = true;
     writeVarUint(cols.hlcLogicals, logical);
@@ -239,7 +245,8 @@ export function encodeBatch(
     if (!Number.isSafeInteger(position) || position < 0) throw invalid(`op ${i} has positionMs ${position}`);
     cols.positionResiduals.push(position - predictPosition(prev, timestamp));
     const duration = p.durationMs ?? null;
-    if (duration !== null && (!Number.isSafeInteger(duration) || duration < 0)) throw invalid(`op ${i} has durationMs ${duration}`);
+    if (duration !== null && (!Number.isSafeInteger(duration) || duration < 0))
+      throw invalid(`op ${i} has durationMs ${duration}`);
     const predictedDuration = prev === undefined ? null : prev.durationMs;
     if (duration === predictedDuration) writeVarUint(cols.durations, 0);
     else if (duration === null) writeVarUint(cols.durations, 1);
@@ -248,7 +255,14 @@ export function encodeBatch(
     if (state === undefined) throw invalid(`op ${i} has state ${JSON.stringify(p.state)}`);
     writeVarUint(cols.states, state);
     if (mine === undefined) {
-      mine = { userId: p.userId, contentId: p.contentId, positionMs: position, durationMs: duration, playing: state === 1, timestamp };
+      mine = {
+        userId: p.userId,
+        contentId: p.contentId,
+        positionMs: position,
+        durationMs: duration,
+        playing: state === 1,
+        timestamp,
+      };
       progress.set(key, mine);
     } else {
       mine.positionMs = position;
@@ -268,14 +282,20 @@ export function encodeBatch(
     anyForeignNode,
   });
   const update = collectUpdate
-    ? { added: table.added(), progress: keyedByIds(progress.values()), lastTimestamp: n > 0 ? prevTimestamp : context.lastTimestamp }
+    ? {
+        added: table.added(),
+        progress: keyedByIds(progress.values()),
+        lastTimestamp: n > 0 ? prevTimestamp : context.lastTimestamp,
+      }
     : null;
   return { body, update };
 }
 
 /** Frame-local progress key of two table ids: a small integer (fast Map key) in the usual case. */
 function idKey(userRef: number, contentRef: number): number {
-  return userRef < 0x8000 && contentRef < 0x10000 ? userRef * 0x10000 + contentRef : -(userRef * 2 ** 26 + contentRef) - 1;
+  return userRef < 0x8000 && contentRef < 0x10000
+    ? userRef * 0x10000 + contentRef
+    : -(userRef * 2 ** 26 + contentRef) - 1;
 }
 
 interface MutableProgress {
@@ -341,7 +361,8 @@ function writeCommand(cols: BatchColumns, table: StringTable, op: DeviceCommandO
   if (op.expiresAt === undefined) writeVarUint(cols.expiryOffsets, 0);
   else {
     const offset = op.expiresAt - op.timestamp;
-    if (!Number.isInteger(op.expiresAt) || offset < 0 || op.expiresAt > MAX_TIMESTAMP) throw invalid(`op ${i} has expiresAt ${op.expiresAt}`);
+    if (!Number.isInteger(op.expiresAt) || offset < 0 || op.expiresAt > MAX_TIMESTAMP)
+      throw invalid(`op ${i} has expiresAt ${op.expiresAt}`);
     writeVarUint(cols.expiryOffsets, offset + 1);
   }
 }
@@ -389,7 +410,7 @@ function writeBody(
   for (const text of table.texts) writeLengthDelimited(out, F.strings, encodeUtf8(text));
   if (table.uuids.length > 0) {
     const bytes = new Uint8Array(table.uuids.length * 16);
-    table.uuids.forEach((u, k) => writeUuidBytes(u, bytes, k * 16));
+    for (let k = 0; k < table.uuids.length; k++) writeUuidBytes(table.uuids[k] as string, bytes, k * 16);
     writeLengthDelimited(out, F.uuids, bytes);
   }
   writePacked(out, F.types, cols.types, TYPE_CODE.progressUpdate);
@@ -485,7 +506,8 @@ export function decodeBatch(
     }
     const lengthAt = offsetOf(r);
     const length = readVarUint(r);
-    if (length > r.end - r.pos) throw new CodecError('TRUNCATED', lengthAt, `field ${field} of ${length} bytes runs past the end`);
+    if (length > r.end - r.pos)
+      throw new CodecError('TRUNCATED', lengthAt, `field ${field} of ${length} bytes runs past the end`);
     const start = r.pos;
     r.pos += length;
     if (field === F.strings) textRanges.push(start, r.pos);
@@ -501,7 +523,11 @@ export function decodeBatch(
     const end = textRanges[k + 1] as number;
     if (end === start) throw malformed(base + start, 'empty string in the table');
     if (end - start > limits.maxStringBytes) {
-      throw new CodecError('LIMIT_EXCEEDED', base + start, `string of ${end - start} bytes exceeds ${limits.maxStringBytes}`);
+      throw new CodecError(
+        'LIMIT_EXCEEDED',
+        base + start,
+        `string of ${end - start} bytes exceeds ${limits.maxStringBytes}`,
+      );
     }
     table.push(decodeUtf8(body, start, end, base + start));
   }
@@ -572,13 +598,16 @@ export function decodeBatch(
     if (seqDeltas !== undefined) {
       const gapAt = offsetOf(seqDeltas);
       const gap = next(seqDeltas);
-      if (i === 0 ? gap !== 0 : seq + gap + 1 > Number.MAX_SAFE_INTEGER) throw malformed(gapAt, `seq gap ${gap} is invalid`);
+      if (i === 0 ? gap !== 0 : seq + gap + 1 > Number.MAX_SAFE_INTEGER)
+        throw malformed(gapAt, `seq gap ${gap} is invalid`);
       if (i > 0) seq += gap + 1;
     } else if (i > 0) seq += 1;
     if (i > 0) timestamp += nextSigned(timestampDeltas) + timestampBias;
-    if (timestamp < 0 || timestamp > MAX_TIMESTAMP) throw malformed(timestampDeltas, `timestamp ${timestamp} out of range`);
+    if (timestamp < 0 || timestamp > MAX_TIMESTAMP)
+      throw malformed(timestampDeltas, `timestamp ${timestamp} out of range`);
     const physicalMs = physicalOffsets === undefined ? timestamp : timestamp + nextSigned(physicalOffsets);
-    if (physicalMs < 0 || physicalMs > MAX_TIMESTAMP) throw malformed(physicalOffsets ?? types, `hlc.physicalMs ${physicalMs} out of range`);
+    if (physicalMs < 0 || physicalMs > MAX_TIMESTAMP)
+      throw malformed(physicalOffsets ?? types, `hlc.physicalMs ${physicalMs} out of range`);
     const logical = logicals === undefined ? 0 : next(logicals);
     if (logical > MAX_LOGICAL) throw malformed(logicals ?? types, `hlc.logical ${logical} out of range`);
     const nodeId = nodeRefs === undefined ? deviceId : (table[ref(nodeRefs)] as string);
@@ -591,11 +620,13 @@ export function decodeBatch(
       const userId = table[userRef] as string;
       const contentId = table[contentRef] as string;
       const key = idKey(userRef, contentRef);
-      let mine = progress.get(key);
-      const prev: ProgressEntry | undefined = mine ?? (context.progress.size === 0 ? undefined : context.progress.get(progressKey(userId, contentId)));
+      const mine = progress.get(key);
+      const prev: ProgressEntry | undefined =
+        mine ?? (context.progress.size === 0 ? undefined : context.progress.get(progressKey(userId, contentId)));
       const positionAt = offsetOf(residuals);
       const positionMs = predictPosition(prev, timestamp) + nextSigned(residuals) + residualBias;
-      if (positionMs < 0 || !Number.isSafeInteger(positionMs)) throw malformed(positionAt, `positionMs ${positionMs} out of range`);
+      if (positionMs < 0 || !Number.isSafeInteger(positionMs))
+        throw malformed(positionAt, `positionMs ${positionMs} out of range`);
       const durationAt = offsetOf(durations);
       if (durations.pos >= durations.end) throw malformed(durations, 'column has fewer entries than ops');
       const d = readVarUintWide(durations);
@@ -604,7 +635,8 @@ export function decodeBatch(
       else if (d === 1) durationMs = null;
       else {
         const value = typeof d === 'bigint' ? d - 2n : d - 2;
-        if (typeof value === 'bigint' && value > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed(durationAt, `durationMs ${value} out of range`);
+        if (typeof value === 'bigint' && value > BigInt(Number.MAX_SAFE_INTEGER))
+          throw malformed(durationAt, `durationMs ${value} out of range`);
         durationMs = Number(value);
       }
       const stateAt = offsetOf(states);
@@ -637,32 +669,53 @@ export function decodeBatch(
       if (start === undefined || end === undefined) throw malformed(typeAt, 'fewer payloads than device commands');
       payloadIndex++;
       if (end - start > limits.maxPayloadBytes) {
-        throw new CodecError('LIMIT_EXCEEDED', base + start, `payload of ${end - start} bytes exceeds ${limits.maxPayloadBytes}`);
+        throw new CodecError(
+          'LIMIT_EXCEEDED',
+          base + start,
+          `payload of ${end - start} bytes exceeds ${limits.maxPayloadBytes}`,
+        );
       }
       const payloadReader = createReader(body, start, end, base);
       const payload: JsonValue = readPayload(payloadReader);
       if (payloadReader.pos !== end) throw malformed(payloadReader, 'payload has trailing bytes');
       const expiryAt = offsetOf(expiryOffsets);
       const expiry = next(expiryOffsets);
-      if (expiry === 0) op = { type: 'deviceCommand', commandId, sourceDeviceId, targetDeviceId, commandType, payload, timestamp };
+      if (expiry === 0)
+        op = { type: 'deviceCommand', commandId, sourceDeviceId, targetDeviceId, commandType, payload, timestamp };
       else {
         const expiresAt = timestamp + expiry - 1;
         if (expiresAt > MAX_TIMESTAMP) throw malformed(expiryAt, `expiresAt ${expiresAt} out of range`);
-        op = { type: 'deviceCommand', commandId, sourceDeviceId, targetDeviceId, commandType, payload, timestamp, expiresAt };
+        op = {
+          type: 'deviceCommand',
+          commandId,
+          sourceDeviceId,
+          targetDeviceId,
+          commandType,
+          payload,
+          timestamp,
+          expiresAt,
+        };
       }
     } else {
       throw malformed(typeAt, `unknown operation type ${code}`);
     }
     ops[i] = { deviceId, seq, hlc: { physicalMs, logical, nodeId }, op };
   }
-  if (n > 0 && seq !== frame.lastSeq) throw malformed(base, `last seq ${seq} differs from the frame's last_seq ${frame.lastSeq}`);
+  if (n > 0 && seq !== frame.lastSeq)
+    throw malformed(base, `last seq ${seq} differs from the frame's last_seq ${frame.lastSeq}`);
   for (let field = 2; field < FIELD_COUNT; field++) {
     const column = columns[field];
-    if (column !== undefined && column.pos !== column.end) throw malformed(column, `field ${field} has more entries than ops`);
+    if (column !== undefined && column.pos !== column.end)
+      throw malformed(column, `field ${field} has more entries than ops`);
   }
-  if (payloadIndex * 2 !== payloadRanges.length) throw malformed(base + (payloadRanges[payloadIndex * 2] ?? 0), 'more payloads than device commands');
+  if (payloadIndex * 2 !== payloadRanges.length)
+    throw malformed(base + (payloadRanges[payloadIndex * 2] ?? 0), 'more payloads than device commands');
   const update = collectUpdate
-    ? { added: table.slice(contextSize), progress: keyedByIds(progress.values()), lastTimestamp: n > 0 ? timestamp : context.lastTimestamp }
+    ? {
+        added: table.slice(contextSize),
+        progress: keyedByIds(progress.values()),
+        lastTimestamp: n > 0 ? timestamp : context.lastTimestamp,
+      }
     : null;
   return { ops, update };
 }
@@ -688,7 +741,10 @@ function skipField(r: Reader, wireType: number, tagAt: number): void {
 export function applyUpdate(base: ContextState, update: ContextUpdate, version: number): ContextState {
   let strings: string[];
   let progress: Map<string, ProgressEntry>;
-  if (base.strings.length + update.added.length > MAX_CONTEXT_STRINGS || base.progress.size + update.progress.size > MAX_CONTEXT_PROGRESS) {
+  if (
+    base.strings.length + update.added.length > MAX_CONTEXT_STRINGS ||
+    base.progress.size + update.progress.size > MAX_CONTEXT_PROGRESS
+  ) {
     // Past the bounds, the context restarts empty: the next frame is self-contained in effect.
     return { version, strings: [], index: new Map(), progress: new Map(), lastTimestamp: update.lastTimestamp };
   }

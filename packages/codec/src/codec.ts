@@ -16,10 +16,10 @@ import type {
   EncodeOptions,
   FrameHeader,
   FrameMetrics,
+  SessionDecodedFrame,
   SessionDecoder,
   SessionEncoder,
   SessionFrame,
-  SessionDecodedFrame,
   SessionState,
 } from './types.js';
 import { loadZstd, Zstd } from './zstd.js';
@@ -82,7 +82,13 @@ class MetricsAccumulator {
   }
 }
 
-export function frameMetrics(ops: number, bytesJson: number, bytesProtobuf: number, bytesBody: number, bytesWire: number): FrameMetrics {
+export function frameMetrics(
+  ops: number,
+  bytesJson: number,
+  bytesProtobuf: number,
+  bytesBody: number,
+  bytesWire: number,
+): FrameMetrics {
   const compressionRatio = bytesJson === 0 ? 0 : bytesWire / bytesJson;
   return {
     ops,
@@ -128,7 +134,8 @@ class FrameCodec implements Codec {
     context: ContextState,
     session: boolean,
   ): { frame: EncodedFrame; update: ContextUpdate | null; bodyCrc: number } {
-    if (typeof deviceId !== 'string' || deviceId.length === 0) throw new CodecError('INVALID_INPUT', 0, 'deviceId must be a non-empty string');
+    if (typeof deviceId !== 'string' || deviceId.length === 0)
+      throw new CodecError('INVALID_INPUT', 0, 'deviceId must be a non-empty string');
     if (!Array.isArray(ops)) throw new TypeError('ops must be an array of SequencedOperation');
     const { body, update } = encodeBatch(deviceId, ops, context, session);
     const level = checkLevel(options.level ?? this.level);
@@ -137,7 +144,10 @@ class FrameCodec implements Codec {
     let flags = 0;
     let dictionaryId = 0;
     if (options.compression !== false && ops.length >= minBatchSize && body.length > 0) {
-      const dictionary = options.dictionary !== false && body.length <= DICTIONARY_MAX_BODY_BYTES ? this.dictionaries.get(DEFAULT_DICTIONARY_ID) : undefined;
+      const dictionary =
+        options.dictionary !== false && body.length <= DICTIONARY_MAX_BODY_BYTES
+          ? this.dictionaries.get(DEFAULT_DICTIONARY_ID)
+          : undefined;
       const compressed = this.zstd.compress(body, level, dictionary);
       // Compression only when it pays, counting the body_length field it adds.
       if (compressed !== null && compressed.length + 4 < body.length) {
@@ -200,7 +210,11 @@ class FrameCodec implements Codec {
     if (header.contextVersion !== 0) {
       const found = lookup(header.contextVersion);
       if (found === undefined) {
-        throw new CodecError('CONTEXT_MISMATCH', 0, `frame needs session context version ${header.contextVersion}, which this decoder does not hold`);
+        throw new CodecError(
+          'CONTEXT_MISMATCH',
+          0,
+          `frame needs session context version ${header.contextVersion}, which this decoder does not hold`,
+        );
       }
       base = found;
     }
@@ -209,7 +223,12 @@ class FrameCodec implements Codec {
       let dictionary: Dictionary | undefined;
       if (header.dictionaryId !== 0) {
         dictionary = this.dictionaries.get(header.dictionaryId);
-        if (dictionary === undefined) throw new CodecError('UNKNOWN_DICTIONARY', 0, `frame names zstd dictionary ${header.dictionaryId}, which this codec does not ship`);
+        if (dictionary === undefined)
+          throw new CodecError(
+            'UNKNOWN_DICTIONARY',
+            0,
+            `frame names zstd dictionary ${header.dictionaryId}, which this codec does not ship`,
+          );
       }
       body = this.zstd.decompress(body, header.bodyLength, limits.maxBodyBytes, bodyStart, dictionary);
     }
@@ -238,7 +257,8 @@ class FrameCodec implements Codec {
 }
 
 function checkLevel(level: number): number {
-  if (!Number.isInteger(level) || level < 1 || level > 22) throw new TypeError(`zstd level must be an integer 1..22, got ${level}`);
+  if (!Number.isInteger(level) || level < 1 || level > 22)
+    throw new TypeError(`zstd level must be an integer 1..22, got ${level}`);
   return level;
 }
 
@@ -306,7 +326,8 @@ class SessionReceiver implements SessionDecoder {
       }
       this.versions.delete(version);
       this.versions.set(version, applyUpdate(base, update, version));
-      while (this.versions.size > MAX_RECEIVER_VERSIONS) this.versions.delete(this.versions.keys().next().value as number);
+      while (this.versions.size > MAX_RECEIVER_VERSIONS)
+        this.versions.delete(this.versions.keys().next().value as number);
     }
     return { ...frame, version };
   }

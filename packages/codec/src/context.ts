@@ -42,7 +42,7 @@ export function predictPosition(prev: ProgressEntry | undefined, timestamp: numb
   if (prev === undefined) return 0;
   const predicted = prev.playing ? prev.positionMs + (timestamp - prev.timestamp) : prev.positionMs;
   if (predicted < 0) return 0;
-  return predicted > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : predicted;
+  return Math.min(predicted, Number.MAX_SAFE_INTEGER);
 }
 
 /**

@@ -24,7 +24,11 @@ export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length, seed = 
   let crc = ~seed;
   let i = start;
   for (; i + 4 <= end; i += 4) {
-    crc ^= (bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24);
+    crc ^=
+      (bytes[i] as number) |
+      ((bytes[i + 1] as number) << 8) |
+      ((bytes[i + 2] as number) << 16) |
+      ((bytes[i + 3] as number) << 24);
     crc =
       (t3[crc & 0xff] as number) ^
       (t2[(crc >>> 8) & 0xff] as number) ^

@@ -33,7 +33,8 @@ export function resolveLimits(...parts: (Partial<DecodeLimits> | undefined)[]): 
   let limits = DEFAULT_LIMITS;
   for (const part of parts) if (part) limits = { ...limits, ...part };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`limit ${name} must be a non-negative integer, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new TypeError(`limit ${name} must be a non-negative integer, got ${value}`);
   }
   return limits;
 }
@@ -137,7 +138,8 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): ParsedFrame
       skipUnknown(r, wireType, tagAt);
       continue;
     }
-    if (expected !== wireType) throw new CodecError('MALFORMED_FRAME', tagAt, `field ${field} has wire type ${wireType}, expected ${expected}`);
+    if (expected !== wireType)
+      throw new CodecError('MALFORMED_FRAME', tagAt, `field ${field} has wire type ${wireType}, expected ${expected}`);
     if (offsets[field] !== undefined) throw new CodecError('MALFORMED_FRAME', tagAt, `field ${field} appears twice`);
     offsets[field] = tagAt;
     if (wireType === 0) values[field] = readField(r, field);
@@ -145,10 +147,16 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): ParsedFrame
     else {
       const lengthAt = offsetOf(r);
       const length = readVarUint(r);
-      if (length > r.end - r.pos) throw new CodecError('TRUNCATED', lengthAt, `field ${field} of ${length} bytes runs past the end`);
+      if (length > r.end - r.pos)
+        throw new CodecError('TRUNCATED', lengthAt, `field ${field} of ${length} bytes runs past the end`);
       if (field === 5) {
         if (length === 0) throw new CodecError('MALFORMED_FRAME', lengthAt, 'device_id is empty');
-        if (length > limits.maxStringBytes) throw new CodecError('LIMIT_EXCEEDED', lengthAt, `device_id of ${length} bytes exceeds ${limits.maxStringBytes}`);
+        if (length > limits.maxStringBytes)
+          throw new CodecError(
+            'LIMIT_EXCEEDED',
+            lengthAt,
+            `device_id of ${length} bytes exceeds ${limits.maxStringBytes}`,
+          );
         deviceId = decodeUtf8(bytes, r.pos, r.pos + length, r.pos);
       } else {
         hasBody = true;
@@ -158,38 +166,57 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): ParsedFrame
       r.pos += length;
     }
   }
-  const at = (field: number) => offsets[field] ?? 0;
+  // A missing field is reported at the end of the frame, where it would have had to appear.
+  const at = (field: number) => offsets[field] ?? bytes.length;
   const formatVersion = values[1] ?? 0;
-  if (formatVersion !== FORMAT_VERSION) throw new CodecError('UNSUPPORTED_VERSION', at(1), `format_version ${formatVersion} is not ${FORMAT_VERSION}`);
+  if (formatVersion !== FORMAT_VERSION)
+    throw new CodecError('UNSUPPORTED_VERSION', at(1), `format_version ${formatVersion} is not ${FORMAT_VERSION}`);
   const flags = values[2] ?? 0;
   if ((flags & ~KNOWN_FLAGS) !== 0) throw new CodecError('UNSUPPORTED_FLAGS', at(2), `unknown flag bits in ${flags}`);
   const compressed = (flags & FLAG_COMPRESSED) !== 0;
   const dictionaryId = values[3] ?? 0;
-  if (dictionaryId !== 0 && !compressed) throw new CodecError('MALFORMED_FRAME', at(3), 'a dictionary id on an uncompressed body');
+  if (dictionaryId !== 0 && !compressed)
+    throw new CodecError('MALFORMED_FRAME', at(3), 'a dictionary id on an uncompressed body');
   const contextVersion = values[4] ?? 0;
-  if (contextVersion > 0xffffffff) throw new CodecError('MALFORMED_FRAME', at(4), `context_version ${contextVersion} exceeds 32 bits`);
+  if (contextVersion > 0xffffffff)
+    throw new CodecError('MALFORMED_FRAME', at(4), `context_version ${contextVersion} exceeds 32 bits`);
   if (deviceId === undefined) throw new CodecError('MALFORMED_FRAME', bytes.length, 'device_id is missing');
   const opCount = values[6] ?? 0;
-  if (opCount > limits.maxOps) throw new CodecError('LIMIT_EXCEEDED', at(6), `op_count ${opCount} exceeds ${limits.maxOps}`);
+  if (opCount > limits.maxOps)
+    throw new CodecError('LIMIT_EXCEEDED', at(6), `op_count ${opCount} exceeds ${limits.maxOps}`);
   const firstSeq = values[7] ?? 0;
   const lastSeq = values[8] ?? (opCount === 0 ? 0 : firstSeq + opCount - 1);
-  if (opCount === 0 ? firstSeq !== 0 || lastSeq !== 0 : firstSeq < 1 || lastSeq - firstSeq < opCount - 1 || lastSeq > Number.MAX_SAFE_INTEGER) {
+  if (
+    opCount === 0
+      ? firstSeq !== 0 || lastSeq !== 0
+      : firstSeq < 1 || lastSeq - firstSeq < opCount - 1 || lastSeq > Number.MAX_SAFE_INTEGER
+  ) {
     throw new CodecError('MALFORMED_FRAME', at(7), `seq range ${firstSeq}..${lastSeq} cannot hold ${opCount} ops`);
   }
   const sentLength = bodyEnd - bodyStart;
   const bodyLength = compressed ? (values[9] ?? 0) : sentLength;
   if (!compressed && values[9] !== undefined && values[9] !== sentLength) {
-    throw new CodecError('MALFORMED_FRAME', at(9), `body_length ${values[9]} differs from the ${sentLength} bytes sent`);
+    throw new CodecError(
+      'MALFORMED_FRAME',
+      at(9),
+      `body_length ${values[9]} differs from the ${sentLength} bytes sent`,
+    );
   }
-  if (bodyLength > limits.maxBodyBytes) throw new CodecError('LIMIT_EXCEEDED', at(9), `body_length ${bodyLength} exceeds ${limits.maxBodyBytes}`);
+  if (bodyLength > limits.maxBodyBytes)
+    throw new CodecError('LIMIT_EXCEEDED', at(9), `body_length ${bodyLength} exceeds ${limits.maxBodyBytes}`);
   // Every op takes at least its one-byte type entry, so a body shorter than op_count is a lie.
-  if (bodyLength < opCount) throw new CodecError('MALFORMED_FRAME', at(9), `body_length ${bodyLength} cannot hold ${opCount} ops`);
+  if (bodyLength < opCount)
+    throw new CodecError('MALFORMED_FRAME', at(9), `body_length ${bodyLength} cannot hold ${opCount} ops`);
   if (compressed && !hasBody) throw new CodecError('MALFORMED_FRAME', bytes.length, 'compressed frame without a body');
   // proto3 leaves a zero out, and the CRC-32C of an empty body is 0.
   const bodyCrc32c = values[10] ?? 0;
   const actual = crc32c(bytes, bodyStart, bodyEnd);
   if (actual !== bodyCrc32c) {
-    throw new CodecError('CRC_MISMATCH', bodyStart, `body CRC-32C ${hex(actual)} differs from the header's ${hex(bodyCrc32c)}`);
+    throw new CodecError(
+      'CRC_MISMATCH',
+      bodyStart,
+      `body CRC-32C ${hex(actual)} differs from the header's ${hex(bodyCrc32c)}`,
+    );
   }
   return {
     header: {
@@ -219,8 +246,10 @@ const UINT32_FIELDS = new Set([1, 2, 3, 6, 9]);
 function readField(r: Reader, field: number): number {
   const at = r.pos;
   const v = readVarUintWide(r);
-  if (typeof v === 'bigint') throw new CodecError('MALFORMED_VARINT', at, `field ${field} value ${v} is larger than 2^53 − 1`);
-  if (UINT32_FIELDS.has(field) && v > 0xffffffff) throw new CodecError('MALFORMED_VARINT', at, `field ${field} value ${v} exceeds 32 bits`);
+  if (typeof v === 'bigint')
+    throw new CodecError('MALFORMED_VARINT', at, `field ${field} value ${v} is larger than 2^53 − 1`);
+  if (UINT32_FIELDS.has(field) && v > 0xffffffff)
+    throw new CodecError('MALFORMED_VARINT', at, `field ${field} value ${v} exceeds 32 bits`);
   return v;
 }
 
@@ -239,7 +268,8 @@ function skipUnknown(r: Reader, wireType: number, tagAt: number): void {
     case 2: {
       const lengthAt = r.pos;
       const length = readVarUint(r);
-      if (length > r.end - r.pos) throw new CodecError('TRUNCATED', lengthAt, `field of ${length} bytes runs past the end`);
+      if (length > r.end - r.pos)
+        throw new CodecError('TRUNCATED', lengthAt, `field of ${length} bytes runs past the end`);
       r.pos += length;
       return;
     }

@@ -8,7 +8,6 @@ export { crc32c } from './crc32c.js';
 export { CodecError, type CodecErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, FLAG_COMPRESSED, FORMAT_VERSION } from './frame.js';
 export { readFrameHeader } from './header.js';
-export { createZstd, type ZstdCompressor } from './zstd.js';
 export { BaselineSizer, referenceJsonEnvelope } from './reference.js';
 export type {
   CodecOptions,
@@ -26,3 +25,4 @@ export type {
   SessionProgress,
   SessionState,
 } from './types.js';
+export { createZstd, type ZstdCompressor } from './zstd.js';

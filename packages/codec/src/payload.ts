@@ -1,7 +1,7 @@
 import type { JsonValue } from '@media-sync/protocol';
 import { CodecError } from './errors.js';
-import { isUuid, readUuid, writeUuidBytes } from './uuid.js';
 import { decodeUtf8, encodeUtf8 } from './utf8.js';
+import { isUuid, readUuid, writeUuidBytes } from './uuid.js';
 import {
   ensure,
   offsetOf,
@@ -148,7 +148,8 @@ export function readPayload(r: Reader, depth = 0): JsonValue {
 function readCount(r: Reader): number {
   const at = offsetOf(r);
   const n = readVarUint(r);
-  if (n > r.end - r.pos) throw new CodecError('LIMIT_EXCEEDED', at, `count ${n} exceeds the ${r.end - r.pos} bytes left`);
+  if (n > r.end - r.pos)
+    throw new CodecError('LIMIT_EXCEEDED', at, `count ${n} exceeds the ${r.end - r.pos} bytes left`);
   return n;
 }
 

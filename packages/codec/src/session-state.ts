@@ -19,11 +19,13 @@ function isSafe(n: unknown): n is number {
 export function fromSessionState(state: SessionState): ContextState {
   if (typeof state !== 'object' || state === null) throw new TypeError('session state must be an object');
   const { version, strings, progress, lastTimestamp } = state;
-  if (!isSafe(version) || version < 0 || version > 0xffffffff) throw new TypeError(`session state version ${version} is invalid`);
+  if (!isSafe(version) || version < 0 || version > 0xffffffff)
+    throw new TypeError(`session state version ${version} is invalid`);
   if (!Array.isArray(strings) || !strings.every((s) => typeof s === 'string' && s.length > 0)) {
     throw new TypeError('session state strings must be non-empty strings');
   }
-  if (!isSafe(lastTimestamp) || lastTimestamp < 0) throw new TypeError(`session state lastTimestamp ${lastTimestamp} is invalid`);
+  if (!isSafe(lastTimestamp) || lastTimestamp < 0)
+    throw new TypeError(`session state lastTimestamp ${lastTimestamp} is invalid`);
   if (!Array.isArray(progress)) throw new TypeError('session state progress must be an array');
   const index = new Map<string, number>();
   strings.forEach((s, i) => {

@@ -5,7 +5,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** UTF-8 of a string; lone surrogates cannot round-trip, so they are refused. */
 export function encodeUtf8(s: string): Uint8Array {
-  if (LONE_SURROGATE.test(s)) throw new CodecError('INVALID_INPUT', 0, `string ${JSON.stringify(s)} has a lone surrogate`);
+  if (LONE_SURROGATE.test(s))
+    throw new CodecError('INVALID_INPUT', 0, `string ${JSON.stringify(s)} has a lone surrogate`);
   return encoder.encode(s);
 }
 

@@ -130,7 +130,7 @@ export function readByte(r: Reader): number {
 /** Reads an unsigned varint that must fit a safe integer. */
 export function readVarUint(r: Reader): number {
   const buf = r.buf;
-  let pos = r.pos;
+  const pos = r.pos;
   if (pos < r.end) {
     const b = buf[pos] as number;
     if (b < 0x80) {
@@ -199,5 +199,8 @@ export function readUint32LE(r: Reader): number {
   const buf = r.buf;
   const p = r.pos;
   r.pos = p + 4;
-  return ((buf[p] as number) | ((buf[p + 1] as number) << 8) | ((buf[p + 2] as number) << 16)) + (buf[p + 3] as number) * 0x1000000;
+  return (
+    ((buf[p] as number) | ((buf[p + 1] as number) << 8) | ((buf[p + 2] as number) << 16)) +
+    (buf[p + 3] as number) * 0x1000000
+  );
 }

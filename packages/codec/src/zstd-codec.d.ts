@@ -14,7 +14,11 @@ declare module 'zstd-codec' {
   }
   export interface ZstdStreaming {
     decompress(compressed: Uint8Array, sizeHint?: number): Uint8Array | null;
-    decompressUsingDict(compressed: Uint8Array, sizeHint: number | undefined, dict: ZstdDecompressionDict): Uint8Array | null;
+    decompressUsingDict(
+      compressed: Uint8Array,
+      sizeHint: number | undefined,
+      dict: ZstdDecompressionDict,
+    ): Uint8Array | null;
   }
   export interface ZstdApi {
     Simple: new () => ZstdSimple;

@@ -1,5 +1,5 @@
 /// <reference path="./zstd-codec.d.ts" />
-import { ZstdCodec, type ZstdApi, type ZstdCompressionDict, type ZstdDecompressionDict } from 'zstd-codec';
+import { type ZstdApi, ZstdCodec, type ZstdCompressionDict, type ZstdDecompressionDict } from 'zstd-codec';
 import { CodecError } from './errors.js';
 
 let loading: Promise<ZstdApi> | undefined;
@@ -34,7 +34,12 @@ export interface ZstdFrameInfo {
 export function inspectZstdFrame(bytes: Uint8Array, base: number): ZstdFrameInfo {
   const fail = (at: number, detail: string) => new CodecError('DECOMPRESSION_FAILED', base + at, detail);
   if (bytes.length < 6) throw fail(0, 'zstd frame shorter than its header');
-  const magic = ((bytes[0] as number) | ((bytes[1] as number) << 8) | ((bytes[2] as number) << 16) | ((bytes[3] as number) << 24)) >>> 0;
+  const magic =
+    ((bytes[0] as number) |
+      ((bytes[1] as number) << 8) |
+      ((bytes[2] as number) << 16) |
+      ((bytes[3] as number) << 24)) >>>
+    0;
   if (magic !== MAGIC) throw fail(0, `not a zstd frame (magic 0x${magic.toString(16)})`);
   const descriptor = bytes[4] as number;
   const fcsFlag = descriptor >> 6;
@@ -121,7 +126,11 @@ export class Zstd {
         throw new CodecError('LIMIT_EXCEEDED', base, `zstd content size ${info.contentSize} exceeds ${maxBodyBytes}`);
       }
       if (info.contentSize !== bodyLength) {
-        throw new CodecError('MALFORMED_FRAME', base, `zstd content size ${info.contentSize} differs from body_length ${bodyLength}`);
+        throw new CodecError(
+          'MALFORMED_FRAME',
+          base,
+          `zstd content size ${info.contentSize} differs from body_length ${bodyLength}`,
+        );
       }
     } else {
       // Without a content size, the block walk bounds the output. A frame made from a stream
@@ -130,7 +139,11 @@ export class Zstd {
         throw new CodecError('MALFORMED_FRAME', base, `zstd blocks cannot hold body_length ${bodyLength}`);
       }
       if (info.maxContentSize > maxBodyBytes || info.maxContentSize > bodyLength + MAX_BLOCK_BYTES) {
-        throw new CodecError('LIMIT_EXCEEDED', base, `zstd frame may decompress to ${info.maxContentSize} bytes, over ${Math.min(maxBodyBytes, bodyLength + MAX_BLOCK_BYTES)}`);
+        throw new CodecError(
+          'LIMIT_EXCEEDED',
+          base,
+          `zstd frame may decompress to ${info.maxContentSize} bytes, over ${Math.min(maxBodyBytes, bodyLength + MAX_BLOCK_BYTES)}`,
+        );
       }
     }
     if (info.dictionaryId !== 0 && info.dictionaryId !== (dictionary?.id ?? 0)) {
@@ -139,7 +152,10 @@ export class Zstd {
     let out: Uint8Array | null;
     try {
       if (dictionary === undefined) {
-        out = info.contentSize !== undefined ? this.simple.decompress(compressed) : this.streaming.decompress(compressed, bodyLength);
+        out =
+          info.contentSize !== undefined
+            ? this.simple.decompress(compressed)
+            : this.streaming.decompress(compressed, bodyLength);
       } else {
         const dict = this.decompressionDict(dictionary);
         out =
@@ -152,7 +168,11 @@ export class Zstd {
     }
     if (out === null) throw new CodecError('DECOMPRESSION_FAILED', base, 'zstd rejected the body');
     if (out.length !== bodyLength) {
-      throw new CodecError('MALFORMED_FRAME', base, `body decompressed to ${out.length} bytes, not body_length ${bodyLength}`);
+      throw new CodecError(
+        'MALFORMED_FRAME',
+        base,
+        `body decompressed to ${out.length} bytes, not body_length ${bodyLength}`,
+      );
     }
     return out;
   }
@@ -185,7 +205,8 @@ export async function createZstd(): Promise<ZstdCompressor> {
     decompress(bytes, maxBytes) {
       const { contentSize } = inspectZstdFrame(bytes, 0);
       if (contentSize === undefined) throw new CodecError('DECOMPRESSION_FAILED', 0, 'zstd frame has no content size');
-      if (contentSize > maxBytes) throw new CodecError('LIMIT_EXCEEDED', 0, `zstd content size ${contentSize} exceeds ${maxBytes}`);
+      if (contentSize > maxBytes)
+        throw new CodecError('LIMIT_EXCEEDED', 0, `zstd content size ${contentSize} exceeds ${maxBytes}`);
       return zstd.decompress(bytes, contentSize, maxBytes, 0);
     },
   };

@@ -1,7 +1,14 @@
 import { encodeSyncMessage, type SequencedOperation, toCanonicalJson } from '@media-sync/protocol';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BaselineSizer, type Codec, CodecError, createCodec, readFrameHeader, referenceJsonEnvelope } from '../src/index.js';
+import {
+  BaselineSizer,
+  type Codec,
+  CodecError,
+  createCodec,
+  readFrameHeader,
+  referenceJsonEnvelope,
+} from '../src/index.js';
 import { deviceOpsArbitrary, loadStandardTrace } from './helpers.js';
 
 let codec: Codec;
@@ -31,7 +38,8 @@ describe('round trip on the standard trace', () => {
 
   it('meets the size target at batch 1000 (≤ 3.5 bytes/op)', () => {
     codec.resetMetrics();
-    for (const [deviceId, ops] of trace) for (let i = 0; i < ops.length; i += 1000) codec.encodeFrame(deviceId, ops.slice(i, i + 1000));
+    for (const [deviceId, ops] of trace)
+      for (let i = 0; i < ops.length; i += 1000) codec.encodeFrame(deviceId, ops.slice(i, i + 1000));
     const m = codec.metrics();
     expect(m.ops).toBe(20_000);
     expect(m.bytesWire / m.ops).toBeLessThanOrEqual(3.5);
@@ -82,7 +90,9 @@ describe('properties', () => {
     fc.assert(
       fc.property(deviceOpsArbitrary, (ops) => {
         for (const entry of ops) {
-          expect(sizer.jsonEnvelopeSize(entry, 'user-9')).toBe(new TextEncoder().encode(referenceJsonEnvelope(entry, 'user-9')).length);
+          expect(sizer.jsonEnvelopeSize(entry, 'user-9')).toBe(
+            new TextEncoder().encode(referenceJsonEnvelope(entry, 'user-9')).length,
+          );
           expect(sizer.protobufSize(entry, 'user-9')).toBe(encodeSyncMessage(entry, 'user-9').length);
         }
       }),
@@ -96,12 +106,25 @@ describe('frames', () => {
     deviceId: 'tv',
     seq,
     hlc: { physicalMs: 1_790_000_000_000 + seq, logical: 0, nodeId: 'tv' },
-    op: { type: 'progressUpdate', userId: 'u', contentId: 'c', positionMs, state: 'paused', timestamp: 1_790_000_000_000 + seq },
+    op: {
+      type: 'progressUpdate',
+      userId: 'u',
+      contentId: 'c',
+      positionMs,
+      state: 'paused',
+      timestamp: 1_790_000_000_000 + seq,
+    },
   });
 
   it('carries the seq range and op count in a header readable without the body', () => {
     const frame = codec.encodeFrame('tv', [entry(5), entry(6), entry(9)]);
-    expect(readFrameHeader(frame.bytes)).toMatchObject({ deviceId: 'tv', opCount: 3, firstSeq: 5, lastSeq: 9, formatVersion: 1 });
+    expect(readFrameHeader(frame.bytes)).toMatchObject({
+      deviceId: 'tv',
+      opCount: 3,
+      firstSeq: 5,
+      lastSeq: 9,
+      formatVersion: 1,
+    });
   });
 
   it('does not compress below minBatchSize, nor when zstd would not shrink the body', () => {
@@ -122,9 +145,13 @@ describe('frames', () => {
 
   it('rejects ops of another device or out of seq order with INVALID_INPUT', () => {
     const foreign = { ...entry(2), deviceId: 'phone' };
-    expect(() => codec.encodeFrame('tv', [entry(1), foreign])).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => codec.encodeFrame('tv', [entry(1), foreign])).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
     expect(() => codec.encodeFrame('tv', [entry(2), entry(1)])).toThrowError(CodecError);
-    expect(() => codec.encodeFrame('tv', [entry(1), entry(1)])).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => codec.encodeFrame('tv', [entry(1), entry(1)])).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 
   it('accumulates metrics until reset', () => {

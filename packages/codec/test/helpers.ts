@@ -23,13 +23,22 @@ export function loadStandardTrace(): Map<string, SequencedOperation[]> {
 }
 
 const uuid = fc.uuid().map((u) => u.toLowerCase());
-const id = fc.oneof(uuid, fc.constantFrom('tt0111161', 'tmdb:550', 'u-1', 'web-chrome', 'é-ü-✓'), fc.string({ minLength: 1, maxLength: 40 }));
+const id = fc.oneof(
+  uuid,
+  fc.constantFrom('tt0111161', 'tmdb:550', 'u-1', 'web-chrome', 'é-ü-✓'),
+  fc.string({ minLength: 1, maxLength: 40 }),
+);
 const timestamp = fc.integer({ min: 0, max: 2 ** 48 - 1 });
 const near = fc.integer({ min: 1_790_000_000_000, max: 1_790_000_900_000 });
 const millis = fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.maxSafeNat());
 
 export const operationArbitrary: fc.Arbitrary<SyncOperation> = fc.oneof(
-  fc.record({ type: fc.constantFrom('watchlistAdd' as const, 'watchlistRemove' as const), userId: id, contentId: id, timestamp: fc.oneof(near, timestamp) }),
+  fc.record({
+    type: fc.constantFrom('watchlistAdd' as const, 'watchlistRemove' as const),
+    userId: id,
+    contentId: id,
+    timestamp: fc.oneof(near, timestamp),
+  }),
   fc.record(
     {
       type: fc.constant('progressUpdate' as const),
@@ -54,11 +63,15 @@ export const operationArbitrary: fc.Arbitrary<SyncOperation> = fc.oneof(
         timestamp: fc.oneof(near, timestamp),
         expiresAt: fc.integer({ min: 0, max: 10_000_000 }),
       },
-      { requiredKeys: ['type', 'commandId', 'sourceDeviceId', 'targetDeviceId', 'commandType', 'payload', 'timestamp'] },
+      {
+        requiredKeys: ['type', 'commandId', 'sourceDeviceId', 'targetDeviceId', 'commandType', 'payload', 'timestamp'],
+      },
     )
     .map((c) => {
       const { expiresAt, ...rest } = c;
-      return expiresAt === undefined || rest.timestamp + expiresAt > 2 ** 48 - 1 ? rest : { ...rest, expiresAt: rest.timestamp + expiresAt };
+      return expiresAt === undefined || rest.timestamp + expiresAt > 2 ** 48 - 1
+        ? rest
+        : { ...rest, expiresAt: rest.timestamp + expiresAt };
     }),
 );
 

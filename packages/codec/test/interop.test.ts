@@ -12,7 +12,8 @@ const protoDir = fileURLToPath(new URL('../../../proto', import.meta.url));
 const dictionary = fileURLToPath(new URL('../dictionaries/1.zdict', import.meta.url));
 const hasTools = ['protoc', 'zstd'].every((tool) => spawnSync(tool, ['--version']).status === 0);
 if (!hasTools) {
-  const message = 'protoc or zstd not found: install Debian protobuf-compiler and zstd to run the wire-format interop test';
+  const message =
+    'protoc or zstd not found: install Debian protobuf-compiler and zstd to run the wire-format interop test';
   if (process.env.CI) throw new Error(`${message} (CI is set, so this fails the run)`);
   console.warn(`SKIPPING interop tests: ${message}`);
 }
@@ -29,10 +30,14 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const protoc = (type: string, input: Uint8Array) =>
-    execFileSync('protoc', [`-I${protoDir}`, `--decode=media_sync.v1.${type}`, 'media_sync/v1/frame.proto', 'media_sync/v1/batch.proto'], {
-      input,
-      encoding: 'utf8',
-    });
+    execFileSync(
+      'protoc',
+      [`-I${protoDir}`, `--decode=media_sync.v1.${type}`, 'media_sync/v1/frame.proto', 'media_sync/v1/batch.proto'],
+      {
+        input,
+        encoding: 'utf8',
+      },
+    );
 
   for (const dict of [true, false]) {
     it(`protoc decodes the Frame, zstd ${dict ? '-D dictionary ' : ''}the body, protoc the Batch`, () => {

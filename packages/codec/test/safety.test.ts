@@ -49,7 +49,10 @@ describe('fuzz: only CodecError, never another exception or a hang', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('compressed', 'plain'),
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete')), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         fc.boolean(),
         (which, edits, fixCrc) => {
           const original = which === 'compressed' ? sample : plainSample;
@@ -128,14 +131,18 @@ describe('typed errors with byte offsets', () => {
     expect(codeOf(() => codec.decodeFrame(forge({ formatVersion: 2 })))).toBe('UNSUPPORTED_VERSION');
     expect(codeOf(() => codec.decodeFrame(forge({ flags: 8 })))).toBe('UNSUPPORTED_FLAGS');
     const body = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x01, 0x01, 0x00, 0x00, 0x00]);
-    expect(codeOf(() => codec.decodeFrame(forge({ flags: 1, dictionaryId: 77, bodyLength: 1, body })))).toBe('UNKNOWN_DICTIONARY');
+    expect(codeOf(() => codec.decodeFrame(forge({ flags: 1, dictionaryId: 77, bodyLength: 1, body })))).toBe(
+      'UNKNOWN_DICTIONARY',
+    );
     expect(codeOf(() => codec.decodeFrame(forge({ contextVersion: 12345 })))).toBe('CONTEXT_MISMATCH');
   });
 
   it('LIMIT_EXCEEDED for frames, op counts, body lengths and strings over the limits', () => {
     expect(codeOf(() => codec.decodeFrame(sample, { limits: { maxFrameBytes: 100 } }))).toBe('LIMIT_EXCEEDED');
     expect(codeOf(() => readFrameHeader(forge({ opCount: 100_001, firstSeq: 1 })))).toBe('LIMIT_EXCEEDED');
-    expect(codeOf(() => readFrameHeader(forge({ flags: 1, bodyLength: 17 * 1024 * 1024, body: new Uint8Array(10) })))).toBe('LIMIT_EXCEEDED');
+    expect(
+      codeOf(() => readFrameHeader(forge({ flags: 1, bodyLength: 17 * 1024 * 1024, body: new Uint8Array(10) }))),
+    ).toBe('LIMIT_EXCEEDED');
     expect(codeOf(() => codec.decodeFrame(sample, { limits: { maxOps: 10 } }))).toBe('LIMIT_EXCEEDED');
     expect(codeOf(() => codec.decodeFrame(plainSample, { limits: { maxStringBytes: 5 } }))).toBe('LIMIT_EXCEEDED');
   });
@@ -146,7 +153,7 @@ describe('zstd bombs fail fast, before any output is allocated', () => {
   function zstdWithContentSize(contentSize: number): Uint8Array {
     const out = [0x28, 0xb5, 0x2f, 0xfd, 0xe0];
     for (let i = 0; i < 8; i++) out.push(Math.floor(contentSize / 2 ** (8 * i)) & 0xff);
-    const block = (128 * 1024) * 8 + (1 << 1) + 1; // last, RLE, 128 KiB
+    const block = 128 * 1024 * 8 + (1 << 1) + 1; // last, RLE, 128 KiB
     out.push(block & 0xff, (block >> 8) & 0xff, (block >> 16) & 0xff, 0x41);
     return new Uint8Array(out);
   }
@@ -163,7 +170,7 @@ describe('zstd bombs fail fast, before any output is allocated', () => {
     // 20 000 RLE blocks of 128 KiB each: 4 bytes per block on the wire, 2.5 GiB if decompressed.
     const out = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58];
     for (let i = 0; i < 20_000; i++) {
-      const header = (128 * 1024) * 8 + (1 << 1) + (i === 19_999 ? 1 : 0);
+      const header = 128 * 1024 * 8 + (1 << 1) + (i === 19_999 ? 1 : 0);
       out.push(header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff, 0x41);
     }
     const frame = forge({ flags: 1, bodyLength: 100_000, body: new Uint8Array(out) });

@@ -29,11 +29,17 @@ describe('known-answer vectors', () => {
       const decoded = codec.decodeFrame(bytes);
       expect(decoded.header).toEqual(vector.header);
       expect(decoded.ops).toEqual(vector.ops);
-      expect(Buffer.from(codec.encodeFrame(vector.header.deviceId, vector.ops, vector.options).bytes).toString('hex')).toBe(vector.hex);
+      expect(
+        Buffer.from(codec.encodeFrame(vector.header.deviceId, vector.ops, vector.options).bytes).toString('hex'),
+      ).toBe(vector.hex);
     });
   }
 
-  const errors = JSON.parse(readFileSync(new URL('errors.json', dir), 'utf8')) as { name: string; hex: string; error: { code: string; offset: number } }[];
+  const errors = JSON.parse(readFileSync(new URL('errors.json', dir), 'utf8')) as {
+    name: string;
+    hex: string;
+    error: { code: string; offset: number };
+  }[];
   for (const vector of errors) {
     it(`errors.json ${vector.name}: fails with ${vector.error.code} at byte ${vector.error.offset}`, () => {
       let caught: unknown;

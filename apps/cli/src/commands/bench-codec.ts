@@ -41,6 +41,9 @@ function byteLength(units: Uint8Array[] | string[]): number {
   return n;
 }
 
+/** Each timed run lasts at least this long (one pass minimum). */
+const MIN_RUN_MS = 300;
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
@@ -102,7 +105,14 @@ async function contenders(devices: readonly DeviceOps[], codec: Codec): Promise<
     list.push({
       name: `media-sync batch ${size}`,
       encode: () =>
-        parts.map((c) => codec.encodeFrame(c.device.deviceId, c.ops, c.device.userId === undefined ? {} : { userId: c.device.userId }).bytes),
+        parts.map(
+          (c) =>
+            codec.encodeFrame(
+              c.device.deviceId,
+              c.ops,
+              c.device.userId === undefined ? {} : { userId: c.device.userId },
+            ).bytes,
+        ),
       decode: (units) => {
         let n = 0;
         for (const u of units as Uint8Array[]) n += codec.decodeFrame(u).ops.length;
@@ -140,7 +150,10 @@ function singleProgress(devices: readonly DeviceOps[], codec: Codec): BenchRow[]
   }
   return [
     { name: 'one progress update alone, no context', bytesPerOp: aloneCount === 0 ? 0 : alone / aloneCount },
-    { name: 'one progress update alone, with session context', bytesPerOp: contextCount === 0 ? 0 : withContext / contextCount },
+    {
+      name: 'one progress update alone, with session context',
+      bytesPerOp: contextCount === 0 ? 0 : withContext / contextCount,
+    },
   ];
 }
 
@@ -156,7 +169,14 @@ export async function benchCodec(options: BenchOptions): Promise<BenchRow[]> {
   if (total === 0) throw new Error(`trace ${options.trace} has no operations`);
   const codec = await createCodec();
   const list = await contenders(devices, codec);
-  const bar = options.progress === false ? undefined : new SingleBar({ stream: process.stderr, format: 'bench codec [{bar}] {value}/{total} {task}', hideCursor: true });
+  const bar =
+    options.progress === false
+      ? undefined
+      : new SingleBar({
+          stream: process.stderr,
+          format: 'bench codec [{bar}] {value}/{total} {task}',
+          hideCursor: true,
+        });
   bar?.start(list.length * options.runs + 1, 0, { task: '' });
   const rows: BenchRow[] = [];
   try {
@@ -164,16 +184,31 @@ export async function benchCodec(options: BenchOptions): Promise<BenchRow[]> {
       const encodeRates: number[] = [];
       const decodeRates: number[] = [];
       let bytes = 0;
+      // One untimed warm-up pass (JIT, caches), then each run repeats the pass for at least
+      // MIN_RUN_MS so short passes are not dominated by timer noise: steady-state throughput.
+      let units = contender.encode();
+      const decoded = contender.decode(units);
+      if (decoded !== total) throw new Error(`${contender.name} decoded ${decoded} of ${total} ops`);
+      bytes = byteLength(units);
       for (let run = 0; run < options.runs; run++) {
         bar?.increment(0, { task: contender.name });
-        let t = performance.now();
-        const units = contender.encode();
-        encodeRates.push(total / ((performance.now() - t) / 1000));
-        t = performance.now();
-        const decoded = contender.decode(units);
-        decodeRates.push(total / ((performance.now() - t) / 1000));
-        if (decoded !== total) throw new Error(`${contender.name} decoded ${decoded} of ${total} ops`);
-        bytes = byteLength(units);
+        let passes = 0;
+        let started = performance.now();
+        let elapsed = 0;
+        do {
+          units = contender.encode();
+          passes++;
+          elapsed = performance.now() - started;
+        } while (elapsed < MIN_RUN_MS);
+        encodeRates.push((total * passes) / (elapsed / 1000));
+        passes = 0;
+        started = performance.now();
+        do {
+          contender.decode(units);
+          passes++;
+          elapsed = performance.now() - started;
+        } while (elapsed < MIN_RUN_MS);
+        decodeRates.push((total * passes) / (elapsed / 1000));
         bar?.increment(1);
       }
       rows.push({
@@ -199,14 +234,16 @@ function formatRate(rate: number | undefined): string {
 export function toMarkdown(rows: readonly BenchRow[], trace: string, runs: number): string {
   const reference = rows[0]?.bytesPerOp ?? 0;
   const lines = [
-    `Codec benchmark on \`${trace}\` (median of ${runs} runs; ops/s over the whole trace).`,
+    `Codec benchmark on \`${trace}\`: bytes/op over the whole trace; ops/s are medians of ${runs} runs, each repeating the whole trace for at least ${MIN_RUN_MS} ms after a warm-up pass.`,
     '',
     '| format | bytes/op | vs JSON envelope | encode ops/s | decode ops/s |',
     '|---|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     const ratio = reference === 0 ? '' : `${((100 * row.bytesPerOp) / reference).toFixed(2)} %`;
-    lines.push(`| ${row.name} | ${row.bytesPerOp.toFixed(2)} | ${ratio} | ${formatRate(row.encodeOpsPerSec)} | ${formatRate(row.decodeOpsPerSec)} |`);
+    lines.push(
+      `| ${row.name} | ${row.bytesPerOp.toFixed(2)} | ${ratio} | ${formatRate(row.encodeOpsPerSec)} | ${formatRate(row.decodeOpsPerSec)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -233,8 +270,12 @@ export function toSvg(rows: readonly BenchRow[]): string {
     const y = top + i * (barHeight + 8);
     const ours = row.name.startsWith('media-sync') || row.name.startsWith('one progress');
     parts.push(`<text x="${left - 8}" y="${y + 16}" text-anchor="end">${escapeXml(row.name)}</text>`);
-    parts.push(`<rect x="${left}" y="${y}" width="${scale(row.bytesPerOp).toFixed(1)}" height="${barHeight}" fill="${ours ? '#2b8a3e' : '#868e96'}"/>`);
-    parts.push(`<text x="${(left + scale(row.bytesPerOp) + 6).toFixed(1)}" y="${y + 16}">${row.bytesPerOp.toFixed(2)}</text>`);
+    parts.push(
+      `<rect x="${left}" y="${y}" width="${scale(row.bytesPerOp).toFixed(1)}" height="${barHeight}" fill="${ours ? '#2b8a3e' : '#868e96'}"/>`,
+    );
+    parts.push(
+      `<text x="${(left + scale(row.bytesPerOp) + 6).toFixed(1)}" y="${y + 16}">${row.bytesPerOp.toFixed(2)}</text>`,
+    );
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
@@ -244,7 +285,10 @@ export function toSvg(rows: readonly BenchRow[]): string {
 function defaultTrace(): string {
   let dir = process.cwd();
   for (;;) {
-    for (const candidate of [join(dir, 'shared/traces/standard-20k.jsonl'), join(dir, '../shared/traces/standard-20k.jsonl')]) {
+    for (const candidate of [
+      join(dir, 'shared/traces/standard-20k.jsonl'),
+      join(dir, '../shared/traces/standard-20k.jsonl'),
+    ]) {
       if (existsSync(candidate)) return resolve(candidate);
     }
     const parent = dirname(dir);
@@ -259,10 +303,16 @@ export function registerBenchCodec(bench: Command): void {
     .description('compare the codec with JSON, gzip, msgpackr, zstd and plain protobuf on one trace (§11)')
     .option('--trace <file>', 'trace in the §2 JSON Lines format (default: shared/traces/standard-20k.jsonl)')
     .option('--out <dir>', 'directory for codec-bench.md and codec-bench.svg', 'bench-results')
-    .option('--runs <n>', 'runs per contender (medians are reported)', (v) => {
-      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 100) throw new Error(`--runs must be an integer 1..100, got ${JSON.stringify(v)}`);
-      return Number(v);
-    }, 5)
+    .option(
+      '--runs <n>',
+      'runs per contender (medians are reported)',
+      (v) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 100)
+          throw new Error(`--runs must be an integer 1..100, got ${JSON.stringify(v)}`);
+        return Number(v);
+      },
+      5,
+    )
     .exitOverride()
     .action(async (options: { trace?: string; out: string; runs: number }) => {
       const trace = options.trace ?? defaultTrace();
@@ -271,6 +321,8 @@ export function registerBenchCodec(bench: Command): void {
       mkdirSync(options.out, { recursive: true });
       writeFileSync(join(options.out, 'codec-bench.md'), markdown);
       writeFileSync(join(options.out, 'codec-bench.svg'), toSvg(rows));
-      process.stdout.write(`${markdown}\nwrote ${join(options.out, 'codec-bench.md')} and ${join(options.out, 'codec-bench.svg')}\n`);
+      process.stdout.write(
+        `${markdown}\nwrote ${join(options.out, 'codec-bench.md')} and ${join(options.out, 'codec-bench.svg')}\n`,
+      );
     });
 }
