@@ -8,7 +8,7 @@ import { createLoopbackPublisher, createQueue, type StorageAdapter } from '@medi
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import Database from 'better-sqlite3';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 
 export const DEFAULT_TRACE = new URL('../../../../../shared/traces/standard-20k.jsonl', import.meta.url);
 
@@ -502,8 +502,9 @@ export function registerBenchQueueCommand(bench: Command): void {
     .option('--batch-size <n>', 'ops per enqueueMany / raw transaction', positiveInteger('--batch-size'), 1_000)
     .option('--runs <n>', 'runs per measurement (medians are shown)', positiveInteger('--runs'), 3)
     .option('--json', 'print the result as JSON')
-    .option('--rss-child <db>', 'internal: replay DB in this process and print RSS as JSON')
-    .option('--rss-device <id>', 'internal: device of --rss-child')
+    // The child side of the RSS measurement: replays DB in this process and prints one JSON line.
+    .addOption(new Option('--rss-child <db>').hideHelp())
+    .addOption(new Option('--rss-device <id>').hideHelp())
     .action(
       async (flags: {
         trace: string;
