@@ -99,9 +99,10 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
     };
   };
 
-  async function renewLease(force: boolean): Promise<boolean> {
+  // Renewed once a third of its lifetime has gone, not on every frame: a storage write each time.
+  async function renewLease(): Promise<boolean> {
     const at = ctx.now();
-    if (!force && at - leaseRenewedAt < config.leaseTtlMs / 3) return true;
+    if (at - leaseRenewedAt < config.leaseTtlMs / 3) return true;
     leaseRenewedAt = at;
     return storage.acquireReplayLease(ctx.leaseOwner, config.leaseTtlMs, at);
   }
@@ -164,7 +165,7 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
 
   /** Encodes the longest prefix of `candidates` that fits `maxFrameBytes`, publishes it, settles it. */
   async function sendFrame(candidates: readonly Entry[]): Promise<FrameOutcome> {
-    if (!(await renewLease(false))) return { consumed: 0, stop: 'leaseLost' };
+    if (!(await renewLease())) return { consumed: 0, stop: 'leaseLost' };
     const userId = (candidates[0] as Entry).userId;
     const encodeOptions = {
       compression: config.compression,
@@ -321,7 +322,7 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
         stop = 'aborted';
         break;
       }
-      if (!(await renewLease(false))) {
+      if (!(await renewLease())) {
         stop = 'leaseLost';
         break;
       }

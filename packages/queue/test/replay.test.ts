@@ -192,6 +192,22 @@ describe('replay', () => {
     expectInOrderOnce(publisher.delivered, range(1, 20));
   });
 
+  it('stops when its lease expired and another replayer took it', async () => {
+    const { queue, publisher, storage, clock } = harness({ config: { maxBatchOps: 2, leaseTtlMs: 30 } });
+    await queue.enqueueMany(distinctOps(6));
+    publisher.inject({ kind: 'lateAck' });
+    const run = queue.replay();
+    await publisher.waitForHeldAcks(1);
+    clock.now += 30;
+    expect(await storage.acquireReplayLease('another-process', 60_000, clock.now)).toBe(true);
+    publisher.releaseAcks();
+    expect(await run).toMatchObject({ stoppedBy: 'leaseLost', published: 2, pending: 4 });
+    expect(await queue.replay()).toMatchObject({ stoppedBy: 'leaseHeld', published: 0 });
+    await storage.releaseReplayLease('another-process');
+    expect(await queue.replay()).toMatchObject({ stoppedBy: 'drained', published: 4 });
+    expectInOrderOnce(publisher.delivered, range(1, 6));
+  });
+
   it('keeps order per device across a failed run, and retries the failed frame first', async () => {
     const { queue, publisher, clock } = harness({ config: { maxBatchOps: 3 } });
     await queue.enqueueMany(distinctOps(8));
