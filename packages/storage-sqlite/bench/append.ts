@@ -27,11 +27,16 @@ const record = (i: number): NewQueueRecord => ({
 
 const opsPerSecond = (ops: number, startedAt: number) => Math.round(ops / ((performance.now() - startedAt) / 1000));
 
-async function adapter(): Promise<{ single: number; batched: number; drain: number }> {
+async function adapter(): Promise<{ single: number; singleNormal: number; batched: number; drain: number }> {
   const storage = createSqliteStorage({ path: join(dir, 'adapter.db') });
   let startedAt = performance.now();
   for (let i = 0; i < SINGLE; i += 1) await storage.append([record(i)]);
   const single = opsPerSecond(SINGLE, startedAt);
+  const relaxed = createSqliteStorage({ path: join(dir, 'adapter-normal.db'), synchronous: 'normal' });
+  startedAt = performance.now();
+  for (let i = 0; i < SINGLE; i += 1) await relaxed.append([record(i)]);
+  const singleNormal = opsPerSecond(SINGLE, startedAt);
+  await relaxed.close();
   const batch = Array.from({ length: BATCH_SIZE }, (_, i) => record(i));
   startedAt = performance.now();
   for (let b = 0; b < BATCHES; b += 1) await storage.append(batch);
@@ -47,7 +52,7 @@ async function adapter(): Promise<{ single: number; batched: number; drain: numb
   }
   const drain = opsPerSecond(drained, startedAt);
   await storage.close();
-  return { single, batched, drain };
+  return { single, singleNormal, batched, drain };
 }
 
 function raw(): { single: number; batched: number } {
@@ -82,6 +87,7 @@ try {
   console.log('|---|---:|');
   console.log(`| createSqliteStorage append, 1 op per transaction | ${ours.single} |`);
   console.log(`| raw better-sqlite3 insert, 1 op per transaction | ${baseline.single} |`);
+  console.log(`| createSqliteStorage append with synchronous: 'normal', 1 op per transaction | ${ours.singleNormal} |`);
   console.log(`| createSqliteStorage append, ${BATCH_SIZE} ops per transaction | ${ours.batched} |`);
   console.log(`| raw better-sqlite3 insert, ${BATCH_SIZE} ops per transaction | ${baseline.batched} |`);
   console.log(`| batched, adapter / raw | ${Math.round((100 * ours.batched) / baseline.batched)} % |`);

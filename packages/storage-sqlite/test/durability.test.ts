@@ -31,7 +31,9 @@ describe('durability under SIGKILL', () => {
     for (let round = 1; round <= 6; round += 1) {
       const killAfterLines = 5 + Math.floor(next() * 150);
       const reported = new Map<number, string>();
-      const child = spawnFixture('append-until-killed.ts', [path, String(round)]);
+      // synchronous=NORMAL must survive a killed process too (only power loss tells them apart).
+      const synchronous = round <= 3 ? 'full' : 'normal';
+      const child = spawnFixture('append-until-killed.ts', [path, String(round), synchronous]);
       const exit = await watchLines(child, (line) => {
         const [seq, label] = line.split('=');
         reported.set(Number(seq), label as string);

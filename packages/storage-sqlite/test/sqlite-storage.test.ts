@@ -36,6 +36,8 @@ describe('createSqliteStorage', () => {
   it('rejects misuse of its options with TypeError', () => {
     expect(() => createSqliteStorage({ path: '' })).toThrow(TypeError);
     expect(() => createSqliteStorage({ path: join(dir, 'x.db'), busyTimeoutMs: -1 })).toThrow(TypeError);
+    const synchronous = 'off' as unknown as 'full';
+    expect(() => createSqliteStorage({ path: join(dir, 'x.db'), synchronous })).toThrow(TypeError);
   });
 
   it('assigns consecutive seqs in one transaction and writes meta with them', async () => {
