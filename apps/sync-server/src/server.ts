@@ -56,6 +56,8 @@ export interface SyncServerOptions {
   readonly maxDriftMs?: number;
   /** Clock for token and command expiry and drift (tests). Default `Date.now`. */
   readonly now?: () => number;
+  /** Ping every connection this often; one that has not answered the previous ping is cut. Default 30 000. */
+  readonly heartbeatMs?: number;
   /** A codec to share (it holds the zstd module); one is created otherwise. */
   readonly codec?: Codec;
 }
@@ -110,6 +112,8 @@ interface Session {
   readonly deviceId: string;
   readonly subscribed: boolean;
   readonly decoder: SessionDecoder;
+  /** Cleared by each heartbeat ping, set by the pong: a socket that stays unset is dead. */
+  alive: boolean;
 }
 
 const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -120,6 +124,7 @@ const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
  */
 const FANOUT_LEVEL = 3;
 const DEFAULT_SNAPSHOT_EVERY = 5000;
+const DEFAULT_HEARTBEAT_MS = 30_000;
 const SILENT: SyncServerLogger = { info() {}, warn() {}, error() {} };
 
 class Gateway implements SyncServer {
@@ -136,6 +141,7 @@ class Gateway implements SyncServer {
   readonly #sessions = new Set<Session>();
   readonly #maxFrameBytes: number;
   readonly #limits: Partial<DecodeLimits>;
+  readonly #heartbeat: ReturnType<typeof setInterval>;
   #closing: Promise<void> | undefined;
   #metrics = {
     framesAccepted: 0,
@@ -171,6 +177,19 @@ class Gateway implements SyncServer {
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     this.#http.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    // Peers that vanished without closing (a dropped network) are found by ping and cut, so
+    // they stop counting as connected devices.
+    this.#heartbeat = setInterval(() => {
+      for (const session of this.#sessions) {
+        if (!session.alive) {
+          session.ws.terminate();
+          continue;
+        }
+        session.alive = false;
+        session.ws.ping();
+      }
+    }, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.#heartbeat.unref();
   }
 
   listen(port: number, host: string): Promise<void> {
@@ -207,6 +226,7 @@ class Gateway implements SyncServer {
   }
 
   async #shutdown(): Promise<void> {
+    clearInterval(this.#heartbeat);
     // Frames are handled synchronously from receipt to ack, so once no new message can be
     // dispatched nothing is in flight: close the listener, then the sockets, then the database.
     const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
@@ -272,7 +292,11 @@ class Gateway implements SyncServer {
       deviceId: claims.deviceId,
       subscribed,
       decoder: this.#codec.createSessionDecoder(),
+      alive: true,
     };
+    ws.on('pong', () => {
+      session.alive = true;
+    });
     this.#sessions.add(session);
     ws.on('close', () => this.#sessions.delete(session));
     ws.on('error', (error) => this.#log.warn('connection error', { deviceId: session.deviceId, error: String(error) }));

@@ -228,6 +228,15 @@ describe('sync gateway', () => {
     expect(third.server.stateOf(USER)).toEqual(expected);
   });
 
+  it('cuts a connection that stops answering heartbeat pings', async () => {
+    const { server } = await gateway({ heartbeatMs: 20 });
+    const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('tv')}`], { autoPong: false });
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    await eventually(() => server.metrics().connections === 1);
+    await closed;
+    await eventually(() => server.metrics().connections === 0);
+  });
+
   it('shuts down gracefully: clients go offline and publish fails fast instead of hanging', async () => {
     const { server } = await gateway();
     const tv = createWebSocketPublisher({ url: server.url, token: token('tv'), connectTimeoutMs: 200 });

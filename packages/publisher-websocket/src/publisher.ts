@@ -144,6 +144,9 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       };
       const timer = setTimeout(() => {
         finish();
+        // A link that swallowed a frame is in doubt (a peer gone without a FIN looks alive):
+        // start a fresh connection, and with it fresh session context.
+        connection.drop();
         reject(new PublisherError('TIMEOUT', `no ack from ${options.url} within ${ackTimeoutMs} ms`));
       }, ackTimeoutMs);
       waiters.set(id, {

@@ -80,6 +80,8 @@ describe('createWebSocketPublisher', () => {
       code: 'TIMEOUT',
       transient: true,
     });
+    // The link that swallowed the frame is replaced by a fresh one.
+    await until(() => gateway.requests.length === 2 && client.connectionState === 'online');
   });
 
   it('fails with DISCONNECTED when the link drops before the ack, then reconnects', async () => {
