@@ -307,6 +307,38 @@ interface MutableProgress {
   timestamp: number;
 }
 
+interface SlotProgress extends MutableProgress {
+  readonly userRef: number;
+}
+
+/** Reads one unsigned varint entry of a column; running out of entries is MALFORMED_BODY. */
+function nextUnsigned(column: Reader): number {
+  const pos = column.pos;
+  if (pos < column.end) {
+    const b = column.buf[pos] as number;
+    if (b < 0x80) {
+      column.pos = pos + 1;
+      return b;
+    }
+    return readVarUint(column);
+  }
+  throw malformed(column, 'column has fewer entries than ops');
+}
+
+/** Reads one zigzag varint entry of a column. */
+function nextZigzag(column: Reader): number {
+  const pos = column.pos;
+  if (pos < column.end) {
+    const b = column.buf[pos] as number;
+    if (b < 0x80) {
+      column.pos = pos + 1;
+      return b & 1 ? -((b + 1) >> 1) : b >> 1;
+    }
+    return readVarInt(column);
+  }
+  throw malformed(column, 'column has fewer entries than ops');
+}
+
 function keyedByIds(entries: Iterable<MutableProgress>): Map<string, ProgressEntry> {
   const out = new Map<string, ProgressEntry>();
   for (const e of entries) {
@@ -573,24 +605,18 @@ export function decodeBatch(
   const residualBias = scalars[F.positionResidualBias] as number;
 
   const ref = (column: Reader): number => {
-    if (column.pos >= column.end) throw malformed(column, 'column has fewer entries than ops');
-    const at = offsetOf(column);
-    const index = readVarUint(column);
-    if (index >= tableSize) throw malformed(at, `string ref ${index} beyond the table of ${tableSize}`);
+    const at = column.pos;
+    const index = nextUnsigned(column);
+    if (index >= tableSize) throw malformed(column.base + at, `string ref ${index} beyond the table of ${tableSize}`);
     return index;
   };
-  const next = (column: Reader): number => {
-    if (column.pos >= column.end) throw malformed(column, 'column has fewer entries than ops');
-    return readVarUint(column);
-  };
-  const nextSigned = (column: Reader): number => {
-    if (column.pos >= column.end) throw malformed(column, 'column has fewer entries than ops');
-    return readVarInt(column);
-  };
+  const next = nextUnsigned;
+  const nextSigned = nextZigzag;
 
   const deviceId = frame.deviceId;
   const ops: SequencedOperation[] = new Array(n);
-  const progress = new Map<number, MutableProgress>();
+  const bySlot: (SlotProgress | undefined)[] = [];
+  const progress = new Map<number, SlotProgress>();
   let seq = frame.firstSeq;
   let timestamp = context.lastTimestamp + (scalars[F.baseTimestamp] as number);
   let payloadIndex = 0;
@@ -619,33 +645,41 @@ export function decodeBatch(
       const contentRef = ref(contentRefs);
       const userId = table[userRef] as string;
       const contentId = table[contentRef] as string;
-      const key = idKey(userRef, contentRef);
-      const mine = progress.get(key);
+      // Progress of this frame by content ref (one user per content is the common case).
+      let mine = bySlot[contentRef];
+      if (mine !== undefined && mine.userRef !== userRef) mine = progress.get(idKey(userRef, contentRef));
       const prev: ProgressEntry | undefined =
         mine ?? (context.progress.size === 0 ? undefined : context.progress.get(progressKey(userId, contentId)));
-      const positionAt = offsetOf(residuals);
-      const positionMs = predictPosition(prev, timestamp) + nextSigned(residuals) + residualBias;
+      const positionAt = residuals.pos;
+      const positionMs = predictPosition(prev, timestamp) + nextZigzag(residuals) + residualBias;
       if (positionMs < 0 || !Number.isSafeInteger(positionMs))
-        throw malformed(positionAt, `positionMs ${positionMs} out of range`);
-      const durationAt = offsetOf(durations);
-      if (durations.pos >= durations.end) throw malformed(durations, 'column has fewer entries than ops');
-      const d = readVarUintWide(durations);
+        throw malformed(residuals.base + positionAt, `positionMs ${positionMs} out of range`);
+      const durationAt = durations.pos;
+      let d: number | bigint = durationAt < durations.end ? (durations.buf[durationAt] as number) : 0x80;
+      if (d < 0x80) durations.pos = durationAt + 1;
+      else {
+        if (durationAt >= durations.end) throw malformed(durations, 'column has fewer entries than ops');
+        d = readVarUintWide(durations);
+      }
       let durationMs: number | null;
       if (d === 0) durationMs = prev === undefined ? null : prev.durationMs;
       else if (d === 1) durationMs = null;
       else {
         const value = typeof d === 'bigint' ? d - 2n : d - 2;
         if (typeof value === 'bigint' && value > BigInt(Number.MAX_SAFE_INTEGER))
-          throw malformed(durationAt, `durationMs ${value} out of range`);
+          throw malformed(durations.base + durationAt, `durationMs ${value} out of range`);
         durationMs = Number(value);
       }
-      const stateAt = offsetOf(states);
-      const stateCode = next(states);
+      const stateAt = states.pos;
+      const stateCode = nextUnsigned(states);
       const state = STATES[stateCode];
-      if (state === undefined) throw malformed(stateAt, `unknown playback state ${stateCode}`);
+      if (state === undefined) throw malformed(states.base + stateAt, `unknown playback state ${stateCode}`);
       const playing = stateCode === 1;
-      if (mine === undefined) progress.set(key, { userId, contentId, positionMs, durationMs, playing, timestamp });
-      else {
+      if (mine === undefined) {
+        const entry = { userRef, userId, contentId, positionMs, durationMs, playing, timestamp };
+        if (bySlot[contentRef] === undefined) bySlot[contentRef] = entry;
+        else progress.set(idKey(userRef, contentRef), entry);
+      } else {
         mine.positionMs = positionMs;
         mine.durationMs = durationMs;
         mine.playing = playing;
@@ -713,7 +747,7 @@ export function decodeBatch(
   const update = collectUpdate
     ? {
         added: table.slice(contextSize),
-        progress: keyedByIds(progress.values()),
+        progress: keyedByIds([...bySlot.filter((e) => e !== undefined), ...progress.values()]),
         lastTimestamp: n > 0 ? timestamp : context.lastTimestamp,
       }
     : null;
