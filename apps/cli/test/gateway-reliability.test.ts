@@ -144,4 +144,48 @@ describe('queue → WebSocket → gateway under SIGKILL (§12)', () => {
     // Every state op logged exactly once: none lost, none applied twice.
     expect(check.headOf(userId)).toBe(stateOps.length);
   }, 90_000);
+
+  it("replays on its own when the publisher comes online (the queue's auto-replay driver)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'media-sync-auto-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // Learn a free port, then leave it empty: the device starts offline.
+    const probe = await startSyncServer({ secret: SECRET });
+    const { port, url } = probe;
+    await probe.close();
+    const userId = 'u-auto';
+    const storage = createSqliteStorage({ path: join(dir, 'device.db') });
+    const publisher = createWebSocketPublisher({
+      url,
+      token: createToken({ secret: SECRET, userId, deviceId: 'phone' }),
+      backoff: { initialMs: 10, maxMs: 50 },
+    });
+    const queue = createQueue({ deviceId: 'phone', userId, storage, publisher });
+    const stop = queue.startAutoReplay({ debounceMs: 1 });
+    cleanups.push(async () => {
+      stop();
+      await queue.close();
+      await publisher.close();
+      await storage.close();
+    });
+    await queue.enqueueMany(
+      Array.from({ length: 50 }, (_, i) => ({
+        type: 'watchlistAdd' as const,
+        userId,
+        contentId: `tt${i}`,
+        timestamp: Date.now(),
+      })),
+    );
+    expect(publisher.connectionState).toBe('offline');
+    expect(await queue.pending()).toBe(50);
+
+    const server = await startSyncServer({ secret: SECRET, port, dbPath: join(dir, 'gateway.db') });
+    cleanups.push(() => server.close());
+    const drained = new Promise<void>((resolve) =>
+      queue.on('replayed', (report) => {
+        if (report.pending === 0) resolve();
+      }),
+    );
+    await drained;
+    expect(server.headOf(userId)).toBe(50);
+  }, 30_000);
 });
