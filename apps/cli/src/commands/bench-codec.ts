@@ -15,6 +15,9 @@ export interface BenchRow {
   /** Medians over the runs; undefined for size-only rows. */
   readonly encodeOpsPerSec?: number;
   readonly decodeOpsPerSec?: number;
+  /** The same per second of process CPU time (user + system): steadier on a shared machine. */
+  readonly encodeOpsPerCpuSec?: number;
+  readonly decodeOpsPerCpuSec?: number;
 }
 
 interface Contender {
@@ -43,6 +46,21 @@ function byteLength(units: Uint8Array[] | string[]): number {
 
 /** Each timed run lasts at least this long (one pass minimum). */
 const MIN_RUN_MS = 300;
+
+/** Repeats `pass` for at least MIN_RUN_MS; returns passes per wall-clock second and per CPU second. */
+function timed(pass: () => void): { wall: number; cpu: number } {
+  let passes = 0;
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  let elapsed = 0;
+  do {
+    pass();
+    passes++;
+    elapsed = performance.now() - started;
+  } while (elapsed < MIN_RUN_MS);
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall: passes / (elapsed / 1000), cpu: passes / ((cpu.user + cpu.system) / 1e6) };
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -183,6 +201,8 @@ export async function benchCodec(options: BenchOptions): Promise<BenchRow[]> {
     for (const contender of list) {
       const encodeRates: number[] = [];
       const decodeRates: number[] = [];
+      const encodeCpuRates: number[] = [];
+      const decodeCpuRates: number[] = [];
       let bytes = 0;
       // One untimed warm-up pass (JIT, caches), then each run repeats the pass for at least
       // MIN_RUN_MS so short passes are not dominated by timer noise: steady-state throughput.
@@ -192,23 +212,14 @@ export async function benchCodec(options: BenchOptions): Promise<BenchRow[]> {
       bytes = byteLength(units);
       for (let run = 0; run < options.runs; run++) {
         bar?.increment(0, { task: contender.name });
-        let passes = 0;
-        let started = performance.now();
-        let elapsed = 0;
-        do {
+        const encode = timed(() => {
           units = contender.encode();
-          passes++;
-          elapsed = performance.now() - started;
-        } while (elapsed < MIN_RUN_MS);
-        encodeRates.push((total * passes) / (elapsed / 1000));
-        passes = 0;
-        started = performance.now();
-        do {
-          contender.decode(units);
-          passes++;
-          elapsed = performance.now() - started;
-        } while (elapsed < MIN_RUN_MS);
-        decodeRates.push((total * passes) / (elapsed / 1000));
+        });
+        encodeRates.push(total * encode.wall);
+        encodeCpuRates.push(total * encode.cpu);
+        const decode = timed(() => contender.decode(units));
+        decodeRates.push(total * decode.wall);
+        decodeCpuRates.push(total * decode.cpu);
         bar?.increment(1);
       }
       rows.push({
@@ -216,6 +227,8 @@ export async function benchCodec(options: BenchOptions): Promise<BenchRow[]> {
         bytesPerOp: bytes / total,
         encodeOpsPerSec: median(encodeRates),
         decodeOpsPerSec: median(decodeRates),
+        encodeOpsPerCpuSec: median(encodeCpuRates),
+        decodeOpsPerCpuSec: median(decodeCpuRates),
       });
     }
     bar?.increment(0, { task: 'single progress updates' });
@@ -234,15 +247,15 @@ function formatRate(rate: number | undefined): string {
 export function toMarkdown(rows: readonly BenchRow[], trace: string, runs: number): string {
   const reference = rows[0]?.bytesPerOp ?? 0;
   const lines = [
-    `Codec benchmark on \`${trace}\`: bytes/op over the whole trace; ops/s are medians of ${runs} runs, each repeating the whole trace for at least ${MIN_RUN_MS} ms after a warm-up pass.`,
+    `Codec benchmark on \`${trace}\`: bytes/op over the whole trace; ops/s are medians of ${runs} runs, each repeating the whole trace for at least ${MIN_RUN_MS} ms after a warm-up pass, per wall-clock second and per second of process CPU time (the latter is steadier when other processes share the cores).`,
     '',
-    '| format | bytes/op | vs JSON envelope | encode ops/s | decode ops/s |',
-    '|---|---:|---:|---:|---:|',
+    '| format | bytes/op | vs JSON envelope | encode ops/s | decode ops/s | encode ops/CPU-s | decode ops/CPU-s |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     const ratio = reference === 0 ? '' : `${((100 * row.bytesPerOp) / reference).toFixed(2)} %`;
     lines.push(
-      `| ${row.name} | ${row.bytesPerOp.toFixed(2)} | ${ratio} | ${formatRate(row.encodeOpsPerSec)} | ${formatRate(row.decodeOpsPerSec)} |`,
+      `| ${row.name} | ${row.bytesPerOp.toFixed(2)} | ${ratio} | ${formatRate(row.encodeOpsPerSec)} | ${formatRate(row.decodeOpsPerSec)} | ${formatRate(row.encodeOpsPerCpuSec)} | ${formatRate(row.decodeOpsPerCpuSec)} |`,
     );
   }
   return `${lines.join('\n')}\n`;
