@@ -106,6 +106,7 @@ describe('enqueue', () => {
     const rows = await spy.storage.readPage(0, 100);
     results.forEach((entry, i) => {
       expect(decodeBody(rows[i]?.body as Uint8Array)).toEqual(entry.op);
+      expect(rows[i]?.hlc).toBe(formatHlc(entry.hlc));
       if (i > 0) expect(compareHlc((results[i - 1] as typeof entry).hlc, entry.hlc)).toBeLessThan(0);
     });
   });

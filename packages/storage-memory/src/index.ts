@@ -117,15 +117,24 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
           `storage ${name} holds at most ${maxPending} pending rows; ${pendingSeqs.size} pending, ${records.length} more asked`,
         );
       }
+      // One copy for the whole append, each row a view of it: one allocation instead of one per
+      // row, and the caller's buffers are never shared.
+      let total = 0;
+      for (const record of records) total += record.body.length;
+      const copy = new Uint8Array(total);
+      let offset = 0;
       const seqs: number[] = [];
       for (const record of records) {
         lastSeq += 1;
+        copy.set(record.body, offset);
+        const body = copy.subarray(offset, offset + record.body.length);
+        offset += record.body.length;
         index({
           hlc: record.hlc,
           type: record.type,
           coalesceKey: record.coalesceKey,
           expiresAt: record.expiresAt,
-          body: record.body.slice(),
+          body,
           enqueuedAt: record.enqueuedAt,
           seq: lastSeq,
           attempts: 0,

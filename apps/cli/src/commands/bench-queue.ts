@@ -353,6 +353,16 @@ export async function runQueueBench(options: QueueBenchOptions): Promise<QueueBe
       });
     } else skipped.push('indexeddb: @media-sync/storage-indexeddb or fake-indexeddb is not installed');
 
+    // Warm-up, untimed: the first pass through the queue runs in V8's interpreter, and whichever
+    // adapter went first would pay for it.
+    say('warm-up');
+    const warmOps = batchOps.slice(0, Math.min(batchOps.length, 5_000));
+    const warmFactory = factories[0] as AdapterFactory;
+    for (const mode of ['single', 'concurrent', 'batched'] as const) {
+      await timeEnqueue(warmFactory, dir, -1, deviceId, warmOps, mode, options.batchSize);
+    }
+    timeRawSqlite(join(dir, 'raw-warm.db'), warmOps, options.batchSize);
+
     const enqueue: EnqueueRow[] = [];
     for (const factory of factories) {
       const samples = { single: [] as number[], concurrent: [] as number[], batched: [] as number[] };
@@ -385,6 +395,7 @@ export async function runQueueBench(options: QueueBenchOptions): Promise<QueueBe
     });
 
     const codec = await createCodec();
+    await timeReplay(warmFactory, dir, -1, deviceId, warmOps, codec);
     const replay: ReplayRow[] = [];
     for (const factory of factories) {
       const samples: Array<{ opsPerSecond: number; frames: number; bytes: number }> = [];
