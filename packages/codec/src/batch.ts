@@ -6,6 +6,7 @@ import type {
   SequencedOperation,
   SyncOperation,
 } from '@media-sync/protocol';
+import { utf8Length } from '@media-sync/protocol';
 import {
   type ContextState,
   MAX_CONTEXT_PROGRESS,
@@ -139,7 +140,7 @@ class StringTable {
       this.slots.push(~this.uuids.length);
       this.uuids.push(s);
     } else {
-      if (s.length > 256 && encodeUtf8(s).length > 256)
+      if (s.length > 85 && utf8Length(s) > 256)
         throw invalid(`id ${JSON.stringify(s.slice(0, 40))}… exceeds 256 UTF-8 bytes`);
       this.slots.push(this.texts.length);
       this.texts.push(s);
@@ -702,11 +703,12 @@ export function decodeBatch(
       const end = payloadRanges[payloadIndex * 2 + 1];
       if (start === undefined || end === undefined) throw malformed(typeAt, 'fewer payloads than device commands');
       payloadIndex++;
-      if (end - start > limits.maxPayloadBytes) {
+      // The binary form can outgrow the JSON (a float is 9 bytes, "0.5," is 4), never by 3×.
+      if (end - start > limits.maxPayloadBytes * 3) {
         throw new CodecError(
           'LIMIT_EXCEEDED',
           base + start,
-          `payload of ${end - start} bytes exceeds ${limits.maxPayloadBytes}`,
+          `payload of ${end - start} bytes exceeds 3 × ${limits.maxPayloadBytes}`,
         );
       }
       const payloadReader = createReader(body, start, end, base);

@@ -1,4 +1,4 @@
-import type { SequencedOperation } from '@media-sync/protocol';
+import { type SequencedOperation, utf8Length } from '@media-sync/protocol';
 import { applyUpdate, type ContextUpdate, decodeBatch, encodeBatch } from './batch.js';
 import { type ContextState, EMPTY_CONTEXT, nextVersion } from './context.js';
 import { crc32c } from './crc32c.js';
@@ -134,8 +134,8 @@ class FrameCodec implements Codec {
     context: ContextState,
     session: boolean,
   ): { frame: EncodedFrame; update: ContextUpdate | null; bodyCrc: number } {
-    if (typeof deviceId !== 'string' || deviceId.length === 0)
-      throw new CodecError('INVALID_INPUT', 0, 'deviceId must be a non-empty string');
+    if (typeof deviceId !== 'string' || deviceId.length === 0 || utf8Length(deviceId) > 256)
+      throw new CodecError('INVALID_INPUT', 0, 'deviceId must be a non-empty string of at most 256 UTF-8 bytes');
     if (!Array.isArray(ops)) throw new TypeError('ops must be an array of SequencedOperation');
     const { body, update } = encodeBatch(deviceId, ops, context, session);
     const level = checkLevel(options.level ?? this.level);

@@ -164,3 +164,28 @@ describe('frames', () => {
     expect(codec.metrics().ops).toBe(0);
   });
 });
+
+describe('limits the encoder respects', () => {
+  const base = { deviceId: 'tv', seq: 1, hlc: { physicalMs: 1_790_000_000_000, logical: 0, nodeId: 'tv' } };
+
+  it('refuses an id longer than 256 UTF-8 bytes even when it is short in UTF-16', () => {
+    const op = { type: 'watchlistAdd' as const, userId: '✓'.repeat(100), contentId: 'c', timestamp: 1_790_000_000_000 };
+    expect(() => codec.encodeFrame('tv', [{ ...base, op }])).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
+  it('round-trips a 16 KiB payload of floats, whose binary form is larger than its JSON', () => {
+    const payload = Array.from({ length: 4000 }, (_, i) => (i % 10) / 10 + 0.5);
+    expect(JSON.stringify(payload).length).toBeLessThanOrEqual(16 * 1024);
+    const op = {
+      type: 'deviceCommand' as const,
+      commandId: 'c-1',
+      sourceDeviceId: 'tv',
+      targetDeviceId: 'phone',
+      commandType: 'curve',
+      payload,
+      timestamp: 1_790_000_000_000,
+    };
+    const frame = codec.encodeFrame('tv', [{ ...base, op }]);
+    expect(codec.decodeFrame(frame.bytes).ops[0]?.op).toEqual(op);
+  });
+});
