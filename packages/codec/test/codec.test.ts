@@ -170,7 +170,9 @@ describe('limits the encoder respects', () => {
 
   it('refuses an id longer than 256 UTF-8 bytes even when it is short in UTF-16', () => {
     const op = { type: 'watchlistAdd' as const, userId: '✓'.repeat(100), contentId: 'c', timestamp: 1_790_000_000_000 };
-    expect(() => codec.encodeFrame('tv', [{ ...base, op }])).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => codec.encodeFrame('tv', [{ ...base, op }])).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 
   it('round-trips a 16 KiB payload of floats, whose binary form is larger than its JSON', () => {
@@ -187,5 +189,18 @@ describe('limits the encoder respects', () => {
     };
     const frame = codec.encodeFrame('tv', [{ ...base, op }]);
     expect(codec.decodeFrame(frame.bytes).ops[0]?.op).toEqual(op);
+  });
+});
+
+describe('the shipped dictionary', () => {
+  it('src/dictionaries/index.ts carries exactly dictionaries/1.zdict, a zstd dictionary with id 1', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { DICTIONARY_BASE64, DEFAULT_DICTIONARY_ID } = await import('../src/dictionaries/index.js');
+    const file = readFileSync(new URL('../dictionaries/1.zdict', import.meta.url));
+    expect(DEFAULT_DICTIONARY_ID).toBe(1);
+    expect(Buffer.from(DICTIONARY_BASE64.get(1) as string, 'base64')).toEqual(file);
+    expect(file.readUInt32LE(0)).toBe(0xec30a437); // zstd dictionary magic
+    expect(file.readUInt32LE(4)).toBe(1); // dictionary id
+    expect(codec.dictionaryIds).toEqual([1]);
   });
 });
