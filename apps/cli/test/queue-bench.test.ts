@@ -19,11 +19,12 @@ describe('bench queue', () => {
     expect(result.enqueue.map((row) => row.adapter)).toEqual([
       'memory',
       'sqlite (WAL, synchronous FULL)',
+      'sqlite (WAL, synchronous NORMAL)',
       'indexeddb (fake-indexeddb)',
       'raw better-sqlite3 insert loop',
     ]);
     for (const row of result.enqueue) expect(row.batched).toBeGreaterThan(0);
-    expect(result.replay.map((row) => row.frames)).toEqual([1, 1, 1]);
+    expect(result.replay.map((row) => row.frames)).toEqual([1, 1, 1, 1]);
     const table = formatQueueBench(result, options);
     expect(table).toContain('| raw better-sqlite3 insert loop |');
     expect(table).toContain('of the raw batched insert loop');

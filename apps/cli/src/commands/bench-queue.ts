@@ -339,6 +339,12 @@ export async function runQueueBench(options: QueueBenchOptions): Promise<QueueBe
         name: 'sqlite (WAL, synchronous FULL)',
         open: async (at, run) => createSqliteStorage({ path: join(at, `queue-${run}-${Math.random()}.db`) }),
       },
+      // Survives a killed process (the §6 durability bar), not an OS crash or power loss.
+      {
+        name: 'sqlite (WAL, synchronous NORMAL)',
+        open: async (at, run) =>
+          createSqliteStorage({ path: join(at, `queue-${run}-${Math.random()}.db`), synchronous: 'normal' }),
+      },
     ];
     const indexedDb = await loadIndexedDb();
     if (indexedDb) {
@@ -455,13 +461,15 @@ export function formatQueueBench(result: QueueBenchResult, options: QueueBenchOp
       `| ${row.adapter} | ${formatRate(row.single)} | ${formatRate(row.concurrent)} | ${formatRate(row.batched)} |`,
     );
   }
-  const sqlite = result.enqueue.find((row) => row.adapter.startsWith('sqlite'));
+  const sqlite = result.enqueue.find((row) => row.adapter === 'sqlite (WAL, synchronous FULL)');
   const raw = result.enqueue.find((row) => row.adapter.startsWith('raw'));
   if (sqlite && raw) {
     lines.push(
       '',
-      `sqlite batched enqueue = ${((100 * sqlite.batched) / raw.batched).toFixed(0)} % of the raw batched insert loop (target ≥ 50 %); ` +
-        `single durable enqueue ${formatRate(sqlite.single)} ops/s (target ≥ 20 000)`,
+      `sqlite (FULL) batched enqueue = ${((100 * sqlite.batched) / raw.batched).toFixed(0)} % of the raw batched insert loop ` +
+        `(same pragmas; target ≥ 50 %); durable single enqueues: ${formatRate(sqlite.single)} ops/s awaited one by one ` +
+        `(one fsync each, like the raw loop's ${formatRate(raw.single)}), ${formatRate(sqlite.concurrent)} ops/s issued ` +
+        `concurrently (group commit; target ≥ 20 000)`,
     );
   }
   lines.push(
