@@ -22,13 +22,16 @@ describe('media-sync demo', () => {
     expect(result.devices.map((device) => device.deviceId).sort()).toEqual(['phone-1', 'tv-living-room', 'web-chrome']);
     const ops = result.devices.reduce((sum, device) => sum + device.ops, 0);
     const handled = result.devices.reduce((sum, d) => sum + d.published + d.coalesced + d.expired + d.deadLettered, 0);
-    expect(ops).toBe(20_000);
+    // The trace's 20 000 ops plus the one live command the demo sends.
+    expect(ops).toBe(20_001);
+    expect(result.liveCommand).toEqual({ from: expect.any(String), to: expect.any(String), deliveries: 1 });
     // Every op was sent, coalesced or expired; none was lost or dead-lettered.
     expect(handled).toBe(ops);
     expect(result.devices.every((device) => device.deadLettered === 0)).toBe(true);
     for (const device of result.devices) expect(device.bytesWire).toBeLessThan(device.bytesJson);
     expect(out.text()).toContain('converged: yes');
-    expect(out.text()).toMatch(/\| total +\| +20000 \|/);
+    expect(out.text()).toMatch(/\| total +\| +20001 \|/);
+    expect(out.text()).toMatch(/live command .+: delivered once/);
     expect(err.text()).toContain('back online');
   }, 60_000);
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -58,6 +58,8 @@ export interface DemoResult {
   readonly converged: boolean;
   readonly gatewayIngestOpsPerSecond: number;
   readonly durationMs: number;
+  /** A command sent live between two devices of one user, and how often its target got it. */
+  readonly liveCommand: { readonly from: string; readonly to: string; readonly deliveries: number } | null;
 }
 
 /** `media-sync demo [--trace FILE]`: the main job on embedded defaults (§10). */
@@ -75,6 +77,9 @@ export function registerDemoCommand(program: Command): void {
         ...(options.trace === undefined ? {} : { trace: options.trace }),
       });
       if (!result.converged) throw new Error('the devices did not converge with the gateway');
+      if (result.liveCommand && result.liveCommand.deliveries !== 1) {
+        throw new Error(`the live command reached its target ${result.liveCommand.deliveries} times, not once`);
+      }
     });
 }
 
@@ -91,7 +96,12 @@ interface Device {
   replayMs: number;
   /** Ops the replays dealt with (sent, coalesced, expired, dead-lettered), for ops/s. */
   handled: number;
+  /** Ops the device recorded: its trace ops, plus the live command if it sent it. */
+  recorded: number;
   commandsReceived: number;
+  /** COMMAND frames the subscriber handed over, and who waits for the next one. */
+  commandFrames: number;
+  readonly commandWaiters: Set<() => void>;
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -138,6 +148,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     await Promise.all(devices.map((device) => online(device)));
     await replayAll(devices, err, 'back online');
 
+    // The trace's commands are long expired; one fresh command shows store-and-forward delivery.
+    const liveCommand = await sendLiveCommand(devices, server);
+
     // Every device's replica, fed by fan-out, must now equal the gateway's merged state.
     const live = server;
     const results = await Promise.all(
@@ -156,6 +169,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       trace: label,
       devices: results,
       converged: results.every((device) => device.converged),
+      liveCommand,
       gatewayIngestOpsPerSecond: metrics.ingestMs > 0 ? metrics.opsApplied / (metrics.ingestMs / 1000) : 0,
       durationMs: performance.now() - started,
     };
@@ -204,7 +218,10 @@ async function openDevice(options: {
     wireBytes: 0,
     replayMs: 0,
     handled: 0,
+    recorded: 0,
     commandsReceived: 0,
+    commandFrames: 0,
+    commandWaiters: new Set(),
     async close() {
       await subscription.unsubscribe();
       await queue.close();
@@ -214,14 +231,58 @@ async function openDevice(options: {
     },
   };
   // The device's own changes enter its replica when recorded; the others' arrive by fan-out.
-  queue.on('enqueued', ({ ops: sequenced }) => replica.applyAll(sequenced));
+  queue.on('enqueued', ({ ops: sequenced }) => {
+    device.recorded += sequenced.length;
+    replica.applyAll(sequenced);
+  });
   queue.on('framePublished', (event) => {
     device.wireBytes += event.wireBytes;
   });
   const subscription = await subscriber.subscribe(userId, (frame) => {
     replica.applyAll(codec.decodeFrame(frame.bytes).ops);
+    if (frame.transportId?.startsWith('command:')) {
+      device.commandFrames += 1;
+      for (const wake of device.commandWaiters) wake();
+    }
   });
   return device;
+}
+
+/** Sends a command from the first device to another of the same user; counts what the target got. */
+async function sendLiveCommand(devices: Device[], server: SyncServer): Promise<DemoResult['liveCommand']> {
+  const from = devices[0];
+  const to = devices.find((device) => device !== from && device.userId === from?.userId);
+  if (from === undefined || to === undefined) return null;
+  const before = to.commandFrames;
+  const arrived = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the live command did not reach ${to.deviceId}`)), 10_000);
+    const wake = () => {
+      clearTimeout(timer);
+      to.commandWaiters.delete(wake);
+      resolve();
+    };
+    to.commandWaiters.add(wake);
+  });
+  const now = Date.now();
+  await from.queue.enqueue({
+    type: 'deviceCommand',
+    commandId: randomUUID(),
+    sourceDeviceId: from.deviceId,
+    targetDeviceId: to.deviceId,
+    commandType: 'pause',
+    payload: { reason: 'media-sync demo' },
+    timestamp: now,
+    expiresAt: now + 5 * 60_000,
+  });
+  const acknowledged = server.metrics().commandsDelivered;
+  await from.queue.replay();
+  await arrived;
+  // The target acknowledges after handling it; wait for the gateway to drop it from its box.
+  const deadline = Date.now() + 5000;
+  while (server.metrics().commandsDelivered === acknowledged && Date.now() < deadline) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { from: from.deviceId, to: to.deviceId, deliveries: to.commandFrames - before };
 }
 
 function online(device: Device): Promise<void> {
@@ -288,7 +349,7 @@ function summarize(device: Device, converged: boolean): DemoDevice {
   return {
     deviceId: device.deviceId,
     userId: device.userId,
-    ops: device.ops.length,
+    ops: device.recorded,
     published: metrics.published,
     coalesced: metrics.coalesced,
     expired: metrics.expired,
@@ -376,6 +437,11 @@ function formatDemo(result: DemoResult, metrics: GatewayMetrics): string {
         ]
       : []),
     `gateway: ${metrics.opsApplied} ops applied, ${metrics.opsDuplicate} duplicates dropped, ${metrics.commandsDelivered} commands delivered, ingest ${Math.round(result.gatewayIngestOpsPerSecond)} ops/s`,
+    ...(result.liveCommand
+      ? [
+          `live command ${result.liveCommand.from} → ${result.liveCommand.to}: delivered ${result.liveCommand.deliveries === 1 ? 'once' : `${result.liveCommand.deliveries} times`}`,
+        ]
+      : []),
     `converged: ${result.converged ? 'yes' : 'no'} (${result.devices.length} device replicas vs gateway state)`,
     `done in ${(result.durationMs / 1000).toFixed(1)} s`,
     '',
