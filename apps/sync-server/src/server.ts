@@ -227,16 +227,25 @@ class Gateway implements SyncServer {
 
   async #shutdown(): Promise<void> {
     clearInterval(this.#heartbeat);
-    // Frames are handled synchronously from receipt to ack, so once no new message can be
-    // dispatched nothing is in flight: close the listener, then the sockets, then the database.
+    // Frames are handled synchronously from receipt to ack, so none is ever half done: stop
+    // accepting, close every socket (a frame that arrives during the close handshake is still
+    // handled, with the database open), and only once all are closed close the database.
     const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    const socketsClosed = [...this.#sessions].map(
+      (session) =>
+        new Promise<void>((resolve) => {
+          if (session.ws.readyState === session.ws.CLOSED) resolve();
+          else session.ws.once('close', () => resolve());
+        }),
+    );
     for (const session of this.#sessions) session.ws.close(1001, 'gateway shutting down');
+    // A peer that never answers the close handshake is cut after two seconds.
     const deadline = setTimeout(() => {
       for (const session of this.#sessions) session.ws.terminate();
     }, 2000);
     deadline.unref();
     this.#http.closeAllConnections();
-    await httpClosed;
+    await Promise.all([httpClosed, ...socketsClosed]);
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     clearTimeout(deadline);
     // A fresh snapshot makes the next start replay no log.
