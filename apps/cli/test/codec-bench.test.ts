@@ -23,7 +23,7 @@ describe('bench codec', () => {
         'reference JSON envelope',
         'JSON batch (1000) + gzip',
         'msgpackr',
-        'msgpackr batch (1000) + zstd-19',
+        'msgpackr batch (1000, records) + zstd-19',
         'protobuf SyncMessage',
         'media-sync batch 1 ',
         'media-sync batch 10 ',
