@@ -204,9 +204,6 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): ParsedFrame
   }
   if (bodyLength > limits.maxBodyBytes)
     throw new CodecError('LIMIT_EXCEEDED', at(9), `body_length ${bodyLength} exceeds ${limits.maxBodyBytes}`);
-  // Every op takes at least its one-byte type entry, so a body shorter than op_count is a lie.
-  if (bodyLength < opCount)
-    throw new CodecError('MALFORMED_FRAME', at(9), `body_length ${bodyLength} cannot hold ${opCount} ops`);
   if (compressed && !hasBody) throw new CodecError('MALFORMED_FRAME', bytes.length, 'compressed frame without a body');
   // proto3 leaves a zero out, and the CRC-32C of an empty body is 0.
   const bodyCrc32c = values[10] ?? 0;
@@ -214,7 +211,7 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): ParsedFrame
   if (actual !== bodyCrc32c) {
     throw new CodecError(
       'CRC_MISMATCH',
-      bodyStart,
+      hasBody ? bodyStart : bytes.length,
       `body CRC-32C ${hex(actual)} differs from the header's ${hex(bodyCrc32c)}`,
     );
   }
