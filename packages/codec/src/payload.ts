@@ -53,6 +53,7 @@ export function writePayload(w: Writer, value: JsonValue): void {
         writeVarInt(w, value);
       }
     } else {
+      if (!Number.isFinite(value)) throw new CodecError('INVALID_INPUT', 0, `payload number ${value} is not JSON`);
       writeByte(w, FLOAT);
       scratch.setFloat64(0, value, true);
       ensure(w, 8);
@@ -73,6 +74,8 @@ export function writePayload(w: Writer, value: JsonValue): void {
     writeVarUint(w, value.length);
     for (const item of value) writePayload(w, item);
   } else {
+    if (typeof value !== 'object')
+      throw new CodecError('INVALID_INPUT', 0, `payload holds a ${typeof value}, which is not JSON`);
     const keys = Object.keys(value);
     writeByte(w, OBJECT);
     writeVarUint(w, keys.length);

@@ -226,3 +226,22 @@ describe('perfectly regular traffic', () => {
     expect(codec.decodeFrame(frame.bytes).ops).toEqual(ops);
   });
 });
+
+describe('payloads that are not JSON', () => {
+  it('are refused with INVALID_INPUT instead of producing an undecodable frame', () => {
+    for (const payload of [Number.NaN, [Number.POSITIVE_INFINITY], { a: undefined as unknown as null }, [() => 1]]) {
+      const op = {
+        type: 'deviceCommand' as const,
+        commandId: 'c',
+        sourceDeviceId: 'tv',
+        targetDeviceId: 'phone',
+        commandType: 'x',
+        payload: payload as never,
+        timestamp: 1,
+      };
+      expect(() =>
+        codec.encodeFrame('tv', [{ deviceId: 'tv', seq: 1, hlc: { physicalMs: 1, logical: 0, nodeId: 'tv' }, op }]),
+      ).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    }
+  });
+});
