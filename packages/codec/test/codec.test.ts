@@ -9,7 +9,7 @@ import {
   readFrameHeader,
   referenceJsonEnvelope,
 } from '../src/index.js';
-import { deviceOpsArbitrary, loadStandardTrace } from './helpers.js';
+import { deviceOpsArbitrary, loadStandardTrace, regularOpsArbitrary } from './helpers.js';
 
 let codec: Codec;
 beforeAll(async () => {
@@ -65,7 +65,7 @@ describe('round trip on the standard trace', () => {
 describe('properties', () => {
   it('decode(encode(ops)) deep-equals ops, compressed or not', () => {
     fc.assert(
-      fc.property(deviceOpsArbitrary, fc.boolean(), (ops, compression) => {
+      fc.property(fc.oneof(deviceOpsArbitrary, regularOpsArbitrary), fc.boolean(), (ops, compression) => {
         const frame = codec.encodeFrame('dev-1', ops, { compression, minBatchSize: 1 });
         const decoded = codec.decodeFrame(frame.bytes);
         expect(decoded.ops).toEqual(ops);

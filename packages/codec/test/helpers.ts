@@ -97,3 +97,43 @@ export const deviceOpsArbitrary: fc.Arbitrary<SequencedOperation[]> = fc
       });
     }),
   );
+
+/**
+ * Playback as a steady player reports it: fixed intervals, positions exactly as predicted, the
+ * same ids — frames in which most columns are left out (their default), the edge of the format.
+ */
+export const regularOpsArbitrary: fc.Arbitrary<SequencedOperation[]> = fc
+  .record({
+    count: fc.integer({ min: 1, max: 60 }),
+    interval: fc.integer({ min: 0, max: 20_000 }),
+    start: fc.integer({ min: 0, max: 2 ** 40 }),
+    ids: fc.constantFrom(['x', 'x'], ['u', 'c'], ['00918221-7a95-4b00-b3c1-f8e5d05913a0', 'tt0111161']),
+    state: fc.constantFrom('playing' as const, 'paused' as const),
+    durationMs: fc.option(fc.integer({ min: 0, max: 10_000_000 }), { nil: undefined }),
+  })
+  .map(({ count, interval, start, ids, state, durationMs }) =>
+    Array.from({ length: count }, (_, i) => {
+      const timestamp = start + i * interval;
+      const positionMs = state === 'playing' ? i * interval : 5000;
+      const op: SyncOperation =
+        durationMs === undefined
+          ? {
+              type: 'progressUpdate',
+              userId: ids[0] as string,
+              contentId: ids[1] as string,
+              positionMs,
+              state,
+              timestamp,
+            }
+          : {
+              type: 'progressUpdate',
+              userId: ids[0] as string,
+              contentId: ids[1] as string,
+              positionMs,
+              durationMs,
+              state,
+              timestamp,
+            };
+      return { deviceId: 'dev-1', seq: i + 1, hlc: { physicalMs: timestamp, logical: 0, nodeId: 'dev-1' }, op };
+    }),
+  );
