@@ -261,6 +261,11 @@ export function toMarkdown(rows: readonly BenchRow[], trace: string, runs: numbe
       `| ${row.name} | ${row.bytesPerOp.toFixed(2)} | ${ratio} | ${formatRate(row.encodeOpsPerSec)} | ${formatRate(row.decodeOpsPerSec)} | ${formatRate(row.encodeOpsPerCpuSec)} | ${formatRate(row.decodeOpsPerCpuSec)} |`,
     );
   }
+  lines.push(
+    '',
+    'The last two rows average every progress update of the trace sent as its own frame: self-contained, and over one',
+    'session per device in which every frame is acknowledged before the next (so each references the previous context).',
+  );
   return `${lines.join('\n')}\n`;
 }
 
