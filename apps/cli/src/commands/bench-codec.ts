@@ -276,8 +276,8 @@ function escapeXml(s: string): string {
 /** A horizontal bar chart of bytes/op on a log scale. */
 export function toSvg(rows: readonly BenchRow[]): string {
   const barHeight = 22;
-  const left = 330;
-  const width = 900;
+  const left = 360;
+  const width = 940;
   const top = 40;
   const height = top + rows.length * (barHeight + 8) + 30;
   const max = Math.max(...rows.map((r) => r.bytesPerOp), 1);
