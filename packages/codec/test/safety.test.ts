@@ -107,6 +107,30 @@ function codeOf(f: () => unknown): string | undefined {
   return undefined;
 }
 
+describe('fuzz: session frames against a held context', () => {
+  it('mutated context frames (re-signed) decode or fail with CodecError, and never corrupt later decodes', () => {
+    const ops = loadStandardTrace().get('phone-1')?.slice(0, 60) as SequencedOperation[];
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 0, max: 255 }), (at, value) => {
+        const encoder = codec.createSessionEncoder();
+        const decoder = codec.createSessionDecoder();
+        encoder.acknowledge(decoder.decode(encoder.encode('phone-1', ops.slice(0, 30)).bytes).version);
+        const frame = media_sync.v1.Frame.decode(
+          encoder.encode('phone-1', ops.slice(30, 40), { compression: false }).bytes,
+        );
+        const body = new Uint8Array(frame.body);
+        body[at % body.length] = value;
+        frame.body = body;
+        frame.bodyCrc32c = crc32c(body);
+        onlyCodecErrors(media_sync.v1.Frame.encode(frame).finish(), (b) => decoder.decode(b));
+        // Whatever happened, the acknowledged context still decodes the next real frame exactly.
+        expect(decoder.decode(encoder.encode('phone-1', ops.slice(40, 60)).bytes).ops).toEqual(ops.slice(40, 60));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('typed errors with byte offsets', () => {
   it('CRC_MISMATCH when a body byte changes, at the body offset', () => {
     const bytes = new Uint8Array(sample);
