@@ -10,7 +10,10 @@ export interface DecodeLimits {
   readonly maxOps: number;
   /** Longest string (ids, command types), in UTF-8 bytes. Default 256 (§2). */
   readonly maxStringBytes: number;
-  /** Largest device-command payload, in bytes of its JSON text. Default 16 KiB (§2). */
+  /**
+   * Largest device-command payload as JSON, default 16 KiB (§2). The decoder bounds the compact
+   * binary form at 3 × this, since it can outgrow the JSON (floats take 9 bytes).
+   */
   readonly maxPayloadBytes: number;
 }
 
