@@ -21,12 +21,13 @@ describe('bench queue', () => {
       'sqlite (WAL, synchronous FULL)',
       'sqlite (WAL, synchronous NORMAL)',
       'indexeddb (fake-indexeddb)',
-      'raw better-sqlite3 insert loop',
+      'raw better-sqlite3 insert loop (same table and index)',
+      'raw better-sqlite3 insert loop (bare table, no index)',
     ]);
     for (const row of result.enqueue) expect(row.batched).toBeGreaterThan(0);
     expect(result.replay.map((row) => row.frames)).toEqual([1, 1, 1, 1]);
     const table = formatQueueBench(result, options);
-    expect(table).toContain('| raw better-sqlite3 insert loop |');
+    expect(table).toContain('| raw better-sqlite3 insert loop (same table and index) |');
     expect(table).toContain('of the raw batched insert loop');
   }, 60_000);
 });
