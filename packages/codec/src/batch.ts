@@ -111,7 +111,42 @@ class BatchColumns {
   readonly sourceDeviceRefs: number[] = [];
   readonly targetDeviceRefs: number[] = [];
   readonly commandTypeRefs: number[] = [];
+  /** Where a finished column is re-encoded (refs, biased values) before it is copied out. */
+  readonly staging = createWriter(256);
+  /** The body being assembled. */
+  readonly out = createWriter(1024);
+
+  /** Empties every column, keeping the buffers: encoding allocates little once warm. */
+  reset(): this {
+    for (const w of [this.types, this.seqDeltas, this.hlcPhysicalOffsets, this.hlcLogicals, this.durations, this.states]) {
+      w.pos = 0;
+    }
+    this.expiryOffsets.pos = 0;
+    this.staging.pos = 0;
+    this.out.pos = 0;
+    for (const a of [
+      this.timestampDeltas,
+      this.positionResiduals,
+      this.hlcNodeRefs,
+      this.userRefs,
+      this.contentRefs,
+      this.commandIdRefs,
+      this.sourceDeviceRefs,
+      this.targetDeviceRefs,
+      this.commandTypeRefs,
+    ]) {
+      a.length = 0;
+    }
+    this.payloads.length = 0;
+    return this;
+  }
 }
+
+/**
+ * Scratch columns shared by every encode: encoding is synchronous and never re-entered (the
+ * body is copied out before encodeBatch returns), so one set per realm is enough.
+ */
+const scratch = new BatchColumns();
 
 /**
  * The per-frame string table. Every distinct string gets a provisional id in first-use order;
@@ -174,7 +209,7 @@ export function encodeBatch(
   collectUpdate: boolean,
 ): EncodedBatch {
   const n = ops.length;
-  const cols = new BatchColumns();
+  const cols = scratch.reset();
   const table = new StringTable(context);
   const progress = new Map<number, MutableProgress>();
   const firstSeq = n > 0 ? (ops[0] as SequencedOperation).seq : 0;
@@ -371,9 +406,9 @@ function columnBias(values: readonly number[]): number {
   return median > 2 ** 31 || median < -(2 ** 31) ? 0 : median;
 }
 
-function writeBiased(out: Writer, field: number, values: readonly number[], bias: number): void {
+function writeBiased(out: Writer, field: number, values: readonly number[], bias: number, w: Writer): void {
   if (values.length === 0) return;
-  const w = createWriter(values.length * 2 + 8);
+  w.pos = 0;
   for (const v of values) writeVarInt(w, v - bias);
   writePacked(out, field, w);
 }
@@ -406,8 +441,18 @@ function writeTag(w: Writer, field: number, wireType: number): void {
 
 function writeLengthDelimited(w: Writer, field: number, bytes: Uint8Array, start = 0, end = bytes.length): void {
   writeTag(w, field, 2);
-  writeVarUint(w, end - start);
-  writeBytes(w, start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
+  const length = end - start;
+  writeVarUint(w, length);
+  if (length > 64) {
+    writeBytes(w, start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
+    return;
+  }
+  // Short runs copy faster by hand than through a subarray view.
+  ensure(w, length);
+  const buf = w.buf;
+  let pos = w.pos;
+  for (let i = start; i < end; i++) buf[pos++] = bytes[i] as number;
+  w.pos = pos;
 }
 
 /**
@@ -424,9 +469,16 @@ function writePacked(out: Writer, field: number, column: Writer, absentValue = 0
   writeLengthDelimited(out, field, buf, 0, column.pos);
 }
 
-function writeRefs(out: Writer, field: number, refs: readonly number[], table: StringTable, absentValue = 0): void {
+function writeRefs(
+  out: Writer,
+  field: number,
+  refs: readonly number[],
+  table: StringTable,
+  w: Writer,
+  absentValue = 0,
+): void {
   if (refs.length === 0) return;
-  const w = createWriter(refs.length * 2 + 8);
+  w.pos = 0;
   for (const ref of refs) writeVarUint(w, table.finalRef(ref));
   writePacked(out, field, w, absentValue);
 }
@@ -439,7 +491,8 @@ function writeBody(
   baseTimestampDelta: number,
   shape: { anyPhysicalOffset: boolean; anyLogical: boolean; anyForeignNode: boolean },
 ): Uint8Array {
-  const out = createWriter(64 + cols.types.pos * 8 + cols.durations.pos);
+  const out = cols.out;
+  const w = cols.staging;
   for (const text of table.texts) writeLengthDelimited(out, F.strings, encodeUtf8(text));
   if (table.uuids.length > 0) {
     const bytes = new Uint8Array(table.uuids.length * 16);
@@ -457,25 +510,25 @@ function writeBody(
     writeTag(out, F.timestampDeltaBias, 0);
     writeVarInt(out, timestampBias);
   }
-  writeBiased(out, F.timestampDeltas, cols.timestampDeltas, timestampBias);
+  writeBiased(out, F.timestampDeltas, cols.timestampDeltas, timestampBias, w);
   if (shape.anyPhysicalOffset) writePacked(out, F.hlcPhysicalOffsets, cols.hlcPhysicalOffsets);
   if (shape.anyLogical) writePacked(out, F.hlcLogicals, cols.hlcLogicals);
   // Absent node refs mean "all the frame's device", so this column is never left out for zeros.
-  if (shape.anyForeignNode) writeRefs(out, F.hlcNodeRefs, cols.hlcNodeRefs, table, -1);
-  writeRefs(out, F.userRefs, cols.userRefs, table);
-  writeRefs(out, F.contentRefs, cols.contentRefs, table);
+  if (shape.anyForeignNode) writeRefs(out, F.hlcNodeRefs, cols.hlcNodeRefs, table, w, -1);
+  writeRefs(out, F.userRefs, cols.userRefs, table, w);
+  writeRefs(out, F.contentRefs, cols.contentRefs, table, w);
   const residualBias = columnBias(cols.positionResiduals);
   if (residualBias !== 0) {
     writeTag(out, F.positionResidualBias, 0);
     writeVarInt(out, residualBias);
   }
-  writeBiased(out, F.positionResiduals, cols.positionResiduals, residualBias);
+  writeBiased(out, F.positionResiduals, cols.positionResiduals, residualBias, w);
   writePacked(out, F.durations, cols.durations);
   writePacked(out, F.states, cols.states, STATE_CODE.playing);
-  writeRefs(out, F.commandIdRefs, cols.commandIdRefs, table);
-  writeRefs(out, F.sourceDeviceRefs, cols.sourceDeviceRefs, table);
-  writeRefs(out, F.targetDeviceRefs, cols.targetDeviceRefs, table);
-  writeRefs(out, F.commandTypeRefs, cols.commandTypeRefs, table);
+  writeRefs(out, F.commandIdRefs, cols.commandIdRefs, table, w);
+  writeRefs(out, F.sourceDeviceRefs, cols.sourceDeviceRefs, table, w);
+  writeRefs(out, F.targetDeviceRefs, cols.targetDeviceRefs, table, w);
+  writeRefs(out, F.commandTypeRefs, cols.commandTypeRefs, table, w);
   for (const payload of cols.payloads) writeLengthDelimited(out, F.payloads, payload);
   writePacked(out, F.expiryOffsets, cols.expiryOffsets);
   return toBytes(out);
