@@ -8,7 +8,7 @@ const chunks: [string, ReturnType<typeof loadStandardTrace> extends Map<string, 
 for (const [d, ops] of loadStandardTrace())
   for (let i = 0; i < ops.length; i += 1000) chunks.push([d, ops.slice(i, i + 1000)]);
 const bodies = chunks.map(([d, ops]) => ({
-  body: encodeBatch(d, ops, EMPTY_CONTEXT, false).body,
+  body: encodeBatch(d, ops, EMPTY_CONTEXT, false).body.slice(),
   frame: { deviceId: d, opCount: ops.length, firstSeq: ops[0]?.seq ?? 0, lastSeq: ops.at(-1)?.seq ?? 0 },
 }));
 for (let run = 0; run < 8; run++) {

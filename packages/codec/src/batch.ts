@@ -18,7 +18,7 @@ import {
 import { CodecError } from './errors.js';
 import { readPayload, writePayload } from './payload.js';
 import type { DecodeLimits } from './types.js';
-import { decodeUtf8, encodeUtf8 } from './utf8.js';
+import { decodeUtf8, writeUtf8 } from './utf8.js';
 import { isUuid, readUuid, writeUuidBytes } from './uuid.js';
 import {
   createReader,
@@ -81,6 +81,7 @@ export interface ContextUpdate {
 }
 
 export interface EncodedBatch {
+  /** A view of scratch memory, valid until the next encodeBatch call: copy it to keep it. */
   readonly body: Uint8Array;
   readonly update: ContextUpdate | null;
 }
@@ -118,7 +119,14 @@ class BatchColumns {
 
   /** Empties every column, keeping the buffers: encoding allocates little once warm. */
   reset(): this {
-    for (const w of [this.types, this.seqDeltas, this.hlcPhysicalOffsets, this.hlcLogicals, this.durations, this.states]) {
+    for (const w of [
+      this.types,
+      this.seqDeltas,
+      this.hlcPhysicalOffsets,
+      this.hlcLogicals,
+      this.durations,
+      this.states,
+    ]) {
       w.pos = 0;
     }
     this.expiryOffsets.pos = 0;
@@ -493,7 +501,10 @@ function writeBody(
 ): Uint8Array {
   const out = cols.out;
   const w = cols.staging;
-  for (const text of table.texts) writeLengthDelimited(out, F.strings, encodeUtf8(text));
+  for (const text of table.texts) {
+    writeTag(out, F.strings, 2);
+    writeUtf8(out, text);
+  }
   if (table.uuids.length > 0) {
     const bytes = new Uint8Array(table.uuids.length * 16);
     for (let k = 0; k < table.uuids.length; k++) writeUuidBytes(table.uuids[k] as string, bytes, k * 16);
@@ -531,7 +542,8 @@ function writeBody(
   writeRefs(out, F.commandTypeRefs, cols.commandTypeRefs, table, w);
   for (const payload of cols.payloads) writeLengthDelimited(out, F.payloads, payload);
   writePacked(out, F.expiryOffsets, cols.expiryOffsets);
-  return toBytes(out);
+  // A view of the scratch buffer: valid until the next encodeBatch (the caller copies it out).
+  return out.buf.subarray(0, out.pos);
 }
 
 /** The frame-level facts a body is decoded against. */

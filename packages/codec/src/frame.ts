@@ -1,7 +1,7 @@
 import { crc32c } from './crc32c.js';
 import { CodecError } from './errors.js';
 import type { DecodeLimits, FrameHeader } from './types.js';
-import { decodeUtf8, encodeUtf8 } from './utf8.js';
+import { decodeUtf8, writeUtf8 } from './utf8.js';
 import {
   createReader,
   createWriter,
@@ -58,9 +58,12 @@ export interface FrameFields {
  * with defaults: last_seq when it is first_seq + op_count − 1, body_length when the body is not
  * compressed (it is then the body field's own length).
  */
+/** The header is assembled here, then copied once into a frame of exactly the right size. */
+const headerScratch = createWriter(128);
+
 export function writeFrame(fields: FrameFields): { bytes: Uint8Array; crc: number } {
-  const device = encodeUtf8(fields.deviceId);
-  const w = createWriter(fields.body.length + device.length + 48);
+  const w = headerScratch;
+  w.pos = 0;
   writeVarUint(w, (1 << 3) | 0);
   writeVarUint(w, FORMAT_VERSION);
   if (fields.flags !== 0) {
@@ -76,8 +79,7 @@ export function writeFrame(fields: FrameFields): { bytes: Uint8Array; crc: numbe
     writeVarUint(w, fields.contextVersion);
   }
   writeVarUint(w, (5 << 3) | 2);
-  writeVarUint(w, device.length);
-  writeBytes(w, device);
+  writeUtf8(w, fields.deviceId);
   if (fields.opCount !== 0) {
     writeVarUint(w, (6 << 3) | 0);
     writeVarUint(w, fields.opCount);
@@ -92,15 +94,18 @@ export function writeFrame(fields: FrameFields): { bytes: Uint8Array; crc: numbe
     writeVarUint(w, (9 << 3) | 0);
     writeVarUint(w, fields.bodyLength);
   }
-  const crc = crc32c(fields.body);
+  const body = fields.body;
+  const crc = crc32c(body);
   writeVarUint(w, (10 << 3) | 5);
   writeUint32LE(w, crc);
-  if (fields.body.length > 0) {
+  if (body.length > 0) {
     writeVarUint(w, (15 << 3) | 2);
-    writeVarUint(w, fields.body.length);
-    writeBytes(w, fields.body);
+    writeVarUint(w, body.length);
   }
-  return { bytes: toBytes(w), crc };
+  const bytes = new Uint8Array(w.pos + body.length);
+  bytes.set(w.buf.subarray(0, w.pos));
+  bytes.set(body, w.pos);
+  return { bytes, crc };
 }
 
 export interface ParsedFrame {

@@ -1,4 +1,5 @@
 import { CodecError } from './errors.js';
+import { ensure, type Writer, writeBytes, writeVarUint } from './varint.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -32,4 +33,28 @@ function decodeSlow(bytes: Uint8Array, start: number, end: number, offset: numbe
   } catch (error) {
     throw new CodecError('INVALID_OPERATION', offset, 'string is not valid UTF-8', { cause: error });
   }
+}
+
+/** Writes a length-prefixed UTF-8 string; short ASCII strings (most ids) skip TextEncoder. */
+export function writeUtf8(w: Writer, s: string): void {
+  const n = s.length;
+  if (n < 0x80) {
+    ensure(w, n + 1);
+    const buf = w.buf;
+    let pos = w.pos + 1;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[pos++] = c;
+    }
+    if (i === n) {
+      buf[w.pos] = n;
+      w.pos = pos;
+      return;
+    }
+  }
+  const bytes = encodeUtf8(s);
+  writeVarUint(w, bytes.length);
+  writeBytes(w, bytes);
 }
