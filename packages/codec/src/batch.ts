@@ -355,6 +355,18 @@ interface SlotProgress extends MutableProgress {
   readonly userRef: number;
 }
 
+/** Read-only runs of a column default (0, 1, 3), shared by every decode and grown on demand. */
+const fills = new Map<number, Uint8Array>();
+
+function defaultFill(value: number, n: number): Uint8Array {
+  let fill = fills.get(value);
+  if (fill === undefined || fill.length < n) {
+    fill = new Uint8Array(Math.max(n, 1024)).fill(value);
+    fills.set(value, fill);
+  }
+  return fill;
+}
+
 /** Reads one unsigned varint entry of a column; running out of entries is MALFORMED_BODY. */
 function nextUnsigned(column: Reader): number {
   const pos = column.pos;
@@ -580,7 +592,7 @@ export function decodeBatch(
   const textRanges: number[] = [];
   const payloadRanges: number[] = [];
   const r = createReader(body, 0, body.length, base);
-  const seen = new Set<number>();
+  let seen = 0;
   while (r.pos < r.end) {
     const tagAt = offsetOf(r);
     const tag = readVarUint(r);
@@ -589,8 +601,8 @@ export function decodeBatch(
     if (field === 0) throw malformed(tagAt, 'field number 0');
     const known = field < FIELD_COUNT;
     if (known && field !== F.strings && field !== F.payloads) {
-      if (seen.has(field)) throw malformed(tagAt, `field ${field} appears twice`);
-      seen.add(field);
+      if (seen & (1 << field)) throw malformed(tagAt, `field ${field} appears twice`);
+      seen |= 1 << field;
     }
     if (SCALAR_FIELDS.has(field)) {
       if (wireType !== 0) throw malformed(tagAt, `field ${field} has wire type ${wireType}, expected 0`);
@@ -640,17 +652,8 @@ export function decodeBatch(
 
   const n = frame.opCount;
   // An absent column reads as its default repeated (see writePacked); n entries always suffice.
-  const defaults = new Map<number, Uint8Array>();
-  const col = (field: number, absentValue = 0): Reader => {
-    const column = columns[field];
-    if (column !== undefined) return column;
-    let fill = defaults.get(absentValue);
-    if (fill === undefined) {
-      fill = new Uint8Array(n).fill(absentValue);
-      defaults.set(absentValue, fill);
-    }
-    return createReader(fill, 0, n, base);
-  };
+  const col = (field: number, absentValue = 0): Reader =>
+    columns[field] ?? createReader(defaultFill(absentValue, n), 0, n, base);
   const types = col(F.types, TYPE_CODE.progressUpdate);
   const seqDeltas = columns[F.seqDeltas];
   const timestampDeltas = col(F.timestampDeltas);
