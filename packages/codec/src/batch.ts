@@ -78,6 +78,7 @@ export interface ContextUpdate {
   readonly added: readonly string[];
   readonly progress: ReadonlyMap<string, ProgressEntry>;
   readonly lastTimestamp: number;
+  readonly lastInterval: number;
 }
 
 export interface EncodedBatch {
@@ -320,7 +321,7 @@ export function encodeBatch(
     const refs = cols.hlcNodeRefs;
     for (let i = 0; i < refs.length; i++) if (refs[i] === -1) refs[i] = table.ref(deviceId);
   }
-  const body = writeBody(cols, table, n, contiguous, baseTimestamp - context.lastTimestamp, {
+  const body = writeBody(cols, table, n, contiguous, baseTimestamp - predictedStart(context), {
     anyPhysicalOffset,
     anyLogical,
     anyForeignNode,
@@ -330,9 +331,29 @@ export function encodeBatch(
         added: table.added(),
         progress: keyedByIds(progress.values()),
         lastTimestamp: n > 0 ? prevTimestamp : context.lastTimestamp,
+        lastInterval: nextInterval(context, n, baseTimestamp, cols.timestampDeltas),
       }
     : null;
   return { body, update };
+}
+
+/**
+ * Where a frame's first timestamp is expected: one interval after the context's last op
+ * (0 without context), so a steady update stream with context stores only jitter.
+ */
+function predictedStart(context: ContextState): number {
+  return context.lastTimestamp + context.lastInterval;
+}
+
+/**
+ * The interval a new context remembers: the frame's last timestamp delta, or for a one-op frame
+ * on a context the time since that context's last op; a frame without ops keeps the old one.
+ * `deltas` holds at least the last delta of the frame when it has two ops or more.
+ */
+function nextInterval(context: ContextState, n: number, first: number, deltas: readonly number[]): number {
+  if (n >= 2) return deltas[deltas.length - 1] as number;
+  if (n === 1) return context.version !== 0 ? first - context.lastTimestamp : 0;
+  return context.lastInterval;
 }
 
 /** Frame-local progress key of two table ids: a small integer (fast Map key) in the usual case. */
@@ -687,7 +708,9 @@ export function decodeBatch(
   const bySlot: (SlotProgress | undefined)[] = [];
   const progress = new Map<number, SlotProgress>();
   let seq = frame.firstSeq;
-  let timestamp = context.lastTimestamp + (scalars[F.baseTimestamp] as number);
+  let timestamp = predictedStart(context) + (scalars[F.baseTimestamp] as number);
+  const firstTimestamp = timestamp;
+  const deltas: number[] = [];
   let payloadIndex = 0;
   for (let i = 0; i < n; i++) {
     if (seqDeltas !== undefined) {
@@ -697,7 +720,11 @@ export function decodeBatch(
         throw malformed(gapAt, `seq gap ${gap} is invalid`);
       if (i > 0) seq += gap + 1;
     } else if (i > 0) seq += 1;
-    if (i > 0) timestamp += nextSigned(timestampDeltas) + timestampBias;
+    if (i > 0) {
+      const delta = nextSigned(timestampDeltas) + timestampBias;
+      if (i === n - 1) deltas.push(delta);
+      timestamp += delta;
+    }
     if (timestamp < 0 || timestamp > MAX_TIMESTAMP)
       throw malformed(timestampDeltas, `timestamp ${timestamp} out of range`);
     const physicalMs = physicalOffsets === undefined ? timestamp : timestamp + nextSigned(physicalOffsets);
@@ -819,6 +846,7 @@ export function decodeBatch(
         added: table.slice(contextSize),
         progress: keyedByIds([...bySlot.filter((e) => e !== undefined), ...progress.values()]),
         lastTimestamp: n > 0 ? timestamp : context.lastTimestamp,
+        lastInterval: nextInterval(context, n, firstTimestamp, deltas),
       }
     : null;
   return { ops, update };
@@ -850,12 +878,19 @@ export function applyUpdate(base: ContextState, update: ContextUpdate, version: 
     base.progress.size + update.progress.size > MAX_CONTEXT_PROGRESS
   ) {
     // Past the bounds, the context restarts empty: the next frame is self-contained in effect.
-    return { version, strings: [], index: new Map(), progress: new Map(), lastTimestamp: update.lastTimestamp };
+    return {
+      version,
+      strings: [],
+      index: new Map(),
+      progress: new Map(),
+      lastTimestamp: update.lastTimestamp,
+      lastInterval: update.lastInterval,
+    };
   }
   strings = base.strings.concat(update.added);
   progress = new Map(base.progress);
   for (const [key, entry] of update.progress) progress.set(key, entry);
   const index = new Map(base.index);
   for (let k = base.strings.length; k < strings.length; k++) index.set(strings[k] as string, k);
-  return { version, strings, index, progress, lastTimestamp: update.lastTimestamp };
+  return { version, strings, index, progress, lastTimestamp: update.lastTimestamp, lastInterval: update.lastInterval };
 }

@@ -19,6 +19,8 @@ export interface ContextState {
   readonly progress: ReadonlyMap<string, ProgressEntry>;
   /** Timestamp of the last op the context has seen (0 for none). */
   readonly lastTimestamp: number;
+  /** The last interval between ops it has seen; predicts the next frame's first timestamp. */
+  readonly lastInterval: number;
 }
 
 /** Bounds on what a context may hold; past them the next context restarts from the frame alone. */
@@ -31,6 +33,7 @@ export const EMPTY_CONTEXT: ContextState = {
   index: new Map(),
   progress: new Map(),
   lastTimestamp: 0,
+  lastInterval: 0,
 };
 
 export function progressKey(userId: string, contentId: string): string {

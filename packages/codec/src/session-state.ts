@@ -8,7 +8,13 @@ export function toSessionState(context: ContextState): SessionState {
     const split = key.indexOf('\u0000');
     progress.push({ userId: key.slice(0, split), contentId: key.slice(split + 1), ...entry });
   }
-  return { version: context.version, strings: [...context.strings], progress, lastTimestamp: context.lastTimestamp };
+  return {
+    version: context.version,
+    strings: [...context.strings],
+    progress,
+    lastTimestamp: context.lastTimestamp,
+    lastInterval: context.lastInterval,
+  };
 }
 
 function isSafe(n: unknown): n is number {
@@ -19,6 +25,8 @@ function isSafe(n: unknown): n is number {
 export function fromSessionState(state: SessionState): ContextState {
   if (typeof state !== 'object' || state === null) throw new TypeError('session state must be an object');
   const { version, strings, progress, lastTimestamp } = state;
+  const lastInterval = state.lastInterval ?? 0;
+  if (!isSafe(lastInterval)) throw new TypeError(`session state lastInterval ${lastInterval} is invalid`);
   if (!isSafe(version) || version < 0 || version > 0xffffffff)
     throw new TypeError(`session state version ${version} is invalid`);
   if (!Array.isArray(strings) || !strings.every((s) => typeof s === 'string' && s.length > 0)) {
@@ -52,5 +60,5 @@ export function fromSessionState(state: SessionState): ContextState {
       timestamp: p.timestamp,
     });
   }
-  return { version: version === 0 ? 0 : version, strings: [...strings], index, progress: entries, lastTimestamp };
+  return { version, strings: [...strings], index, progress: entries, lastTimestamp, lastInterval };
 }

@@ -135,6 +135,8 @@ export interface SessionState {
   readonly strings: readonly string[];
   readonly progress: readonly SessionProgress[];
   readonly lastTimestamp: number;
+  /** The last interval between ops (predicts the next frame's first timestamp); 0 when absent. */
+  readonly lastInterval?: number;
 }
 
 export interface SessionProgress {
