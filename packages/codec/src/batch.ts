@@ -79,6 +79,8 @@ export interface ContextUpdate {
   readonly progress: ReadonlyMap<string, ProgressEntry>;
   readonly lastTimestamp: number;
   readonly lastInterval: number;
+  readonly lastUserRef: number;
+  readonly lastContentRef: number;
 }
 
 export interface EncodedBatch {
@@ -321,7 +323,7 @@ export function encodeBatch(
     const refs = cols.hlcNodeRefs;
     for (let i = 0; i < refs.length; i++) if (refs[i] === -1) refs[i] = table.ref(deviceId);
   }
-  const body = writeBody(cols, table, n, contiguous, baseTimestamp - predictedStart(context), {
+  const body = writeBody(context, cols, table, n, contiguous, baseTimestamp - predictedStart(context), {
     anyPhysicalOffset,
     anyLogical,
     anyForeignNode,
@@ -332,6 +334,9 @@ export function encodeBatch(
         progress: keyedByIds(progress.values()),
         lastTimestamp: n > 0 ? prevTimestamp : context.lastTimestamp,
         lastInterval: nextInterval(context, n, baseTimestamp, cols.timestampDeltas),
+        lastUserRef: cols.userRefs.length === 0 ? context.lastUserRef : table.finalRef(cols.userRefs.at(-1) as number),
+        lastContentRef:
+          cols.contentRefs.length === 0 ? context.lastContentRef : table.finalRef(cols.contentRefs.at(-1) as number),
       }
     : null;
   return { body, update };
@@ -510,6 +515,30 @@ function writePacked(out: Writer, field: number, column: Writer, absentValue = 0
   writeLengthDelimited(out, field, buf, 0, column.pos);
 }
 
+/**
+ * User and content refs are stored as the change from the previous ref of the column (the
+ * context's last one before the first op, 0 without context): a frame about one title, or a
+ * context frame continuing the last one, leaves both columns out.
+ */
+function writeDeltaRefs(
+  out: Writer,
+  field: number,
+  refs: readonly number[],
+  table: StringTable,
+  w: Writer,
+  initial: number,
+): void {
+  if (refs.length === 0) return;
+  w.pos = 0;
+  let previous = initial;
+  for (const ref of refs) {
+    const current = table.finalRef(ref);
+    writeVarInt(w, current - previous);
+    previous = current;
+  }
+  writePacked(out, field, w);
+}
+
 function writeRefs(
   out: Writer,
   field: number,
@@ -525,6 +554,7 @@ function writeRefs(
 }
 
 function writeBody(
+  context: ContextState,
   cols: BatchColumns,
   table: StringTable,
   n: number,
@@ -559,8 +589,8 @@ function writeBody(
   if (shape.anyLogical) writePacked(out, F.hlcLogicals, cols.hlcLogicals);
   // Absent node refs mean "all the frame's device", so this column is never left out for zeros.
   if (shape.anyForeignNode) writeRefs(out, F.hlcNodeRefs, cols.hlcNodeRefs, table, w, -1);
-  writeRefs(out, F.userRefs, cols.userRefs, table, w);
-  writeRefs(out, F.contentRefs, cols.contentRefs, table, w);
+  writeDeltaRefs(out, F.userRefs, cols.userRefs, table, w, context.lastUserRef);
+  writeDeltaRefs(out, F.contentRefs, cols.contentRefs, table, w, context.lastContentRef);
   const residualBias = columnBias(cols.positionResiduals);
   if (residualBias !== 0) {
     writeTag(out, F.positionResidualBias, 0);
@@ -700,6 +730,16 @@ export function decodeBatch(
     if (index >= tableSize) throw malformed(column.base + at, `string ref ${index} beyond the table of ${tableSize}`);
     return index;
   };
+  const deltaRef = (column: Reader, previous: number): number => {
+    const at = column.pos;
+    const index = previous + nextZigzag(column);
+    if (index < 0 || index >= tableSize) {
+      throw malformed(column.base + at, `string ref ${index} outside the table of ${tableSize}`);
+    }
+    return index;
+  };
+  let lastUserRef = context.lastUserRef;
+  let lastContentRef = context.lastContentRef;
   const next = nextUnsigned;
   const nextSigned = nextZigzag;
 
@@ -737,8 +777,8 @@ export function decodeBatch(
     const code = next(types);
     let op: SyncOperation;
     if (code === 3) {
-      const userRef = ref(userRefs);
-      const contentRef = ref(contentRefs);
+      const userRef = (lastUserRef = deltaRef(userRefs, lastUserRef));
+      const contentRef = (lastContentRef = deltaRef(contentRefs, lastContentRef));
       const userId = table[userRef] as string;
       const contentId = table[contentRef] as string;
       // Progress of this frame by content ref (one user per content is the common case).
@@ -786,8 +826,10 @@ export function decodeBatch(
           ? { type: 'progressUpdate', userId, contentId, positionMs, state, timestamp }
           : { type: 'progressUpdate', userId, contentId, positionMs, durationMs, state, timestamp };
     } else if (code === 1 || code === 2) {
-      const userId = table[ref(userRefs)] as string;
-      const contentId = table[ref(contentRefs)] as string;
+      lastUserRef = deltaRef(userRefs, lastUserRef);
+      lastContentRef = deltaRef(contentRefs, lastContentRef);
+      const userId = table[lastUserRef] as string;
+      const contentId = table[lastContentRef] as string;
       op = { type: code === 1 ? 'watchlistAdd' : 'watchlistRemove', userId, contentId, timestamp };
     } else if (code === 4) {
       const commandId = table[ref(commandIdRefs)] as string;
@@ -847,6 +889,8 @@ export function decodeBatch(
         progress: keyedByIds([...bySlot.filter((e) => e !== undefined), ...progress.values()]),
         lastTimestamp: n > 0 ? timestamp : context.lastTimestamp,
         lastInterval: nextInterval(context, n, firstTimestamp, deltas),
+        lastUserRef,
+        lastContentRef,
       }
     : null;
   return { ops, update };
@@ -885,6 +929,8 @@ export function applyUpdate(base: ContextState, update: ContextUpdate, version: 
       progress: new Map(),
       lastTimestamp: update.lastTimestamp,
       lastInterval: update.lastInterval,
+      lastUserRef: 0,
+      lastContentRef: 0,
     };
   }
   strings = base.strings.concat(update.added);
@@ -892,5 +938,14 @@ export function applyUpdate(base: ContextState, update: ContextUpdate, version: 
   for (const [key, entry] of update.progress) progress.set(key, entry);
   const index = new Map(base.index);
   for (let k = base.strings.length; k < strings.length; k++) index.set(strings[k] as string, k);
-  return { version, strings, index, progress, lastTimestamp: update.lastTimestamp, lastInterval: update.lastInterval };
+  return {
+    version,
+    strings,
+    index,
+    progress,
+    lastTimestamp: update.lastTimestamp,
+    lastInterval: update.lastInterval,
+    lastUserRef: update.lastUserRef,
+    lastContentRef: update.lastContentRef,
+  };
 }

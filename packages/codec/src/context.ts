@@ -21,6 +21,9 @@ export interface ContextState {
   readonly lastTimestamp: number;
   /** The last interval between ops it has seen; predicts the next frame's first timestamp. */
   readonly lastInterval: number;
+  /** Table indices of the last user and content ids referenced; ref deltas start from them. */
+  readonly lastUserRef: number;
+  readonly lastContentRef: number;
 }
 
 /** Bounds on what a context may hold; past them the next context restarts from the frame alone. */
@@ -34,6 +37,8 @@ export const EMPTY_CONTEXT: ContextState = {
   progress: new Map(),
   lastTimestamp: 0,
   lastInterval: 0,
+  lastUserRef: 0,
+  lastContentRef: 0,
 };
 
 export function progressKey(userId: string, contentId: string): string {

@@ -14,6 +14,8 @@ export function toSessionState(context: ContextState): SessionState {
     progress,
     lastTimestamp: context.lastTimestamp,
     lastInterval: context.lastInterval,
+    lastUserRef: context.lastUserRef,
+    lastContentRef: context.lastContentRef,
   };
 }
 
@@ -27,6 +29,12 @@ export function fromSessionState(state: SessionState): ContextState {
   const { version, strings, progress, lastTimestamp } = state;
   const lastInterval = state.lastInterval ?? 0;
   if (!isSafe(lastInterval)) throw new TypeError(`session state lastInterval ${lastInterval} is invalid`);
+  const lastUserRef = state.lastUserRef ?? 0;
+  const lastContentRef = state.lastContentRef ?? 0;
+  for (const ref of [lastUserRef, lastContentRef]) {
+    if (!isSafe(ref) || ref < 0 || (ref > 0 && ref >= strings.length))
+      throw new TypeError(`session state ref ${ref} is invalid`);
+  }
   if (!isSafe(version) || version < 0 || version > 0xffffffff)
     throw new TypeError(`session state version ${version} is invalid`);
   if (!Array.isArray(strings) || !strings.every((s) => typeof s === 'string' && s.length > 0)) {
@@ -60,5 +68,14 @@ export function fromSessionState(state: SessionState): ContextState {
       timestamp: p.timestamp,
     });
   }
-  return { version, strings: [...strings], index, progress: entries, lastTimestamp, lastInterval };
+  return {
+    version,
+    strings: [...strings],
+    index,
+    progress: entries,
+    lastTimestamp,
+    lastInterval,
+    lastUserRef,
+    lastContentRef,
+  };
 }

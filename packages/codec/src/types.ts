@@ -137,6 +137,9 @@ export interface SessionState {
   readonly lastTimestamp: number;
   /** The last interval between ops (predicts the next frame's first timestamp); 0 when absent. */
   readonly lastInterval?: number;
+  /** Table indices of the last user and content ids referenced; 0 when absent. */
+  readonly lastUserRef?: number;
+  readonly lastContentRef?: number;
 }
 
 export interface SessionProgress {

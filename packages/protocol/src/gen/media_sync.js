@@ -330,9 +330,9 @@ export const media_sync = $root.media_sync = (() => {
                 if (message.hlcNodeRefs != null && message.hlcNodeRefs.length)
                     writer.uint32(/* id 9, wireType 2 =*/74).uint32s(message.hlcNodeRefs);
                 if (message.userRefs != null && message.userRefs.length)
-                    writer.uint32(/* id 10, wireType 2 =*/82).uint32s(message.userRefs);
+                    writer.uint32(/* id 10, wireType 2 =*/82).sint32s(message.userRefs);
                 if (message.contentRefs != null && message.contentRefs.length)
-                    writer.uint32(/* id 11, wireType 2 =*/90).uint32s(message.contentRefs);
+                    writer.uint32(/* id 11, wireType 2 =*/90).sint32s(message.contentRefs);
                 if (message.positionResiduals != null && message.positionResiduals.length)
                     writer.uint32(/* id 12, wireType 2 =*/98).sint64s(message.positionResiduals);
                 if (message.durations != null && message.durations.length)
@@ -514,28 +514,28 @@ export const media_sync = $root.media_sync = (() => {
                             if (wireType === 2) {
                                 if (!(message.userRefs && message.userRefs.length))
                                     message.userRefs = [];
-                                reader.uint32s(message.userRefs);
+                                reader.sint32s(message.userRefs);
                                 continue;
                             }
                             if (wireType !== 0)
                                 break;
                             if (!(message.userRefs && message.userRefs.length))
                                 message.userRefs = [];
-                            message.userRefs.push(reader.uint32());
+                            message.userRefs.push(reader.sint32());
                             continue;
                         }
                     case 11: {
                             if (wireType === 2) {
                                 if (!(message.contentRefs && message.contentRefs.length))
                                     message.contentRefs = [];
-                                reader.uint32s(message.contentRefs);
+                                reader.sint32s(message.contentRefs);
                                 continue;
                             }
                             if (wireType !== 0)
                                 break;
                             if (!(message.contentRefs && message.contentRefs.length))
                                 message.contentRefs = [];
-                            message.contentRefs.push(reader.uint32());
+                            message.contentRefs.push(reader.sint32());
                             continue;
                         }
                     case 12: {
