@@ -777,8 +777,10 @@ export function decodeBatch(
     const code = next(types);
     let op: SyncOperation;
     if (code === 3) {
-      const userRef = (lastUserRef = deltaRef(userRefs, lastUserRef));
-      const contentRef = (lastContentRef = deltaRef(contentRefs, lastContentRef));
+      lastUserRef = deltaRef(userRefs, lastUserRef);
+      lastContentRef = deltaRef(contentRefs, lastContentRef);
+      const userRef = lastUserRef;
+      const contentRef = lastContentRef;
       const userId = table[userRef] as string;
       const contentId = table[contentRef] as string;
       // Progress of this frame by content ref (one user per content is the common case).

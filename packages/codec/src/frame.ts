@@ -10,8 +10,6 @@ import {
   readUint32LE,
   readVarUint,
   readVarUintWide,
-  toBytes,
-  writeBytes,
   writeUint32LE,
   writeVarUint,
 } from './varint.js';
