@@ -268,7 +268,12 @@ const MAX_PENDING = 64;
 const MAX_RECEIVER_VERSIONS = 16;
 
 class Session implements SessionEncoder {
-  private pending = new Map<number, ContextState>();
+  /**
+   * Contexts sent but not yet acknowledged, by version, with the CRC of the body that made them.
+   * null marks a version two different frames hashed to: it is never adopted, so a collision
+   * can cost a little compression but never a wrong decode.
+   */
+  private pending = new Map<number, { state: ContextState; bodyCrc: number } | null>();
 
   constructor(
     private readonly codec: FrameCodec,
@@ -283,17 +288,26 @@ class Session implements SessionEncoder {
     const { frame, update, bodyCrc } = this.codec.encodeWith(deviceId, ops, options, this.acked, true);
     const version = nextVersion(this.acked.version, bodyCrc);
     if (update !== null) {
-      this.pending.set(version, applyUpdate(this.acked, update, version));
-      if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value as number);
+      const earlier = this.pending.get(version);
+      if (
+        version === this.acked.version ||
+        earlier === null ||
+        (earlier !== undefined && earlier.bodyCrc !== bodyCrc)
+      ) {
+        this.pending.set(version, null);
+      } else if (earlier === undefined) {
+        this.pending.set(version, { state: applyUpdate(this.acked, update, version), bodyCrc });
+        if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value as number);
+      }
     }
     return { ...frame, version };
   }
 
   acknowledge(version: number): void {
-    const state = this.pending.get(version);
-    // An ack for a version already superseded (or unknown) changes nothing: never move backwards.
-    if (state === undefined) return;
-    this.acked = state;
+    const entry = this.pending.get(version);
+    // An ack for a version already superseded, unknown or ambiguous changes nothing: never move backwards.
+    if (entry === undefined || entry === null) return;
+    this.acked = entry.state;
     this.pending = new Map();
   }
 

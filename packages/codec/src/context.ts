@@ -54,7 +54,8 @@ export function predictPosition(prev: ProgressEntry | undefined, timestamp: numb
 }
 
 /**
- * The next context version: a 32-bit chain hash of the base version and the body, never 0.
+ * The next context version: a 28-bit chain hash of the base version and the body, never 0
+ * (28 bits fit a 4-byte varint; the sender refuses to adopt a version two frames collide on).
  * Both ends derive it, so a stale table left by an earlier sender cannot be mistaken for it.
  */
 export function nextVersion(base: number, bodyCrc: number): number {
@@ -62,5 +63,6 @@ export function nextVersion(base: number, bodyCrc: number): number {
   h = (Math.imul(h ^ (h >>> 16), 0x7feb352d) ^ bodyCrc) >>> 0;
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
   h = (h ^ (h >>> 16)) >>> 0;
+  h >>>= 4;
   return h === 0 ? 1 : h;
 }

@@ -78,6 +78,18 @@ describe('session context', () => {
     expect(decoder.decode(c.bytes).ops).toEqual(phone.slice(6, 9));
   });
 
+  it('a retransmitted frame (same base, same ops) has the same version, and its ack is adopted', () => {
+    const encoder = codec.createSessionEncoder();
+    const decoder = codec.createSessionDecoder();
+    const first = encoder.encode('phone-1', phone.slice(0, 4));
+    const again = encoder.encode('phone-1', phone.slice(0, 4));
+    expect(again.version).toBe(first.version);
+    expect(again.bytes).toEqual(first.bytes);
+    encoder.acknowledge(decoder.decode(again.bytes).version);
+    expect(encoder.contextVersion).toBe(first.version);
+    expect(encoder.contextVersion).toBeLessThan(2 ** 28);
+  });
+
   it('lost frames, reordered acks and receiver restarts never yield a wrong op: only a mismatch and a resend', () => {
     fc.assert(
       fc.property(
