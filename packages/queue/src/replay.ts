@@ -141,13 +141,16 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
         opsLimit = Math.max(1, Math.floor(entries.length / 2));
         return { consumed: 0 };
       }
-      await deadLetter(seqs, code, `${code}: ${message}`);
-      await commitThrough(lastSeq, []);
-      // REJECTED concerns these ops only; anything else (UNAUTHORIZED...) would fail every
-      // frame the same way, so the run ends instead of dead-lettering the whole queue.
-      if (code === 'REJECTED' || code === 'FRAME_TOO_LARGE') return { consumed: entries.length };
+      // Only REJECTED (and a single op too large for any frame) says something about these ops.
+      // Anything else (UNAUTHORIZED: an expired or revoked token) is about the link: the ops are
+      // fine, so they stay pending, attempts untouched, and the run ends until the app fixes it.
+      if (code === 'REJECTED' || code === 'FRAME_TOO_LARGE') {
+        await deadLetter(seqs, code, `${code}: ${message}`);
+        await commitThrough(lastSeq, []);
+        return { consumed: entries.length };
+      }
       failure = { code, message };
-      return { consumed: entries.length, stop: 'permanentError' };
+      return { consumed: 0, stop: 'permanentError' };
     }
     failure = { code, message };
     const failures = Math.max(...entries.map((entry) => entry.attempts)) + 1;

@@ -375,15 +375,28 @@ describe('replay', () => {
     expect(await storage.counts()).toMatchObject({ pending: 0, deadLettered: 2 });
   });
 
-  it('a permanent publisher error dead-letters that frame and ends the run', async () => {
-    const { queue, publisher } = harness({ config: { maxBatchOps: 2 } });
+  it('a permanent link error (UNAUTHORIZED) ends the run and keeps every op pending, attempts untouched', async () => {
+    const { queue, publisher, storage } = harness({ config: { maxBatchOps: 2 } });
     await queue.enqueueMany(distinctOps(5));
     publisher.inject({ kind: 'permanent', code: 'UNAUTHORIZED' });
     const report = await queue.replay();
-    expect(report).toMatchObject({ published: 0, deadLettered: 2, pending: 3, stoppedBy: 'permanentError' });
+    expect(report).toMatchObject({ published: 0, deadLettered: 0, pending: 5, stoppedBy: 'permanentError' });
     expect(report.error?.code).toBe('UNAUTHORIZED');
-    expect((await queue.deadLetters()).map((l) => l.reasonCode)).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED']);
-    expect((await queue.replay()).published).toBe(3);
+    expect(await queue.deadLetters()).toEqual([]);
+    expect((await storage.readPage(0, 10)).map((row) => row.attempts)).toEqual([0, 0, 0, 0, 0]);
+    expect((await queue.replay()).published).toBe(5);
+  });
+
+  it('a REJECTED frame dead-letters that frame only and the run goes on', async () => {
+    const { queue, publisher } = harness({ config: { maxBatchOps: 2 } });
+    await queue.enqueueMany(distinctOps(5));
+    publisher.inject({ kind: 'permanent', code: 'REJECTED' });
+    const report = await queue.replay();
+    expect(report).toMatchObject({ published: 3, deadLettered: 2, pending: 0 });
+    expect((await queue.deadLetters()).map((l) => [l.seq, l.reasonCode])).toEqual([
+      [1, 'REJECTED'],
+      [2, 'REJECTED'],
+    ]);
   });
 
   it('a dropped connection that had delivered the frame re-sends it; the receiver applies it once', async () => {
