@@ -204,7 +204,9 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
         cause: reply.body,
       });
     }
-    if (encoded && encoder) encoder.acknowledge(encoded.version);
+    // A duplicate may be acknowledged from the frame header alone, without the gateway's session
+    // decoder ever holding this version; building on the previous, certainly held, base is safe.
+    if (encoded && encoder && !reply.body.duplicate) encoder.acknowledge(encoded.version);
     stats.wireBytes += sent.length;
     return { wireBytes: sent.length, duplicate: reply.body.duplicate, rejected: reply.body.rejected };
   }
