@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cycleOps, DEFAULT_TRACE, formatQueueBench, loadBenchOps, runQueueBench } from '../src/commands/bench-queue.js';
+import { cycleOps, formatQueueBench, runQueueBench } from '../src/commands/bench-queue.js';
+import { loadBusiestDevice, standardTracePath } from '../src/trace-files.js';
+
+const TRACE = standardTracePath() as string;
 
 describe('bench queue', () => {
   it('cycles trace ops into distinct, time-ordered ops', () => {
-    const { deviceId, ops } = loadBenchOps(DEFAULT_TRACE.pathname);
+    const { deviceId, ops } = loadBusiestDevice(TRACE);
     expect(deviceId).toBe('web-chrome');
     const cycled = cycleOps(ops, ops.length * 2 + 5);
     expect(cycled).toHaveLength(ops.length * 2 + 5);
@@ -14,7 +17,7 @@ describe('bench queue', () => {
   });
 
   it('measures every adapter next to the raw loop and prints the table', async () => {
-    const options = { trace: DEFAULT_TRACE.pathname, singleOps: 20, batchOps: 300, batchSize: 100, runs: 1, rssOps: 0 };
+    const options = { trace: TRACE, singleOps: 20, batchOps: 300, batchSize: 100, runs: 1, rssOps: 0 };
     const result = await runQueueBench(options);
     expect(result.enqueue.map((row) => row.adapter)).toEqual([
       'memory',

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Codec, createCodec, createZstd, referenceJsonEnvelope } from '@media-sync/codec';
 import { decodeSyncMessage, encodeSyncMessage, type SequencedOperation } from '@media-sync/protocol';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Packr, pack, unpack } from 'msgpackr';
+import { median, standardTracePath } from '../trace-files.js';
 import { type DeviceOps, readTrace } from './codec.js';
 
 /** One row of the §11 table. */
@@ -60,11 +61,6 @@ function timed(pass: () => void): { wall: number; cpu: number } {
   } while (elapsed < MIN_RUN_MS);
   const cpu = process.cpuUsage(cpuStart);
   return { wall: passes / (elapsed / 1000), cpu: passes / ((cpu.user + cpu.system) / 1e6) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 async function contenders(devices: readonly DeviceOps[], codec: Codec): Promise<Contender[]> {
@@ -302,22 +298,6 @@ export function toSvg(rows: readonly BenchRow[]): string {
   return `${parts.join('\n')}\n`;
 }
 
-/** The standard trace, looked up from the working directory upwards (…/shared/traces). */
-function defaultTrace(): string {
-  let dir = process.cwd();
-  for (;;) {
-    for (const candidate of [
-      join(dir, 'shared/traces/standard-20k.jsonl'),
-      join(dir, '../shared/traces/standard-20k.jsonl'),
-    ]) {
-      if (existsSync(candidate)) return resolve(candidate);
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('no --trace given and shared/traces/standard-20k.jsonl not found');
-    dir = parent;
-  }
-}
-
 export function registerBenchCodec(bench: Command): void {
   bench
     .command('codec')
@@ -336,7 +316,8 @@ export function registerBenchCodec(bench: Command): void {
     )
     .exitOverride()
     .action(async (options: { trace?: string; out: string; runs: number }) => {
-      const trace = options.trace ?? defaultTrace();
+      const trace = options.trace ?? standardTracePath();
+      if (trace === undefined) throw new Error('no --trace given and ../shared/traces/standard-20k.jsonl not found');
       const rows = await benchCodec({ trace, runs: options.runs, progress: process.stderr.isTTY !== false });
       const markdown = toMarkdown(rows, trace, options.runs);
       mkdirSync(options.out, { recursive: true });

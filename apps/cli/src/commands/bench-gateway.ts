@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Codec, createCodec } from '@media-sync/codec';
-import { parseTraceLine, type SyncOperation } from '@media-sync/protocol';
+import type { SyncOperation } from '@media-sync/protocol';
 import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
 import { createQueue, type StorageAdapter } from '@media-sync/queue';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { createToken, startSyncServer } from '@media-sync/sync-server';
 import type { Command } from 'commander';
+import { loadBusiestDevice, median } from '../trace-files.js';
 
 export interface GatewayBenchOptions {
   /** The ops of one device, in order (one user). */
@@ -202,7 +203,7 @@ export function registerBenchGatewayCommand(bench: Command, defaultTrace: string
     )
     .action(async (options: { trace?: string; runs: number }) => {
       if (options.trace === undefined) throw new Error('--trace is required when ../shared/traces is absent');
-      const { deviceId, ops } = busiestDevice(options.trace);
+      const { deviceId, ops } = loadBusiestDevice(options.trace);
       const rows = await benchGateway({
         ops,
         deviceId,
@@ -211,29 +212,4 @@ export function registerBenchGatewayCommand(bench: Command, defaultTrace: string
       });
       process.stdout.write(formatGatewayBench(rows));
     });
-}
-
-/** The ops of the trace's busiest device. */
-export function busiestDevice(trace: string): { deviceId: string; ops: SyncOperation[] } {
-  const byDevice = new Map<string, SyncOperation[]>();
-  for (const line of readFileSync(trace, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const entry = parseTraceLine(line);
-    const deviceId = entry.deviceId ?? 'device-1';
-    let ops = byDevice.get(deviceId);
-    if (ops === undefined) {
-      ops = [];
-      byDevice.set(deviceId, ops);
-    }
-    ops.push(entry.op);
-  }
-  const [deviceId, ops] = [...byDevice].sort((a, b) => b[1].length - a[1].length)[0] ?? ['device-1', []];
-  if (ops.length === 0) throw new Error(`trace ${trace} holds no ops`);
-  return { deviceId, ops };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }

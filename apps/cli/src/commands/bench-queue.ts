@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Codec, createCodec } from '@media-sync/codec';
-import { parseTraceLine, type SyncOperation, toCanonicalJson } from '@media-sync/protocol';
+import { type SyncOperation, toCanonicalJson } from '@media-sync/protocol';
 import { createLoopbackPublisher, createQueue, type StorageAdapter } from '@media-sync/queue';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import Database from 'better-sqlite3';
 import { type Command, Option } from 'commander';
-
-export const DEFAULT_TRACE = new URL('../../../../../shared/traces/standard-20k.jsonl', import.meta.url);
+import { loadBusiestDevice, median, standardTracePath } from '../trace-files.js';
+import { benchGateway, formatGatewayBench } from './bench-gateway.js';
 
 export interface QueueBenchOptions {
   /** A §2 trace; its largest device's ops are cycled to make as many ops as needed. */
@@ -66,22 +66,6 @@ export interface QueueBenchResult {
   readonly skipped: readonly string[];
 }
 
-/** The ops of the trace's busiest device, all one user, ready to be cycled. */
-export function loadBenchOps(trace: string): { deviceId: string; ops: SyncOperation[] } {
-  const byDevice = new Map<string, SyncOperation[]>();
-  for (const line of readFileSync(trace, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const entry = parseTraceLine(line);
-    const deviceId = entry.deviceId ?? 'bench-device';
-    const ops = byDevice.get(deviceId);
-    if (ops) ops.push(entry.op);
-    else byDevice.set(deviceId, [entry.op]);
-  }
-  const [deviceId, ops] = [...byDevice].sort((a, b) => b[1].length - a[1].length)[0] ?? ['bench-device', []];
-  if (ops.length === 0) throw new Error(`trace ${trace} holds no ops`);
-  return { deviceId, ops };
-}
-
 /**
  * `count` ops cycling through `ops`; every cycle shifts timestamps by the trace's span so the
  * ops stay distinct and in time order, as a device that keeps playing would record them.
@@ -104,14 +88,6 @@ export function cycleOps(ops: readonly SyncOperation[], count: number, from = 0)
     } else result.push({ ...op, timestamp: op.timestamp + shift });
   }
   return result;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function perSecond(ops: number, ms: number): number {
@@ -336,7 +312,7 @@ function runRssChild(db: string, deviceId: string): Promise<Omit<RssResult, 'fil
 
 export async function runQueueBench(options: QueueBenchOptions): Promise<QueueBenchResult> {
   const say = options.progress ?? (() => undefined);
-  const { deviceId, ops: traceOps } = loadBenchOps(options.trace);
+  const { deviceId, ops: traceOps } = loadBusiestDevice(options.trace);
   const singleOps = cycleOps(traceOps, options.singleOps);
   const batchOps = cycleOps(traceOps, options.batchOps);
   const dir = mkdtempSync(join(tmpdir(), 'media-sync-bench-queue-'));
@@ -524,7 +500,7 @@ export function registerBenchQueueCommand(bench: Command): void {
   bench
     .command('queue')
     .description('enqueue ops/s per storage adapter next to raw better-sqlite3, replay ops/s, peak RSS of a big replay')
-    .option('--trace <file>', 'trace to draw ops from', DEFAULT_TRACE.pathname)
+    .option('--trace <file>', 'trace to draw ops from', standardTracePath())
     .option('--ops <n>', 'queued ops for the peak-RSS replay (0 skips it)', positiveInteger('--ops', 0), 1_000_000)
     .option('--single <n>', 'ops enqueued one awaited call at a time, per run', positiveInteger('--single'), 2_000)
     .option(
@@ -536,18 +512,20 @@ export function registerBenchQueueCommand(bench: Command): void {
     .option('--batch-size <n>', 'ops per enqueueMany / raw transaction', positiveInteger('--batch-size'), 1_000)
     .option('--runs <n>', 'runs per measurement (medians are shown)', positiveInteger('--runs'), 3)
     .option('--json', 'print the result as JSON')
+    .option('--no-gateway', 'skip replay over a loopback WebSocket to the in-process sync gateway')
     // The child side of the RSS measurement: replays DB in this process and prints one JSON line.
     .addOption(new Option('--rss-child <db>').hideHelp())
     .addOption(new Option('--rss-device <id>').hideHelp())
     .action(
       async (flags: {
-        trace: string;
+        trace?: string;
         ops: number;
         single: number;
         batchOps: number;
         batchSize: number;
         runs: number;
         json?: boolean;
+        gateway: boolean;
         rssChild?: string;
         rssDevice?: string;
       }) => {
@@ -556,6 +534,9 @@ export function registerBenchQueueCommand(bench: Command): void {
           process.stdout.write(`${JSON.stringify(result)}\n`);
           return;
         }
+        if (flags.trace === undefined)
+          throw new Error('no --trace given and ../shared/traces/standard-20k.jsonl not found');
+        const say = (line: string) => process.stderr.write(`${line}\n`);
         const options: QueueBenchOptions = {
           trace: flags.trace,
           singleOps: flags.single,
@@ -563,10 +544,19 @@ export function registerBenchQueueCommand(bench: Command): void {
           batchSize: flags.batchSize,
           runs: flags.runs,
           rssOps: flags.ops,
-          progress: (line) => process.stderr.write(`${line}\n`),
+          progress: say,
         };
         const result = await runQueueBench(options);
-        process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatQueueBench(result, options));
+        // The same ops through the real publisher and gateway (§11: replay to a loopback gateway).
+        const gateway = flags.gateway
+          ? await benchGateway({ ...loadBusiestDevice(flags.trace), runs: flags.runs, progress: say })
+          : [];
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ ...result, gateway }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(formatQueueBench(result, options));
+        if (gateway.length > 0) process.stdout.write(`\n${formatGatewayBench(gateway)}`);
       },
     );
 }

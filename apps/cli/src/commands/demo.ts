@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { type Codec, createCodec } from '@media-sync/codec';
 import { parseTraceLine, type SyncOperation, type TraceEntry } from '@media-sync/protocol';
@@ -18,6 +17,7 @@ import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { createToken, type GatewayMetrics, type SyncServer, startSyncServer } from '@media-sync/sync-server';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
+import { standardTracePath } from '../trace-files.js';
 import { generateTrace } from '../trace-generator.js';
 
 export interface DemoOptions {
@@ -481,20 +481,6 @@ function loadTrace(path: string | undefined, generated: boolean): { label: strin
     label: `a generated trace (seed 20000, ${GENERATED_OPS} ops)`,
     entries: shiftToNow(lines.map((line) => parseTraceLine(line))),
   };
-}
-
-/** ../shared/traces/standard-20k.jsonl next to the repository root, when it is there. */
-export function standardTracePath(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'turbo.json'))) {
-      const candidate = resolve(dir, '../shared/traces/standard-20k.jsonl');
-      return existsSync(candidate) ? candidate : undefined;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import { startSyncServer } from '@media-sync/sync-server';
 import { type Command, InvalidArgumentError } from 'commander';
+import { standardTracePath } from '../trace-files.js';
 import { registerBenchGatewayCommand } from './bench-gateway.js';
-import { registerDemoCommand, standardTracePath } from './demo.js';
+import { registerDemoCommand } from './demo.js';
 import { registerReplayCommand } from './replay.js';
 import { registerTokenCommand } from './token.js';
 

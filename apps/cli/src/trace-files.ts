@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseTraceLine, type SyncOperation } from '@media-sync/protocol';
+
+/**
+ * `../shared/traces/standard-20k.jsonl` beside the repository root (found by its turbo.json),
+ * when it is there: the standard trace that tests, benchmarks and the demo measure on.
+ */
+export function standardTracePath(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'turbo.json'))) {
+      const candidate = resolve(dir, '../shared/traces/standard-20k.jsonl');
+      return existsSync(candidate) ? candidate : undefined;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** The ops of the trace's busiest device (all of one user in the standard trace), in order. */
+export function loadBusiestDevice(trace: string): { deviceId: string; ops: SyncOperation[] } {
+  const byDevice = new Map<string, SyncOperation[]>();
+  for (const line of readFileSync(trace, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const entry = parseTraceLine(line);
+    const deviceId = entry.deviceId ?? 'bench-device';
+    const ops = byDevice.get(deviceId);
+    if (ops) ops.push(entry.op);
+    else byDevice.set(deviceId, [entry.op]);
+  }
+  const [deviceId, ops] = [...byDevice].sort((a, b) => b[1].length - a[1].length)[0] ?? ['bench-device', []];
+  if (ops.length === 0) throw new Error(`trace ${trace} holds no ops`);
+  return { deviceId, ops };
+}
+
+/** The median of benchmark samples (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
