@@ -7,6 +7,7 @@ export type ValidationErrorCode =
   | 'WRONG_TYPE'
   | 'EMPTY_STRING'
   | 'STRING_TOO_LONG'
+  | 'INVALID_UTF8'
   | 'NOT_AN_INTEGER'
   | 'OUT_OF_RANGE'
   | 'INVALID_VALUE'

@@ -1,5 +1,5 @@
 import { ValidationError } from './errors.js';
-import { utf8Length } from './utf8.js';
+import { isWellFormedUtf16, utf8Length } from './utf8.js';
 
 /**
  * A hybrid logical clock timestamp. Ordered by `physicalMs`, then `logical`, then `nodeId`
@@ -60,6 +60,9 @@ export function validateHlc(value: unknown, field = 'hlc'): Hlc {
   if (typeof nodeId !== 'string')
     throw new ValidationError('WRONG_TYPE', `${field}.nodeId`, nodeId, 'expected a string');
   if (nodeId.length === 0) throw new ValidationError('EMPTY_STRING', `${field}.nodeId`, nodeId, 'must not be empty');
+  if (!isWellFormedUtf16(nodeId)) {
+    throw new ValidationError('INVALID_UTF8', `${field}.nodeId`, nodeId, 'has a lone surrogate');
+  }
   if (utf8Length(nodeId) > 256)
     throw new ValidationError('STRING_TOO_LONG', `${field}.nodeId`, nodeId, 'longer than 256 UTF-8 bytes');
   return { physicalMs: physicalMs as number, logical: logical as number, nodeId };

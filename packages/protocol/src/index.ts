@@ -41,7 +41,7 @@ export {
   type WatchlistAddOperation,
   type WatchlistRemoveOperation,
 } from './operations.js';
-export { utf8Length } from './utf8.js';
+export { isWellFormedUtf16, utf8Length } from './utf8.js';
 export {
   checkId,
   checkMillis,

@@ -12,3 +12,10 @@ export function utf8Length(s: string): number {
   }
   return bytes;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when `s` has no lone surrogate, i.e. it can be written as UTF-8 and read back unchanged. */
+export function isWellFormedUtf16(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}

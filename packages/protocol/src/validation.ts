@@ -10,7 +10,7 @@ import {
   type SyncOperation,
   type TraceEntry,
 } from './operations.js';
-import { utf8Length } from './utf8.js';
+import { isWellFormedUtf16, utf8Length } from './utf8.js';
 
 export const MAX_STRING_BYTES = 256;
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
@@ -119,6 +119,7 @@ function checkCommand(value: Fields): DeviceCommandOperation {
 export function checkId(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new ValidationError('WRONG_TYPE', field, value, 'expected a string');
   if (value.length === 0) throw new ValidationError('EMPTY_STRING', field, value, 'must not be empty');
+  if (!isWellFormedUtf16(value)) throw new ValidationError('INVALID_UTF8', field, value, 'has a lone surrogate');
   if (utf8Length(value) > MAX_STRING_BYTES) {
     throw new ValidationError('STRING_TOO_LONG', field, value, `longer than ${MAX_STRING_BYTES} UTF-8 bytes`);
   }
@@ -171,7 +172,11 @@ const MAX_PAYLOAD_DEPTH = 64;
 function copyJson(value: unknown, field: string, depth: number): JsonValue {
   if (depth > MAX_PAYLOAD_DEPTH)
     throw new ValidationError('INVALID_VALUE', field, '…', `nested deeper than ${MAX_PAYLOAD_DEPTH}`);
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    if (!isWellFormedUtf16(value)) throw new ValidationError('INVALID_UTF8', field, value, 'has a lone surrogate');
+    return value;
+  }
+  if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value))
       throw new ValidationError('INVALID_VALUE', field, value, 'JSON has no NaN or Infinity');
@@ -185,6 +190,8 @@ function copyJson(value: unknown, field: string, depth: number): JsonValue {
     }
     const out: { [key: string]: JsonValue } = {};
     for (const [key, item] of Object.entries(value)) {
+      if (!isWellFormedUtf16(key))
+        throw new ValidationError('INVALID_UTF8', `${field}.${key}`, key, 'key has a lone surrogate');
       // Assigning "__proto__" would change the copy's prototype instead of adding a key.
       Object.defineProperty(out, key, {
         value: copyJson(item, `${field}.${key}`, depth + 1),

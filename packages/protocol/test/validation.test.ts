@@ -58,6 +58,10 @@ describe('validateOperation accepts the four operations of §2', () => {
     }
   });
 
+  it('accepts characters outside the BMP written as surrogate pairs', () => {
+    expect(validateOperation({ ...watch, contentId: 'film-\u{1f3ac}' })).toMatchObject({ contentId: 'film-\u{1f3ac}' });
+  });
+
   it('accepts ids at exactly 256 UTF-8 bytes, multi-byte included', () => {
     const id = 'é'.repeat(128);
     expect(validateOperation({ ...watch, contentId: id })).toMatchObject({ contentId: id });
@@ -108,6 +112,15 @@ describe('validateOperation rejects every invalid input with the field and value
     ['Date in payload', { ...command, payload: new Date(0) }, 'WRONG_TYPE', 'payload'],
     ['payload over 16 KiB', { ...command, payload: 'x'.repeat(MAX_PAYLOAD_BYTES) }, 'PAYLOAD_TOO_LARGE', 'payload'],
     ['empty commandType', { ...command, commandType: '' }, 'EMPTY_STRING', 'commandType'],
+    ['lone high surrogate in an id', { ...watch, contentId: 'tt\ud800' }, 'INVALID_UTF8', 'contentId'],
+    ['lone low surrogate in an id', { ...watch, userId: '\udc00u' }, 'INVALID_UTF8', 'userId'],
+    [
+      'lone surrogate in a payload string',
+      { ...command, payload: { title: 'a\ud83d' } },
+      'INVALID_UTF8',
+      'payload.title',
+    ],
+    ['lone surrogate in a payload key', { ...command, payload: { ['k\udfff']: 1 } }, 'INVALID_UTF8', 'payload.k\udfff'],
     ['missing targetDeviceId', { ...command, targetDeviceId: undefined }, 'MISSING_FIELD', 'targetDeviceId'],
   ];
 
