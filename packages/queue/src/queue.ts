@@ -209,11 +209,10 @@ export function createQueue(options: QueueOptions): Queue {
     const enqueuedAt = now();
     let learnedUser: string | undefined;
     for (const request of group) {
+      // A request may name its user anywhere in it, after its commands too.
       let userId = id.userId ?? learnedUser;
-      const needsUser = request.ops.some((op) => {
-        if (op.type !== 'deviceCommand') userId ??= op.userId;
-        return op.type === 'deviceCommand' && userId === undefined;
-      });
+      for (const op of request.ops) if (op.type !== 'deviceCommand') userId ??= op.userId;
+      const needsUser = userId === undefined && request.ops.some((op) => op.type === 'deviceCommand');
       if (needsUser) {
         request.reject(
           new QueueError('USER_ID_REQUIRED', `device ${deviceId} enqueued a deviceCommand but its userId is unknown`),

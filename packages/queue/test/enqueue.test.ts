@@ -64,6 +64,13 @@ describe('enqueue', () => {
     expect(await storage.getMeta(META_KEYS.userId)).toBe(USER);
   });
 
+  it('takes the userId of a batch from any of its ops, also one after its first command', async () => {
+    const { queue, storage } = harness();
+    await queue.enqueueMany([command('c1', T0), watchlistAdd('a')]);
+    expect(await storage.counts()).toMatchObject({ pending: 2, lastSeq: 2 });
+    expect(await storage.getMeta(META_KEYS.userId)).toBe(USER);
+  });
+
   it('learns the userId from an op and files later commands under it, across restarts', async () => {
     const storage = createMemoryStorage();
     const publisher = createLoopbackPublisher();
