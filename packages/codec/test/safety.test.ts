@@ -185,9 +185,7 @@ describe('zstd bombs fail fast, before any output is allocated', () => {
   it('a frame whose zstd header claims 2 GB is refused from the header', () => {
     const body = zstdWithContentSize(2 * 1024 ** 3);
     const frame = forge({ flags: 1, bodyLength: 1000, body });
-    const started = performance.now();
     expect(codeOf(() => codec.decodeFrame(frame))).toBe('LIMIT_EXCEEDED');
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('a frame without content size whose blocks add up past the limit is refused from the block headers', () => {
