@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,39 @@ describe('media-sync replay', () => {
     expect(result.stderr).toMatch(/UNAUTHORIZED/);
     expect(server.headOf(USER)).toBe(0);
     expect((await cli('replay', '--db', db, '--url', server.url, '--token', 'not-a-token')).code).toBe(1);
+  });
+
+  it('run by hand right after a failed run, sends the ops without waiting out their backoff', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'tv.db');
+    const storage = createSqliteStorage({ path: db });
+    const queue = createQueue({ deviceId: 'tv', userId: USER, storage, publisher: createLoopbackPublisher() });
+    await queue.enqueueMany(ops(3));
+    await queue.close();
+    await storage.close();
+    const token = (await cli('token', '--secret', 's3cret', '--user', USER, '--device', 'tv')).stdout.trim();
+    // A gateway that has gone away: the failed run schedules the ops' next attempt in the future.
+    const gone = await startSyncServer({ secret: 's3cret', dbPath: join(dir, 'gone.db') });
+    await gone.close();
+    const failed = await cli('replay', '--db', db, '--url', gone.url, '--token', token);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/transientError/);
+
+    const server = await startSyncServer({ secret: 's3cret', dbPath: join(dir, 'gateway.db') });
+    cleanups.push(() => server.close());
+    const retried = await cli('replay', '--db', db, '--url', server.url, '--token', token);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toMatch(/^published\s+3$/m);
+    expect(server.headOf(USER)).toBe(3);
+  }, 30_000); // the failed run waits out the publisher's 5 s connect timeout
+
+  it('exits 1 with one line for a --db that does not exist, and creates no file', async () => {
+    const db = join(tempDir(), 'typo.db');
+    const token = (await cli('token', '--secret', 's3cret', '--user', USER, '--device', 'tv')).stdout.trim();
+    const result = await cli('replay', '--db', db, '--url', 'ws://127.0.0.1:1', '--token', token);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining(db)]);
+    expect(existsSync(db)).toBe(false);
   });
 });
 

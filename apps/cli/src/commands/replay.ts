@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
 import { createQueue, META_KEYS, type ReplayReport } from '@media-sync/queue';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
@@ -49,6 +50,8 @@ export function readTokenClaims(token: string): { userId: string; deviceId: stri
 
 export async function replayQueue(options: ReplayCommandOptions): Promise<ReplayReport> {
   const claims = readTokenClaims(options.token);
+  // Opening a missing path would create an empty queue and "drain" nothing: a mistyped --db.
+  if (!existsSync(options.db)) throw new Error(`no queue database at ${options.db}`);
   const storage = createSqliteStorage({ path: options.db });
   const storedDevice = await storage.getMeta(META_KEYS.deviceId);
   if (storedDevice !== undefined && storedDevice !== claims.deviceId) {
@@ -66,7 +69,9 @@ export async function replayQueue(options: ReplayCommandOptions): Promise<Replay
     : undefined;
   try {
     bar?.start(await queue.pending(), 0, { frames: 0 });
+    // A manual replay is "sync now": rows still waiting out the backoff of a failed run go too.
     return await queue.replay({
+      force: true,
       onProgress: (progress) =>
         bar?.update(progress.published + progress.coalesced + progress.expired + progress.deadLettered, {
           frames: progress.frames,
