@@ -16,6 +16,16 @@ export {
   sampleRecord,
   storageConformanceCases,
 } from './cases.js';
+export {
+  comparable,
+  describeModelComparison,
+  type ModelComparisonOptions,
+  type NamedCall,
+  outcomeOf,
+  type StorageCall,
+  snapshot,
+  storageCall,
+} from './model.js';
 
 export interface StorageConformanceOptions {
   /** Shown in the describe block, e.g. `sqlite`. */

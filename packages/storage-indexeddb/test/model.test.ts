@@ -1,30 +1,11 @@
 import 'fake-indexeddb/auto';
+import { describeModelComparison } from '@media-sync/storage-conformance';
 import { createIndexedDbStorage } from '@media-sync/storage-indexeddb';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { IDBFactory } from 'fake-indexeddb';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { outcomeOf, snapshot, storageCall } from './model.js';
 
-describe('indexeddb (fake-indexeddb) against the reference memory adapter', () => {
-  it('answers every random sequence of calls exactly as the reference does', async () => {
-    const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
-    console.info(`model test seed ${seed} (FC_SEED=${seed} replays it)`);
-    await fc.assert(
-      fc.asyncProperty(fc.array(storageCall, { minLength: 1, maxLength: 40 }), async (calls) => {
-        const reference = createMemoryStorage();
-        const subject = await createIndexedDbStorage({ name: 'model', indexedDB: new IDBFactory(), locks: null });
-        try {
-          for (const { label, call } of calls) {
-            expect(await outcomeOf(call, subject), label).toEqual(await outcomeOf(call, reference));
-          }
-          expect(await snapshot(subject)).toEqual(await snapshot(reference));
-        } finally {
-          await subject.close();
-          await reference.close();
-        }
-      }),
-      { numRuns: 150, seed, verbose: 1 },
-    );
-  }, 60_000);
+describeModelComparison({
+  name: 'indexeddb (fake-indexeddb)',
+  setup: () => createIndexedDbStorage({ name: 'model', indexedDB: new IDBFactory(), locks: null }),
+  reference: () => createMemoryStorage(),
 });

@@ -1,8 +1,10 @@
-// Model-based testing (the same generator as storage-sqlite's test/model.ts): random sequences of storage calls run against an adapter and against the
-// reference adapter (`@media-sync/storage-memory`, §7), which must answer every call alike.
+// Model-based testing: random sequences of storage calls run against an adapter and against a
+// reference adapter (normally `@media-sync/storage-memory`, §7), which must answer every call alike.
 import type { NewQueueRecord, StorageAdapter } from '@media-sync/queue';
 import { StorageError } from '@media-sync/queue';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hex } from './cases.js';
 
 export type StorageCall = (storage: StorageAdapter) => Promise<unknown>;
 export interface NamedCall {
@@ -79,7 +81,7 @@ export const storageCall: fc.Arbitrary<NamedCall> = fc.oneof(
 
 /** Results in a comparable form: bodies as hex, maps as sorted entries, errors as their code. */
 export function comparable(value: unknown): unknown {
-  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`;
+  if (value instanceof Uint8Array) return `0x${hex(value)}`;
   if (value instanceof Map) return [...value].sort(([a], [b]) => String(a).localeCompare(String(b)));
   if (Array.isArray(value)) return value.map(comparable);
   if (value !== null && typeof value === 'object') {
@@ -104,4 +106,53 @@ export async function snapshot(storage: StorageAdapter): Promise<unknown> {
     counts: await storage.counts(),
     meta: await Promise.all(['a', 'b', 'c'].map((key) => storage.getMeta(key))),
   });
+}
+
+export interface ModelComparisonOptions {
+  /** Shown in the describe block, e.g. `sqlite`. */
+  readonly name: string;
+  /** A fresh, empty adapter under test; closed by the suite. */
+  readonly setup: () => StorageAdapter | Promise<StorageAdapter>;
+  /** A fresh, empty reference adapter; closed by the suite. */
+  readonly reference: () => StorageAdapter | Promise<StorageAdapter>;
+  /** Random call sequences to try. Default 150. */
+  readonly numRuns?: number;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs random sequences of up to 40 storage calls on the adapter and on the reference and
+ * requires the same answer to every call (error codes included) and the same final state.
+ * The seed is logged; `FC_SEED=<seed>` replays a failure.
+ */
+export function describeModelComparison(options: ModelComparisonOptions): void {
+  describe(`${options.name} against the reference adapter`, () => {
+    it('answers every random sequence of calls exactly as the reference does', {
+      timeout: options.timeoutMs ?? 60_000,
+    }, async () => {
+      const seed = Number(replaySeed() ?? Date.now() % 2 ** 31);
+      console.info(`model test seed ${seed} (FC_SEED=${seed} replays it)`);
+      await fc.assert(
+        fc.asyncProperty(fc.array(storageCall, { minLength: 1, maxLength: 40 }), async (calls) => {
+          const reference = await options.reference();
+          const subject = await options.setup();
+          try {
+            for (const { label, call } of calls) {
+              expect(await outcomeOf(call, subject), label).toEqual(await outcomeOf(call, reference));
+            }
+            expect(await snapshot(subject)).toEqual(await snapshot(reference));
+          } finally {
+            await subject.close();
+            await reference.close();
+          }
+        }),
+        { numRuns: options.numRuns ?? 150, seed, verbose: 1 },
+      );
+    });
+  });
+}
+
+// The suite also runs in browsers, where there is no `process`.
+function replaySeed(): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.FC_SEED;
 }
