@@ -310,17 +310,25 @@ class Gateway implements SyncServer {
     ws.on('close', () => this.#sessions.delete(session));
     ws.on('error', (error) => this.#log.warn('connection error', { deviceId: session.deviceId, error: String(error) }));
     ws.on('message', (data, isBinary) => this.#onMessage(session, toBytes(data), isBinary));
-    this.#store.registerDevice(claims.userId, claims.deviceId);
-    const hello: HelloBody = {
-      protocol: 1,
-      userId: claims.userId,
-      deviceId: claims.deviceId,
-      maxFrameBytes: this.#maxFrameBytes,
-    };
-    ws.send(encodeJsonMessage(MessageKind.HELLO, 0, hello));
-    if (subscribed) {
-      this.#catchUp(session, since);
-      this.#deliverPending(session);
+    // This runs inside an event handler: a database failure thrown from here would crash the
+    // process. The device cannot be served without its registration, so it is cut instead and
+    // reconnects later.
+    try {
+      this.#store.registerDevice(claims.userId, claims.deviceId);
+      const hello: HelloBody = {
+        protocol: 1,
+        userId: claims.userId,
+        deviceId: claims.deviceId,
+        maxFrameBytes: this.#maxFrameBytes,
+      };
+      ws.send(encodeJsonMessage(MessageKind.HELLO, 0, hello));
+      if (subscribed) {
+        this.#catchUp(session, since);
+        this.#deliverPending(session);
+      }
+    } catch (error) {
+      this.#log.error('connection not set up', { deviceId: session.deviceId, error: String(error) });
+      ws.close(1011, 'gateway internal error');
     }
   }
 
@@ -338,8 +346,19 @@ class Gateway implements SyncServer {
         this.#onFrame(session, message.id, message.payload);
         return;
       case MessageKind.COMMAND_ACK:
-        if (this.#store.deleteCommand(message.id, session.userId, session.deviceId))
-          this.#metrics.commandsDelivered += 1;
+        try {
+          if (this.#store.deleteCommand(message.id, session.userId, session.deviceId))
+            this.#metrics.commandsDelivered += 1;
+        } catch (error) {
+          // Thrown out of the message handler it would crash the process; the command stays
+          // stored and is delivered again on the next connection.
+          this.#log.error('command ack not stored', { deviceId: session.deviceId, error: String(error) });
+          // ERROR ids name frames; a command ack has none, hence 0.
+          this.#sendError(session, 0, {
+            code: 'INTERNAL',
+            message: `the gateway could not store the ack of command ${message.id}`,
+          });
+        }
         return;
       default:
         this.#sendError(session, message.id, {
@@ -394,13 +413,16 @@ class Gateway implements SyncServer {
       };
     }
     const highSeq = this.#store.highSeq(userId, deviceId);
-    // A re-sent frame is acknowledged from its header alone: every seq of its range is at or
-    // below the device's high-water mark and settled (an indexed range count), and it repeats
-    // the rejections it got the first time. Seqs below the mark that were never settled (an op
-    // the queue dead-lettered and later requeued) still go through.
+    // A re-sent frame is acknowledged from its header alone: its seqs are contiguous, at or
+    // below the device's high-water mark and all settled (an indexed range count), and it repeats
+    // the rejections it got the first time. A frame with seq gaps (requeued dead letters 3 and 6
+    // around settled 4 and 5) can reach its op count with seqs it does not carry, so it is
+    // decoded and checked seq by seq, as are seqs below the mark that were never settled.
+    const rangeSize = header.lastSeq - header.firstSeq + 1;
     if (
       header.lastSeq <= highSeq &&
-      this.#store.countSettled(userId, deviceId, header.firstSeq, header.lastSeq) >= header.opCount
+      rangeSize === header.opCount &&
+      this.#store.countSettled(userId, deviceId, header.firstSeq, header.lastSeq) >= rangeSize
     ) {
       this.#metrics.framesDuplicate += 1;
       this.#metrics.opsDuplicate += header.opCount;
@@ -417,10 +439,10 @@ class Gateway implements SyncServer {
     const stateOps: SequencedOperation[] = [];
     const commands: { entry: SequencedOperation; targetDeviceId: string; expiresAt: number }[] = [];
     const settledSeqs: number[] = [];
-    let duplicates = 0;
+    const duplicateSeqs = new Set<number>();
     for (const entry of ops) {
       if (entry.seq <= highSeq && this.#store.isSettled(userId, deviceId, entry.seq)) {
-        duplicates += 1;
+        duplicateSeqs.add(entry.seq);
         continue;
       }
       settledSeqs.push(entry.seq);
@@ -459,7 +481,7 @@ class Gateway implements SyncServer {
     if (takeSnapshot) user.sinceSnapshot = 0;
     this.#metrics.framesAccepted += 1;
     this.#metrics.opsApplied += fresh.length + commands.length;
-    this.#metrics.opsDuplicate += duplicates + (stateOps.length - fresh.length);
+    this.#metrics.opsDuplicate += duplicateSeqs.size + (stateOps.length - fresh.length);
     this.#metrics.opsRejected += rejected.length;
     this.#metrics.commandsStored += commands.length;
     if (fresh.length > 0) this.#fanOut(session, deviceId, fresh, result.headLogSeq);
@@ -467,7 +489,20 @@ class Gateway implements SyncServer {
       const id = result.commandIds[i];
       if (id !== undefined) this.#sendCommand(userId, command.targetDeviceId, id, command.entry);
     });
-    return { firstSeq: header.firstSeq, lastSeq: header.lastSeq, duplicate: false, rejected };
+    // An op settled earlier is acknowledged again with the rejection it got then; otherwise the
+    // client would count a refused op as delivered.
+    const repeated =
+      duplicateSeqs.size === 0
+        ? []
+        : this.#store
+            .rejections(userId, deviceId, header.firstSeq, header.lastSeq)
+            .filter((stored) => duplicateSeqs.has(stored.seq));
+    return {
+      firstSeq: header.firstSeq,
+      lastSeq: header.lastSeq,
+      duplicate: false,
+      rejected: repeated.length === 0 ? rejected : [...repeated, ...rejected].sort((a, b) => a.seq - b.seq),
+    };
   }
 
   #checkClock(entry: SequencedOperation, now: number): StoredRejection | undefined {

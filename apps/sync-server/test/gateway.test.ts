@@ -1,12 +1,19 @@
-import { createWebSocketPublisher, createWebSocketSubscriber, MessageKind } from '@media-sync/publisher-websocket';
+import {
+  createWebSocketPublisher,
+  createWebSocketSubscriber,
+  encodeMessage,
+  MessageKind,
+} from '@media-sync/publisher-websocket';
 import type { IncomingFrame } from '@media-sync/queue';
 import { createReplica } from '@media-sync/state';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import { GatewayStore } from '../src/store.js';
 import {
   codec,
   commandOp,
   eventually,
+  OTHER_USER,
   outgoing,
   progressOps,
   startTestGateway,
@@ -97,6 +104,34 @@ describe('sync gateway', () => {
     expect(server.headOf(USER)).toBe(6);
   });
 
+  it('applies the unsettled ops of a re-sent frame with seq gaps whose range count looks settled', async () => {
+    const { server } = await gateway();
+    const tv = publisher(server.url, 'tv', { sessionContext: false });
+    const ops = progressOps('tv', 1, 7);
+    await tv.publish(await outgoing(ops.slice(0, 2)));
+    await tv.publish(await outgoing(ops.slice(3, 5)));
+    await tv.publish(await outgoing(ops.slice(6, 7)));
+    expect(server.headOf(USER)).toBe(5);
+    // Seqs 3 and 6 were dead-lettered and come back in one frame; 4 and 5 in its range are
+    // settled, so a range count equals its op count although neither of its ops was applied.
+    const requeued = await tv.publish(await outgoing(ops.filter((entry) => entry.seq === 3 || entry.seq === 6)));
+    expect(requeued).toMatchObject({ duplicate: false, rejected: [] });
+    expect(server.headOf(USER)).toBe(7);
+  });
+
+  it('repeats the stored rejection of an already settled op in a partly duplicate frame', async () => {
+    const { server } = await gateway();
+    const tv = publisher(server.url, 'tv', { sessionContext: false });
+    const foreign = progressOps('tv', 1, 1, OTHER_USER);
+    const first = await tv.publish(await outgoing(foreign));
+    expect(first.rejected).toMatchObject([{ seq: 1, code: 'FORBIDDEN_USER' }]);
+    const overlapping = await tv.publish(await outgoing([...foreign, ...progressOps('tv', 2, 1)]));
+    expect(overlapping.duplicate).toBe(false);
+    expect(overlapping.rejected).toEqual(first.rejected);
+    expect(server.headOf(USER)).toBe(1);
+    expect(server.metrics().opsRejected).toBe(1);
+  });
+
   it('fans changes out to the other devices of the user, and catches up a late device', async () => {
     const { server } = await gateway();
     const phone = await device(server.url, 'phone');
@@ -185,6 +220,44 @@ describe('sync gateway', () => {
     socket.close();
   });
 
+  it('cuts a connection whose device it cannot register, logs why and keeps serving', async () => {
+    const errors: string[] = [];
+    const { server } = await gateway({ logger: { info() {}, warn() {}, error: (message) => errors.push(message) } });
+    const register = vi.spyOn(GatewayStore.prototype, 'registerDevice').mockImplementationOnce(() => {
+      throw new Error('disk I/O error');
+    });
+    cleanups.push(async () => register.mockRestore());
+    const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('tv')}`]);
+    const closeCode = await new Promise<number>((resolve) => socket.on('close', (code: number) => resolve(code)));
+    expect(closeCode).toBe(1011);
+    expect(errors).toEqual(['connection not set up']);
+    const ack = await publisher(server.url, 'tv').publish(await outgoing(progressOps('tv', 1, 1)));
+    expect(ack.duplicate).toBe(false);
+  });
+
+  it('answers a command ack it cannot store with INTERNAL and keeps the connection', async () => {
+    const { server } = await gateway();
+    const remove = vi.spyOn(GatewayStore.prototype, 'deleteCommand').mockImplementationOnce(() => {
+      throw new Error('disk I/O error');
+    });
+    cleanups.push(async () => remove.mockRestore());
+    const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('phone')}`]);
+    cleanups.push(async () => socket.close());
+    const replies: Buffer[] = [];
+    socket.on('message', (data: Buffer) => replies.push(data));
+    await eventually(() => replies.length === 1); // HELLO
+    socket.send(encodeMessage(MessageKind.COMMAND_ACK, 42));
+    await eventually(() => replies.length === 2);
+    const reply = replies[1] ?? Buffer.alloc(0);
+    expect(reply[0]).toBe(MessageKind.ERROR);
+    expect(JSON.parse(reply.subarray(5).toString())).toMatchObject({ code: 'INTERNAL' });
+    const frame = await outgoing(progressOps('phone', 1, 1));
+    socket.send(encodeMessage(MessageKind.FRAME, 7, frame.bytes));
+    await eventually(() => replies.length === 3);
+    expect(replies[2]?.[0]).toBe(MessageKind.ACK);
+    expect(server.headOf(USER)).toBe(1);
+  });
+
   it('carries session context: later frames are smaller; a duplicate ack does not advance the context', async () => {
     const first = await gateway();
     const tv = publisher(first.server.url, 'tv');
@@ -239,7 +312,8 @@ describe('sync gateway', () => {
 
   it('shuts down gracefully: clients go offline and publish fails fast instead of hanging', async () => {
     const { server } = await gateway();
-    const tv = createWebSocketPublisher({ url: server.url, token: token('tv'), connectTimeoutMs: 200 });
+    // Long enough to connect on a loaded box; after the shutdown publish fails once it has passed.
+    const tv = createWebSocketPublisher({ url: server.url, token: token('tv'), connectTimeoutMs: 2000 });
     cleanups.push(() => tv.close());
     await tv.publish(await outgoing(progressOps('tv', 1, 1)));
     expect(tv.connectionState).toBe('online');
@@ -250,5 +324,5 @@ describe('sync gateway', () => {
       code: 'UNAVAILABLE',
       transient: true,
     });
-  });
+  }, 15_000);
 });

@@ -109,11 +109,14 @@ export async function outgoing(ops: SequencedOperation[], userId = USER): Promis
   return { deviceId: first.deviceId, userId, firstSeq: first.seq, lastSeq: last.seq, ops, bytes: encoded.bytes };
 }
 
-/** Resolves once `check()` holds (checked after each turn of the event loop); rejects after `timeoutMs`. */
+/**
+ * Resolves once `check()` holds, checked every 10 ms; rejects after `timeoutMs`. A timer rather
+ * than setImmediate: a busy loop takes a whole core from the gateway on a loaded CI box.
+ */
 export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

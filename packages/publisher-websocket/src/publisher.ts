@@ -197,12 +197,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
     }
     if (reply.kind === 'error') {
       encoder?.reset();
-      if (reply.body.code === 'INTERNAL') {
-        throw new PublisherError('UNAVAILABLE', `the gateway could not store the frame: ${reply.body.message}`);
-      }
-      throw new PublisherError('REJECTED', `the gateway rejected the frame: ${reply.body.code} ${reply.body.message}`, {
-        cause: reply.body,
-      });
+      throw publisherErrorOf(reply.body);
     }
     // A duplicate may be acknowledged from the frame header alone, without the gateway's session
     // decoder ever holding this version; building on the previous, certainly held, base is safe.
@@ -240,4 +235,29 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       for (const wake of onlineWaiters) wake();
     },
   };
+}
+
+/**
+ * What a gateway ERROR means for the queue. Only errors about the frame's content dead-letter
+ * its ops (REJECTED); a frame over the gateway's limits is split (FRAME_TOO_LARGE), and a
+ * gateway that cannot read this client's format at all (INCOMPATIBLE) keeps the ops pending.
+ */
+function publisherErrorOf(body: ErrorBody): PublisherError {
+  const detail = `${body.code} ${body.message}`;
+  switch (body.code) {
+    case 'INTERNAL':
+      return new PublisherError('UNAVAILABLE', `the gateway could not store the frame: ${body.message}`, {
+        cause: body,
+      });
+    case 'LIMIT_EXCEEDED':
+      return new PublisherError('FRAME_TOO_LARGE', `the frame exceeds a gateway limit: ${detail}`, { cause: body });
+    case 'UNKNOWN_DICTIONARY':
+    case 'UNSUPPORTED_VERSION':
+    case 'UNSUPPORTED_FLAGS':
+      return new PublisherError('INCOMPATIBLE', `the gateway cannot read this client's frames: ${detail}`, {
+        cause: body,
+      });
+    default:
+      return new PublisherError('REJECTED', `the gateway rejected the frame: ${detail}`, { cause: body });
+  }
 }

@@ -1,6 +1,6 @@
 import { createCodec } from '@media-sync/codec';
 import type { SequencedOperation } from '@media-sync/protocol';
-import type { OutgoingFrame } from '@media-sync/queue';
+import type { OutgoingFrame, PublisherError } from '@media-sync/queue';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createWebSocketPublisher,
@@ -40,16 +40,13 @@ function opaque(bytes: number[] = [1, 2, 3]): OutgoingFrame {
   return { deviceId: 'tv', userId: 'u1', firstSeq: 1, lastSeq: 1, ops: [], bytes: new Uint8Array(bytes) };
 }
 
-function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
+/** Resolves once `check()` holds, checked every 10 ms (a busy loop would starve a loaded CI box). */
+async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (check()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not met'));
-      else setImmediate(poll);
-    };
-    poll();
-  });
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 describe('createWebSocketPublisher', () => {
@@ -111,12 +108,13 @@ describe('createWebSocketPublisher', () => {
     const { url } = gateway;
     const port = Number(new URL(url).port);
     await gateway.close();
-    const client = publisher(url, { connectTimeoutMs: 100 });
+    // Long enough for any reconnect to the revived gateway; the first publish waits it out.
+    const client = publisher(url, { connectTimeoutMs: 2000 });
     await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAVAILABLE', transient: true });
     const revived = await startFakeGateway(port);
     cleanups.push(() => revived.close());
     await expect(client.publish(opaque())).resolves.toMatchObject({ duplicate: false });
-  });
+  }, 15_000);
 
   it('rejects a frame over the gateway limit, a gateway error as REJECTED, and honours abort', async () => {
     const gateway = await fake();
@@ -138,6 +136,28 @@ describe('createWebSocketPublisher', () => {
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
     await client.close();
     await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('maps gateway ERROR codes to what the queue should do with the frame', async () => {
+    const gateway = await fake();
+    const client = publisher(gateway.url);
+    const answer = async (code: string) => {
+      gateway.onFrame = (message, socket) =>
+        socket.send(encodeJsonMessage(MessageKind.ERROR, message.id, { code, message: 'x' }));
+      const error = await client.publish(opaque()).catch((caught: unknown) => caught);
+      return { code: (error as PublisherError).code, transient: (error as PublisherError).transient };
+    };
+    // Over a gateway limit: the queue halves its frames instead of dead-lettering the ops.
+    expect(await answer('LIMIT_EXCEEDED')).toEqual({ code: 'FRAME_TOO_LARGE', transient: false });
+    // A gateway that cannot read this client at all: the ops stay pending.
+    for (const code of ['UNKNOWN_DICTIONARY', 'UNSUPPORTED_VERSION', 'UNSUPPORTED_FLAGS']) {
+      expect(await answer(code)).toEqual({ code: 'INCOMPATIBLE', transient: false });
+    }
+    // Bad content: only these dead-letter the frame.
+    for (const code of ['MALFORMED_FRAME', 'MALFORMED_BODY', 'INVALID_OPERATION', 'CRC_MISMATCH', 'BAD_MESSAGE']) {
+      expect(await answer(code)).toEqual({ code: 'REJECTED', transient: false });
+    }
+    expect(await answer('INTERNAL')).toEqual({ code: 'UNAVAILABLE', transient: true });
   });
 
   it('encodes with session context and re-sends the self-contained frame on CONTEXT_MISMATCH', async () => {

@@ -69,6 +69,12 @@ export type PublisherErrorCode =
   | 'REJECTED'
   | 'UNAUTHORIZED'
   | 'FRAME_TOO_LARGE'
+  /**
+   * The receiver cannot read this sender's frames at all (an unknown format version, flag or
+   * zstd dictionary): nothing is wrong with the ops, so they stay pending until one side is
+   * upgraded, and the run ends.
+   */
+  | 'INCOMPATIBLE'
   | 'CLOSED'
   | 'ABORTED';
 
