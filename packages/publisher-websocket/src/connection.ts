@@ -1,4 +1,4 @@
-import type { ConnectionState } from '@media-sync/queue';
+import { backoffDelay, type ConnectionState } from '@media-sync/queue';
 import {
   decodeMessage,
   type GatewayMessage,
@@ -160,11 +160,10 @@ export class GatewayConnection {
   #scheduleReconnect(): void {
     if (this.closed || this.unauthorized) return;
     const { initialMs = 100, factor = 2, maxMs = 5000 } = this.#options.backoff ?? {};
-    const ceiling = Math.min(maxMs, initialMs * factor ** this.#attempt);
     this.#attempt += 1;
-    // Full jitter between half and all of the ceiling, so many devices do not reconnect in step.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.#timer = setTimeout(() => void this.#connect(), delay);
+    // The queue's schedule, jittered between half and all of it so devices do not reconnect in step.
+    const backoff = { baseMs: initialMs, factor, capMs: maxMs, jitter: 0.5 };
+    this.#timer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt, backoff, Math.random));
   }
 
   #setState(state: ConnectionState): void {
