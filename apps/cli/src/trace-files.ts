@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTraceLine, type SyncOperation } from '@media-sync/protocol';
+import { parseTrace, type SyncOperation } from '@media-sync/protocol';
 
 /**
  * `../shared/traces/standard-20k.jsonl` beside the repository root (found by its turbo.json),
@@ -23,9 +23,7 @@ export function standardTracePath(): string | undefined {
 /** The ops of the trace's busiest device (all of one user in the standard trace), in order. */
 export function loadBusiestDevice(trace: string): { deviceId: string; ops: SyncOperation[] } {
   const byDevice = new Map<string, SyncOperation[]>();
-  for (const line of readFileSync(trace, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const entry = parseTraceLine(line);
+  for (const entry of parseTrace(readFileSync(trace, 'utf8'), trace)) {
     const deviceId = entry.deviceId ?? 'bench-device';
     const ops = byDevice.get(deviceId);
     if (ops) ops.push(entry.op);

@@ -23,12 +23,25 @@ export class ValidationError extends Error {
   readonly code: ValidationErrorCode;
   readonly field: string;
   readonly value: unknown;
+  /** What is wrong with the value, without field or value: `must not be negative`. */
+  readonly detail: string;
+  /** Where the input came from, when it came from a file: `trace.jsonl:12`. */
+  readonly location: string | undefined;
 
-  constructor(code: ValidationErrorCode, field: string, value: unknown, detail: string, options?: { cause?: unknown }) {
-    super(`${field}: ${detail} (got ${describeValue(value)})`, options);
+  constructor(
+    code: ValidationErrorCode,
+    field: string,
+    value: unknown,
+    detail: string,
+    options?: { cause?: unknown; location?: string },
+  ) {
+    const where = options?.location === undefined ? '' : `${options.location}: `;
+    super(`${where}${field}: ${detail} (got ${describeValue(value)})`, options);
     this.code = code;
     this.field = field;
     this.value = value;
+    this.detail = detail;
+    this.location = options?.location;
   }
 }
 

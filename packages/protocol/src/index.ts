@@ -49,6 +49,7 @@ export {
   MAX_PAYLOAD_BYTES,
   MAX_STRING_BYTES,
   parseOperation,
+  parseTrace,
   parseTraceLine,
   toCanonicalJson,
   validateOperation,

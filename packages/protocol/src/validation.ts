@@ -219,6 +219,29 @@ export function parseTraceLine(json: string): TraceEntry {
   return deviceId === undefined ? { op } : { deviceId: checkId(deviceId, 'deviceId'), op };
 }
 
+/**
+ * Parses a whole JSON Lines trace (§2); blank lines are skipped. A bad line throws its
+ * `ValidationError` again with `location` `<source>:<line number>`, so the message says where.
+ */
+export function parseTrace(text: string, source = 'trace'): TraceEntry[] {
+  const entries: TraceEntry[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === '') continue;
+    try {
+      entries.push(parseTraceLine(line));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError(error.code, error.field, error.value, error.detail, {
+        cause: error,
+        location: `${source}:${i + 1}`,
+      });
+    }
+  }
+  return entries;
+}
+
 function parseJson(json: string): unknown {
   if (typeof json !== 'string') throw new TypeError(`expected JSON text, got ${typeof json}`);
   try {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_PAYLOAD_BYTES,
   parseOperation,
+  parseTrace,
   parseTraceLine,
   type SyncOperation,
   toCanonicalJson,
@@ -181,6 +182,23 @@ describe('parseOperation and trace lines', () => {
     expect(() => parseTraceLine(JSON.stringify({ deviceId: '', ...watch }))).toThrowError(
       expect.objectContaining({ code: 'EMPTY_STRING', field: 'deviceId' }),
     );
+  });
+
+  it('parses a whole trace, skipping blank lines, and names the file and line of a bad one', () => {
+    const good = JSON.stringify({ deviceId: 'tv', ...watch });
+    expect(parseTrace(`${good}\n\n${good}\n`, 'a.jsonl')).toEqual([
+      { deviceId: 'tv', op: watch },
+      { deviceId: 'tv', op: watch },
+    ]);
+    let error: ValidationError | undefined;
+    try {
+      parseTrace(`${good}\n\n${JSON.stringify({ ...watch, timestamp: -5 })}\n`, 'a.jsonl');
+    } catch (e) {
+      error = e as ValidationError;
+    }
+    expect(error).toMatchObject({ code: 'OUT_OF_RANGE', field: 'timestamp', value: -5, location: 'a.jsonl:3' });
+    expect(error?.message.startsWith('a.jsonl:3: timestamp: ')).toBe(true);
+    expect(error?.message.endsWith('(got -5)')).toBe(true);
   });
 
   it('writes canonical JSON that reads back to itself', () => {

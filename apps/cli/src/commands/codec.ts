@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCodec, type EncodeOptions } from '@media-sync/codec';
-import { type Hlc, parseTraceLine, type SequencedOperation, toCanonicalJson } from '@media-sync/protocol';
+import { type Hlc, parseTrace, type SequencedOperation, toCanonicalJson } from '@media-sync/protocol';
 import type { Command } from 'commander';
 
 /** A trace's ops grouped by device (first-appearance order), with seqs and HLCs assigned. */
@@ -25,17 +25,8 @@ export function readTrace(file: string): DeviceOps[] {
     throw new Error(`cannot read trace ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   const devices = new Map<string, { userId: string | undefined; ops: SequencedOperation[]; hlc: Hlc | undefined }>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.trim() === '') continue;
-    let entry: ReturnType<typeof parseTraceLine>;
-    try {
-      entry = parseTraceLine(line);
-    } catch (error) {
-      throw new Error(`${file}:${i + 1}: ${(error as Error).message}`);
-    }
-    if (entry.deviceId === undefined) throw new Error(`${file}:${i + 1}: the line has no deviceId`);
+  for (const [i, entry] of parseTrace(text, file).entries()) {
+    if (entry.deviceId === undefined) throw new Error(`${file}: entry ${i + 1} has no deviceId`);
     const deviceId = entry.deviceId;
     let device = devices.get(deviceId);
     if (device === undefined) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { type Codec, createCodec } from '@media-sync/codec';
-import { parseTraceLine, type SyncOperation, type TraceEntry } from '@media-sync/protocol';
+import { parseTrace, type SyncOperation, type TraceEntry } from '@media-sync/protocol';
 import {
   createWebSocketPublisher,
   createWebSocketSubscriber,
@@ -462,24 +462,14 @@ function loadTrace(path: string | undefined, generated: boolean): { label: strin
   const file = path ?? (generated ? undefined : standardTracePath());
   if (file !== undefined) {
     const text = readFileSync(file, 'utf8');
-    const entries = text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line, i) => {
-        try {
-          return parseTraceLine(line);
-        } catch (error) {
-          throw new Error(`${file}:${i + 1}: ${(error as Error).message}`);
-        }
-      });
-    return { label: file, entries: shiftToNow(entries) };
+    return { label: file, entries: shiftToNow(parseTrace(text, file)) };
   }
   // Without ../shared (an installed package), the generator that trains the codec's dictionary
   // makes a trace of the same shape.
   const lines = generateTrace({ seed: 20_000, ops: GENERATED_OPS });
   return {
     label: `a generated trace (seed 20000, ${GENERATED_OPS} ops)`,
-    entries: shiftToNow(lines.map((line) => parseTraceLine(line))),
+    entries: shiftToNow(parseTrace(lines.join('\n'), 'generated trace')),
   };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parseTraceLine, type SyncOperation } from '@media-sync/protocol';
+import { parseTrace, type SyncOperation } from '@media-sync/protocol';
 import { createQueue, META_KEYS } from '@media-sync/queue';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import type { Command } from 'commander';
@@ -60,16 +60,7 @@ export function selectDeviceOps(
 ): { ops: SyncOperation[]; skipped: number } {
   const ops: SyncOperation[] = [];
   let skipped = 0;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.trim() === '') continue;
-    let entry: ReturnType<typeof parseTraceLine>;
-    try {
-      entry = parseTraceLine(line);
-    } catch (error) {
-      throw new Error(`${source}:${i + 1}: ${(error as Error).message}`);
-    }
+  for (const entry of parseTrace(text, source)) {
     if (entry.deviceId !== undefined && entry.deviceId !== deviceId) skipped += 1;
     else ops.push(entry.op);
   }
