@@ -27,6 +27,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { SyncServerError } from './errors.js';
 import { GatewayStore, type StoredRejection } from './store.js';
 import { type TokenClaims, verifyToken } from './token.js';
+import { UserCache } from './user-cache.js';
 import { LOG_PAGE, UserState } from './user-state.js';
 
 export interface SyncServerLogger {
@@ -60,6 +61,11 @@ export interface SyncServerOptions {
   readonly heartbeatMs?: number;
   /** A codec to share (it holds the zstd module); one is created otherwise. */
   readonly codec?: Codec;
+  /**
+   * Keep at most this many users' merged state in memory, dropping the least recently used user
+   * without a live connection; a dropped user is reloaded from the database on next use. Default 1 000.
+   */
+  readonly maxCachedUsers?: number;
 }
 
 export interface GatewayMetrics {
@@ -77,6 +83,8 @@ export interface GatewayMetrics {
   readonly fanoutFrames: number;
   /** Milliseconds spent decoding, merging and committing frames (ingest ops/s = ops / this). */
   readonly ingestMs: number;
+  /** User states held in memory (at most `maxCachedUsers` unless more users than that are connected). */
+  readonly cachedUsers: number;
 }
 
 export interface SyncServer {
@@ -112,6 +120,12 @@ interface Session {
   readonly deviceId: string;
   readonly subscribed: boolean;
   readonly decoder: SessionDecoder;
+  /**
+   * Set once the catch-up has sent the whole log: until then live fan-out (and SYNCED) skips the
+   * session, because its cursor would jump past log entries the catch-up has not sent yet. The
+   * catch-up reads the log until it is empty, so it also sends what was accepted meanwhile.
+   */
+  live: boolean;
   /** Cleared by each heartbeat ping, set by the pong: a socket that stays unset is dead. */
   alive: boolean;
 }
@@ -125,6 +139,7 @@ const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 const FANOUT_LEVEL = 3;
 const DEFAULT_SNAPSHOT_EVERY = 5000;
 const DEFAULT_HEARTBEAT_MS = 30_000;
+const DEFAULT_MAX_CACHED_USERS = 1000;
 const SILENT: SyncServerLogger = { info() {}, warn() {}, error() {} };
 
 class Gateway implements SyncServer {
@@ -137,7 +152,7 @@ class Gateway implements SyncServer {
   readonly #now: () => number;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
-  readonly #users = new Map<string, UserState>();
+  readonly #users: UserCache;
   readonly #sessions = new Set<Session>();
   readonly #maxFrameBytes: number;
   readonly #limits: Partial<DecodeLimits>;
@@ -165,9 +180,15 @@ class Gateway implements SyncServer {
     this.#now = options.now ?? Date.now;
     this.#limits = options.limits ?? {};
     this.#maxFrameBytes = this.#limits.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    const maxCachedUsers = options.maxCachedUsers ?? DEFAULT_MAX_CACHED_USERS;
+    if (!Number.isSafeInteger(maxCachedUsers) || maxCachedUsers < 1) {
+      throw new SyncServerError('INVALID_OPTIONS', `maxCachedUsers must be a positive integer, got ${maxCachedUsers}`);
+    }
     const dbPath = options.dbPath ?? ':memory:';
     if (dbPath === ':memory:') this.#log.warn('gateway state is in memory: it will not survive a restart');
     this.#store = new GatewayStore(dbPath);
+    // An evicted user is loaded exactly as after a restart: last snapshot plus the log after it.
+    this.#users = new UserCache(maxCachedUsers, (userId) => UserState.load(this.#store, userId));
     this.#http = createServer((req, res) => this.#onRequest(req, res));
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -208,16 +229,16 @@ class Gateway implements SyncServer {
   }
 
   stateOf(userId: string): { progress: ProgressEntry[]; watchlist: WatchlistEntry[] } {
-    const replica = this.#user(userId).replica;
+    const replica = this.#users.get(userId).replica;
     return { progress: replica.progress(), watchlist: replica.watchlist({ includeTombstones: true }) };
   }
 
   headOf(userId: string): number {
-    return this.#user(userId).head;
+    return this.#users.get(userId).head;
   }
 
   metrics(): GatewayMetrics {
-    return { connections: this.#sessions.size, ...this.#metrics };
+    return { connections: this.#sessions.size, ...this.#metrics, cachedUsers: this.#users.size };
   }
 
   close(): Promise<void> {
@@ -249,7 +270,7 @@ class Gateway implements SyncServer {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     clearTimeout(deadline);
     // A fresh snapshot makes the next start replay no log.
-    for (const user of this.#users.values()) {
+    for (const user of this.#users.states()) {
       try {
         this.#store.putSnapshot(user.userId, user.head, JSON.stringify(user.replica));
       } catch (error) {
@@ -301,13 +322,18 @@ class Gateway implements SyncServer {
       deviceId: claims.deviceId,
       subscribed,
       decoder: this.#codec.createSessionDecoder(),
+      live: false,
       alive: true,
     };
     ws.on('pong', () => {
       session.alive = true;
     });
     this.#sessions.add(session);
-    ws.on('close', () => this.#sessions.delete(session));
+    this.#users.connected(session.userId);
+    ws.on('close', () => {
+      this.#sessions.delete(session);
+      this.#users.disconnected(session.userId);
+    });
     ws.on('error', (error) => this.#log.warn('connection error', { deviceId: session.deviceId, error: String(error) }));
     ws.on('message', (data, isBinary) => this.#onMessage(session, toBytes(data), isBinary));
     // This runs inside an event handler: a database failure thrown from here would crash the
@@ -323,13 +349,18 @@ class Gateway implements SyncServer {
       };
       ws.send(encodeJsonMessage(MessageKind.HELLO, 0, hello));
       if (subscribed) {
-        this.#catchUp(session, since);
+        void this.#catchUp(session, since);
         this.#deliverPending(session);
       }
     } catch (error) {
-      this.#log.error('connection not set up', { deviceId: session.deviceId, error: String(error) });
-      ws.close(1011, 'gateway internal error');
+      this.#cut(session, 'connection not set up', error);
     }
+  }
+
+  /** Closes a connection the gateway cannot serve after a database failure; it reconnects later. */
+  #cut(session: Session, message: string, error: unknown): void {
+    this.#log.error(message, { deviceId: session.deviceId, error: String(error) });
+    session.ws.close(1011, 'gateway internal error');
   }
 
   #onMessage(session: Session, data: Uint8Array, isBinary: boolean): void {
@@ -383,7 +414,7 @@ class Gateway implements SyncServer {
         this.#sendError(session, frameId, { code: error.code, message: error.message, offset: error.offset });
       } else {
         // A database failure: the in-memory replica may be ahead of disk, so rebuild it.
-        this.#users.delete(session.userId);
+        this.#users.drop(session.userId);
         this.#log.error('frame not stored', { deviceId: session.deviceId, error: String(error) });
         this.#sendError(session, frameId, { code: 'INTERNAL', message: 'the gateway could not store the frame' });
       }
@@ -459,7 +490,7 @@ class Gateway implements SyncServer {
         stateOps.push(entry);
       }
     }
-    const user = this.#user(userId);
+    const user = this.#users.get(userId);
     const fresh = user.apply(stateOps);
     user.sinceSnapshot += fresh.length;
     const snapshotEvery = this.#options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
@@ -541,17 +572,10 @@ class Gateway implements SyncServer {
     return undefined;
   }
 
-  #user(userId: string): UserState {
-    let user = this.#users.get(userId);
-    if (user === undefined) {
-      user = UserState.load(this.#store, userId);
-      this.#users.set(userId, user);
-    }
-    return user;
-  }
-
   #fanOut(from: Session, deviceId: string, ops: SequencedOperation[], head: number): void {
-    const subscribers = [...this.#sessions].filter((session) => session.subscribed && session.userId === from.userId);
+    const subscribers = [...this.#sessions].filter(
+      (session) => session.subscribed && session.live && session.userId === from.userId,
+    );
     // The sending device has these ops already: it only learns that its cursor moved past them.
     for (const session of subscribers) {
       if (session.deviceId === deviceId) session.ws.send(encodeMessage(MessageKind.SYNCED, head));
@@ -569,30 +593,49 @@ class Gateway implements SyncServer {
     }
   }
 
-  /** Sends a subscriber every logged op after its cursor, one frame per run of one device's ops. */
-  #catchUp(session: Session, since: number): void {
-    let cursor = since;
-    for (;;) {
-      const page = this.#store.logAfter(session.userId, cursor, LOG_PAGE);
-      if (page.length === 0) break;
-      let start = 0;
-      for (let i = 1; i <= page.length; i++) {
-        if (i < page.length && page[i]?.entry.deviceId === page[start]?.entry.deviceId) continue;
-        const run = page.slice(start, i);
-        const last = run[run.length - 1];
-        if (last === undefined) break;
-        const frame = this.#codec.encodeFrame(
-          last.entry.deviceId,
-          run.map((row) => row.entry),
-          { level: FANOUT_LEVEL },
-        );
-        session.ws.send(encodeMessage(MessageKind.FANOUT, last.logSeq, frame.bytes));
-        this.#metrics.fanoutFrames += 1;
-        start = i;
+  /**
+   * Sends a subscriber every logged op after its cursor, one frame per run of one device's ops,
+   * a page of the log at a time: before reading the next page it waits until the socket has
+   * written the previous one, so a slow or stalled device holds at most one page in the
+   * gateway's memory instead of its whole log. Stops when the socket closes.
+   */
+  async #catchUp(session: Session, since: number): Promise<void> {
+    const { ws } = session;
+    try {
+      let cursor = since;
+      for (;;) {
+        const page = this.#store.logAfter(session.userId, cursor, LOG_PAGE);
+        if (page.length === 0) break;
+        const messages: Uint8Array[] = [];
+        let start = 0;
+        for (let i = 1; i <= page.length; i++) {
+          if (i < page.length && page[i]?.entry.deviceId === page[start]?.entry.deviceId) continue;
+          const run = page.slice(start, i);
+          const last = run[run.length - 1];
+          if (last === undefined) break;
+          const frame = this.#codec.encodeFrame(
+            last.entry.deviceId,
+            run.map((row) => row.entry),
+            { level: FANOUT_LEVEL },
+          );
+          messages.push(encodeMessage(MessageKind.FANOUT, last.logSeq, frame.bytes));
+          start = i;
+        }
+        const lastMessage = messages.pop();
+        for (const message of messages) ws.send(message);
+        this.#metrics.fanoutFrames += messages.length + 1;
+        cursor = page[page.length - 1]?.logSeq ?? cursor;
+        // Messages are written in order, so once the last is written the whole page is.
+        if (lastMessage === undefined || !(await sendAndWait(ws, lastMessage))) return;
       }
-      cursor = page[page.length - 1]?.logSeq ?? cursor;
+      // No await between the empty read above and going live: an op accepted from here on is
+      // fanned out to this session live.
+      session.live = true;
+      ws.send(encodeMessage(MessageKind.SYNCED, cursor));
+    } catch (error) {
+      // Thrown out of here it would be an unhandled rejection that ends the process.
+      if (ws.readyState === ws.OPEN) this.#cut(session, 'catch-up failed', error);
     }
-    session.ws.send(encodeMessage(MessageKind.SYNCED, cursor));
   }
 
   #deliverPending(session: Session): void {
@@ -620,6 +663,25 @@ class Gateway implements SyncServer {
   #sendError(session: Session, id: number, body: ErrorBody): void {
     session.ws.send(encodeJsonMessage(MessageKind.ERROR, id, body));
   }
+}
+
+/**
+ * Sends a message; resolves true once the socket has written it, false if the socket closed
+ * first (ws calls back with an error then, or the close event comes first).
+ */
+function sendAndWait(ws: WebSocket, data: Uint8Array): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (ws.readyState !== ws.OPEN) {
+      resolve(false);
+      return;
+    }
+    const onClose = () => resolve(false);
+    ws.once('close', onClose);
+    ws.send(data, (error) => {
+      ws.off('close', onClose);
+      resolve(error === undefined || error === null);
+    });
+  });
 }
 
 function rejection(seq: number, code: RejectCode, reason: string): StoredRejection {

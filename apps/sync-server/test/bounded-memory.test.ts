@@ -1,0 +1,181 @@
+import type { SequencedOperation } from '@media-sync/protocol';
+import { createWebSocketPublisher, createWebSocketSubscriber, MessageKind } from '@media-sync/publisher-websocket';
+import { createReplica } from '@media-sync/state';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { UserCache } from '../src/user-cache.js';
+import type { UserState } from '../src/user-state.js';
+import {
+  codec,
+  eventually,
+  OTHER_USER,
+  outgoing,
+  progressOps,
+  startTestGateway,
+  type TestGateway,
+  token,
+  USER,
+  watchlistOp,
+} from './helpers.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
+  const started = await startTestGateway(options);
+  cleanups.push(started.cleanup);
+  return started;
+}
+
+function expectedState(userId: string, ops: SequencedOperation[]) {
+  const replica = createReplica({ userId });
+  replica.applyAll(ops);
+  return { progress: replica.progress(), watchlist: replica.watchlist({ includeTombstones: true }) };
+}
+
+describe('user state cache', () => {
+  it('keeps at most maxCachedUsers users; evicted users reload with correct state and dedupe', async () => {
+    const { server } = await gateway({ maxCachedUsers: 1 });
+    const published = new Map<string, SequencedOperation[]>([
+      [USER, []],
+      [OTHER_USER, []],
+    ]);
+    const firstFrames = new Map<string, Awaited<ReturnType<typeof outgoing>>>();
+    for (let round = 0; round < 3; round++) {
+      for (const userId of [USER, OTHER_USER]) {
+        const ops = [
+          ...progressOps('tv', round * 6 + 1, 5, userId),
+          watchlistOp('tv', round * 6 + 6, `t-${round}`, userId),
+        ];
+        const frame = await outgoing(ops, userId);
+        if (round === 0) firstFrames.set(userId, frame);
+        const publisher = createWebSocketPublisher({ url: server.url, token: token('tv', userId) });
+        expect(await publisher.publish(frame)).toMatchObject({ duplicate: false, rejected: [] });
+        published.get(userId)?.push(...ops);
+        await publisher.close();
+        await eventually(() => server.metrics().connections === 0);
+        expect(server.metrics().cachedUsers).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(server.metrics().opsApplied).toBe(36);
+
+    // The first frame of each user again, after both were evicted and reloaded several times.
+    for (const userId of [USER, OTHER_USER]) {
+      const publisher = createWebSocketPublisher({ url: server.url, token: token('tv', userId) });
+      const frame = firstFrames.get(userId);
+      if (frame === undefined) throw new Error('no first frame');
+      expect(await publisher.publish(frame)).toMatchObject({ duplicate: true, rejected: [] });
+      // Overlapping a settled seq and adding an unseen one: only the unseen one is applied.
+      const overlap = [...progressOps('tv', 18, 1, userId), ...progressOps('tv', 19, 1, userId)];
+      expect(await publisher.publish(await outgoing(overlap, userId))).toMatchObject({ duplicate: false });
+      published.get(userId)?.push(...progressOps('tv', 19, 1, userId));
+      await publisher.close();
+      await eventually(() => server.metrics().connections === 0);
+      expect(server.metrics().cachedUsers).toBeLessThanOrEqual(1);
+    }
+    expect(server.metrics().opsApplied).toBe(38);
+    for (const userId of [USER, OTHER_USER]) {
+      expect(server.stateOf(userId)).toEqual(expectedState(userId, published.get(userId) ?? []));
+      expect(server.headOf(userId)).toBe(19);
+      expect(server.metrics().cachedUsers).toBe(1);
+    }
+  });
+
+  it('evicts the least recently used idle user and never a connected one', () => {
+    const loads: string[] = [];
+    const cache = new UserCache(2, (userId) => {
+      loads.push(userId);
+      return { userId } as UserState;
+    });
+    cache.connected('a');
+    cache.get('a');
+    cache.get('b');
+    cache.get('c'); // over the bound: b is the only idle candidate
+    expect(cache.size).toBe(2);
+    cache.get('a');
+    cache.get('c');
+    expect(loads).toEqual(['a', 'b', 'c']);
+    cache.get('b'); // c is evicted, a stays although it was used less recently
+    expect(loads).toEqual(['a', 'b', 'c', 'b']);
+    cache.connected('b');
+    cache.get('d'); // a and b connected: d is loaded, then evicted as the only idle user
+    expect(cache.size).toBe(2);
+    cache.connected('c');
+    cache.get('c');
+    expect(cache.size).toBe(3); // every cached user connected: the bound gives way
+    cache.disconnected('a');
+    expect(cache.size).toBe(2);
+    cache.get('b');
+    cache.get('c');
+    expect(loads).toEqual(['a', 'b', 'c', 'b', 'd', 'c']);
+  });
+
+  it('refuses a maxCachedUsers below 1', async () => {
+    await expect(startTestGateway({ maxCachedUsers: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+  });
+});
+
+describe('catch-up flow control', () => {
+  it('catches up a log of several pages, with publishes during the catch-up, to the gateway state', async () => {
+    const { server } = await gateway();
+    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    const phone = createWebSocketPublisher({ url: server.url, token: token('phone') });
+    cleanups.push(
+      () => tv.close(),
+      () => phone.close(),
+    );
+    // Interleaved devices make many small frames per page as well as pages.
+    for (let i = 0; i < 25; i++) {
+      await tv.publish(await outgoing(progressOps('tv', i * 50 + 1, 50)));
+      await phone.publish(await outgoing(progressOps('phone', i * 50 + 1, 50)));
+    }
+    expect(server.headOf(USER)).toBe(2500);
+
+    const replica = createReplica({ userId: USER });
+    const c = await codec();
+    let frames = 0;
+    const subscriber = createWebSocketSubscriber({ url: server.url, token: token('laptop') });
+    const subscription = await subscriber.subscribe(USER, (frame) => {
+      frames += 1;
+      replica.applyAll(c.decodeFrame(frame.bytes).ops);
+    });
+    cleanups.push(() => subscription.unsubscribe());
+    await tv.publish(await outgoing(progressOps('tv', 1251, 30)));
+    await subscriber.waitForCursor(server.headOf(USER), 20_000);
+    expect(server.headOf(USER)).toBe(2530);
+    expect(frames).toBeGreaterThanOrEqual(50);
+    const expected = server.stateOf(USER);
+    expect(replica.progress()).toEqual(expected.progress);
+    expect(replica.watchlist({ includeTombstones: true })).toEqual(expected.watchlist);
+  });
+
+  it('stops a catch-up whose socket closes and keeps serving', async () => {
+    const errors: string[] = [];
+    const { server } = await gateway({
+      logger: { info() {}, warn() {}, error: (message) => errors.push(message) },
+    });
+    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    cleanups.push(() => tv.close());
+    for (let i = 0; i < 3; i++) await tv.publish(await outgoing(progressOps('tv', i * 1000 + 1, 1000)));
+
+    const socket = new WebSocket(`${server.url}?subscribe=1`, ['media-sync.v1', `token.${token('phone')}`]);
+    const kinds: number[] = [];
+    await new Promise<void>((resolve) => {
+      socket.on('message', (data: Buffer) => {
+        kinds.push(data[0] ?? 0);
+        if (data[0] === MessageKind.FANOUT) socket.terminate();
+      });
+      socket.on('close', () => resolve());
+    });
+    expect(kinds).toContain(MessageKind.FANOUT);
+    await eventually(() => server.metrics().connections === 1);
+
+    const subscriber = createWebSocketSubscriber({ url: server.url, token: token('laptop') });
+    const subscription = await subscriber.subscribe(USER, () => {});
+    cleanups.push(() => subscription.unsubscribe());
+    await subscriber.waitForCursor(3000, 20_000);
+    expect(errors).toEqual([]);
+  });
+});
