@@ -21,6 +21,7 @@ import {
   type RejectCode,
   SUBPROTOCOL,
   TOKEN_SUBPROTOCOL_PREFIX,
+  UNAUTHORIZED_CLOSE_CODE,
 } from '@media-sync/publisher-websocket';
 import type { ProgressEntry, WatchlistEntry } from '@media-sync/state';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -154,6 +155,8 @@ class Gateway implements SyncServer {
   readonly #wss: WebSocketServer;
   readonly #users: UserCache;
   readonly #sessions = new Set<Session>();
+  /** Upgraded only to be closed with UNAUTHORIZED_CLOSE_CODE; never sessions. */
+  readonly #refused = new Set<WebSocket>();
   readonly #maxFrameBytes: number;
   readonly #limits: Partial<DecodeLimits>;
   readonly #heartbeat: ReturnType<typeof setInterval>;
@@ -266,6 +269,8 @@ class Gateway implements SyncServer {
     }, 2000);
     deadline.unref();
     this.#http.closeAllConnections();
+    // Refused sockets hold nothing worth a close handshake, and the server waits for them.
+    for (const ws of this.#refused) ws.terminate();
     await Promise.all([httpClosed, ...socketsClosed]);
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     clearTimeout(deadline);
@@ -299,19 +304,37 @@ class Gateway implements SyncServer {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://gateway');
+    const presented = tokenOf(req, url);
     let claims: TokenClaims;
     try {
-      claims = verifyToken(tokenOf(req, url) ?? '', this.#options.secret, this.#now());
+      claims = verifyToken(presented?.token ?? '', this.#options.secret, this.#now());
     } catch (error) {
       const code = error instanceof SyncServerError ? error.code : 'TOKEN_MALFORMED';
       this.#log.warn('connection refused', { code, remote: req.socket.remoteAddress });
-      refuse(socket, 401, 'Unauthorized', code);
+      if (presented?.inSubprotocol) this.#refuseAfterUpgrade(req, socket, head, code);
+      else refuse(socket, 401, 'Unauthorized', code);
       return;
     }
     const subscribed = url.searchParams.get('subscribe') === '1';
     const since = Number(url.searchParams.get('since') ?? 0);
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       this.#onConnection(ws, claims, subscribed, Number.isSafeInteger(since) && since > 0 ? since : 0);
+    });
+  }
+
+  /**
+   * A browser, the only client that must carry its token in the subprotocol, cannot read the
+   * status of a refused upgrade and would take a 401 for an unreachable gateway and retry
+   * forever. So a refused subprotocol token gets a WebSocket that is closed at once with
+   * UNAUTHORIZED_CLOSE_CODE; no handler reads its messages, so nothing it sends is processed.
+   */
+  #refuseAfterUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, code: string): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      this.#refused.add(ws);
+      ws.on('close', () => this.#refused.delete(ws));
+      // A peer that breaks the close handshake is simply cut; an unhandled 'error' would crash the gateway.
+      ws.on('error', () => ws.terminate());
+      ws.close(UNAUTHORIZED_CLOSE_CODE, `UNAUTHORIZED: ${code.toLowerCase().replace(/_/g, ' ')}`);
     });
   }
 
@@ -689,17 +712,22 @@ function rejection(seq: number, code: RejectCode, reason: string): StoredRejecti
 }
 
 /** The token from `Sec-WebSocket-Protocol: media-sync.v1, token.<t>`, `Authorization: Bearer <t>` or `?token=<t>`. */
-function tokenOf(req: IncomingMessage, url: URL): string | undefined {
+function tokenOf(req: IncomingMessage, url: URL): { token: string; inSubprotocol: boolean } | undefined {
   const protocols = req.headers['sec-websocket-protocol'];
   if (protocols) {
     for (const value of protocols.split(',')) {
       const trimmed = value.trim();
-      if (trimmed.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) return trimmed.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+      if (trimmed.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) {
+        return { token: trimmed.slice(TOKEN_SUBPROTOCOL_PREFIX.length), inSubprotocol: true };
+      }
     }
   }
   const authorization = req.headers.authorization;
-  if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length).trim();
-  return url.searchParams.get('token') ?? undefined;
+  if (authorization?.startsWith('Bearer ')) {
+    return { token: authorization.slice('Bearer '.length).trim(), inSubprotocol: false };
+  }
+  const query = url.searchParams.get('token');
+  return query === null ? undefined : { token: query, inSubprotocol: false };
 }
 
 function refuse(socket: Duplex, status: number, reason: string, code?: string): void {

@@ -1,4 +1,12 @@
-import { createWebSocketPublisher, createWebSocketSubscriber } from '@media-sync/publisher-websocket';
+import {
+  createWebSocketPublisher,
+  createWebSocketSubscriber,
+  encodeMessage,
+  MessageKind,
+  SUBPROTOCOL,
+  TOKEN_SUBPROTOCOL_PREFIX,
+  UNAUTHORIZED_CLOSE_CODE,
+} from '@media-sync/publisher-websocket';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createToken } from '../src/index.js';
@@ -54,13 +62,43 @@ describe('gateway authentication and authorisation', () => {
     expect(await upgradeStatus(`${server.url}/?token=${valid}`, ['media-sync.v1'])).toBe(101);
   });
 
-  it('refuses with 401 before the upgrade: no token, a bad signature, an expired token', async () => {
+  it('refuses with 401 before the upgrade: no token, a bad signature or an expired token in a header or ?token=', async () => {
     const { server } = await gateway();
     const forged = createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
     const expired = createToken({ secret: SECRET, userId: USER, deviceId: 'tv', expiresAt: Date.now() - 1 });
     expect(await upgradeStatus(server.url, ['media-sync.v1'])).toBe(401);
-    expect(await upgradeStatus(server.url, ['media-sync.v1', `token.${forged}`])).toBe(401);
-    expect(await upgradeStatus(server.url, ['media-sync.v1', `token.${expired}`])).toBe(401);
+    expect(await upgradeStatus(server.url, ['media-sync.v1'], { authorization: `Bearer ${forged}` })).toBe(401);
+    expect(await upgradeStatus(server.url, ['media-sync.v1'], { authorization: `Bearer ${expired}` })).toBe(401);
+    expect(await upgradeStatus(`${server.url}/?token=${forged}`, ['media-sync.v1'])).toBe(401);
+    expect(await upgradeStatus(`${server.url}/?token=${expired}`, ['media-sync.v1'])).toBe(401);
+    expect(server.metrics().connections).toBe(0);
+  });
+
+  it('closes with 4401 a bad subprotocol token, which browsers cannot tell from a 401, and processes nothing', async () => {
+    const { server } = await gateway();
+    const forged = createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
+    const expired = createToken({ secret: SECRET, userId: USER, deviceId: 'tv', expiresAt: Date.now() - 1 });
+    const frame = await outgoing(progressOps('tv', 1, 3));
+    for (const [bad, why] of [
+      [forged, 'token bad signature'],
+      [expired, 'token expired'],
+    ] as const) {
+      const closed = await new Promise<{ code: number; reason: string; received: number }>((resolve, reject) => {
+        const socket = new WebSocket(server.url, [SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${bad}`]);
+        let received = 0;
+        // The frame goes out at once; the gateway must neither answer nor apply it.
+        socket.on('open', () => socket.send(encodeMessage(MessageKind.FRAME, 1, frame.bytes)));
+        socket.on('message', () => {
+          received += 1;
+        });
+        socket.on('close', (code, reason) => resolve({ code, reason: reason.toString(), received }));
+        socket.on('error', reject);
+      });
+      expect(closed).toEqual({ code: UNAUTHORIZED_CLOSE_CODE, reason: `UNAUTHORIZED: ${why}`, received: 0 });
+    }
+    expect(UNAUTHORIZED_CLOSE_CODE).toBe(4401);
+    expect(server.headOf(USER)).toBe(0);
+    expect(server.stateOf(USER)).toEqual({ progress: [], watchlist: [] });
     expect(server.metrics().connections).toBe(0);
   });
 

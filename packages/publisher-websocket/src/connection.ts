@@ -7,6 +7,7 @@ import {
   readJson,
   SUBPROTOCOL,
   TOKEN_SUBPROTOCOL_PREFIX,
+  UNAUTHORIZED_CLOSE_CODE,
 } from './wire.js';
 
 /** The part of the WHATWG WebSocket both browsers and `ws` provide. */
@@ -37,7 +38,7 @@ export interface ConnectionOptions {
   readonly url: string;
   /** Token from the gateway's `createToken` (sent as the `token.<token>` subprotocol). */
   readonly token: string;
-  /** WebSocket implementation; default the global one (browsers, Node ≥ 22), else `ws`. */
+  /** WebSocket implementation; default `ws` where it loads (Node), else the global one (browsers). */
   readonly WebSocket?: WebSocketConstructor;
   readonly backoff?: BackoffOptions;
 }
@@ -51,7 +52,7 @@ export type ConnectionEvent =
 /**
  * One logical link to the gateway that survives disconnects: reconnects with exponential
  * backoff and jitter, counts as online from the gateway's HELLO until the socket closes, and
- * gives up for good when the gateway refuses the token (HTTP 401).
+ * gives up for good when the gateway refuses the token (HTTP 401, or close code 4401).
  */
 export class GatewayConnection {
   state: ConnectionState = 'offline';
@@ -126,17 +127,20 @@ export class GatewayConnection {
       if (typeof message === 'string' && /\b401\b/.test(message)) refused = true;
     };
     socket.onmessage = (event) => this.#onMessage(event.data);
-    socket.onclose = () => {
+    socket.onclose = (event) => {
+      // A browser never sees the 401, so the gateway refuses a subprotocol token by closing with 4401.
+      if (event.code === UNAUTHORIZED_CLOSE_CODE) refused = true;
       if (this.#socket !== socket) return;
       this.#socket = undefined;
       this.hello = undefined;
       this.#setState('offline');
-      this.#onEvent({ type: 'closed' });
+      // Frames in flight when the token is refused (after the HELLO) fail as UNAUTHORIZED, not DISCONNECTED.
       if (refused) {
         this.unauthorized = true;
         this.#onEvent({ type: 'unauthorized' });
         return;
       }
+      this.#onEvent({ type: 'closed' });
       this.#scheduleReconnect();
     };
   }
@@ -179,12 +183,24 @@ function toBytes(data: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-let wsModule: Promise<WebSocketConstructor> | undefined;
+let wsModule: Promise<WebSocketConstructor | undefined> | undefined;
 
+/**
+ * `ws` wherever it loads, because it also reports the HTTP status of a refused upgrade (older
+ * gateways answer a bad token only with 401); the global WebSocket only where `ws` does not
+ * load or is its browser stub, which exports no WebSocket class.
+ */
 async function defaultWebSocket(): Promise<WebSocketConstructor> {
+  wsModule ??= import('ws').then(
+    (module) => {
+      const Impl = (module as { WebSocket?: unknown }).WebSocket;
+      return typeof Impl === 'function' ? (Impl as WebSocketConstructor) : undefined;
+    },
+    () => undefined,
+  );
+  const ws = await wsModule;
+  if (ws !== undefined) return ws;
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (global) return global;
-  // Node 20 has no global WebSocket: load `ws` only there, so browser bundles never need it.
-  wsModule ??= import('ws').then((module) => module.WebSocket as unknown as WebSocketConstructor);
-  return wsModule;
+  if (global === undefined) throw new TypeError('no WebSocket implementation: install `ws` or pass one');
+  return global;
 }

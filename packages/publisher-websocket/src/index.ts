@@ -23,4 +23,5 @@ export {
   readJson,
   SUBPROTOCOL,
   TOKEN_SUBPROTOCOL_PREFIX,
+  UNAUTHORIZED_CLOSE_CODE,
 } from './wire.js';

@@ -79,6 +79,14 @@ export interface HelloBody {
 export const SUBPROTOCOL = 'media-sync.v1';
 export const TOKEN_SUBPROTOCOL_PREFIX = 'token.';
 
+/**
+ * Close code of a connection whose `token.<token>` subprotocol the gateway refused (bad
+ * signature, expired, malformed). A browser cannot read the HTTP status of a refused upgrade,
+ * so the gateway upgrades and closes with this code instead; the reason reads
+ * `UNAUTHORIZED: <why>`. Clients must treat it as final and not reconnect with the same token.
+ */
+export const UNAUTHORIZED_CLOSE_CODE = 4401;
+
 const HEADER_BYTES = 5;
 const MAX_ID = 0xffff_ffff;
 const textEncoder = new TextEncoder();

@@ -14,6 +14,8 @@ export interface FakeGateway {
   onFrame: (message: GatewayMessage, socket: WebSocket) => void;
   /** Refuse upgrades with this HTTP status. */
   refuseWith: number | undefined;
+  /** Upgrade, then close at once with this code and reason, before the HELLO. */
+  closeOnConnect: { code: number; reason: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startFakeGateway(port = 0): Promise<FakeGateway> {
     requests: [],
     sockets: new Set(),
     refuseWith: undefined,
+    closeOnConnect: undefined,
     onFrame: (message, socket) => ack(socket, message.id),
     close: () =>
       new Promise<void>((resolve) => {
@@ -46,6 +49,10 @@ export async function startFakeGateway(port = 0): Promise<FakeGateway> {
   wss.on('connection', (socket) => {
     gateway.sockets.add(socket);
     socket.on('close', () => gateway.sockets.delete(socket));
+    if (gateway.closeOnConnect) {
+      socket.close(gateway.closeOnConnect.code, gateway.closeOnConnect.reason);
+      return;
+    }
     socket.send(
       encodeJsonMessage(MessageKind.HELLO, 0, { protocol: 1, userId: 'u1', deviceId: 'tv', maxFrameBytes: 1000 }),
     );

@@ -8,6 +8,7 @@ import {
   encodeJsonMessage,
   encodeMessage,
   MessageKind,
+  UNAUTHORIZED_CLOSE_CODE,
   type WebSocketPublisherOptions,
 } from '../src/index.js';
 import { ack, type FakeGateway, startFakeGateway } from './fake-gateway.js';
@@ -101,6 +102,51 @@ describe('createWebSocketPublisher', () => {
     await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED', transient: false });
     await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect(gateway.requests).toHaveLength(1);
+  });
+
+  it('fails for good with UNAUTHORIZED on close code 4401 before the HELLO, and stops reconnecting', async () => {
+    const gateway = await fake();
+    gateway.closeOnConnect = { code: UNAUTHORIZED_CLOSE_CODE, reason: 'UNAUTHORIZED: token expired' };
+    const client = publisher(gateway.url);
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED', transient: false });
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED', transient: false });
+    expect(client.connectionState).toBe('offline');
+    expect(gateway.requests).toHaveLength(1);
+    expect(gateway.received).toEqual([]);
+  });
+
+  it('fails for good with UNAUTHORIZED on close code 4401 after the HELLO, rejecting the frame in flight', async () => {
+    const gateway = await fake();
+    gateway.onFrame = (_message, socket) => socket.close(UNAUTHORIZED_CLOSE_CODE, 'UNAUTHORIZED: token expired');
+    const client = publisher(gateway.url);
+    const states: string[] = [];
+    client.onConnectionState((state) => states.push(state));
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED', transient: false });
+    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED', transient: false });
+    expect(states).toEqual(['online', 'offline']);
+    expect(gateway.requests).toHaveLength(1);
+  });
+
+  it('uses `ws` by default even where a global WebSocket exists (it alone reports a 401)', async () => {
+    const gateway = await fake();
+    gateway.refuseWith = 401;
+    const globals = globalThis as { WebSocket?: unknown };
+    const original = globals.WebSocket;
+    let globalUsed = 0;
+    globals.WebSocket = class {
+      constructor() {
+        globalUsed += 1;
+        throw new Error('the global WebSocket must not be used while `ws` loads');
+      }
+    };
+    try {
+      const client = publisher(gateway.url, { connectTimeoutMs: 2000 });
+      await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED', transient: false });
+    } finally {
+      if (original === undefined) delete globals.WebSocket;
+      else globals.WebSocket = original;
+    }
+    expect(globalUsed).toBe(0);
   });
 
   it('fails with UNAVAILABLE when it cannot connect in time, and recovers when the gateway appears', async () => {
