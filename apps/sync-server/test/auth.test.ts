@@ -7,33 +7,22 @@ import {
   TOKEN_SUBPROTOCOL_PREFIX,
   UNAUTHORIZED_CLOSE_CODE,
 } from '@media-sync/publisher-websocket';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createToken } from '../src/index.js';
 import {
   commandOp,
+  deferCleanup,
   eventually,
+  gateway,
   OTHER_USER,
   outgoing,
   progressOps,
   SECRET,
-  startTestGateway,
-  type TestGateway,
   token,
   USER,
   watchlistOp,
 } from './helpers.js';
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function gateway(): Promise<TestGateway> {
-  const started = await startTestGateway();
-  cleanups.push(started.cleanup);
-  return started;
-}
 
 /** The HTTP status the gateway answers a WebSocket upgrade with (101 when it accepts). */
 function upgradeStatus(url: string, protocols: string[], headers: Record<string, string> = {}): Promise<number> {
@@ -106,7 +95,7 @@ describe('gateway authentication and authorisation', () => {
     const { server } = await gateway();
     const forged = createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
     const publisher = createWebSocketPublisher({ url: server.url, token: forged });
-    cleanups.push(() => publisher.close());
+    deferCleanup(() => publisher.close());
     await expect(publisher.publish(await outgoing(progressOps('tv', 1, 1)))).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
       transient: false,
@@ -117,7 +106,7 @@ describe('gateway authentication and authorisation', () => {
   it("rejects another user's ops per op, applies the rest, and repeats the verdict for a re-sent frame", async () => {
     const { server } = await gateway();
     const publisher = createWebSocketPublisher({ url: server.url, token: token('tv') });
-    cleanups.push(() => publisher.close());
+    deferCleanup(() => publisher.close());
     const [own] = progressOps('tv', 1, 1);
     const [foreign] = progressOps('tv', 2, 1, OTHER_USER);
     if (!own || !foreign) throw new Error('fixture');
@@ -136,14 +125,14 @@ describe('gateway authentication and authorisation', () => {
   it("rejects a frame of another device and leaves that device's dedupe mark alone", async () => {
     const { server } = await gateway();
     const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
-    cleanups.push(() => tv.close());
+    deferCleanup(() => tv.close());
     const frame = await outgoing(progressOps('phone', 1, 3));
     const ack = await tv.publish(frame);
     expect(ack.rejected.map((rejection) => rejection.code)).toEqual(Array(3).fill('FORBIDDEN_DEVICE'));
     expect(server.headOf(USER)).toBe(0);
 
     const phone = createWebSocketPublisher({ url: server.url, token: token('phone') });
-    cleanups.push(() => phone.close());
+    deferCleanup(() => phone.close());
     expect(await phone.publish(frame)).toMatchObject({ duplicate: false, rejected: [] });
     expect(server.headOf(USER)).toBe(3);
   });
@@ -156,11 +145,11 @@ describe('gateway authentication and authorisation', () => {
     const subscription = await bob.subscribe(OTHER_USER, (frame) => {
       received.push(frame);
     });
-    cleanups.push(() => subscription.unsubscribe());
+    deferCleanup(() => subscription.unsubscribe());
     await eventually(() => bob.connectionState === 'online');
 
     const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
-    cleanups.push(() => tv.close());
+    deferCleanup(() => tv.close());
     const spoofed = commandOp('phone', 2, 'tv');
     const ack = await tv.publish(
       await outgoing([commandOp('tv', 1, 'bob-phone'), { ...spoofed, deviceId: 'tv' }, commandOp('tv', 3, 'phone')]),
@@ -177,7 +166,7 @@ describe('gateway authentication and authorisation', () => {
   it('rejects an op whose clock runs further ahead of the gateway than maxDriftMs', async () => {
     const { server } = await gateway();
     const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
-    cleanups.push(() => tv.close());
+    deferCleanup(() => tv.close());
     const [own, ahead] = progressOps('tv', 1, 2);
     if (!own || !ahead) throw new Error('fixture');
     const future = { ...ahead, hlc: { ...ahead.hlc, physicalMs: Date.now() + 10 * 60_000 } };

@@ -1,33 +1,23 @@
 import type { SequencedOperation } from '@media-sync/protocol';
 import { createWebSocketPublisher, createWebSocketSubscriber, MessageKind } from '@media-sync/publisher-websocket';
 import { createReplica } from '@media-sync/state';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { UserCache } from '../src/user-cache.js';
 import type { UserState } from '../src/user-state.js';
 import {
   codec,
+  deferCleanup,
   eventually,
+  gateway,
   OTHER_USER,
   outgoing,
   progressOps,
   startTestGateway,
-  type TestGateway,
   token,
   USER,
   watchlistOp,
 } from './helpers.js';
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
-  const started = await startTestGateway(options);
-  cleanups.push(started.cleanup);
-  return started;
-}
 
 function expectedState(userId: string, ops: SequencedOperation[]) {
   const replica = createReplica({ userId });
@@ -122,7 +112,7 @@ describe('catch-up flow control', () => {
     const { server } = await gateway();
     const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
     const phone = createWebSocketPublisher({ url: server.url, token: token('phone') });
-    cleanups.push(
+    deferCleanup(
       () => tv.close(),
       () => phone.close(),
     );
@@ -141,7 +131,7 @@ describe('catch-up flow control', () => {
       frames += 1;
       replica.applyAll(c.decodeFrame(frame.bytes).ops);
     });
-    cleanups.push(() => subscription.unsubscribe());
+    deferCleanup(() => subscription.unsubscribe());
     await tv.publish(await outgoing(progressOps('tv', 1251, 30)));
     await subscriber.waitForCursor(server.headOf(USER), 20_000);
     expect(server.headOf(USER)).toBe(2530);
@@ -157,7 +147,7 @@ describe('catch-up flow control', () => {
       logger: { info() {}, warn() {}, error: (message) => errors.push(message) },
     });
     const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
-    cleanups.push(() => tv.close());
+    deferCleanup(() => tv.close());
     for (let i = 0; i < 3; i++) await tv.publish(await outgoing(progressOps('tv', i * 1000 + 1, 1000)));
 
     const socket = new WebSocket(`${server.url}?subscribe=1`, ['media-sync.v1', `token.${token('phone')}`]);
@@ -174,7 +164,7 @@ describe('catch-up flow control', () => {
 
     const subscriber = createWebSocketSubscriber({ url: server.url, token: token('laptop') });
     const subscription = await subscriber.subscribe(USER, () => {});
-    cleanups.push(() => subscription.unsubscribe());
+    deferCleanup(() => subscription.unsubscribe());
     await subscriber.waitForCursor(3000, 20_000);
     expect(errors).toEqual([]);
   });

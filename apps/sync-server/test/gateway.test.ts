@@ -6,37 +6,26 @@ import {
 } from '@media-sync/publisher-websocket';
 import type { IncomingFrame } from '@media-sync/queue';
 import { createReplica } from '@media-sync/state';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { GatewayStore } from '../src/store.js';
 import {
   codec,
   commandOp,
+  deferCleanup,
   eventually,
+  gateway,
   OTHER_USER,
   outgoing,
   progressOps,
-  startTestGateway,
-  type TestGateway,
   token,
   USER,
   watchlistOp,
 } from './helpers.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
-  const started = await startTestGateway(options);
-  cleanups.push(started.cleanup);
-  return started;
-}
-
 function publisher(url: string, deviceId: string, options: { sessionContext?: boolean } = {}) {
   const created = createWebSocketPublisher({ url, token: token(deviceId), ...options });
-  cleanups.push(() => created.close());
+  deferCleanup(() => created.close());
   return created;
 }
 
@@ -50,7 +39,7 @@ async function device(url: string, deviceId: string, since = 0) {
     frames.push(frame);
     replica.applyAll(c.decodeFrame(frame.bytes).ops);
   });
-  cleanups.push(() => subscription.unsubscribe());
+  deferCleanup(() => subscription.unsubscribe());
   return { replica, frames, subscriber };
 }
 
@@ -226,7 +215,7 @@ describe('sync gateway', () => {
     const register = vi.spyOn(GatewayStore.prototype, 'registerDevice').mockImplementationOnce(() => {
       throw new Error('disk I/O error');
     });
-    cleanups.push(async () => register.mockRestore());
+    deferCleanup(async () => register.mockRestore());
     const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('tv')}`]);
     const closeCode = await new Promise<number>((resolve) => socket.on('close', (code: number) => resolve(code)));
     expect(closeCode).toBe(1011);
@@ -240,9 +229,9 @@ describe('sync gateway', () => {
     const remove = vi.spyOn(GatewayStore.prototype, 'deleteCommand').mockImplementationOnce(() => {
       throw new Error('disk I/O error');
     });
-    cleanups.push(async () => remove.mockRestore());
+    deferCleanup(async () => remove.mockRestore());
     const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('phone')}`]);
-    cleanups.push(async () => socket.close());
+    deferCleanup(async () => socket.close());
     const replies: Buffer[] = [];
     socket.on('message', (data: Buffer) => replies.push(data));
     await eventually(() => replies.length === 1); // HELLO
@@ -314,7 +303,7 @@ describe('sync gateway', () => {
     const { server } = await gateway();
     // Long enough to connect on a loaded box; after the shutdown publish fails once it has passed.
     const tv = createWebSocketPublisher({ url: server.url, token: token('tv'), connectTimeoutMs: 2000 });
-    cleanups.push(() => tv.close());
+    deferCleanup(() => tv.close());
     await tv.publish(await outgoing(progressOps('tv', 1, 1)));
     expect(tv.connectionState).toBe('online');
     const offline = new Promise<void>((resolve) => tv.onConnectionState((state) => state === 'offline' && resolve()));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Codec, createCodec } from '@media-sync/codec';
 import type { SequencedOperation, SyncOperation } from '@media-sync/protocol';
 import type { OutgoingFrame } from '@media-sync/queue';
+import { afterEach } from 'vitest';
 import { createToken, type SyncServer, type SyncServerOptions, startSyncServer } from '../src/index.js';
 
 export const SECRET = 'gateway-test-secret';
@@ -119,4 +120,23 @@ export async function eventually(check: () => boolean, timeoutMs = 5000): Promis
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+// Registered in every test file that imports these helpers. Last registered runs first, so
+// clients close before the gateway they talk to.
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Runs each cleanup after the current test (the last given first). */
+export function deferCleanup(...cleanup: (() => Promise<void> | void)[]): void {
+  cleanups.push(...cleanup);
+}
+
+/** A gateway on an ephemeral port that is shut down and deleted after the current test. */
+export async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
+  const started = await startTestGateway(options);
+  deferCleanup(started.cleanup);
+  return started;
 }

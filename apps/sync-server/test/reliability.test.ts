@@ -8,10 +8,11 @@ import type { SequencedOperation } from '@media-sync/protocol';
 import { createWebSocketPublisher, type WebSocketPublisher } from '@media-sync/publisher-websocket';
 import { type OutgoingFrame, PublisherError } from '@media-sync/queue';
 import { createReplica } from '@media-sync/state';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSyncServer } from '../src/index.js';
 import {
   codec,
+  deferCleanup,
   eventually,
   outgoing,
   progressOps,
@@ -21,11 +22,6 @@ import {
   USER,
   watchlistOp,
 } from './helpers.js';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 /** The ops of two devices, cut into frames of `size` as a queue would (per device, seq order). */
 async function workload(
@@ -98,7 +94,7 @@ function spawnGateway(dbPath: string, port: number): Promise<{ child: ChildProce
     ['--conditions=@media-sync/source', '--import', 'tsx', FIXTURE, dbPath, SECRET, String(port)],
     { stdio: 'pipe' },
   );
-  cleanups.push(() => {
+  deferCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return new Promise((resolve, reject) => {
@@ -159,7 +155,7 @@ async function proxy(target: number) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('proxy address');
-  cleanups.push(
+  deferCleanup(
     () =>
       new Promise<void>((resolve) => {
         for (const [a, b] of pairs) {
@@ -185,7 +181,7 @@ async function proxy(target: number) {
 describe('gateway reliability (§12)', () => {
   it('ends equal to a clean run when the gateway is SIGKILLed and restarted mid-replay', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'media-sync-kill-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    deferCleanup(() => rmSync(dir, { recursive: true, force: true }));
     const dbPath = join(dir, 'gateway.db');
     const { ops, frames } = await workload(600, 40);
     let { child, url } = await spawnGateway(dbPath, 0);
@@ -201,7 +197,7 @@ describe('gateway reliability (§12)', () => {
         }),
       ]),
     );
-    for (const publisher of publishers.values()) cleanups.push(() => publisher.close());
+    for (const publisher of publishers.values()) deferCleanup(() => publisher.close());
 
     let kills = 0;
     let offline = 0;
@@ -232,7 +228,7 @@ describe('gateway reliability (§12)', () => {
     await exited(child);
 
     const check = await startSyncServer({ secret: SECRET, dbPath, codec: await codec() });
-    cleanups.push(() => check.close());
+    deferCleanup(() => check.close());
     expect(check.stateOf(USER)).toEqual(cleanState(ops));
     // Every state op was logged exactly once: no duplicate applied, none lost.
     expect(check.headOf(USER)).toBe(ops.length);
@@ -240,7 +236,7 @@ describe('gateway reliability (§12)', () => {
 
   it('ends equal to a clean run when the connection drops mid-frame and when an ack is lost', async () => {
     const gateway = await startTestGateway();
-    cleanups.push(gateway.cleanup);
+    deferCleanup(gateway.cleanup);
     const link = await proxy(gateway.server.port);
     const { ops, frames } = await workload(200, 25);
     const publishers = new Map(
@@ -249,7 +245,7 @@ describe('gateway reliability (§12)', () => {
         createWebSocketPublisher({ url: link.url, token: token(deviceId), backoff: { initialMs: 10, maxMs: 50 } }),
       ]),
     );
-    for (const publisher of publishers.values()) cleanups.push(() => publisher.close());
+    for (const publisher of publishers.values()) deferCleanup(() => publisher.close());
 
     const { duplicates, retries } = await replay(publishers, frames, (index) => {
       if (index === 2) link.cutNextClientWrite(20);
@@ -265,10 +261,10 @@ describe('gateway reliability (§12)', () => {
 
   it('applies a frame delivered twice at once over two connections only once', async () => {
     const gateway = await startTestGateway();
-    cleanups.push(gateway.cleanup);
+    deferCleanup(gateway.cleanup);
     const first = createWebSocketPublisher({ url: gateway.server.url, token: token('tv') });
     const second = createWebSocketPublisher({ url: gateway.server.url, token: token('tv') });
-    cleanups.push(
+    deferCleanup(
       () => first.close(),
       () => second.close(),
     );
