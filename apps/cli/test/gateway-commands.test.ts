@@ -51,6 +51,18 @@ const ops = (count: number): SyncOperation[] =>
     timestamp: Date.now() + i,
   }));
 
+/** A temp dir holding `tv.db`: the SQLite queue of device `tv` with `count` ops enqueued offline. */
+async function queuedDevice(count: number): Promise<{ dir: string; db: string }> {
+  const dir = tempDir();
+  const db = join(dir, 'tv.db');
+  const storage = createSqliteStorage({ path: db });
+  const queue = createQueue({ deviceId: 'tv', userId: USER, storage, publisher: createLoopbackPublisher() });
+  await queue.enqueueMany(ops(count));
+  await queue.close();
+  await storage.close();
+  return { dir, db };
+}
+
 describe('media-sync token', () => {
   it('prints a token the gateway accepts', async () => {
     const { code, stdout } = await cli('token', '--secret', 's3cret', '--user', USER, '--device', 'tv', '--ttl', '15m');
@@ -69,13 +81,7 @@ describe('media-sync token', () => {
 
 describe('media-sync replay', () => {
   it("drains a device's SQLite queue into the gateway and prints the report", async () => {
-    const dir = tempDir();
-    const db = join(dir, 'tv.db');
-    const storage = createSqliteStorage({ path: db });
-    const queue = createQueue({ deviceId: 'tv', userId: USER, storage, publisher: createLoopbackPublisher() });
-    await queue.enqueueMany(ops(25));
-    await queue.close();
-    await storage.close();
+    const { dir, db } = await queuedDevice(25);
 
     const server = await startSyncServer({ secret: 's3cret', dbPath: join(dir, 'gateway.db') });
     cleanups.push(() => server.close());
@@ -92,13 +98,7 @@ describe('media-sync replay', () => {
   });
 
   it('exits 1 when the gateway refuses the token, and nothing reaches the gateway', async () => {
-    const dir = tempDir();
-    const db = join(dir, 'tv.db');
-    const storage = createSqliteStorage({ path: db });
-    const queue = createQueue({ deviceId: 'tv', userId: USER, storage, publisher: createLoopbackPublisher() });
-    await queue.enqueueMany(ops(3));
-    await queue.close();
-    await storage.close();
+    const { dir, db } = await queuedDevice(3);
     const server = await startSyncServer({ secret: 's3cret', dbPath: join(dir, 'gateway.db') });
     cleanups.push(() => server.close());
     const forged = (await cli('token', '--secret', 'wrong', '--user', USER, '--device', 'tv')).stdout.trim();
@@ -110,13 +110,7 @@ describe('media-sync replay', () => {
   });
 
   it('run by hand right after a failed run, sends the ops without waiting out their backoff', async () => {
-    const dir = tempDir();
-    const db = join(dir, 'tv.db');
-    const storage = createSqliteStorage({ path: db });
-    const queue = createQueue({ deviceId: 'tv', userId: USER, storage, publisher: createLoopbackPublisher() });
-    await queue.enqueueMany(ops(3));
-    await queue.close();
-    await storage.close();
+    const { dir, db } = await queuedDevice(3);
     const token = (await cli('token', '--secret', 's3cret', '--user', USER, '--device', 'tv')).stdout.trim();
     // A gateway that has gone away: the failed run schedules the ops' next attempt in the future.
     const gone = await startSyncServer({ secret: 's3cret', dbPath: join(dir, 'gone.db') });
