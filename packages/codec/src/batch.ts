@@ -29,6 +29,7 @@ import {
   readVarInt,
   readVarUint,
   readVarUintWide,
+  skipUnknownField,
   toBytes,
   type Writer,
   writeBytes,
@@ -662,7 +663,7 @@ export function decodeBatch(
     }
     if (wireType !== 2) {
       if (known) throw malformed(tagAt, `field ${field} has wire type ${wireType}, expected 2 (packed)`);
-      skipField(r, wireType, tagAt);
+      skipUnknownField(r, wireType, tagAt, 'MALFORMED_BODY');
       continue;
     }
     const lengthAt = offsetOf(r);
@@ -896,23 +897,6 @@ export function decodeBatch(
       }
     : null;
   return { ops, update };
-}
-
-function skipField(r: Reader, wireType: number, tagAt: number): void {
-  switch (wireType) {
-    case 0:
-      readVarUintWide(r);
-      return;
-    case 1:
-    case 5: {
-      const size = wireType === 1 ? 8 : 4;
-      if (r.end - r.pos < size) throw new CodecError('TRUNCATED', offsetOf(r), `fixed field runs past the end`);
-      r.pos += size;
-      return;
-    }
-    default:
-      throw malformed(tagAt, `unsupported wire type ${wireType}`);
-  }
 }
 
 /** The context both ends hold after a frame with `update` was decoded on top of `base`. */

@@ -10,6 +10,7 @@ import {
   readUint32LE,
   readVarUint,
   readVarUintWide,
+  skipUnknownField,
   writeUint32LE,
   writeVarUint,
 } from './varint.js';
@@ -138,7 +139,7 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): ParsedFrame
     const wireType = tag & 7;
     const expected = FIELD_WIRE_TYPES[field];
     if (expected === undefined) {
-      skipUnknown(r, wireType, tagAt);
+      skipUnknownField(r, wireType, tagAt, 'MALFORMED_FRAME');
       continue;
     }
     if (expected !== wireType)
@@ -251,29 +252,4 @@ function readField(r: Reader, field: number): number {
   if (UINT32_FIELDS.has(field) && v > 0xffffffff)
     throw new CodecError('MALFORMED_VARINT', at, `field ${field} value ${v} exceeds 32 bits`);
   return v;
-}
-
-function skipUnknown(r: Reader, wireType: number, tagAt: number): void {
-  switch (wireType) {
-    case 0:
-      readVarUintWide(r);
-      return;
-    case 1:
-    case 5: {
-      const size = wireType === 1 ? 8 : 4;
-      if (r.end - r.pos < size) throw new CodecError('TRUNCATED', r.pos, 'fixed field runs past the end');
-      r.pos += size;
-      return;
-    }
-    case 2: {
-      const lengthAt = r.pos;
-      const length = readVarUint(r);
-      if (length > r.end - r.pos)
-        throw new CodecError('TRUNCATED', lengthAt, `field of ${length} bytes runs past the end`);
-      r.pos += length;
-      return;
-    }
-    default:
-      throw new CodecError('MALFORMED_FRAME', tagAt, `unsupported wire type ${wireType}`);
-  }
 }

@@ -204,3 +204,38 @@ export function readUint32LE(r: Reader): number {
     (buf[p + 3] as number) * 0x1000000
   );
 }
+
+/**
+ * Skips the value of a field the reader does not know: proto3 readers ignore unknown fields, so
+ * a newer writer's additions do not break an older reader. `malformed` names the structure read.
+ */
+export function skipUnknownField(
+  r: Reader,
+  wireType: number,
+  tagAt: number,
+  malformed: 'MALFORMED_FRAME' | 'MALFORMED_BODY',
+): void {
+  switch (wireType) {
+    case 0:
+      readVarUintWide(r);
+      return;
+    case 1:
+    case 5: {
+      const size = wireType === 1 ? 8 : 4;
+      if (r.end - r.pos < size) throw new CodecError('TRUNCATED', offsetOf(r), 'fixed field runs past the end');
+      r.pos += size;
+      return;
+    }
+    case 2: {
+      const lengthAt = offsetOf(r);
+      const length = readVarUint(r);
+      if (length > r.end - r.pos) {
+        throw new CodecError('TRUNCATED', lengthAt, `field of ${length} bytes runs past the end`);
+      }
+      r.pos += length;
+      return;
+    }
+    default:
+      throw new CodecError(malformed, tagAt, `unsupported wire type ${wireType}`);
+  }
+}
