@@ -1,12 +1,10 @@
 import {
-  createWebSocketPublisher,
-  createWebSocketSubscriber,
-  encodeMessage,
-  MessageKind,
-  SUBPROTOCOL,
+  encodeGatewayMessage,
+  GATEWAY_SUBPROTOCOL,
   TOKEN_SUBPROTOCOL_PREFIX,
   UNAUTHORIZED_CLOSE_CODE,
-} from '@media-sync/publisher-websocket';
+} from '@media-sync/protocol';
+import { createWebSocketPublisher, createWebSocketSubscriber } from '@media-sync/publisher-websocket';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createToken } from '../src/index.js';
@@ -46,20 +44,20 @@ describe('gateway authentication and authorisation', () => {
   it('accepts a token in the subprotocol, the Authorization header or ?token=', async () => {
     const { server } = await gateway();
     const valid = token('tv');
-    expect(await upgradeStatus(server.url, ['media-sync.v1', `token.${valid}`])).toBe(101);
-    expect(await upgradeStatus(server.url, ['media-sync.v1'], { authorization: `Bearer ${valid}` })).toBe(101);
-    expect(await upgradeStatus(`${server.url}/?token=${valid}`, ['media-sync.v1'])).toBe(101);
+    expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL, `token.${valid}`])).toBe(101);
+    expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL], { authorization: `Bearer ${valid}` })).toBe(101);
+    expect(await upgradeStatus(`${server.url}/?token=${valid}`, [GATEWAY_SUBPROTOCOL])).toBe(101);
   });
 
   it('refuses with 401 before the upgrade: no token, a bad signature or an expired token in a header or ?token=', async () => {
     const { server } = await gateway();
     const forged = createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
     const expired = createToken({ secret: SECRET, userId: USER, deviceId: 'tv', expiresAt: Date.now() - 1 });
-    expect(await upgradeStatus(server.url, ['media-sync.v1'])).toBe(401);
-    expect(await upgradeStatus(server.url, ['media-sync.v1'], { authorization: `Bearer ${forged}` })).toBe(401);
-    expect(await upgradeStatus(server.url, ['media-sync.v1'], { authorization: `Bearer ${expired}` })).toBe(401);
-    expect(await upgradeStatus(`${server.url}/?token=${forged}`, ['media-sync.v1'])).toBe(401);
-    expect(await upgradeStatus(`${server.url}/?token=${expired}`, ['media-sync.v1'])).toBe(401);
+    expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL])).toBe(401);
+    expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL], { authorization: `Bearer ${forged}` })).toBe(401);
+    expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL], { authorization: `Bearer ${expired}` })).toBe(401);
+    expect(await upgradeStatus(`${server.url}/?token=${forged}`, [GATEWAY_SUBPROTOCOL])).toBe(401);
+    expect(await upgradeStatus(`${server.url}/?token=${expired}`, [GATEWAY_SUBPROTOCOL])).toBe(401);
     expect(server.metrics().connections).toBe(0);
   });
 
@@ -73,10 +71,10 @@ describe('gateway authentication and authorisation', () => {
       [expired, 'token expired'],
     ] as const) {
       const closed = await new Promise<{ code: number; reason: string; received: number }>((resolve, reject) => {
-        const socket = new WebSocket(server.url, [SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${bad}`]);
+        const socket = new WebSocket(server.url, [GATEWAY_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${bad}`]);
         let received = 0;
         // The frame goes out at once; the gateway must neither answer nor apply it.
-        socket.on('open', () => socket.send(encodeMessage(MessageKind.FRAME, 1, frame.bytes)));
+        socket.on('open', () => socket.send(encodeGatewayMessage({ type: 'frame', frameId: 1, frame: frame.bytes })));
         socket.on('message', () => {
           received += 1;
         });

@@ -1,8 +1,7 @@
 import type { SequencedOperation } from '@media-sync/protocol';
-import { createWebSocketPublisher, createWebSocketSubscriber, MessageKind } from '@media-sync/publisher-websocket';
+import { createWebSocketPublisher, createWebSocketSubscriber } from '@media-sync/publisher-websocket';
 import { createReplica } from '@media-sync/state';
 import { describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { UserCache } from '../src/user-cache.js';
 import type { UserState } from '../src/user-state.js';
 import {
@@ -13,6 +12,7 @@ import {
   OTHER_USER,
   outgoing,
   progressOps,
+  rawClient,
   startTestGateway,
   token,
   USER,
@@ -150,16 +150,12 @@ describe('catch-up flow control', () => {
     deferCleanup(() => tv.close());
     for (let i = 0; i < 3; i++) await tv.publish(await outgoing(progressOps('tv', i * 1000 + 1, 1000)));
 
-    const socket = new WebSocket(`${server.url}?subscribe=1`, ['media-sync.v1', `token.${token('phone')}`]);
-    const kinds: number[] = [];
-    await new Promise<void>((resolve) => {
-      socket.on('message', (data: Buffer) => {
-        kinds.push(data[0] ?? 0);
-        if (data[0] === MessageKind.FANOUT) socket.terminate();
-      });
-      socket.on('close', () => resolve());
-    });
-    expect(kinds).toContain(MessageKind.FANOUT);
+    const client = rawClient(server.url, token('phone'));
+    await client.receivedCount(1); // HELLO
+    client.send({ type: 'subscribe', since: 0 });
+    await eventually(() => client.received.some((message) => message.type === 'fanout'));
+    client.socket.terminate();
+    await client.closed;
     await eventually(() => server.metrics().connections === 1);
 
     const subscriber = createWebSocketSubscriber({ url: server.url, token: token('laptop') });

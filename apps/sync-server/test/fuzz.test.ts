@@ -1,3 +1,10 @@
+import {
+  decodeGatewayMessage,
+  encodeGatewayMessage,
+  GATEWAY_SUBPROTOCOL,
+  type GatewayMessage,
+  TOKEN_SUBPROTOCOL_PREFIX,
+} from '@media-sync/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -5,16 +12,17 @@ import { outgoing, progressOps, startTestGateway, type TestGateway, token, USER 
 
 let gateway: TestGateway;
 let socket: WebSocket;
-const replies = new Map<number, { kind: number; body: { code?: string } }>();
+const replies = new Map<number, GatewayMessage>();
 const waiters = new Map<number, () => void>();
 
 beforeAll(async () => {
   gateway = await startTestGateway();
-  socket = new WebSocket(gateway.server.url, ['media-sync.v1', `token.${token('tv')}`]);
+  socket = new WebSocket(gateway.server.url, [GATEWAY_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${token('tv')}`]);
   socket.on('message', (data: Buffer) => {
-    const id = data.readUInt32BE(1);
-    replies.set(id, { kind: data[0] ?? 0, body: data.length > 5 ? JSON.parse(data.subarray(5).toString()) : {} });
-    waiters.get(id)?.();
+    const message = decodeGatewayMessage(new Uint8Array(data));
+    if (message.type !== 'ack' && message.type !== 'error') return;
+    replies.set(message.frameId, message);
+    waiters.get(message.frameId)?.();
   });
   await new Promise<void>((resolve) => socket.once('open', () => resolve()));
 });
@@ -26,18 +34,15 @@ afterAll(async () => {
 
 let nextId = 1;
 /** Sends `bytes` as a FRAME and resolves with the gateway's reply to it. */
-function exchange(bytes: Uint8Array): Promise<{ kind: number; body: { code?: string } }> {
+function exchange(bytes: Uint8Array): Promise<GatewayMessage> {
   const id = nextId++;
-  const message = Buffer.alloc(5 + bytes.length);
-  message[0] = 1;
-  message.writeUInt32BE(id, 1);
-  message.set(bytes, 5);
+  const message = encodeGatewayMessage({ type: 'frame', frameId: id, frame: bytes });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no reply to frame ${id}`)), 5000);
     waiters.set(id, () => {
       clearTimeout(timer);
       waiters.delete(id);
-      resolve(replies.get(id) as { kind: number; body: { code?: string } });
+      resolve(replies.get(id) as GatewayMessage);
     });
     socket.send(message);
   });
@@ -66,8 +71,8 @@ describe('gateway fed random and mutated frames', () => {
         ),
         async (bytes) => {
           const reply = await exchange(bytes);
-          expect([2, 3]).toContain(reply.kind);
-          if (reply.kind === 3) expect(reply.body.code).toMatch(/^[A-Z_]+$/);
+          expect(['ack', 'error']).toContain(reply.type);
+          if (reply.type === 'error') expect(reply.code).toMatch(/^[A-Z_]+$/);
         },
       ),
       { seed, numRuns: 300 },

@@ -1,13 +1,7 @@
-import {
-  createWebSocketPublisher,
-  createWebSocketSubscriber,
-  encodeMessage,
-  MessageKind,
-} from '@media-sync/publisher-websocket';
+import { createWebSocketPublisher, createWebSocketSubscriber } from '@media-sync/publisher-websocket';
 import type { IncomingFrame } from '@media-sync/queue';
 import { createReplica } from '@media-sync/state';
 import { describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
 import { GatewayStore } from '../src/store.js';
 import {
   codec,
@@ -18,6 +12,7 @@ import {
   OTHER_USER,
   outgoing,
   progressOps,
+  rawClient,
   token,
   USER,
   watchlistOp,
@@ -174,39 +169,26 @@ describe('sync gateway', () => {
 
   it('answers a bad frame with the codec error code and keeps the connection and the server up', async () => {
     const { server } = await gateway();
-    const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('tv')}`]);
-    const replies: Buffer[] = [];
-    socket.on('message', (data: Buffer) => replies.push(data));
-    await eventually(() => replies.length === 1); // HELLO
-    expect(replies[0]?.[0]).toBe(MessageKind.HELLO);
+    const client = rawClient(server.url, token('tv'));
+    await client.receivedCount(1);
+    expect(client.received[0]).toMatchObject({ type: 'hello', userId: USER, deviceId: 'tv' });
 
     const good = await outgoing(progressOps('tv', 1, 3));
     const corrupted = Uint8Array.from(good.bytes);
     corrupted[corrupted.length - 1] = (corrupted[corrupted.length - 1] ?? 0) ^ 0xff;
-    const send = (id: number, bytes: Uint8Array) => {
-      const message = Buffer.alloc(5 + bytes.length);
-      message[0] = MessageKind.FRAME;
-      message.writeUInt32BE(id, 1);
-      message.set(bytes, 5);
-      socket.send(message);
-    };
-    send(1, corrupted);
-    send(2, new Uint8Array([0xff, 0xff, 0xff]));
-    socket.send(Buffer.from([0x09]));
-    send(3, good.bytes);
-    await eventually(() => replies.length === 5);
-    const [, first, second, third, fourth] = replies.map((reply) => ({
-      kind: reply[0],
-      id: reply.readUInt32BE(1),
-      body: JSON.parse(reply.subarray(5).toString()) as { code?: string; duplicate?: boolean },
-    }));
-    expect(first).toMatchObject({ kind: MessageKind.ERROR, id: 1 });
-    expect(first?.body.code).toMatch(/^[A-Z_]+$/);
-    expect(second).toMatchObject({ kind: MessageKind.ERROR, id: 2 });
-    expect(third).toMatchObject({ kind: MessageKind.ERROR, body: { code: 'BAD_MESSAGE' } });
-    expect(fourth).toMatchObject({ kind: MessageKind.ACK, id: 3, body: { duplicate: false } });
+    client.send({ type: 'frame', frameId: 1, frame: corrupted });
+    client.send({ type: 'frame', frameId: 2, frame: new Uint8Array([0xff, 0xff, 0xff]) });
+    // Not a GatewayMessage: field 15, wire type 7 does not exist.
+    client.socket.send(Buffer.from([0x7f]));
+    client.send({ type: 'frame', frameId: 3, frame: good.bytes });
+    await client.receivedCount(5);
+    const [, first, second, third, fourth] = client.received;
+    expect(first).toMatchObject({ type: 'error', frameId: 1 });
+    expect(first?.type === 'error' && first.code).toMatch(/^[A-Z_]+$/);
+    expect(second).toMatchObject({ type: 'error', frameId: 2 });
+    expect(third).toMatchObject({ type: 'error', frameId: 0, code: 'BAD_MESSAGE' });
+    expect(fourth).toMatchObject({ type: 'ack', frameId: 3, duplicate: false, rejected: [], rejectedCount: 0 });
     expect(server.headOf(USER)).toBe(3);
-    socket.close();
   });
 
   it('cuts a connection whose device it cannot register, logs why and keeps serving', async () => {
@@ -216,9 +198,8 @@ describe('sync gateway', () => {
       throw new Error('disk I/O error');
     });
     deferCleanup(async () => register.mockRestore());
-    const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('tv')}`]);
-    const closeCode = await new Promise<number>((resolve) => socket.on('close', (code: number) => resolve(code)));
-    expect(closeCode).toBe(1011);
+    const client = rawClient(server.url, token('tv'));
+    expect((await client.closed).code).toBe(1011);
     expect(errors).toEqual(['connection not set up']);
     const ack = await publisher(server.url, 'tv').publish(await outgoing(progressOps('tv', 1, 1)));
     expect(ack.duplicate).toBe(false);
@@ -230,20 +211,15 @@ describe('sync gateway', () => {
       throw new Error('disk I/O error');
     });
     deferCleanup(async () => remove.mockRestore());
-    const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('phone')}`]);
-    deferCleanup(async () => socket.close());
-    const replies: Buffer[] = [];
-    socket.on('message', (data: Buffer) => replies.push(data));
-    await eventually(() => replies.length === 1); // HELLO
-    socket.send(encodeMessage(MessageKind.COMMAND_ACK, 42));
-    await eventually(() => replies.length === 2);
-    const reply = replies[1] ?? Buffer.alloc(0);
-    expect(reply[0]).toBe(MessageKind.ERROR);
-    expect(JSON.parse(reply.subarray(5).toString())).toMatchObject({ code: 'INTERNAL' });
+    const client = rawClient(server.url, token('phone'));
+    await client.receivedCount(1); // HELLO
+    client.send({ type: 'commandAck', deliveryId: 42 });
+    await client.receivedCount(2);
+    expect(client.received[1]).toMatchObject({ type: 'error', frameId: 0, code: 'INTERNAL' });
     const frame = await outgoing(progressOps('phone', 1, 1));
-    socket.send(encodeMessage(MessageKind.FRAME, 7, frame.bytes));
-    await eventually(() => replies.length === 3);
-    expect(replies[2]?.[0]).toBe(MessageKind.ACK);
+    client.send({ type: 'frame', frameId: 7, frame: frame.bytes });
+    await client.receivedCount(3);
+    expect(client.received[2]).toMatchObject({ type: 'ack', frameId: 7 });
     expect(server.headOf(USER)).toBe(1);
   });
 
@@ -292,10 +268,9 @@ describe('sync gateway', () => {
 
   it('cuts a connection that stops answering heartbeat pings', async () => {
     const { server } = await gateway({ heartbeatMs: 20 });
-    const socket = new WebSocket(server.url, ['media-sync.v1', `token.${token('tv')}`], { autoPong: false });
-    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const client = rawClient(server.url, token('tv'), { autoPong: false });
     await eventually(() => server.metrics().connections === 1);
-    await closed;
+    await client.closed;
     await eventually(() => server.metrics().connections === 0);
   });
 

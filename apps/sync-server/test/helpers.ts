@@ -2,9 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Codec, createCodec } from '@media-sync/codec';
-import type { SequencedOperation, SyncOperation } from '@media-sync/protocol';
+import {
+  decodeGatewayMessage,
+  encodeGatewayMessage,
+  GATEWAY_SUBPROTOCOL,
+  type GatewayMessage,
+  type SequencedOperation,
+  type SyncOperation,
+  TOKEN_SUBPROTOCOL_PREFIX,
+} from '@media-sync/protocol';
 import type { OutgoingFrame } from '@media-sync/queue';
 import { afterEach } from 'vitest';
+import { WebSocket } from 'ws';
 import { createToken, type SyncServer, type SyncServerOptions, startSyncServer } from '../src/index.js';
 
 export const SECRET = 'gateway-test-secret';
@@ -139,4 +148,35 @@ export async function gateway(options: Parameters<typeof startTestGateway>[0] = 
   const started = await startTestGateway(options);
   deferCleanup(started.cleanup);
   return started;
+}
+
+/** A raw gateway connection for tests that speak the protocol by hand; closed after the test. */
+export interface RawClient {
+  readonly socket: WebSocket;
+  /** Every decoded message received, in order (HELLO first). */
+  readonly received: GatewayMessage[];
+  send(message: GatewayMessage): void;
+  /** Resolves once `count` messages have arrived. */
+  receivedCount(count: number, timeoutMs?: number): Promise<void>;
+  readonly closed: Promise<{ code: number; reason: string }>;
+}
+
+export function rawClient(url: string, tokenText: string, options: { autoPong?: boolean } = {}): RawClient {
+  const socket = new WebSocket(url, [GATEWAY_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${tokenText}`], options);
+  const received: GatewayMessage[] = [];
+  socket.on('message', (data: Buffer) => received.push(decodeGatewayMessage(new Uint8Array(data))));
+  socket.on('error', () => undefined);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })),
+  );
+  deferCleanup(() => socket.terminate());
+  return {
+    socket,
+    received,
+    closed,
+    send(message) {
+      socket.send(encodeGatewayMessage(message));
+    },
+    receivedCount: (count, timeoutMs) => eventually(() => received.length >= count, timeoutMs),
+  };
 }

@@ -1,4 +1,23 @@
 export { describeValue, ValidationError, type ValidationErrorCode } from './errors.js';
+export {
+  type AckMessage,
+  type CommandAckMessage,
+  type CommandMessage,
+  decodeGatewayMessage,
+  type ErrorMessage,
+  encodeGatewayMessage,
+  type FanoutMessage,
+  type FrameMessage,
+  GATEWAY_PROTOCOL_VERSION,
+  GATEWAY_SUBPROTOCOL,
+  type GatewayMessage,
+  type HelloMessage,
+  type RejectedRange,
+  type SubscribeMessage,
+  type SyncedMessage,
+  TOKEN_SUBPROTOCOL_PREFIX,
+  UNAUTHORIZED_CLOSE_CODE,
+} from './gateway.js';
 export { media_sync } from './gen/media_sync.js';
 export {
   compareHlc,

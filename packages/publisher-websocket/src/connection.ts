@@ -1,14 +1,12 @@
-import { backoffDelay, type ConnectionState } from '@media-sync/queue';
 import {
-  decodeMessage,
+  decodeGatewayMessage,
+  GATEWAY_SUBPROTOCOL,
   type GatewayMessage,
-  type HelloBody,
-  MessageKind,
-  readJson,
-  SUBPROTOCOL,
+  type HelloMessage,
   TOKEN_SUBPROTOCOL_PREFIX,
   UNAUTHORIZED_CLOSE_CODE,
-} from './wire.js';
+} from '@media-sync/protocol';
+import { backoffDelay, type ConnectionState } from '@media-sync/queue';
 
 /** The part of the WHATWG WebSocket both browsers and `ws` provide. */
 export interface WebSocketLike {
@@ -44,7 +42,7 @@ export interface ConnectionOptions {
 }
 
 export type ConnectionEvent =
-  | { readonly type: 'hello'; readonly hello: HelloBody }
+  | { readonly type: 'hello'; readonly hello: HelloMessage }
   | { readonly type: 'message'; readonly message: GatewayMessage }
   | { readonly type: 'closed' }
   | { readonly type: 'unauthorized' };
@@ -58,7 +56,7 @@ export class GatewayConnection {
   state: ConnectionState = 'offline';
   unauthorized = false;
   closed = false;
-  hello: HelloBody | undefined;
+  hello: HelloMessage | undefined;
   readonly #options: ConnectionOptions;
   readonly #url: () => string;
   readonly #onEvent: (event: ConnectionEvent) => void;
@@ -85,9 +83,9 @@ export class GatewayConnection {
     return () => this.#stateListeners.delete(listener);
   }
 
-  /** Sends when online; false when there is no open socket. */
+  /** Sends once the gateway's HELLO arrived on the open socket; false otherwise. */
   send(bytes: Uint8Array): boolean {
-    if (this.state !== 'online' || this.#socket === undefined) return false;
+    if (this.hello === undefined || this.#socket === undefined) return false;
     this.#socket.send(bytes);
     return true;
   }
@@ -109,7 +107,7 @@ export class GatewayConnection {
     let socket: WebSocketLike;
     try {
       const Impl = this.#options.WebSocket ?? (await defaultWebSocket());
-      socket = new Impl(this.#url(), [SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${this.#options.token}`]);
+      socket = new Impl(this.#url(), [GATEWAY_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${this.#options.token}`]);
     } catch {
       this.#scheduleReconnect();
       return;
@@ -147,14 +145,18 @@ export class GatewayConnection {
 
   #onMessage(data: unknown): void {
     const bytes = toBytes(data);
-    const message = bytes && decodeMessage(bytes);
-    if (!message) return;
-    if (message.kind === MessageKind.HELLO) {
-      const hello = readJson<HelloBody>(message.payload);
-      if (!hello) return;
-      this.hello = hello;
+    let message: GatewayMessage;
+    try {
+      if (bytes === undefined) return;
+      message = decodeGatewayMessage(bytes);
+    } catch {
+      // A message this client cannot read is not an answer to anything it waits for.
+      return;
+    }
+    if (message.type === 'hello') {
+      this.hello = message;
       this.#attempt = 0;
-      this.#onEvent({ type: 'hello', hello });
+      this.#onEvent({ type: 'hello', hello: message });
       this.#setState('online');
       return;
     }

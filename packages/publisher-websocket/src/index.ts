@@ -1,3 +1,5 @@
+// The gateway's protocol lives in @media-sync/protocol, beside the rest of the wire schema.
+export { GATEWAY_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX, UNAUTHORIZED_CLOSE_CODE } from '@media-sync/protocol';
 export type {
   BackoffOptions,
   ConnectionOptions,
@@ -10,18 +12,3 @@ export {
   type WebSocketSubscriber,
   type WebSocketSubscriberOptions,
 } from './subscriber.js';
-export {
-  type AckBody,
-  decodeMessage,
-  type ErrorBody,
-  encodeJsonMessage,
-  encodeMessage,
-  type GatewayMessage,
-  type HelloBody,
-  MessageKind,
-  type RejectCode,
-  readJson,
-  SUBPROTOCOL,
-  TOKEN_SUBPROTOCOL_PREFIX,
-  UNAUTHORIZED_CLOSE_CODE,
-} from './wire.js';

@@ -1,13 +1,20 @@
 import { type Codec, createCodec, type SessionEncoder, type SessionFrame } from '@media-sync/codec';
 import {
+  type AckMessage,
+  type ErrorMessage,
+  encodeGatewayMessage,
+  type RejectedRange,
+  type SequencedOperation,
+} from '@media-sync/protocol';
+import {
   type OutgoingFrame,
   type PublishAck,
   type Publisher,
   type PublisherCapabilities,
   PublisherError,
+  type RejectedOperation,
 } from '@media-sync/queue';
 import { type ConnectionEvent, type ConnectionOptions, GatewayConnection } from './connection.js';
-import { type AckBody, type ErrorBody, encodeMessage, MessageKind, readJson } from './wire.js';
 
 export interface WebSocketPublisherOptions extends ConnectionOptions {
   /** How long `publish` waits for a connection before failing with UNAVAILABLE. Default 5 000 ms. */
@@ -27,7 +34,7 @@ export interface WebSocketPublisher extends Publisher {
   stats(): { readonly contextFrames: number; readonly contextMismatches: number; readonly wireBytes: number };
 }
 
-type Reply = { readonly kind: 'ack'; readonly body: AckBody } | { readonly kind: 'error'; readonly body: ErrorBody };
+type Reply = AckMessage | ErrorMessage;
 
 interface Waiter {
   resolve(reply: Reply): void;
@@ -76,16 +83,9 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
           return;
         }
         case 'message': {
-          const { kind, id, payload } = event.message;
-          const waiter = waiters.get(id);
-          if (waiter === undefined) return;
-          if (kind === MessageKind.ACK) {
-            const body = readJson<AckBody>(payload);
-            if (body) waiter.resolve({ kind: 'ack', body });
-          } else if (kind === MessageKind.ERROR) {
-            const body = readJson<ErrorBody>(payload);
-            if (body) waiter.resolve({ kind: 'error', body });
-          }
+          const message = event.message;
+          if (message.type !== 'ack' && message.type !== 'error') return;
+          waiters.get(message.frameId)?.resolve(message);
           return;
         }
       }
@@ -160,7 +160,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
         },
       });
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (!connection.send(encodeMessage(MessageKind.FRAME, id, bytes))) {
+      if (!connection.send(encodeGatewayMessage({ type: 'frame', frameId: id, frame: bytes }))) {
         finish();
         reject(new PublisherError('DISCONNECTED', `not connected to ${options.url}`));
       }
@@ -186,7 +186,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
     let sent = encoded?.bytes ?? frame.bytes;
     let reply = await exchange(sent, signal);
     if (encoded) stats.contextFrames += 1;
-    if (reply.kind === 'error' && reply.body.code === 'CONTEXT_MISMATCH') {
+    if (reply.type === 'error' && reply.code === 'CONTEXT_MISMATCH') {
       // The gateway lacks the context version the frame named: start over with the
       // self-contained bytes, and only build context again from frames it acknowledges.
       stats.contextMismatches += 1;
@@ -195,15 +195,36 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       sent = frame.bytes;
       reply = await exchange(sent, signal);
     }
-    if (reply.kind === 'error') {
+    if (reply.type === 'error') {
       encoder?.reset();
-      throw publisherErrorOf(reply.body);
+      throw publisherErrorOf(reply);
     }
     // A duplicate may be acknowledged from the frame header alone, without the gateway's session
     // decoder ever holding this version; building on the previous, certainly held, base is safe.
-    if (encoded && encoder && !reply.body.duplicate) encoder.acknowledge(encoded.version);
+    if (encoded && encoder && !reply.duplicate) encoder.acknowledge(encoded.version);
     stats.wireBytes += sent.length;
-    return { wireBytes: sent.length, duplicate: reply.body.duplicate, rejected: reply.body.rejected };
+    const rejected = rejectedOps(frame.ops, reply.rejected);
+    if (reply.rejectedTruncated) {
+      // The ACK listed only the lowest rejected ranges: the gateway has settled every op of the
+      // frame, so the ops past the last listed range are sent again, and the gateway answers
+      // with their stored verdicts (a re-send), until every verdict is known.
+      const listedUpTo = reply.rejected[reply.rejected.length - 1]?.lastSeq ?? frame.firstSeq - 1;
+      const rest = frame.ops.filter((entry) => entry.seq > listedUpTo);
+      if (rest.length > 0) {
+        const restAck = await publishNow(await selfContained(frame, rest), signal);
+        rejected.push(...restAck.rejected);
+      }
+    }
+    return { wireBytes: sent.length, duplicate: reply.duplicate, rejected };
+  }
+
+  /** The outgoing frame of `ops`, a tail of `frame`'s ops, encoded self-contained. */
+  async function selfContained(frame: OutgoingFrame, ops: readonly SequencedOperation[]): Promise<OutgoingFrame> {
+    codec ??= createCodec();
+    const first = ops[0] as SequencedOperation;
+    const last = ops[ops.length - 1] as SequencedOperation;
+    const bytes = (await codec).encodeFrame(frame.deviceId, ops).bytes;
+    return { deviceId: frame.deviceId, userId: frame.userId, firstSeq: first.seq, lastSeq: last.seq, ops, bytes };
   }
 
   return {
@@ -237,12 +258,23 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
   };
 }
 
+/** The frame's ops that lie in one of the ACK's rejected ranges, each with the range's code. */
+function rejectedOps(ops: readonly SequencedOperation[], ranges: readonly RejectedRange[]): RejectedOperation[] {
+  const rejected: RejectedOperation[] = [];
+  if (ranges.length === 0) return rejected;
+  for (const entry of ops) {
+    const range = ranges.find((candidate) => entry.seq >= candidate.firstSeq && entry.seq <= candidate.lastSeq);
+    if (range) rejected.push({ seq: entry.seq, code: range.code, reason: `the gateway rejected it: ${range.code}` });
+  }
+  return rejected;
+}
+
 /**
  * What a gateway ERROR means for the queue. Only errors about the frame's content dead-letter
  * its ops (REJECTED); a frame over the gateway's limits is split (FRAME_TOO_LARGE), and a
  * gateway that cannot read this client's format at all (INCOMPATIBLE) keeps the ops pending.
  */
-function publisherErrorOf(body: ErrorBody): PublisherError {
+function publisherErrorOf(body: ErrorMessage): PublisherError {
   const detail = `${body.code} ${body.message}`;
   switch (body.code) {
     case 'INTERNAL':

@@ -1,7 +1,7 @@
+import { encodeGatewayMessage } from '@media-sync/protocol';
 import type { ConnectionState, IncomingFrame, Subscriber, Subscription } from '@media-sync/queue';
 import { PublisherError } from '@media-sync/queue';
 import { type ConnectionOptions, GatewayConnection } from './connection.js';
-import { encodeMessage, MessageKind } from './wire.js';
 
 export interface WebSocketSubscriberOptions extends ConnectionOptions {
   /** Log cursor to resume from (the `cursor` of an earlier subscriber); default 0 = everything. */
@@ -37,13 +37,6 @@ export function createWebSocketSubscriber(options: WebSocketSubscriberOptions): 
     for (const wake of cursorWaiters) wake();
   }
 
-  function url(): string {
-    const target = new URL(options.url);
-    target.searchParams.set('subscribe', '1');
-    target.searchParams.set('since', String(cursor));
-    return target.toString();
-  }
-
   return {
     get cursor() {
       return cursor;
@@ -62,45 +55,51 @@ export function createWebSocketSubscriber(options: WebSocketSubscriberOptions): 
       // cursor (and unacknowledged commands) on the next connection.
       let generation = 0;
       let broken = false;
-      const current = new GatewayConnection(options, url, (event) => {
-        if (event.type === 'hello') {
-          if (event.hello.userId !== userId) {
-            current.close();
+      const current = new GatewayConnection(
+        options,
+        () => options.url,
+        (event) => {
+          if (event.type === 'hello') {
+            if (event.hello.userId !== userId) {
+              current.close();
+              return;
+            }
+            generation += 1;
+            broken = false;
+            // Everything consumed so far is not sent again: the log after the cursor, then live.
+            current.send(encodeGatewayMessage({ type: 'subscribe', since: cursor }));
             return;
           }
-          generation += 1;
-          broken = false;
-          return;
-        }
-        if (event.type !== 'message') return;
-        const { kind, id, payload } = event.message;
-        const from = generation;
-        const live = () => from === generation && !broken;
-        if (kind === MessageKind.SYNCED) {
-          chain = chain.then(() => {
-            if (live()) advance(id);
+          if (event.type !== 'message') return;
+          const message = event.message;
+          const from = generation;
+          const live = () => from === generation && !broken;
+          if (message.type === 'synced') {
+            chain = chain.then(() => {
+              if (live()) advance(message.cursor);
+            });
+            return;
+          }
+          if (message.type !== 'fanout' && message.type !== 'command') return;
+          // Copy: the socket may reuse its buffer once this handler returns.
+          const frame: IncomingFrame = {
+            bytes: message.frame.slice(),
+            transportId: message.type === 'fanout' ? `log:${message.cursor}` : `command:${message.deliveryId}`,
+          };
+          chain = chain.then(async () => {
+            if (!live()) return;
+            try {
+              await onFrame(frame);
+            } catch {
+              broken = true;
+              current.drop();
+              return;
+            }
+            if (message.type === 'fanout') advance(message.cursor);
+            else current.send(encodeGatewayMessage({ type: 'commandAck', deliveryId: message.deliveryId }));
           });
-          return;
-        }
-        if (kind !== MessageKind.FANOUT && kind !== MessageKind.COMMAND) return;
-        // Copy: the socket may reuse its buffer once this handler returns.
-        const frame: IncomingFrame = {
-          bytes: payload.slice(),
-          transportId: kind === MessageKind.FANOUT ? `log:${id}` : `command:${id}`,
-        };
-        chain = chain.then(async () => {
-          if (!live()) return;
-          try {
-            await onFrame(frame);
-          } catch {
-            broken = true;
-            current.drop();
-            return;
-          }
-          if (kind === MessageKind.FANOUT) advance(id);
-          else current.send(encodeMessage(MessageKind.COMMAND_ACK, id));
-        });
-      });
+        },
+      );
       connection = current;
       current.onState((state) => {
         for (const listener of stateListeners) listener(state);

@@ -1,7 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  type AckMessage,
+  decodeGatewayMessage,
+  encodeGatewayMessage,
+  GATEWAY_SUBPROTOCOL,
+  type GatewayMessage,
+} from '@media-sync/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { decodeMessage, encodeJsonMessage, type GatewayMessage, MessageKind } from '../src/index.js';
+
+export type FrameUpload = Extract<GatewayMessage, { type: 'frame' }>;
 
 export interface FakeGateway {
   readonly url: string;
@@ -11,7 +19,7 @@ export interface FakeGateway {
   readonly requests: { url: string; protocol: string | undefined }[];
   readonly sockets: Set<WebSocket>;
   /** What to do with each FRAME; default: ack it. */
-  onFrame: (message: GatewayMessage, socket: WebSocket) => void;
+  onFrame: (message: FrameUpload, socket: WebSocket) => void;
   /** Refuse upgrades with this HTTP status. */
   refuseWith: number | undefined;
   /** Upgrade, then close at once with this code and reason, before the HELLO. */
@@ -24,7 +32,7 @@ export async function startFakeGateway(port = 0): Promise<FakeGateway> {
   const wss = new WebSocketServer({
     port,
     host: '127.0.0.1',
-    handleProtocols: (protocols) => (protocols.has('media-sync.v1') ? 'media-sync.v1' : false),
+    handleProtocols: (protocols) => (protocols.has(GATEWAY_SUBPROTOCOL) ? GATEWAY_SUBPROTOCOL : false),
     verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number) => void) => {
       gateway.requests.push({ url: info.req.url ?? '', protocol: info.req.headers['sec-websocket-protocol'] });
       if (gateway.refuseWith === undefined) done(true);
@@ -39,7 +47,7 @@ export async function startFakeGateway(port = 0): Promise<FakeGateway> {
     sockets: new Set(),
     refuseWith: undefined,
     closeOnConnect: undefined,
-    onFrame: (message, socket) => ack(socket, message.id),
+    onFrame: (message, socket) => ack(socket, message.frameId),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of gateway.sockets) socket.terminate();
@@ -53,21 +61,37 @@ export async function startFakeGateway(port = 0): Promise<FakeGateway> {
       socket.close(gateway.closeOnConnect.code, gateway.closeOnConnect.reason);
       return;
     }
-    socket.send(
-      encodeJsonMessage(MessageKind.HELLO, 0, { protocol: 1, userId: 'u1', deviceId: 'tv', maxFrameBytes: 1000 }),
-    );
+    reply(socket, {
+      type: 'hello',
+      protocol: 2,
+      userId: 'u1',
+      deviceId: 'tv',
+      maxFrameBytes: 1000,
+      tokenExpiresAt: Date.now() + 3_600_000,
+    });
     socket.on('message', (data: Buffer) => {
-      const message = decodeMessage(new Uint8Array(data));
-      if (!message) return;
+      const message = decodeGatewayMessage(new Uint8Array(data));
       gateway.received.push(message);
-      if (message.kind === MessageKind.FRAME) gateway.onFrame(message, socket);
+      if (message.type === 'frame') gateway.onFrame(message, socket);
     });
   });
   return gateway;
 }
 
-export function ack(socket: WebSocket, id: number, body: Record<string, unknown> = {}): void {
-  socket.send(
-    encodeJsonMessage(MessageKind.ACK, id, { firstSeq: 1, lastSeq: 1, duplicate: false, rejected: [], ...body }),
-  );
+export function reply(socket: WebSocket, message: GatewayMessage): void {
+  socket.send(encodeGatewayMessage(message));
+}
+
+export function ack(socket: WebSocket, frameId: number, fields: Partial<Omit<AckMessage, 'type'>> = {}): void {
+  reply(socket, {
+    type: 'ack',
+    frameId,
+    firstSeq: 1,
+    lastSeq: 1,
+    duplicate: false,
+    rejected: [],
+    rejectedCount: 0,
+    rejectedTruncated: false,
+    ...fields,
+  });
 }

@@ -2,16 +2,14 @@ import { createCodec } from '@media-sync/codec';
 import type { SequencedOperation } from '@media-sync/protocol';
 import type { OutgoingFrame, PublisherError } from '@media-sync/queue';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
 import {
   createWebSocketPublisher,
   createWebSocketSubscriber,
-  encodeJsonMessage,
-  encodeMessage,
-  MessageKind,
   UNAUTHORIZED_CLOSE_CODE,
   type WebSocketPublisherOptions,
 } from '../src/index.js';
-import { ack, type FakeGateway, startFakeGateway } from './fake-gateway.js';
+import { ack, type FakeGateway, reply, startFakeGateway } from './fake-gateway.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -37,8 +35,17 @@ function publisher(url: string, options: Partial<WebSocketPublisherOptions> = {}
 }
 
 /** A frame whose bytes the fake gateway never decodes. */
-function opaque(bytes: number[] = [1, 2, 3]): OutgoingFrame {
-  return { deviceId: 'tv', userId: 'u1', firstSeq: 1, lastSeq: 1, ops: [], bytes: new Uint8Array(bytes) };
+function opaque(bytes: number[] = [1, 2, 3], ops: SequencedOperation[] = []): OutgoingFrame {
+  return { deviceId: 'tv', userId: 'u1', firstSeq: 1, lastSeq: 1, ops, bytes: new Uint8Array(bytes) };
+}
+
+function watchlistOps(seqs: number[]): SequencedOperation[] {
+  return seqs.map((seq) => ({
+    deviceId: 'tv',
+    seq,
+    hlc: { physicalMs: 1_700_000_000_000 + seq, logical: 0, nodeId: 'tv' },
+    op: { type: 'watchlistAdd', userId: 'u1', contentId: `tt${seq}`, timestamp: 1_700_000_000_000 + seq },
+  }));
 }
 
 /** Resolves once `check()` holds, checked every 10 ms (a busy loop would starve a loaded CI box). */
@@ -54,16 +61,23 @@ describe('createWebSocketPublisher', () => {
   it('sends the token as a subprotocol and resolves publish with the gateway ack', async () => {
     const gateway = await fake();
     gateway.onFrame = (message, socket) =>
-      ack(socket, message.id, { duplicate: true, rejected: [{ seq: 1, code: 'FORBIDDEN_USER', reason: 'r' }] });
+      ack(socket, message.frameId, {
+        duplicate: true,
+        rejected: [{ firstSeq: 1, lastSeq: 2, code: 'FORBIDDEN_USER' }],
+        rejectedCount: 2,
+      });
     const client = publisher(gateway.url);
-    const result = await client.publish(opaque());
+    const result = await client.publish(opaque([1, 2, 3], watchlistOps([1, 2, 3])));
     expect(result).toEqual({
       wireBytes: 3,
       duplicate: true,
-      rejected: [{ seq: 1, code: 'FORBIDDEN_USER', reason: 'r' }],
+      rejected: [
+        { seq: 1, code: 'FORBIDDEN_USER', reason: 'the gateway rejected it: FORBIDDEN_USER' },
+        { seq: 2, code: 'FORBIDDEN_USER', reason: 'the gateway rejected it: FORBIDDEN_USER' },
+      ],
     });
-    expect(gateway.requests[0]?.protocol).toBe('media-sync.v1,token.claims.signature');
-    expect(gateway.received[0]).toMatchObject({ kind: MessageKind.FRAME, payload: new Uint8Array([1, 2, 3]) });
+    expect(gateway.requests[0]?.protocol).toBe('media-sync.v2,token.claims.signature');
+    expect(gateway.received[0]).toMatchObject({ type: 'frame', frameId: 1, frame: new Uint8Array([1, 2, 3]) });
     expect(client.connectionState).toBe('online');
     expect(client.maxFrameBytes).toBe(1000);
     expect(client.capabilities).toEqual({ sessionContext: true, dedupe: true });
@@ -89,7 +103,7 @@ describe('createWebSocketPublisher', () => {
     const states: string[] = [];
     client.onConnectionState((state) => states.push(state));
     await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'DISCONNECTED', transient: true });
-    gateway.onFrame = (message, socket) => ack(socket, message.id);
+    gateway.onFrame = (message, socket) => ack(socket, message.frameId);
     await expect(client.publish(opaque())).resolves.toMatchObject({ duplicate: false });
     expect(states).toEqual(['online', 'offline', 'online']);
     expect(gateway.requests).toHaveLength(2);
@@ -171,9 +185,7 @@ describe('createWebSocketPublisher', () => {
       transient: false,
     });
     gateway.onFrame = (message, socket) =>
-      socket.send(
-        encodeJsonMessage(MessageKind.ERROR, message.id, { code: 'CRC_MISMATCH', message: 'bad', offset: 3 }),
-      );
+      reply(socket, { type: 'error', frameId: message.frameId, code: 'CRC_MISMATCH', message: 'bad', offset: 3 });
     await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'REJECTED', transient: false });
     gateway.onFrame = () => {};
     const controller = new AbortController();
@@ -189,7 +201,7 @@ describe('createWebSocketPublisher', () => {
     const client = publisher(gateway.url);
     const answer = async (code: string) => {
       gateway.onFrame = (message, socket) =>
-        socket.send(encodeJsonMessage(MessageKind.ERROR, message.id, { code, message: 'x' }));
+        reply(socket, { type: 'error', frameId: message.frameId, code, message: 'x' });
       const error = await client.publish(opaque()).catch((caught: unknown) => caught);
       return { code: (error as PublisherError).code, transient: (error as PublisherError).transient };
     };
@@ -226,20 +238,20 @@ describe('createWebSocketPublisher', () => {
     const decoder = codec.createSessionDecoder();
     let mismatches = 1;
     gateway.onFrame = (message, socket) => {
-      if (mismatches > 0 && message.id === 2) {
+      if (mismatches > 0 && message.frameId === 2) {
         mismatches -= 1;
-        socket.send(encodeJsonMessage(MessageKind.ERROR, message.id, { code: 'CONTEXT_MISMATCH', message: 'x' }));
+        reply(socket, { type: 'error', frameId: message.frameId, code: 'CONTEXT_MISMATCH', message: 'x' });
         return;
       }
-      decoder.decode(message.payload);
-      ack(socket, message.id);
+      decoder.decode(message.frame);
+      ack(socket, message.frameId);
     };
     const client = publisher(gateway.url, { sessionContext: true, codec });
     await client.publish(frames[0] as OutgoingFrame);
     await client.publish(frames[1] as OutgoingFrame);
-    expect(gateway.received.map((message) => message.id)).toEqual([1, 2, 3]);
+    expect(gateway.received.map((message) => message.type === 'frame' && message.frameId)).toEqual([1, 2, 3]);
     // The answer to the mismatch is exactly the queue's self-contained bytes.
-    expect(gateway.received[2]?.payload).toEqual(frames[1]?.bytes);
+    expect(gateway.received[2]).toMatchObject({ type: 'frame', frame: frames[1]?.bytes });
     expect(client.stats()).toMatchObject({ contextFrames: 2, contextMismatches: 1 });
   });
 });
@@ -262,26 +274,27 @@ describe('createWebSocketSubscriber', () => {
     });
     cleanups.push(() => subscription.unsubscribe());
     await until(() => gateway.sockets.size === 1);
-    expect(gateway.requests[0]?.url).toBe('/?subscribe=1&since=4');
-    const [socket] = gateway.sockets;
-    socket?.send(encodeMessage(MessageKind.FANOUT, 5, new Uint8Array([5])));
-    socket?.send(encodeMessage(MessageKind.COMMAND, 9, new Uint8Array([9])));
-    socket?.send(encodeMessage(MessageKind.FANOUT, 7, new Uint8Array([7])));
-    socket?.send(encodeMessage(MessageKind.SYNCED, 8));
+    await until(() => gateway.received.length === 1);
+    expect(gateway.received[0]).toEqual({ type: 'subscribe', since: 4 });
+    const [socket] = gateway.sockets as Set<WebSocket>;
+    if (socket === undefined) throw new Error('no socket');
+    reply(socket, { type: 'fanout', cursor: 5, frame: new Uint8Array([5]) });
+    reply(socket, { type: 'command', deliveryId: 9, frame: new Uint8Array([9]) });
+    reply(socket, { type: 'fanout', cursor: 7, frame: new Uint8Array([7]) });
+    reply(socket, { type: 'synced', cursor: 8 });
     await until(() => seen.length === 2);
     expect(subscriber.cursor).toBe(5);
-    expect(gateway.received.filter((message) => message.kind === MessageKind.COMMAND_ACK)).toEqual([]);
+    const commandAcks = () => gateway.received.filter((message) => message.type === 'commandAck');
+    expect(commandAcks()).toEqual([]);
     release();
     await subscriber.waitForCursor(8, 2000);
     expect(seen).toEqual(['log:5:5', 'command:9:9', 'log:7:7']);
-    await until(() => gateway.received.some((message) => message.kind === MessageKind.COMMAND_ACK));
-    expect(gateway.received.filter((message) => message.kind === MessageKind.COMMAND_ACK).map((m) => m.id)).toEqual([
-      9,
-    ]);
+    await until(() => commandAcks().length > 0);
+    expect(commandAcks()).toEqual([{ type: 'commandAck', deliveryId: 9 }]);
 
-    socket?.terminate();
-    await until(() => gateway.requests.length === 2);
-    expect(gateway.requests[1]?.url).toBe('/?subscribe=1&since=8');
+    socket.terminate();
+    await until(() => gateway.requests.length === 2 && gateway.received.length === 3);
+    expect(gateway.received[2]).toEqual({ type: 'subscribe', since: 8 });
     await expect(subscriber.waitForCursor(100, 20)).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 
@@ -300,12 +313,14 @@ describe('createWebSocketSubscriber', () => {
     });
     cleanups.push(() => subscription.unsubscribe());
     await until(() => gateway.sockets.size === 1);
-    const [first] = gateway.sockets;
-    for (const cursor of [1, 2, 3]) first?.send(encodeMessage(MessageKind.FANOUT, cursor, new Uint8Array([cursor])));
-    await until(() => gateway.requests.length === 2 && gateway.sockets.size === 1);
-    expect(gateway.requests[1]?.url).toBe('/?subscribe=1&since=1');
-    const [second] = gateway.sockets;
-    for (const cursor of [2, 3]) second?.send(encodeMessage(MessageKind.FANOUT, cursor, new Uint8Array([cursor])));
+    const [first] = gateway.sockets as Set<WebSocket>;
+    if (first === undefined) throw new Error('no socket');
+    for (const cursor of [1, 2, 3]) reply(first, { type: 'fanout', cursor, frame: new Uint8Array([cursor]) });
+    await until(() => gateway.requests.length === 2 && gateway.sockets.size === 1 && gateway.received.length === 2);
+    expect(gateway.received[1]).toEqual({ type: 'subscribe', since: 1 });
+    const [second] = gateway.sockets as Set<WebSocket>;
+    if (second === undefined) throw new Error('no socket');
+    for (const cursor of [2, 3]) reply(second, { type: 'fanout', cursor, frame: new Uint8Array([cursor]) });
     await subscriber.waitForCursor(3, 2000);
     expect(seen).toEqual(['log:1', 'log:2', 'log:3']);
   });

@@ -245,6 +245,315 @@ export namespace media_sync {
             type $Shape = media_sync.v1.Frame.$Properties;
         }
 
+        interface IGatewayMessage extends media_sync.v1.GatewayMessage.$Properties {
+        }
+
+        class GatewayMessage {
+            constructor(properties?: media_sync.v1.GatewayMessage.$Properties);
+            $unknowns?: Uint8Array[];
+            hello?: (media_sync.v1.Hello.$Properties|null);
+            frame?: (media_sync.v1.FrameUpload.$Properties|null);
+            ack?: (media_sync.v1.Ack.$Properties|null);
+            error?: (media_sync.v1.Error.$Properties|null);
+            subscribe?: (media_sync.v1.Subscribe.$Properties|null);
+            fanout?: (media_sync.v1.Fanout.$Properties|null);
+            command?: (media_sync.v1.CommandDelivery.$Properties|null);
+            commandAck?: (media_sync.v1.CommandAck.$Properties|null);
+            synced?: (media_sync.v1.Synced.$Properties|null);
+            kind?: ("hello"|"frame"|"ack"|"error"|"subscribe"|"fanout"|"command"|"commandAck"|"synced");
+            static create(properties: media_sync.v1.GatewayMessage.$Shape): media_sync.v1.GatewayMessage & media_sync.v1.GatewayMessage.$Shape;
+            static create(properties?: media_sync.v1.GatewayMessage.$Properties): media_sync.v1.GatewayMessage;
+            static encode(message: media_sync.v1.GatewayMessage.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.GatewayMessage & media_sync.v1.GatewayMessage.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace GatewayMessage {
+            interface $Properties {
+                hello?: (media_sync.v1.Hello.$Properties|null);
+                frame?: (media_sync.v1.FrameUpload.$Properties|null);
+                ack?: (media_sync.v1.Ack.$Properties|null);
+                error?: (media_sync.v1.Error.$Properties|null);
+                subscribe?: (media_sync.v1.Subscribe.$Properties|null);
+                fanout?: (media_sync.v1.Fanout.$Properties|null);
+                command?: (media_sync.v1.CommandDelivery.$Properties|null);
+                commandAck?: (media_sync.v1.CommandAck.$Properties|null);
+                synced?: (media_sync.v1.Synced.$Properties|null);
+                kind?: ("hello"|"frame"|"ack"|"error"|"subscribe"|"fanout"|"command"|"commandAck"|"synced");
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = {
+              hello?: media_sync.v1.Hello.$Shape|null;
+              frame?: media_sync.v1.FrameUpload.$Shape|null;
+              ack?: media_sync.v1.Ack.$Shape|null;
+              error?: media_sync.v1.Error.$Shape|null;
+              subscribe?: media_sync.v1.Subscribe.$Shape|null;
+              fanout?: media_sync.v1.Fanout.$Shape|null;
+              command?: media_sync.v1.CommandDelivery.$Shape|null;
+              commandAck?: media_sync.v1.CommandAck.$Shape|null;
+              synced?: media_sync.v1.Synced.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ kind?: undefined; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "hello"; hello: media_sync.v1.Hello.$Shape; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "frame"; hello?: null; frame: media_sync.v1.FrameUpload.$Shape; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "ack"; hello?: null; frame?: null; ack: media_sync.v1.Ack.$Shape; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "error"; hello?: null; frame?: null; ack?: null; error: media_sync.v1.Error.$Shape; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "subscribe"; hello?: null; frame?: null; ack?: null; error?: null; subscribe: media_sync.v1.Subscribe.$Shape; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "fanout"; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout: media_sync.v1.Fanout.$Shape; command?: null; commandAck?: null; synced?: null }|{ kind?: "command"; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command: media_sync.v1.CommandDelivery.$Shape; commandAck?: null; synced?: null }|{ kind?: "commandAck"; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck: media_sync.v1.CommandAck.$Shape; synced?: null }|{ kind?: "synced"; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced: media_sync.v1.Synced.$Shape })
+            );
+        }
+
+        interface IHello extends media_sync.v1.Hello.$Properties {
+        }
+
+        class Hello {
+            constructor(properties?: media_sync.v1.Hello.$Properties);
+            $unknowns?: Uint8Array[];
+            protocol: number;
+            userId: string;
+            deviceId: string;
+            maxFrameBytes: number;
+            tokenExpiresAtMs: number;
+            static create(properties: media_sync.v1.Hello.$Shape): media_sync.v1.Hello & media_sync.v1.Hello.$Shape;
+            static create(properties?: media_sync.v1.Hello.$Properties): media_sync.v1.Hello;
+            static encode(message: media_sync.v1.Hello.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.Hello & media_sync.v1.Hello.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Hello {
+            interface $Properties {
+                protocol?: (number|null);
+                userId?: (string|null);
+                deviceId?: (string|null);
+                maxFrameBytes?: (number|null);
+                tokenExpiresAtMs?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.Hello.$Properties;
+        }
+
+        interface IFrameUpload extends media_sync.v1.FrameUpload.$Properties {
+        }
+
+        class FrameUpload {
+            constructor(properties?: media_sync.v1.FrameUpload.$Properties);
+            $unknowns?: Uint8Array[];
+            frameId: number;
+            frame: Uint8Array;
+            static create(properties: media_sync.v1.FrameUpload.$Shape): media_sync.v1.FrameUpload & media_sync.v1.FrameUpload.$Shape;
+            static create(properties?: media_sync.v1.FrameUpload.$Properties): media_sync.v1.FrameUpload;
+            static encode(message: media_sync.v1.FrameUpload.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.FrameUpload & media_sync.v1.FrameUpload.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace FrameUpload {
+            interface $Properties {
+                frameId?: (number|null);
+                frame?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.FrameUpload.$Properties;
+        }
+
+        interface IRejectedRange extends media_sync.v1.RejectedRange.$Properties {
+        }
+
+        class RejectedRange {
+            constructor(properties?: media_sync.v1.RejectedRange.$Properties);
+            $unknowns?: Uint8Array[];
+            firstSeq: number;
+            lastSeq: number;
+            code: string;
+            static create(properties: media_sync.v1.RejectedRange.$Shape): media_sync.v1.RejectedRange & media_sync.v1.RejectedRange.$Shape;
+            static create(properties?: media_sync.v1.RejectedRange.$Properties): media_sync.v1.RejectedRange;
+            static encode(message: media_sync.v1.RejectedRange.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.RejectedRange & media_sync.v1.RejectedRange.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RejectedRange {
+            interface $Properties {
+                firstSeq?: (number|null);
+                lastSeq?: (number|null);
+                code?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.RejectedRange.$Properties;
+        }
+
+        interface IAck extends media_sync.v1.Ack.$Properties {
+        }
+
+        class Ack {
+            constructor(properties?: media_sync.v1.Ack.$Properties);
+            $unknowns?: Uint8Array[];
+            frameId: number;
+            firstSeq: number;
+            lastSeq: number;
+            duplicate: boolean;
+            rejected: media_sync.v1.RejectedRange.$Properties[];
+            rejectedCount: number;
+            rejectedTruncated: boolean;
+            static create(properties: media_sync.v1.Ack.$Shape): media_sync.v1.Ack & media_sync.v1.Ack.$Shape;
+            static create(properties?: media_sync.v1.Ack.$Properties): media_sync.v1.Ack;
+            static encode(message: media_sync.v1.Ack.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.Ack & media_sync.v1.Ack.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Ack {
+            interface $Properties {
+                frameId?: (number|null);
+                firstSeq?: (number|null);
+                lastSeq?: (number|null);
+                duplicate?: (boolean|null);
+                rejected?: (media_sync.v1.RejectedRange.$Properties[]|null);
+                rejectedCount?: (number|null);
+                rejectedTruncated?: (boolean|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.Ack.$Properties;
+        }
+
+        interface IError extends media_sync.v1.Error.$Properties {
+        }
+
+        class Error {
+            constructor(properties?: media_sync.v1.Error.$Properties);
+            $unknowns?: Uint8Array[];
+            frameId: number;
+            code: string;
+            message: string;
+            offset?: (number|null);
+            static create(properties: media_sync.v1.Error.$Shape): media_sync.v1.Error & media_sync.v1.Error.$Shape;
+            static create(properties?: media_sync.v1.Error.$Properties): media_sync.v1.Error;
+            static encode(message: media_sync.v1.Error.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.Error & media_sync.v1.Error.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Error {
+            interface $Properties {
+                frameId?: (number|null);
+                code?: (string|null);
+                message?: (string|null);
+                offset?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.Error.$Properties;
+        }
+
+        interface ISubscribe extends media_sync.v1.Subscribe.$Properties {
+        }
+
+        class Subscribe {
+            constructor(properties?: media_sync.v1.Subscribe.$Properties);
+            $unknowns?: Uint8Array[];
+            since: number;
+            static create(properties: media_sync.v1.Subscribe.$Shape): media_sync.v1.Subscribe & media_sync.v1.Subscribe.$Shape;
+            static create(properties?: media_sync.v1.Subscribe.$Properties): media_sync.v1.Subscribe;
+            static encode(message: media_sync.v1.Subscribe.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.Subscribe & media_sync.v1.Subscribe.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Subscribe {
+            interface $Properties {
+                since?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.Subscribe.$Properties;
+        }
+
+        interface IFanout extends media_sync.v1.Fanout.$Properties {
+        }
+
+        class Fanout {
+            constructor(properties?: media_sync.v1.Fanout.$Properties);
+            $unknowns?: Uint8Array[];
+            cursor: number;
+            frame: Uint8Array;
+            static create(properties: media_sync.v1.Fanout.$Shape): media_sync.v1.Fanout & media_sync.v1.Fanout.$Shape;
+            static create(properties?: media_sync.v1.Fanout.$Properties): media_sync.v1.Fanout;
+            static encode(message: media_sync.v1.Fanout.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.Fanout & media_sync.v1.Fanout.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Fanout {
+            interface $Properties {
+                cursor?: (number|null);
+                frame?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.Fanout.$Properties;
+        }
+
+        interface ICommandDelivery extends media_sync.v1.CommandDelivery.$Properties {
+        }
+
+        class CommandDelivery {
+            constructor(properties?: media_sync.v1.CommandDelivery.$Properties);
+            $unknowns?: Uint8Array[];
+            deliveryId: number;
+            frame: Uint8Array;
+            static create(properties: media_sync.v1.CommandDelivery.$Shape): media_sync.v1.CommandDelivery & media_sync.v1.CommandDelivery.$Shape;
+            static create(properties?: media_sync.v1.CommandDelivery.$Properties): media_sync.v1.CommandDelivery;
+            static encode(message: media_sync.v1.CommandDelivery.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.CommandDelivery & media_sync.v1.CommandDelivery.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace CommandDelivery {
+            interface $Properties {
+                deliveryId?: (number|null);
+                frame?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.CommandDelivery.$Properties;
+        }
+
+        interface ICommandAck extends media_sync.v1.CommandAck.$Properties {
+        }
+
+        class CommandAck {
+            constructor(properties?: media_sync.v1.CommandAck.$Properties);
+            $unknowns?: Uint8Array[];
+            deliveryId: number;
+            static create(properties: media_sync.v1.CommandAck.$Shape): media_sync.v1.CommandAck & media_sync.v1.CommandAck.$Shape;
+            static create(properties?: media_sync.v1.CommandAck.$Properties): media_sync.v1.CommandAck;
+            static encode(message: media_sync.v1.CommandAck.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.CommandAck & media_sync.v1.CommandAck.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace CommandAck {
+            interface $Properties {
+                deliveryId?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.CommandAck.$Properties;
+        }
+
+        interface ISynced extends media_sync.v1.Synced.$Properties {
+        }
+
+        class Synced {
+            constructor(properties?: media_sync.v1.Synced.$Properties);
+            $unknowns?: Uint8Array[];
+            cursor: number;
+            static create(properties: media_sync.v1.Synced.$Shape): media_sync.v1.Synced & media_sync.v1.Synced.$Shape;
+            static create(properties?: media_sync.v1.Synced.$Properties): media_sync.v1.Synced;
+            static encode(message: media_sync.v1.Synced.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.Synced & media_sync.v1.Synced.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Synced {
+            interface $Properties {
+                cursor?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.Synced.$Properties;
+        }
+
         interface IHlc extends media_sync.v1.Hlc.$Properties {
         }
 

@@ -2094,6 +2094,2370 @@ export const media_sync = $root.media_sync = (() => {
             return Frame;
         })();
 
+        v1.GatewayMessage = (function() {
+
+            /**
+             * Properties of a GatewayMessage.
+             * @typedef {Object} media_sync.v1.GatewayMessage.$Properties
+             * @property {media_sync.v1.Hello.$Properties|null} [hello] GatewayMessage hello
+             * @property {media_sync.v1.FrameUpload.$Properties|null} [frame] GatewayMessage frame
+             * @property {media_sync.v1.Ack.$Properties|null} [ack] GatewayMessage ack
+             * @property {media_sync.v1.Error.$Properties|null} [error] GatewayMessage error
+             * @property {media_sync.v1.Subscribe.$Properties|null} [subscribe] GatewayMessage subscribe
+             * @property {media_sync.v1.Fanout.$Properties|null} [fanout] GatewayMessage fanout
+             * @property {media_sync.v1.CommandDelivery.$Properties|null} [command] GatewayMessage command
+             * @property {media_sync.v1.CommandAck.$Properties|null} [commandAck] GatewayMessage commandAck
+             * @property {media_sync.v1.Synced.$Properties|null} [synced] GatewayMessage synced
+             * @property {"hello"|"frame"|"ack"|"error"|"subscribe"|"fanout"|"command"|"commandAck"|"synced"} [kind] GatewayMessage kind
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a GatewayMessage.
+             * @memberof media_sync.v1
+             * @interface IGatewayMessage
+             * @augments media_sync.v1.GatewayMessage.$Properties
+             * @deprecated Use media_sync.v1.GatewayMessage.$Properties instead.
+             */
+
+            /**
+             * Narrowed shape of a GatewayMessage.
+             * @typedef {{
+             *   hello?: media_sync.v1.Hello.$Shape|null;
+             *   frame?: media_sync.v1.FrameUpload.$Shape|null;
+             *   ack?: media_sync.v1.Ack.$Shape|null;
+             *   error?: media_sync.v1.Error.$Shape|null;
+             *   subscribe?: media_sync.v1.Subscribe.$Shape|null;
+             *   fanout?: media_sync.v1.Fanout.$Shape|null;
+             *   command?: media_sync.v1.CommandDelivery.$Shape|null;
+             *   commandAck?: media_sync.v1.CommandAck.$Shape|null;
+             *   synced?: media_sync.v1.Synced.$Shape|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * } & (
+             *   ({ kind?: undefined; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "hello"; hello: media_sync.v1.Hello.$Shape; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "frame"; hello?: null; frame: media_sync.v1.FrameUpload.$Shape; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "ack"; hello?: null; frame?: null; ack: media_sync.v1.Ack.$Shape; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "error"; hello?: null; frame?: null; ack?: null; error: media_sync.v1.Error.$Shape; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "subscribe"; hello?: null; frame?: null; ack?: null; error?: null; subscribe: media_sync.v1.Subscribe.$Shape; fanout?: null; command?: null; commandAck?: null; synced?: null }|{ kind?: "fanout"; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout: media_sync.v1.Fanout.$Shape; command?: null; commandAck?: null; synced?: null }|{ kind?: "command"; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command: media_sync.v1.CommandDelivery.$Shape; commandAck?: null; synced?: null }|{ kind?: "commandAck"; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck: media_sync.v1.CommandAck.$Shape; synced?: null }|{ kind?: "synced"; hello?: null; frame?: null; ack?: null; error?: null; subscribe?: null; fanout?: null; command?: null; commandAck?: null; synced: media_sync.v1.Synced.$Shape })
+             * )} media_sync.v1.GatewayMessage.$Shape
+             */
+
+            /**
+             * Constructs a new GatewayMessage.
+             * @memberof media_sync.v1
+             * @classdesc Represents a GatewayMessage.
+             * @constructor
+             * @param {media_sync.v1.GatewayMessage.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const GatewayMessage = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * GatewayMessage hello.
+             * @member {media_sync.v1.Hello.$Properties|null|undefined} hello
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            GatewayMessage.prototype.hello = null;
+
+            /**
+             * GatewayMessage frame.
+             * @member {media_sync.v1.FrameUpload.$Properties|null|undefined} frame
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            GatewayMessage.prototype.frame = null;
+
+            /**
+             * GatewayMessage ack.
+             * @member {media_sync.v1.Ack.$Properties|null|undefined} ack
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            GatewayMessage.prototype.ack = null;
+
+            /**
+             * GatewayMessage error.
+             * @member {media_sync.v1.Error.$Properties|null|undefined} error
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            GatewayMessage.prototype.error = null;
+
+            /**
+             * GatewayMessage subscribe.
+             * @member {media_sync.v1.Subscribe.$Properties|null|undefined} subscribe
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            GatewayMessage.prototype.subscribe = null;
+
+            /**
+             * GatewayMessage fanout.
+             * @member {media_sync.v1.Fanout.$Properties|null|undefined} fanout
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            GatewayMessage.prototype.fanout = null;
+
+            /**
+             * GatewayMessage command.
+             * @member {media_sync.v1.CommandDelivery.$Properties|null|undefined} command
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            GatewayMessage.prototype.command = null;
+
+            /**
+             * GatewayMessage commandAck.
+             * @member {media_sync.v1.CommandAck.$Properties|null|undefined} commandAck
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            GatewayMessage.prototype.commandAck = null;
+
+            /**
+             * GatewayMessage synced.
+             * @member {media_sync.v1.Synced.$Properties|null|undefined} synced
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            GatewayMessage.prototype.synced = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            /**
+             * GatewayMessage kind.
+             * @member {"hello"|"frame"|"ack"|"error"|"subscribe"|"fanout"|"command"|"commandAck"|"synced"|undefined} kind
+             * @memberof media_sync.v1.GatewayMessage
+             * @instance
+             */
+            $Object.defineProperty(GatewayMessage.prototype, "kind", {
+                get: $util.oneOfGetter($oneOfFields = ["hello", "frame", "ack", "error", "subscribe", "fanout", "command", "commandAck", "synced"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new GatewayMessage instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.GatewayMessage
+             * @static
+             * @param {media_sync.v1.GatewayMessage.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.GatewayMessage} GatewayMessage instance
+             * @type {{
+             *   (properties: media_sync.v1.GatewayMessage.$Shape): media_sync.v1.GatewayMessage & media_sync.v1.GatewayMessage.$Shape;
+             *   (properties?: media_sync.v1.GatewayMessage.$Properties): media_sync.v1.GatewayMessage;
+             * }}
+             */
+            GatewayMessage.create = function(properties) {
+                return new GatewayMessage(properties);
+            };
+
+            /**
+             * Encodes the specified GatewayMessage message. Does not implicitly {@link media_sync.v1.GatewayMessage.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.GatewayMessage
+             * @static
+             * @param {media_sync.v1.GatewayMessage.$Properties} message GatewayMessage message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            GatewayMessage.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.hello != null && $Object.hasOwnProperty.call(message, "hello"))
+                    $root.media_sync.v1.Hello.encode(message.hello, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.frame != null && $Object.hasOwnProperty.call(message, "frame"))
+                    $root.media_sync.v1.FrameUpload.encode(message.frame, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.ack != null && $Object.hasOwnProperty.call(message, "ack"))
+                    $root.media_sync.v1.Ack.encode(message.ack, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
+                    $root.media_sync.v1.Error.encode(message.error, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+                if (message.subscribe != null && $Object.hasOwnProperty.call(message, "subscribe"))
+                    $root.media_sync.v1.Subscribe.encode(message.subscribe, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+                if (message.fanout != null && $Object.hasOwnProperty.call(message, "fanout"))
+                    $root.media_sync.v1.Fanout.encode(message.fanout, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                if (message.command != null && $Object.hasOwnProperty.call(message, "command"))
+                    $root.media_sync.v1.CommandDelivery.encode(message.command, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+                if (message.commandAck != null && $Object.hasOwnProperty.call(message, "commandAck"))
+                    $root.media_sync.v1.CommandAck.encode(message.commandAck, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+                if (message.synced != null && $Object.hasOwnProperty.call(message, "synced"))
+                    $root.media_sync.v1.Synced.encode(message.synced, writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a GatewayMessage message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.GatewayMessage
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.GatewayMessage & media_sync.v1.GatewayMessage.$Shape} GatewayMessage
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            GatewayMessage.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.GatewayMessage();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.hello = $root.media_sync.v1.Hello.decode(reader, reader.size(), $undefined, _depth + 1, message.hello);
+                            message.kind = "hello";
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.frame = $root.media_sync.v1.FrameUpload.decode(reader, reader.size(), $undefined, _depth + 1, message.frame);
+                            message.kind = "frame";
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.ack = $root.media_sync.v1.Ack.decode(reader, reader.size(), $undefined, _depth + 1, message.ack);
+                            message.kind = "ack";
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.error = $root.media_sync.v1.Error.decode(reader, reader.size(), $undefined, _depth + 1, message.error);
+                            message.kind = "error";
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            message.subscribe = $root.media_sync.v1.Subscribe.decode(reader, reader.size(), $undefined, _depth + 1, message.subscribe);
+                            message.kind = "subscribe";
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            message.fanout = $root.media_sync.v1.Fanout.decode(reader, reader.size(), $undefined, _depth + 1, message.fanout);
+                            message.kind = "fanout";
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            message.command = $root.media_sync.v1.CommandDelivery.decode(reader, reader.size(), $undefined, _depth + 1, message.command);
+                            message.kind = "command";
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            message.commandAck = $root.media_sync.v1.CommandAck.decode(reader, reader.size(), $undefined, _depth + 1, message.commandAck);
+                            message.kind = "commandAck";
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            message.synced = $root.media_sync.v1.Synced.decode(reader, reader.size(), $undefined, _depth + 1, message.synced);
+                            message.kind = "synced";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for GatewayMessage
+             * @function getTypeUrl
+             * @memberof media_sync.v1.GatewayMessage
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            GatewayMessage.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.GatewayMessage";
+            };
+
+            return GatewayMessage;
+        })();
+
+        v1.Hello = (function() {
+
+            /**
+             * Properties of a Hello.
+             * @typedef {Object} media_sync.v1.Hello.$Properties
+             * @property {number|null} [protocol] Hello protocol
+             * @property {string|null} [userId] Hello userId
+             * @property {string|null} [deviceId] Hello deviceId
+             * @property {number|null} [maxFrameBytes] Hello maxFrameBytes
+             * @property {number|null} [tokenExpiresAtMs] Hello tokenExpiresAtMs
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Hello.
+             * @memberof media_sync.v1
+             * @interface IHello
+             * @augments media_sync.v1.Hello.$Properties
+             * @deprecated Use media_sync.v1.Hello.$Properties instead.
+             */
+
+            /**
+             * Shape of a Hello.
+             * @typedef {media_sync.v1.Hello.$Properties} media_sync.v1.Hello.$Shape
+             */
+
+            /**
+             * Constructs a new Hello.
+             * @memberof media_sync.v1
+             * @classdesc Represents a Hello.
+             * @constructor
+             * @param {media_sync.v1.Hello.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Hello = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Hello protocol.
+             * @member {number} protocol
+             * @memberof media_sync.v1.Hello
+             * @instance
+             */
+            Hello.prototype.protocol = 0;
+
+            /**
+             * Hello userId.
+             * @member {string} userId
+             * @memberof media_sync.v1.Hello
+             * @instance
+             */
+            Hello.prototype.userId = "";
+
+            /**
+             * Hello deviceId.
+             * @member {string} deviceId
+             * @memberof media_sync.v1.Hello
+             * @instance
+             */
+            Hello.prototype.deviceId = "";
+
+            /**
+             * Hello maxFrameBytes.
+             * @member {number} maxFrameBytes
+             * @memberof media_sync.v1.Hello
+             * @instance
+             */
+            Hello.prototype.maxFrameBytes = 0;
+
+            /**
+             * Hello tokenExpiresAtMs.
+             * @member {number} tokenExpiresAtMs
+             * @memberof media_sync.v1.Hello
+             * @instance
+             */
+            Hello.prototype.tokenExpiresAtMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new Hello instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.Hello
+             * @static
+             * @param {media_sync.v1.Hello.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.Hello} Hello instance
+             * @type {{
+             *   (properties: media_sync.v1.Hello.$Shape): media_sync.v1.Hello & media_sync.v1.Hello.$Shape;
+             *   (properties?: media_sync.v1.Hello.$Properties): media_sync.v1.Hello;
+             * }}
+             */
+            Hello.create = function(properties) {
+                return new Hello(properties);
+            };
+
+            /**
+             * Encodes the specified Hello message. Does not implicitly {@link media_sync.v1.Hello.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.Hello
+             * @static
+             * @param {media_sync.v1.Hello.$Properties} message Hello message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Hello.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.protocol != null && $Object.hasOwnProperty.call(message, "protocol") && message.protocol !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.protocol);
+                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.userId);
+                if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.deviceId);
+                if (message.maxFrameBytes != null && $Object.hasOwnProperty.call(message, "maxFrameBytes") && message.maxFrameBytes !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.maxFrameBytes);
+                if (message.tokenExpiresAtMs != null && $Object.hasOwnProperty.call(message, "tokenExpiresAtMs") && (typeof message.tokenExpiresAtMs === "object" ? message.tokenExpiresAtMs.low || message.tokenExpiresAtMs.high : message.tokenExpiresAtMs !== 0))
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.tokenExpiresAtMs);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Hello message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.Hello
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.Hello & media_sync.v1.Hello.$Shape} Hello
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Hello.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.Hello();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.protocol = value;
+                            else
+                                delete message.protocol;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.userId = value;
+                            else
+                                delete message.userId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.deviceId = value;
+                            else
+                                delete message.deviceId;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.maxFrameBytes = value;
+                            else
+                                delete message.maxFrameBytes;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.tokenExpiresAtMs = value;
+                            else
+                                delete message.tokenExpiresAtMs;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Hello
+             * @function getTypeUrl
+             * @memberof media_sync.v1.Hello
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Hello.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.Hello";
+            };
+
+            return Hello;
+        })();
+
+        v1.FrameUpload = (function() {
+
+            /**
+             * Properties of a FrameUpload.
+             * @typedef {Object} media_sync.v1.FrameUpload.$Properties
+             * @property {number|null} [frameId] FrameUpload frameId
+             * @property {Uint8Array|null} [frame] FrameUpload frame
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a FrameUpload.
+             * @memberof media_sync.v1
+             * @interface IFrameUpload
+             * @augments media_sync.v1.FrameUpload.$Properties
+             * @deprecated Use media_sync.v1.FrameUpload.$Properties instead.
+             */
+
+            /**
+             * Shape of a FrameUpload.
+             * @typedef {media_sync.v1.FrameUpload.$Properties} media_sync.v1.FrameUpload.$Shape
+             */
+
+            /**
+             * Constructs a new FrameUpload.
+             * @memberof media_sync.v1
+             * @classdesc Represents a FrameUpload.
+             * @constructor
+             * @param {media_sync.v1.FrameUpload.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const FrameUpload = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * FrameUpload frameId.
+             * @member {number} frameId
+             * @memberof media_sync.v1.FrameUpload
+             * @instance
+             */
+            FrameUpload.prototype.frameId = 0;
+
+            /**
+             * FrameUpload frame.
+             * @member {Uint8Array} frame
+             * @memberof media_sync.v1.FrameUpload
+             * @instance
+             */
+            FrameUpload.prototype.frame = $util.newBuffer([]);
+
+            /**
+             * Creates a new FrameUpload instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.FrameUpload
+             * @static
+             * @param {media_sync.v1.FrameUpload.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.FrameUpload} FrameUpload instance
+             * @type {{
+             *   (properties: media_sync.v1.FrameUpload.$Shape): media_sync.v1.FrameUpload & media_sync.v1.FrameUpload.$Shape;
+             *   (properties?: media_sync.v1.FrameUpload.$Properties): media_sync.v1.FrameUpload;
+             * }}
+             */
+            FrameUpload.create = function(properties) {
+                return new FrameUpload(properties);
+            };
+
+            /**
+             * Encodes the specified FrameUpload message. Does not implicitly {@link media_sync.v1.FrameUpload.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.FrameUpload
+             * @static
+             * @param {media_sync.v1.FrameUpload.$Properties} message FrameUpload message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            FrameUpload.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.frameId != null && $Object.hasOwnProperty.call(message, "frameId") && message.frameId !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.frameId);
+                if (message.frame != null && $Object.hasOwnProperty.call(message, "frame") && message.frame.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.frame);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a FrameUpload message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.FrameUpload
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.FrameUpload & media_sync.v1.FrameUpload.$Shape} FrameUpload
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            FrameUpload.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.FrameUpload();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.frameId = value;
+                            else
+                                delete message.frameId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.frame = value;
+                            else
+                                delete message.frame;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for FrameUpload
+             * @function getTypeUrl
+             * @memberof media_sync.v1.FrameUpload
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            FrameUpload.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.FrameUpload";
+            };
+
+            return FrameUpload;
+        })();
+
+        v1.RejectedRange = (function() {
+
+            /**
+             * Properties of a RejectedRange.
+             * @typedef {Object} media_sync.v1.RejectedRange.$Properties
+             * @property {number|null} [firstSeq] RejectedRange firstSeq
+             * @property {number|null} [lastSeq] RejectedRange lastSeq
+             * @property {string|null} [code] RejectedRange code
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a RejectedRange.
+             * @memberof media_sync.v1
+             * @interface IRejectedRange
+             * @augments media_sync.v1.RejectedRange.$Properties
+             * @deprecated Use media_sync.v1.RejectedRange.$Properties instead.
+             */
+
+            /**
+             * Shape of a RejectedRange.
+             * @typedef {media_sync.v1.RejectedRange.$Properties} media_sync.v1.RejectedRange.$Shape
+             */
+
+            /**
+             * Constructs a new RejectedRange.
+             * @memberof media_sync.v1
+             * @classdesc Represents a RejectedRange.
+             * @constructor
+             * @param {media_sync.v1.RejectedRange.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const RejectedRange = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * RejectedRange firstSeq.
+             * @member {number} firstSeq
+             * @memberof media_sync.v1.RejectedRange
+             * @instance
+             */
+            RejectedRange.prototype.firstSeq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * RejectedRange lastSeq.
+             * @member {number} lastSeq
+             * @memberof media_sync.v1.RejectedRange
+             * @instance
+             */
+            RejectedRange.prototype.lastSeq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * RejectedRange code.
+             * @member {string} code
+             * @memberof media_sync.v1.RejectedRange
+             * @instance
+             */
+            RejectedRange.prototype.code = "";
+
+            /**
+             * Creates a new RejectedRange instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.RejectedRange
+             * @static
+             * @param {media_sync.v1.RejectedRange.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.RejectedRange} RejectedRange instance
+             * @type {{
+             *   (properties: media_sync.v1.RejectedRange.$Shape): media_sync.v1.RejectedRange & media_sync.v1.RejectedRange.$Shape;
+             *   (properties?: media_sync.v1.RejectedRange.$Properties): media_sync.v1.RejectedRange;
+             * }}
+             */
+            RejectedRange.create = function(properties) {
+                return new RejectedRange(properties);
+            };
+
+            /**
+             * Encodes the specified RejectedRange message. Does not implicitly {@link media_sync.v1.RejectedRange.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.RejectedRange
+             * @static
+             * @param {media_sync.v1.RejectedRange.$Properties} message RejectedRange message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RejectedRange.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.firstSeq != null && $Object.hasOwnProperty.call(message, "firstSeq") && (typeof message.firstSeq === "object" ? message.firstSeq.low || message.firstSeq.high : message.firstSeq !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.firstSeq);
+                if (message.lastSeq != null && $Object.hasOwnProperty.call(message, "lastSeq") && (typeof message.lastSeq === "object" ? message.lastSeq.low || message.lastSeq.high : message.lastSeq !== 0))
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.lastSeq);
+                if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.code);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a RejectedRange message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.RejectedRange
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.RejectedRange & media_sync.v1.RejectedRange.$Shape} RejectedRange
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RejectedRange.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.RejectedRange();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.firstSeq = value;
+                            else
+                                delete message.firstSeq;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.lastSeq = value;
+                            else
+                                delete message.lastSeq;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.code = value;
+                            else
+                                delete message.code;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for RejectedRange
+             * @function getTypeUrl
+             * @memberof media_sync.v1.RejectedRange
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            RejectedRange.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.RejectedRange";
+            };
+
+            return RejectedRange;
+        })();
+
+        v1.Ack = (function() {
+
+            /**
+             * Properties of an Ack.
+             * @typedef {Object} media_sync.v1.Ack.$Properties
+             * @property {number|null} [frameId] Ack frameId
+             * @property {number|null} [firstSeq] Ack firstSeq
+             * @property {number|null} [lastSeq] Ack lastSeq
+             * @property {boolean|null} [duplicate] Ack duplicate
+             * @property {Array.<media_sync.v1.RejectedRange.$Properties>|null} [rejected] Ack rejected
+             * @property {number|null} [rejectedCount] Ack rejectedCount
+             * @property {boolean|null} [rejectedTruncated] Ack rejectedTruncated
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an Ack.
+             * @memberof media_sync.v1
+             * @interface IAck
+             * @augments media_sync.v1.Ack.$Properties
+             * @deprecated Use media_sync.v1.Ack.$Properties instead.
+             */
+
+            /**
+             * Shape of an Ack.
+             * @typedef {media_sync.v1.Ack.$Properties} media_sync.v1.Ack.$Shape
+             */
+
+            /**
+             * Constructs a new Ack.
+             * @memberof media_sync.v1
+             * @classdesc Represents an Ack.
+             * @constructor
+             * @param {media_sync.v1.Ack.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Ack = function (properties) {
+                this.rejected = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Ack frameId.
+             * @member {number} frameId
+             * @memberof media_sync.v1.Ack
+             * @instance
+             */
+            Ack.prototype.frameId = 0;
+
+            /**
+             * Ack firstSeq.
+             * @member {number} firstSeq
+             * @memberof media_sync.v1.Ack
+             * @instance
+             */
+            Ack.prototype.firstSeq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Ack lastSeq.
+             * @member {number} lastSeq
+             * @memberof media_sync.v1.Ack
+             * @instance
+             */
+            Ack.prototype.lastSeq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Ack duplicate.
+             * @member {boolean} duplicate
+             * @memberof media_sync.v1.Ack
+             * @instance
+             */
+            Ack.prototype.duplicate = false;
+
+            /**
+             * Ack rejected.
+             * @member {Array.<media_sync.v1.RejectedRange.$Properties>} rejected
+             * @memberof media_sync.v1.Ack
+             * @instance
+             */
+            Ack.prototype.rejected = $util.emptyArray;
+
+            /**
+             * Ack rejectedCount.
+             * @member {number} rejectedCount
+             * @memberof media_sync.v1.Ack
+             * @instance
+             */
+            Ack.prototype.rejectedCount = 0;
+
+            /**
+             * Ack rejectedTruncated.
+             * @member {boolean} rejectedTruncated
+             * @memberof media_sync.v1.Ack
+             * @instance
+             */
+            Ack.prototype.rejectedTruncated = false;
+
+            /**
+             * Creates a new Ack instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.Ack
+             * @static
+             * @param {media_sync.v1.Ack.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.Ack} Ack instance
+             * @type {{
+             *   (properties: media_sync.v1.Ack.$Shape): media_sync.v1.Ack & media_sync.v1.Ack.$Shape;
+             *   (properties?: media_sync.v1.Ack.$Properties): media_sync.v1.Ack;
+             * }}
+             */
+            Ack.create = function(properties) {
+                return new Ack(properties);
+            };
+
+            /**
+             * Encodes the specified Ack message. Does not implicitly {@link media_sync.v1.Ack.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.Ack
+             * @static
+             * @param {media_sync.v1.Ack.$Properties} message Ack message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Ack.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.frameId != null && $Object.hasOwnProperty.call(message, "frameId") && message.frameId !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.frameId);
+                if (message.firstSeq != null && $Object.hasOwnProperty.call(message, "firstSeq") && (typeof message.firstSeq === "object" ? message.firstSeq.low || message.firstSeq.high : message.firstSeq !== 0))
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.firstSeq);
+                if (message.lastSeq != null && $Object.hasOwnProperty.call(message, "lastSeq") && (typeof message.lastSeq === "object" ? message.lastSeq.low || message.lastSeq.high : message.lastSeq !== 0))
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.lastSeq);
+                if (message.duplicate != null && $Object.hasOwnProperty.call(message, "duplicate") && message.duplicate !== false)
+                    writer.uint32(/* id 4, wireType 0 =*/32).bool(message.duplicate);
+                if (message.rejected != null && message.rejected.length)
+                    for (let i = 0; i < message.rejected.length; ++i)
+                        $root.media_sync.v1.RejectedRange.encode(message.rejected[i], writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+                if (message.rejectedCount != null && $Object.hasOwnProperty.call(message, "rejectedCount") && message.rejectedCount !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.rejectedCount);
+                if (message.rejectedTruncated != null && $Object.hasOwnProperty.call(message, "rejectedTruncated") && message.rejectedTruncated !== false)
+                    writer.uint32(/* id 7, wireType 0 =*/56).bool(message.rejectedTruncated);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an Ack message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.Ack
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.Ack & media_sync.v1.Ack.$Shape} Ack
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Ack.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.Ack();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.frameId = value;
+                            else
+                                delete message.frameId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.firstSeq = value;
+                            else
+                                delete message.firstSeq;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.lastSeq = value;
+                            else
+                                delete message.lastSeq;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.duplicate = value;
+                            else
+                                delete message.duplicate;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.rejected && message.rejected.length))
+                                message.rejected = [];
+                            message.rejected.push($root.media_sync.v1.RejectedRange.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.rejectedCount = value;
+                            else
+                                delete message.rejectedCount;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.rejectedTruncated = value;
+                            else
+                                delete message.rejectedTruncated;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Ack
+             * @function getTypeUrl
+             * @memberof media_sync.v1.Ack
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Ack.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.Ack";
+            };
+
+            return Ack;
+        })();
+
+        v1.Error = (function() {
+
+            /**
+             * Properties of an Error.
+             * @typedef {Object} media_sync.v1.Error.$Properties
+             * @property {number|null} [frameId] Error frameId
+             * @property {string|null} [code] Error code
+             * @property {string|null} [message] Error message
+             * @property {number|null} [offset] Error offset
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an Error.
+             * @memberof media_sync.v1
+             * @interface IError
+             * @augments media_sync.v1.Error.$Properties
+             * @deprecated Use media_sync.v1.Error.$Properties instead.
+             */
+
+            /**
+             * Shape of an Error.
+             * @typedef {media_sync.v1.Error.$Properties} media_sync.v1.Error.$Shape
+             */
+
+            /**
+             * Constructs a new Error.
+             * @memberof media_sync.v1
+             * @classdesc Represents an Error.
+             * @constructor
+             * @param {media_sync.v1.Error.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Error = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Error frameId.
+             * @member {number} frameId
+             * @memberof media_sync.v1.Error
+             * @instance
+             */
+            Error.prototype.frameId = 0;
+
+            /**
+             * Error code.
+             * @member {string} code
+             * @memberof media_sync.v1.Error
+             * @instance
+             */
+            Error.prototype.code = "";
+
+            /**
+             * Error message.
+             * @member {string} message
+             * @memberof media_sync.v1.Error
+             * @instance
+             */
+            Error.prototype.message = "";
+
+            /**
+             * Error offset.
+             * @member {number|null|undefined} offset
+             * @memberof media_sync.v1.Error
+             * @instance
+             */
+            Error.prototype.offset = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Error.prototype, "_offset", {
+                get: $util.oneOfGetter($oneOfFields = ["offset"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new Error instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.Error
+             * @static
+             * @param {media_sync.v1.Error.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.Error} Error instance
+             * @type {{
+             *   (properties: media_sync.v1.Error.$Shape): media_sync.v1.Error & media_sync.v1.Error.$Shape;
+             *   (properties?: media_sync.v1.Error.$Properties): media_sync.v1.Error;
+             * }}
+             */
+            Error.create = function(properties) {
+                return new Error(properties);
+            };
+
+            /**
+             * Encodes the specified Error message. Does not implicitly {@link media_sync.v1.Error.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.Error
+             * @static
+             * @param {media_sync.v1.Error.$Properties} message Error message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Error.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.frameId != null && $Object.hasOwnProperty.call(message, "frameId") && message.frameId !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.frameId);
+                if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.code);
+                if (message.message != null && $Object.hasOwnProperty.call(message, "message") && message.message !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.message);
+                if (message.offset != null && $Object.hasOwnProperty.call(message, "offset"))
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.offset);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an Error message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.Error
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.Error & media_sync.v1.Error.$Shape} Error
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Error.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.Error();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.frameId = value;
+                            else
+                                delete message.frameId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.code = value;
+                            else
+                                delete message.code;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.message = value;
+                            else
+                                delete message.message;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            message.offset = reader.uint32();
+                            message._offset = "offset";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Error
+             * @function getTypeUrl
+             * @memberof media_sync.v1.Error
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Error.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.Error";
+            };
+
+            return Error;
+        })();
+
+        v1.Subscribe = (function() {
+
+            /**
+             * Properties of a Subscribe.
+             * @typedef {Object} media_sync.v1.Subscribe.$Properties
+             * @property {number|null} [since] Subscribe since
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Subscribe.
+             * @memberof media_sync.v1
+             * @interface ISubscribe
+             * @augments media_sync.v1.Subscribe.$Properties
+             * @deprecated Use media_sync.v1.Subscribe.$Properties instead.
+             */
+
+            /**
+             * Shape of a Subscribe.
+             * @typedef {media_sync.v1.Subscribe.$Properties} media_sync.v1.Subscribe.$Shape
+             */
+
+            /**
+             * Constructs a new Subscribe.
+             * @memberof media_sync.v1
+             * @classdesc Represents a Subscribe.
+             * @constructor
+             * @param {media_sync.v1.Subscribe.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Subscribe = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Subscribe since.
+             * @member {number} since
+             * @memberof media_sync.v1.Subscribe
+             * @instance
+             */
+            Subscribe.prototype.since = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new Subscribe instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.Subscribe
+             * @static
+             * @param {media_sync.v1.Subscribe.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.Subscribe} Subscribe instance
+             * @type {{
+             *   (properties: media_sync.v1.Subscribe.$Shape): media_sync.v1.Subscribe & media_sync.v1.Subscribe.$Shape;
+             *   (properties?: media_sync.v1.Subscribe.$Properties): media_sync.v1.Subscribe;
+             * }}
+             */
+            Subscribe.create = function(properties) {
+                return new Subscribe(properties);
+            };
+
+            /**
+             * Encodes the specified Subscribe message. Does not implicitly {@link media_sync.v1.Subscribe.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.Subscribe
+             * @static
+             * @param {media_sync.v1.Subscribe.$Properties} message Subscribe message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Subscribe.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.since != null && $Object.hasOwnProperty.call(message, "since") && (typeof message.since === "object" ? message.since.low || message.since.high : message.since !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.since);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Subscribe message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.Subscribe
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.Subscribe & media_sync.v1.Subscribe.$Shape} Subscribe
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Subscribe.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.Subscribe();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.since = value;
+                            else
+                                delete message.since;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Subscribe
+             * @function getTypeUrl
+             * @memberof media_sync.v1.Subscribe
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Subscribe.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.Subscribe";
+            };
+
+            return Subscribe;
+        })();
+
+        v1.Fanout = (function() {
+
+            /**
+             * Properties of a Fanout.
+             * @typedef {Object} media_sync.v1.Fanout.$Properties
+             * @property {number|null} [cursor] Fanout cursor
+             * @property {Uint8Array|null} [frame] Fanout frame
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Fanout.
+             * @memberof media_sync.v1
+             * @interface IFanout
+             * @augments media_sync.v1.Fanout.$Properties
+             * @deprecated Use media_sync.v1.Fanout.$Properties instead.
+             */
+
+            /**
+             * Shape of a Fanout.
+             * @typedef {media_sync.v1.Fanout.$Properties} media_sync.v1.Fanout.$Shape
+             */
+
+            /**
+             * Constructs a new Fanout.
+             * @memberof media_sync.v1
+             * @classdesc Represents a Fanout.
+             * @constructor
+             * @param {media_sync.v1.Fanout.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Fanout = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Fanout cursor.
+             * @member {number} cursor
+             * @memberof media_sync.v1.Fanout
+             * @instance
+             */
+            Fanout.prototype.cursor = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Fanout frame.
+             * @member {Uint8Array} frame
+             * @memberof media_sync.v1.Fanout
+             * @instance
+             */
+            Fanout.prototype.frame = $util.newBuffer([]);
+
+            /**
+             * Creates a new Fanout instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.Fanout
+             * @static
+             * @param {media_sync.v1.Fanout.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.Fanout} Fanout instance
+             * @type {{
+             *   (properties: media_sync.v1.Fanout.$Shape): media_sync.v1.Fanout & media_sync.v1.Fanout.$Shape;
+             *   (properties?: media_sync.v1.Fanout.$Properties): media_sync.v1.Fanout;
+             * }}
+             */
+            Fanout.create = function(properties) {
+                return new Fanout(properties);
+            };
+
+            /**
+             * Encodes the specified Fanout message. Does not implicitly {@link media_sync.v1.Fanout.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.Fanout
+             * @static
+             * @param {media_sync.v1.Fanout.$Properties} message Fanout message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Fanout.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.cursor != null && $Object.hasOwnProperty.call(message, "cursor") && (typeof message.cursor === "object" ? message.cursor.low || message.cursor.high : message.cursor !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.cursor);
+                if (message.frame != null && $Object.hasOwnProperty.call(message, "frame") && message.frame.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.frame);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Fanout message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.Fanout
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.Fanout & media_sync.v1.Fanout.$Shape} Fanout
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Fanout.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.Fanout();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.cursor = value;
+                            else
+                                delete message.cursor;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.frame = value;
+                            else
+                                delete message.frame;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Fanout
+             * @function getTypeUrl
+             * @memberof media_sync.v1.Fanout
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Fanout.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.Fanout";
+            };
+
+            return Fanout;
+        })();
+
+        v1.CommandDelivery = (function() {
+
+            /**
+             * Properties of a CommandDelivery.
+             * @typedef {Object} media_sync.v1.CommandDelivery.$Properties
+             * @property {number|null} [deliveryId] CommandDelivery deliveryId
+             * @property {Uint8Array|null} [frame] CommandDelivery frame
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a CommandDelivery.
+             * @memberof media_sync.v1
+             * @interface ICommandDelivery
+             * @augments media_sync.v1.CommandDelivery.$Properties
+             * @deprecated Use media_sync.v1.CommandDelivery.$Properties instead.
+             */
+
+            /**
+             * Shape of a CommandDelivery.
+             * @typedef {media_sync.v1.CommandDelivery.$Properties} media_sync.v1.CommandDelivery.$Shape
+             */
+
+            /**
+             * Constructs a new CommandDelivery.
+             * @memberof media_sync.v1
+             * @classdesc Represents a CommandDelivery.
+             * @constructor
+             * @param {media_sync.v1.CommandDelivery.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const CommandDelivery = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * CommandDelivery deliveryId.
+             * @member {number} deliveryId
+             * @memberof media_sync.v1.CommandDelivery
+             * @instance
+             */
+            CommandDelivery.prototype.deliveryId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * CommandDelivery frame.
+             * @member {Uint8Array} frame
+             * @memberof media_sync.v1.CommandDelivery
+             * @instance
+             */
+            CommandDelivery.prototype.frame = $util.newBuffer([]);
+
+            /**
+             * Creates a new CommandDelivery instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.CommandDelivery
+             * @static
+             * @param {media_sync.v1.CommandDelivery.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.CommandDelivery} CommandDelivery instance
+             * @type {{
+             *   (properties: media_sync.v1.CommandDelivery.$Shape): media_sync.v1.CommandDelivery & media_sync.v1.CommandDelivery.$Shape;
+             *   (properties?: media_sync.v1.CommandDelivery.$Properties): media_sync.v1.CommandDelivery;
+             * }}
+             */
+            CommandDelivery.create = function(properties) {
+                return new CommandDelivery(properties);
+            };
+
+            /**
+             * Encodes the specified CommandDelivery message. Does not implicitly {@link media_sync.v1.CommandDelivery.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.CommandDelivery
+             * @static
+             * @param {media_sync.v1.CommandDelivery.$Properties} message CommandDelivery message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            CommandDelivery.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.deliveryId != null && $Object.hasOwnProperty.call(message, "deliveryId") && (typeof message.deliveryId === "object" ? message.deliveryId.low || message.deliveryId.high : message.deliveryId !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.deliveryId);
+                if (message.frame != null && $Object.hasOwnProperty.call(message, "frame") && message.frame.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.frame);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a CommandDelivery message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.CommandDelivery
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.CommandDelivery & media_sync.v1.CommandDelivery.$Shape} CommandDelivery
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            CommandDelivery.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.CommandDelivery();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.deliveryId = value;
+                            else
+                                delete message.deliveryId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.frame = value;
+                            else
+                                delete message.frame;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for CommandDelivery
+             * @function getTypeUrl
+             * @memberof media_sync.v1.CommandDelivery
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            CommandDelivery.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.CommandDelivery";
+            };
+
+            return CommandDelivery;
+        })();
+
+        v1.CommandAck = (function() {
+
+            /**
+             * Properties of a CommandAck.
+             * @typedef {Object} media_sync.v1.CommandAck.$Properties
+             * @property {number|null} [deliveryId] CommandAck deliveryId
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a CommandAck.
+             * @memberof media_sync.v1
+             * @interface ICommandAck
+             * @augments media_sync.v1.CommandAck.$Properties
+             * @deprecated Use media_sync.v1.CommandAck.$Properties instead.
+             */
+
+            /**
+             * Shape of a CommandAck.
+             * @typedef {media_sync.v1.CommandAck.$Properties} media_sync.v1.CommandAck.$Shape
+             */
+
+            /**
+             * Constructs a new CommandAck.
+             * @memberof media_sync.v1
+             * @classdesc Represents a CommandAck.
+             * @constructor
+             * @param {media_sync.v1.CommandAck.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const CommandAck = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * CommandAck deliveryId.
+             * @member {number} deliveryId
+             * @memberof media_sync.v1.CommandAck
+             * @instance
+             */
+            CommandAck.prototype.deliveryId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new CommandAck instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.CommandAck
+             * @static
+             * @param {media_sync.v1.CommandAck.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.CommandAck} CommandAck instance
+             * @type {{
+             *   (properties: media_sync.v1.CommandAck.$Shape): media_sync.v1.CommandAck & media_sync.v1.CommandAck.$Shape;
+             *   (properties?: media_sync.v1.CommandAck.$Properties): media_sync.v1.CommandAck;
+             * }}
+             */
+            CommandAck.create = function(properties) {
+                return new CommandAck(properties);
+            };
+
+            /**
+             * Encodes the specified CommandAck message. Does not implicitly {@link media_sync.v1.CommandAck.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.CommandAck
+             * @static
+             * @param {media_sync.v1.CommandAck.$Properties} message CommandAck message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            CommandAck.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.deliveryId != null && $Object.hasOwnProperty.call(message, "deliveryId") && (typeof message.deliveryId === "object" ? message.deliveryId.low || message.deliveryId.high : message.deliveryId !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.deliveryId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a CommandAck message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.CommandAck
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.CommandAck & media_sync.v1.CommandAck.$Shape} CommandAck
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            CommandAck.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.CommandAck();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.deliveryId = value;
+                            else
+                                delete message.deliveryId;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for CommandAck
+             * @function getTypeUrl
+             * @memberof media_sync.v1.CommandAck
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            CommandAck.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.CommandAck";
+            };
+
+            return CommandAck;
+        })();
+
+        v1.Synced = (function() {
+
+            /**
+             * Properties of a Synced.
+             * @typedef {Object} media_sync.v1.Synced.$Properties
+             * @property {number|null} [cursor] Synced cursor
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Synced.
+             * @memberof media_sync.v1
+             * @interface ISynced
+             * @augments media_sync.v1.Synced.$Properties
+             * @deprecated Use media_sync.v1.Synced.$Properties instead.
+             */
+
+            /**
+             * Shape of a Synced.
+             * @typedef {media_sync.v1.Synced.$Properties} media_sync.v1.Synced.$Shape
+             */
+
+            /**
+             * Constructs a new Synced.
+             * @memberof media_sync.v1
+             * @classdesc Represents a Synced.
+             * @constructor
+             * @param {media_sync.v1.Synced.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Synced = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Synced cursor.
+             * @member {number} cursor
+             * @memberof media_sync.v1.Synced
+             * @instance
+             */
+            Synced.prototype.cursor = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new Synced instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.Synced
+             * @static
+             * @param {media_sync.v1.Synced.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.Synced} Synced instance
+             * @type {{
+             *   (properties: media_sync.v1.Synced.$Shape): media_sync.v1.Synced & media_sync.v1.Synced.$Shape;
+             *   (properties?: media_sync.v1.Synced.$Properties): media_sync.v1.Synced;
+             * }}
+             */
+            Synced.create = function(properties) {
+                return new Synced(properties);
+            };
+
+            /**
+             * Encodes the specified Synced message. Does not implicitly {@link media_sync.v1.Synced.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.Synced
+             * @static
+             * @param {media_sync.v1.Synced.$Properties} message Synced message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Synced.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.cursor != null && $Object.hasOwnProperty.call(message, "cursor") && (typeof message.cursor === "object" ? message.cursor.low || message.cursor.high : message.cursor !== 0))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.cursor);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Synced message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.Synced
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.Synced & media_sync.v1.Synced.$Shape} Synced
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Synced.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.Synced();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.cursor = value;
+                            else
+                                delete message.cursor;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Synced
+             * @function getTypeUrl
+             * @memberof media_sync.v1.Synced
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Synced.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.Synced";
+            };
+
+            return Synced;
+        })();
+
         v1.Hlc = (function() {
 
             /**
