@@ -3,6 +3,10 @@ export type SyncServerErrorCode =
   | 'TOKEN_BAD_SIGNATURE'
   | 'TOKEN_EXPIRED'
   | 'INVALID_OPTIONS'
+  /** The database file is not a gateway database (another kind, or not SQLite). */
+  | 'DATABASE_KIND'
+  /** Another gateway process holds the database. */
+  | 'DATABASE_LOCKED'
   | 'CLOSED';
 
 /** Every failure the gateway reports to its caller (a bad token, bad options, use after close). */

@@ -1,10 +1,10 @@
-import { readFrameHeader } from '@media-sync/codec';
+import { CodecError, type FrameHeader, readFrameHeader } from '@media-sync/codec';
 import { type AckMessage, commandExpiresAt, type SequencedOperation } from '@media-sync/protocol';
 import type { Delivery } from './delivery.js';
 import type { GatewayLimits } from './limits.js';
-import { codedRanges } from './seq-ranges.js';
+import { type CodedRange, codedRanges, contains, normalize, type SeqRange, size, subtract } from './seq-ranges.js';
 import type { Counters, Session } from './session.js';
-import type { GatewayStore, StoredRejection } from './store.js';
+import type { GatewayStore } from './store.js';
 import type { UserCache } from './user-cache.js';
 
 /** Why the gateway refused one op. */
@@ -13,16 +13,30 @@ export type RejectCode =
   | 'FORBIDDEN_USER'
   /** The frame or command comes from another device than the token's. */
   | 'FORBIDDEN_DEVICE'
-  /** The command targets a device of another user. */
-  | 'FORBIDDEN_TARGET'
+  /** The op's HLC names another node than the token's device (it would win ties unfairly, §3). */
+  | 'FORBIDDEN_NODE'
   /** The op's HLC is further ahead of the gateway's clock than it allows (§3 maxDriftMs). */
-  | 'CLOCK_DRIFT';
+  | 'CLOCK_DRIFT'
+  /** The sender declared the seq skipped (coalesced, expired) in an earlier frame. */
+  | 'SKIPPED';
 
-type Verdict = StoredRejection;
+interface Verdict {
+  readonly seq: number;
+  readonly code: RejectCode;
+}
+
+/** Seq ranges a frame declares skipped (contract 1); empty until the codec's v2 frames carry them. */
+function skippedOf(header: FrameHeader): readonly SeqRange[] {
+  return (header as { readonly skipped?: readonly SeqRange[] }).skipped ?? [];
+}
 
 /**
  * Decode, authorise, dedupe, merge and commit one frame (SPEC §9). Synchronous from the bytes to
  * the ACK: a frame is never half done, whatever happens to its connection.
+ *
+ * Dedupe has one authority: the store's settled seq ranges per (user, device). A seq is settled
+ * once, in the transaction that logs it (or stores its command, or its rejection), so an ACK
+ * without a rejection always means the op is in the log.
  */
 export class Ingest {
   readonly #store: GatewayStore;
@@ -53,50 +67,45 @@ export class Ingest {
     const decodeLimits = this.#limits.decode;
     const header = readFrameHeader(bytes, decodeLimits);
     const { userId, deviceId } = session;
-    const ack = (duplicate: boolean, verdicts: readonly Verdict[], carried?: readonly number[]): AckMessage =>
-      this.#ack(frameId, header.firstSeq, header.lastSeq, duplicate, verdicts, carried);
-    if (header.deviceId !== deviceId) {
-      const { ops } = session.decoder.decode(bytes, { limits: decodeLimits });
-      this.#counters.opsRejected += ops.length;
-      const seqs = ops.map((entry) => entry.seq);
-      return ack(
-        false,
-        ops.map((entry) => ({ seq: entry.seq, code: 'FORBIDDEN_DEVICE', reason: '' })),
-        seqs,
-      );
+    const { firstSeq, lastSeq, opCount } = header;
+    const ack = (duplicate: boolean, rejected: readonly CodedRange[], rejectedCount: number): AckMessage =>
+      this.#ack(frameId, header, duplicate, rejected, rejectedCount);
+    // Every op needs body bytes (its user or command ids live in the string table): a frame
+    // claiming ops with no body is refused before any lookup, whatever it claims to re-send.
+    if (opCount > 0 && header.bodyLength === 0) {
+      throw new CodecError('MALFORMED_FRAME', 0, `op_count ${opCount} with an empty body`);
     }
-    const highSeq = this.#store.highSeq(userId, deviceId);
-    // A re-sent frame is acknowledged from its header alone: its seqs are contiguous, at or
-    // below the device's high-water mark and all settled (an indexed range count), and it repeats
-    // the rejections it got the first time. A frame with seq gaps (requeued dead letters 3 and 6
-    // around settled 4 and 5) can reach its op count with seqs it does not carry, so it is
-    // decoded and checked seq by seq, as are seqs below the mark that were never settled.
-    const rangeSize = header.lastSeq - header.firstSeq + 1;
-    if (
-      header.lastSeq <= highSeq &&
-      rangeSize === header.opCount &&
-      this.#store.countSettled(userId, deviceId, header.firstSeq, header.lastSeq) >= rangeSize
-    ) {
+    if (opCount === 0) return ack(false, [], 0);
+    if (header.deviceId !== deviceId) {
+      // Nothing of another device's frame is looked at or stored: every op it carries is refused.
+      this.#counters.opsRejected += opCount;
+      return ack(false, [{ firstSeq, lastSeq, code: 'FORBIDDEN_DEVICE' }], opCount);
+    }
+    const settled = this.#store.settledIn(userId, deviceId, firstSeq, lastSeq);
+    // A re-send: every seq of its range is settled, so is every op it carries. Acknowledged from
+    // the (checksummed) header alone, with the stored rejections of its range.
+    if (settled.length === 1 && settled[0]?.first === firstSeq && settled[0]?.last === lastSeq) {
       this.#counters.framesDuplicate += 1;
-      this.#counters.opsDuplicate += header.opCount;
-      return ack(true, this.#store.rejections(userId, deviceId, header.firstSeq, header.lastSeq));
+      this.#counters.opsDuplicate += opCount;
+      const rejected = this.#store.rejectedIn(userId, deviceId, firstSeq, lastSeq, this.#limits.maxAckRanges + 1);
+      return ack(true, rejected, Math.min(opCount, size(rejected.map(toSeqRange))));
     }
     const { ops } = session.decoder.decode(bytes, { limits: decodeLimits });
     const now = this.#now();
-    const rejected: Verdict[] = [];
+    const verdicts: Verdict[] = [];
     const stateOps: SequencedOperation[] = [];
     const commands: { entry: SequencedOperation; targetDeviceId: string; expiresAt: number }[] = [];
-    const settledSeqs: number[] = [];
-    const duplicateSeqs = new Set<number>();
+    const newlySettled: number[] = [];
+    const repeatedSeqs: number[] = [];
     for (const entry of ops) {
-      if (entry.seq <= highSeq && this.#store.isSettled(userId, deviceId, entry.seq)) {
-        duplicateSeqs.add(entry.seq);
+      if (contains(settled, entry.seq)) {
+        repeatedSeqs.push(entry.seq);
         continue;
       }
-      settledSeqs.push(entry.seq);
-      const verdict = this.#authorize(session, entry) ?? this.#checkClock(entry, now);
-      if (verdict) {
-        rejected.push(verdict);
+      newlySettled.push(entry.seq);
+      const code = this.#authorize(session, entry) ?? this.#checkClock(entry, now);
+      if (code) {
+        verdicts.push({ seq: entry.seq, code });
         continue;
       }
       if (entry.op.type === 'deviceCommand') {
@@ -107,19 +116,36 @@ export class Ingest {
         stateOps.push(entry);
       }
     }
+    // Seqs the sender will never send settle too, so the ranges stay few; should one arrive
+    // anyway it is refused as SKIPPED rather than acknowledged without being logged.
+    const declared = normalize(skippedOf(header));
+    const skipped =
+      declared.length === 0
+        ? []
+        : subtract(
+            declared,
+            this.#store.settledIn(
+              userId,
+              deviceId,
+              (declared[0] as SeqRange).first,
+              (declared[declared.length - 1] as SeqRange).last,
+            ),
+          );
+    const carried = ops.map((entry) => entry.seq);
+    const rejected = codedRanges(verdicts, carried);
+    const skippedRejections = skipped.map((range) => ({ firstSeq: range.first, lastSeq: range.last, code: 'SKIPPED' }));
     const user = this.#users.get(userId);
-    const fresh = user.apply(stateOps);
-    user.sinceSnapshot += fresh.length;
+    user.apply(stateOps);
+    user.sinceSnapshot += stateOps.length;
     const takeSnapshot = user.sinceSnapshot >= this.#limits.snapshotEvery;
     const result = this.#store.writeFrame(
       {
         userId,
         deviceId,
-        highSeq: ops.reduce((high, entry) => Math.max(high, entry.seq), header.lastSeq),
-        stateOps: fresh,
+        stateOps,
         commands,
-        rejected,
-        settledSeqs,
+        rejected: [...rejected, ...skippedRejections],
+        settled: normalize([...newlySettled.map((seq) => ({ first: seq, last: seq })), ...skipped]),
         ...(takeSnapshot ? { snapshot: () => JSON.stringify(user.replica) } : {}),
       },
       user.head,
@@ -127,68 +153,78 @@ export class Ingest {
     user.head = result.headLogSeq;
     if (takeSnapshot) user.sinceSnapshot = 0;
     this.#counters.framesAccepted += 1;
-    this.#counters.opsApplied += fresh.length + commands.length;
-    this.#counters.opsDuplicate += duplicateSeqs.size + (stateOps.length - fresh.length);
-    this.#counters.opsRejected += rejected.length;
+    this.#counters.opsApplied += stateOps.length + commands.length;
+    this.#counters.opsDuplicate += repeatedSeqs.length;
+    this.#counters.opsRejected += verdicts.length;
     this.#counters.commandsStored += commands.length;
-    if (fresh.length > 0) this.#delivery.fanOut(userId, deviceId, fresh, result.headLogSeq);
+    if (stateOps.length > 0) this.#delivery.fanOut(userId, deviceId, stateOps, result.headLogSeq);
     commands.forEach((command, i) => {
       const id = result.commandIds[i];
       if (id !== undefined) this.#delivery.sendCommand(userId, command.targetDeviceId, id, command.entry);
     });
+    if (repeatedSeqs.length === 0) return ack(false, rejected, verdicts.length);
     // An op settled earlier is acknowledged again with the rejection it got then; otherwise the
     // client would count a refused op as delivered.
-    const repeated =
-      duplicateSeqs.size === 0
-        ? []
-        : this.#store
-            .rejections(userId, deviceId, header.firstSeq, header.lastSeq)
-            .filter((stored) => duplicateSeqs.has(stored.seq));
-    const verdicts = repeated.length === 0 ? rejected : [...repeated, ...rejected].sort((a, b) => a.seq - b.seq);
-    return ack(
-      false,
-      verdicts,
-      ops.map((entry) => entry.seq),
-    );
+    const repeated = this.#repeatedVerdicts(userId, deviceId, repeatedSeqs);
+    const all = [...verdicts, ...repeated].sort((a, b) => a.seq - b.seq);
+    return ack(false, codedRanges(all, carried), all.length);
+  }
+
+  /** The stored verdicts of already settled seqs (those that were rejected). */
+  #repeatedVerdicts(userId: string, deviceId: string, seqs: readonly number[]): Verdict[] {
+    const first = seqs[0] as number;
+    const last = seqs[seqs.length - 1] as number;
+    // Ranges, not ops: as many as the frame has seqs at most, each a short index seek.
+    const stored = this.#store.rejectedIn(userId, deviceId, first, last, seqs.length);
+    const out: Verdict[] = [];
+    let i = 0;
+    for (const seq of seqs) {
+      while (i < stored.length && (stored[i] as CodedRange).lastSeq < seq) i += 1;
+      const range = stored[i];
+      if (range !== undefined && range.firstSeq <= seq) out.push({ seq, code: range.code as RejectCode });
+    }
+    return out;
   }
 
   #ack(
     frameId: number,
-    firstSeq: number,
-    lastSeq: number,
+    header: FrameHeader,
     duplicate: boolean,
-    verdicts: readonly Verdict[],
-    carried: readonly number[] | undefined,
+    ranges: readonly CodedRange[],
+    rejectedCount: number,
   ): AckMessage {
-    const ranges = codedRanges(verdicts, carried);
     const cap = this.#limits.maxAckRanges;
     return {
       type: 'ack',
       frameId,
-      firstSeq,
-      lastSeq,
+      firstSeq: header.firstSeq,
+      lastSeq: header.lastSeq,
       duplicate,
       rejected: ranges.length > cap ? ranges.slice(0, cap) : ranges,
-      rejectedCount: verdicts.length,
+      rejectedCount,
       rejectedTruncated: ranges.length > cap,
     };
   }
 
-  #checkClock(entry: SequencedOperation, now: number): Verdict | undefined {
-    if (entry.hlc.physicalMs <= now + this.#limits.maxDriftMs) return undefined;
-    return { seq: entry.seq, code: 'CLOCK_DRIFT', reason: '' };
+  #checkClock(entry: SequencedOperation, now: number): RejectCode | undefined {
+    return entry.hlc.physicalMs <= now + this.#limits.maxDriftMs ? undefined : 'CLOCK_DRIFT';
   }
 
-  /** Undefined when the device may publish this op; the rejection otherwise. */
-  #authorize(session: Session, entry: SequencedOperation): Verdict | undefined {
+  /**
+   * Undefined when the device may publish this op; the rejection code otherwise. Device ids are
+   * names within a user: a command's target is always a device of the sender's own user (commands
+   * are stored and delivered per user), so no answer depends on other users' devices.
+   */
+  #authorize(session: Session, entry: SequencedOperation): RejectCode | undefined {
     const { op } = entry;
-    const reject = (code: RejectCode): Verdict => ({ seq: entry.seq, code, reason: '' });
-    if (entry.deviceId !== session.deviceId) return reject('FORBIDDEN_DEVICE');
-    if (op.type !== 'deviceCommand') return op.userId === session.userId ? undefined : reject('FORBIDDEN_USER');
-    if (op.sourceDeviceId !== session.deviceId) return reject('FORBIDDEN_DEVICE');
-    // Device ids are names within a user; a target known only under other users is theirs.
-    const owners = this.#store.deviceOwners(op.targetDeviceId);
-    if (owners.length > 0 && !owners.includes(session.userId)) return reject('FORBIDDEN_TARGET');
+    if (entry.deviceId !== session.deviceId) return 'FORBIDDEN_DEVICE';
+    if (entry.hlc.nodeId !== session.deviceId) return 'FORBIDDEN_NODE';
+    if (op.type !== 'deviceCommand') return op.userId === session.userId ? undefined : 'FORBIDDEN_USER';
+    if (op.sourceDeviceId !== session.deviceId) return 'FORBIDDEN_DEVICE';
     return undefined;
   }
+}
+
+function toSeqRange(range: CodedRange): SeqRange {
+  return { first: range.firstSeq, last: range.lastSeq };
 }

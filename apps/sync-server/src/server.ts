@@ -16,7 +16,7 @@ import { Ingest } from './ingest.js';
 import { type GatewayLimits, resolveLimits } from './limits.js';
 import { SILENT, type SyncServerLogger } from './logger.js';
 import { type Counters, newCounters, type Session, send } from './session.js';
-import { GatewayStore } from './store.js';
+import { GatewayStore, type Synchronous } from './store.js';
 import { type TokenClaims, verifyToken } from './token.js';
 import { Upgrades, unauthorizedReason } from './upgrade.js';
 import { UserCache } from './user-cache.js';
@@ -56,6 +56,11 @@ export interface SyncServerOptions {
   readonly maxCachedUsers?: number;
   /** Rejected seq ranges one ACK lists at most (the rest is counted). Default 64. */
   readonly maxAckRanges?: number;
+  /**
+   * SQLite `synchronous`: `full` (default) syncs each commit, so an acknowledged frame survives a
+   * power cut; `normal` survives process crashes only.
+   */
+  readonly synchronous?: Synchronous;
 }
 
 export interface GatewayMetrics {
@@ -141,7 +146,7 @@ class Gateway implements SyncServer {
     this.#now = options.now ?? Date.now;
     const dbPath = options.dbPath ?? ':memory:';
     if (dbPath === ':memory:') this.#log.warn('gateway state is in memory: it will not survive a restart');
-    this.#store = new GatewayStore(dbPath);
+    this.#store = new GatewayStore(dbPath, options.synchronous ? { synchronous: options.synchronous } : {});
     // An evicted user is loaded exactly as after a restart: last snapshot plus the log after it.
     this.#users = new UserCache(limits.maxCachedUsers, (userId) => UserState.load(this.#store, userId));
     this.#delivery = new Delivery({

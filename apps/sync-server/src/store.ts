@@ -1,16 +1,13 @@
+import { existsSync, statSync } from 'node:fs';
 import type { SequencedOperation } from '@media-sync/protocol';
 import Database from 'better-sqlite3';
+import { SyncServerError } from './errors.js';
+import type { CodedRange, SeqRange } from './seq-ranges.js';
 
 /** One op of a user's log: every accepted state op, in the order the gateway accepted it. */
 export interface LogEntry {
   readonly logSeq: number;
   readonly entry: SequencedOperation;
-}
-
-export interface StoredRejection {
-  readonly seq: number;
-  readonly code: string;
-  readonly reason: string;
 }
 
 export interface PendingCommand {
@@ -23,54 +20,71 @@ export interface PendingCommand {
 export interface FrameWrite {
   readonly userId: string;
   readonly deviceId: string;
-  readonly highSeq: number;
   readonly stateOps: readonly SequencedOperation[];
   readonly commands: readonly {
     readonly entry: SequencedOperation;
     readonly targetDeviceId: string;
     readonly expiresAt: number;
   }[];
-  readonly rejected: readonly StoredRejection[];
-  /** Every seq the frame settled (applied, superseded, stored, expired or rejected). */
-  readonly settledSeqs: readonly number[];
+  /** Newly settled seqs refused for good, as ranges per code (no per-op text is kept). */
+  readonly rejected: readonly CodedRange[];
+  /** Every seq the frame newly settled (applied, superseded, stored, expired, rejected or skipped). */
+  readonly settled: readonly SeqRange[];
   /** Written in the same transaction when the caller decided it is time for a snapshot. */
   readonly snapshot?: (headLogSeq: number) => string;
 }
 
 export interface FrameWriteResult {
-  /** Log position of each state op, in order. */
-  readonly logSeqs: number[];
   readonly commandIds: number[];
   readonly headLogSeq: number;
 }
 
-const SCHEMA_VERSION = 1;
+export type Synchronous = 'full' | 'normal';
+
+export interface GatewayStoreOptions {
+  /**
+   * `full` (the default): a committed frame survives a power cut. `normal`: WAL commits are not
+   * synced, so a power cut (not a process crash) can lose the last acknowledged frames.
+   */
+  readonly synchronous?: Synchronous;
+}
+
+/** `PRAGMA application_id` of a gateway database: 'MSGW'. */
+export const GATEWAY_APPLICATION_ID = 0x4d_53_47_57;
+/** `PRAGMA application_id` of a device queue database (`@media-sync/storage-sqlite`): 'MSQQ'. */
+const QUEUE_APPLICATION_ID = 0x4d_53_51_51;
+const SCHEMA_VERSION = 2;
 
 /**
  * The gateway's durable state in one SQLite file (WAL): per-user op log and snapshots of the
- * merged replica; per device the seqs it settled, their high-water mark and its rejections; the
- * device registry and the store-and-forward command box. Every query is by primary key or index.
+ * merged replica; per device the seqs it settled and the ones it rejected, as ranges (a device
+ * that sent a million ops without a gap holds one row); the device registry and the
+ * store-and-forward command box. Every query is by primary key or index.
+ *
+ * The file is marked as a gateway database (`application_id` 'MSGW') and held with an exclusive
+ * lock for the store's life: a second gateway on the same file is refused at once.
  */
 export class GatewayStore {
   readonly #db: Database.Database;
   readonly #statements;
 
-  constructor(path: string) {
-    this.#db = new Database(path);
-    this.#db.pragma('journal_mode = WAL');
-    // WAL + NORMAL is durable across process crashes (SIGKILL); only an OS crash can lose the tail.
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.pragma('busy_timeout = 5000');
-    this.#migrate();
+  constructor(path: string, options: GatewayStoreOptions = {}) {
+    if (path !== ':memory:') checkKind(path);
+    this.#db = open(path, () => new Database(path));
+    try {
+      // The lock is taken before anything is written, so a refused second gateway changes nothing.
+      this.#db.pragma('busy_timeout = 0');
+      this.#db.pragma('locking_mode = EXCLUSIVE');
+      this.#db.exec('BEGIN EXCLUSIVE; COMMIT');
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
+      this.#migrate();
+    } catch (error) {
+      this.#db.close();
+      throw translate(path, error);
+    }
     const db = this.#db;
     this.#statements = {
-      highSeq: db.prepare<[string, string], { high_seq: number }>(
-        'SELECT high_seq FROM device_seqs WHERE user_id = ? AND device_id = ?',
-      ),
-      setHighSeq: db.prepare(
-        `INSERT INTO device_seqs (user_id, device_id, high_seq) VALUES (?, ?, ?)
-         ON CONFLICT (user_id, device_id) DO UPDATE SET high_seq = max(high_seq, excluded.high_seq)`,
-      ),
       head: db.prepare<[string], { head: number | null }>('SELECT max(log_seq) AS head FROM oplog WHERE user_id = ?'),
       appendLog: db.prepare('INSERT INTO oplog (user_id, log_seq, device_id, seq, entry) VALUES (?, ?, ?, ?, ?)'),
       logAfter: db.prepare<[string, number, number], { log_seq: number; entry: string }>(
@@ -83,21 +97,39 @@ export class GatewayStore {
         `INSERT INTO snapshots (user_id, log_seq, state) VALUES (?, ?, ?)
          ON CONFLICT (user_id) DO UPDATE SET log_seq = excluded.log_seq, state = excluded.state`,
       ),
-      putRejection: db.prepare(
-        'INSERT OR REPLACE INTO rejections (user_id, device_id, seq, code, reason) VALUES (?, ?, ?, ?, ?)',
+      // Ranges are disjoint and sorted, so the ones meeting first..last are the last one starting
+      // at or before `first` plus those starting inside: two index seeks, no scan.
+      settledBefore: db.prepare<[string, string, number], { first_seq: number; last_seq: number }>(
+        `SELECT first_seq, last_seq FROM settled_ranges WHERE user_id = ? AND device_id = ? AND first_seq <= ?
+         ORDER BY first_seq DESC LIMIT 1`,
       ),
-      countSettled: db.prepare<[string, string, number, number], { n: number }>(
-        'SELECT count(*) AS n FROM settled_ops WHERE user_id = ? AND device_id = ? AND seq BETWEEN ? AND ?',
+      settledInside: db.prepare<[string, string, number, number], { first_seq: number; last_seq: number }>(
+        `SELECT first_seq, last_seq FROM settled_ranges WHERE user_id = ? AND device_id = ? AND first_seq > ?
+         AND first_seq <= ? ORDER BY first_seq`,
       ),
-      isSettled: db.prepare<[string, string, number], { seq: number }>(
-        'SELECT seq FROM settled_ops WHERE user_id = ? AND device_id = ? AND seq = ?',
+      deleteSettled: db.prepare('DELETE FROM settled_ranges WHERE user_id = ? AND device_id = ? AND first_seq = ?'),
+      putSettled: db.prepare(
+        'INSERT INTO settled_ranges (user_id, device_id, first_seq, last_seq) VALUES (?, ?, ?, ?)',
       ),
-      settle: db.prepare('INSERT OR IGNORE INTO settled_ops (user_id, device_id, seq) VALUES (?, ?, ?)'),
-      rejections: db.prepare<[string, string, number, number], StoredRejection>(
-        'SELECT seq, code, reason FROM rejections WHERE user_id = ? AND device_id = ? AND seq BETWEEN ? AND ? ORDER BY seq',
+      rejectedBefore: db.prepare<[string, string, number], { first_seq: number; last_seq: number; code: string }>(
+        `SELECT first_seq, last_seq, code FROM rejected_ranges WHERE user_id = ? AND device_id = ? AND first_seq <= ?
+         ORDER BY first_seq DESC LIMIT 1`,
+      ),
+      rejectedInside: db.prepare<
+        [string, string, number, number, number],
+        { first_seq: number; last_seq: number; code: string }
+      >(
+        `SELECT first_seq, last_seq, code FROM rejected_ranges WHERE user_id = ? AND device_id = ? AND first_seq > ?
+         AND first_seq <= ? ORDER BY first_seq LIMIT ?`,
+      ),
+      rejectedAt: db.prepare<[string, string, number], { first_seq: number; last_seq: number; code: string }>(
+        'SELECT first_seq, last_seq, code FROM rejected_ranges WHERE user_id = ? AND device_id = ? AND first_seq = ?',
+      ),
+      deleteRejected: db.prepare('DELETE FROM rejected_ranges WHERE user_id = ? AND device_id = ? AND first_seq = ?'),
+      putRejected: db.prepare(
+        'INSERT INTO rejected_ranges (user_id, device_id, first_seq, last_seq, code) VALUES (?, ?, ?, ?, ?)',
       ),
       registerDevice: db.prepare('INSERT OR IGNORE INTO devices (user_id, device_id) VALUES (?, ?)'),
-      deviceOwners: db.prepare<[string], { user_id: string }>('SELECT user_id FROM devices WHERE device_id = ?'),
       putCommand: db.prepare('INSERT INTO commands (user_id, target_device_id, expires_at, entry) VALUES (?, ?, ?, ?)'),
       commandsFor: db.prepare<[string, string], { id: number; entry: string; expires_at: number }>(
         'SELECT id, entry, expires_at FROM commands WHERE user_id = ? AND target_device_id = ? ORDER BY id',
@@ -107,34 +139,40 @@ export class GatewayStore {
     };
   }
 
-  highSeq(userId: string, deviceId: string): number {
-    return this.#statements.highSeq.get(userId, deviceId)?.high_seq ?? 0;
-  }
-
   head(userId: string): number {
     return this.#statements.head.get(userId)?.head ?? 0;
   }
 
-  /** How many seqs in [firstSeq, lastSeq] of the device the gateway has settled. */
-  countSettled(userId: string, deviceId: string, firstSeq: number, lastSeq: number): number {
-    return this.#statements.countSettled.get(userId, deviceId, firstSeq, lastSeq)?.n ?? 0;
+  /** The settled seqs of the device within first..last, as sorted ranges clipped to it. */
+  settledIn(userId: string, deviceId: string, first: number, last: number): SeqRange[] {
+    const s = this.#statements;
+    const rows = [s.settledBefore.get(userId, deviceId, first), ...s.settledInside.all(userId, deviceId, first, last)];
+    const out: SeqRange[] = [];
+    for (const row of rows) {
+      if (row === undefined || row.last_seq < first) continue;
+      out.push({ first: Math.max(row.first_seq, first), last: Math.min(row.last_seq, last) });
+    }
+    return out;
   }
 
-  isSettled(userId: string, deviceId: string, seq: number): boolean {
-    return this.#statements.isSettled.get(userId, deviceId, seq) !== undefined;
-  }
-
-  rejections(userId: string, deviceId: string, firstSeq: number, lastSeq: number): StoredRejection[] {
-    return this.#statements.rejections.all(userId, deviceId, firstSeq, lastSeq);
+  /**
+   * The device's stored rejections within first..last, sorted, clipped to it, at most `limit`
+   * ranges (lowest seqs first).
+   */
+  rejectedIn(userId: string, deviceId: string, first: number, last: number, limit: number): CodedRange[] {
+    const s = this.#statements;
+    const before = s.rejectedBefore.get(userId, deviceId, first);
+    const rows = [before, ...s.rejectedInside.all(userId, deviceId, first, last, limit)];
+    const out: CodedRange[] = [];
+    for (const row of rows) {
+      if (row === undefined || row.last_seq < first || out.length >= limit) continue;
+      out.push({ firstSeq: Math.max(row.first_seq, first), lastSeq: Math.min(row.last_seq, last), code: row.code });
+    }
+    return out;
   }
 
   registerDevice(userId: string, deviceId: string): void {
     this.#statements.registerDevice.run(userId, deviceId);
-  }
-
-  /** The users that ever connected a device with this id. */
-  deviceOwners(deviceId: string): string[] {
-    return this.#statements.deviceOwners.all(deviceId).map((row) => row.user_id);
   }
 
   snapshot(userId: string): { logSeq: number; state: string } | undefined {
@@ -153,31 +191,67 @@ export class GatewayStore {
       .map((row) => ({ logSeq: row.log_seq, entry: JSON.parse(row.entry) as SequencedOperation }));
   }
 
-  /** Writes everything one frame changes atomically: log, commands, rejections, high-water mark. */
+  /** Writes everything one frame changes atomically: log, commands, rejections, settled ranges. */
   writeFrame(write: FrameWrite, headLogSeq: number): FrameWriteResult {
-    return this.#db.transaction((): FrameWriteResult => {
-      const s = this.#statements;
-      let head = headLogSeq;
-      const logSeqs: number[] = [];
-      for (const entry of write.stateOps) {
-        head += 1;
-        s.appendLog.run(write.userId, head, entry.deviceId, entry.seq, JSON.stringify(entry));
-        logSeqs.push(head);
-      }
-      const commandIds = write.commands.map((command) =>
-        Number(
-          s.putCommand.run(write.userId, command.targetDeviceId, command.expiresAt, JSON.stringify(command.entry))
-            .lastInsertRowid,
-        ),
-      );
-      for (const rejection of write.rejected) {
-        s.putRejection.run(write.userId, write.deviceId, rejection.seq, rejection.code, rejection.reason);
-      }
-      for (const seq of write.settledSeqs) s.settle.run(write.userId, write.deviceId, seq);
-      s.setHighSeq.run(write.userId, write.deviceId, write.highSeq);
-      if (write.snapshot) s.putSnapshot.run(write.userId, head, write.snapshot(head));
-      return { logSeqs, commandIds, headLogSeq: head };
-    })();
+    return this.#db.transaction((): FrameWriteResult => this.#write(write, headLogSeq))();
+  }
+
+  #write(write: FrameWrite, headLogSeq: number): FrameWriteResult {
+    const s = this.#statements;
+    let head = headLogSeq;
+    for (const entry of write.stateOps) {
+      head += 1;
+      s.appendLog.run(write.userId, head, entry.deviceId, entry.seq, JSON.stringify(entry));
+    }
+    const commandIds = write.commands.map((command) =>
+      Number(
+        s.putCommand.run(write.userId, command.targetDeviceId, command.expiresAt, JSON.stringify(command.entry))
+          .lastInsertRowid,
+      ),
+    );
+    for (const range of write.rejected) this.#addRejected(write.userId, write.deviceId, range);
+    for (const range of write.settled) this.#addSettled(write.userId, write.deviceId, range);
+    if (write.snapshot) s.putSnapshot.run(write.userId, head, write.snapshot(head));
+    return { commandIds, headLogSeq: head };
+  }
+
+  /** Adds a range to the settled ranges, merging it with every range it overlaps or touches. */
+  #addSettled(userId: string, deviceId: string, range: SeqRange): void {
+    const s = this.#statements;
+    let first = range.first;
+    let last = range.last;
+    const touching = [
+      s.settledBefore.get(userId, deviceId, first),
+      ...s.settledInside.all(userId, deviceId, first, last + 1),
+    ];
+    for (const row of touching) {
+      if (row === undefined || row.last_seq < first - 1) continue;
+      first = Math.min(first, row.first_seq);
+      last = Math.max(last, row.last_seq);
+      s.deleteSettled.run(userId, deviceId, row.first_seq);
+    }
+    s.putSettled.run(userId, deviceId, first, last);
+  }
+
+  /**
+   * Adds a rejected range of newly settled seqs (so it overlaps no stored rejection), merged
+   * with a neighbour of the same code that it touches.
+   */
+  #addRejected(userId: string, deviceId: string, range: CodedRange): void {
+    const s = this.#statements;
+    let first = range.firstSeq;
+    let last = range.lastSeq;
+    const previous = s.rejectedBefore.get(userId, deviceId, first - 1);
+    if (previous && previous.last_seq === first - 1 && previous.code === range.code) {
+      first = previous.first_seq;
+      s.deleteRejected.run(userId, deviceId, previous.first_seq);
+    }
+    const next = s.rejectedAt.get(userId, deviceId, last + 1);
+    if (next && next.code === range.code) {
+      last = next.last_seq;
+      s.deleteRejected.run(userId, deviceId, next.first_seq);
+    }
+    s.putRejected.run(userId, deviceId, first, last, range.code);
   }
 
   /** Commands waiting for a device, oldest first; expired ones are purged first. */
@@ -200,38 +274,135 @@ export class GatewayStore {
   }
 
   #migrate(): void {
-    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const row = this.#db.prepare<[], { version: number }>('SELECT version FROM schema_version').get();
-    const version = row?.version ?? 0;
+    const db = this.#db;
+    const tables = new Set(
+      db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .all()
+        .map((row) => row.name),
+    );
+    const version = tables.has('schema_version')
+      ? (db.prepare<[], { version: number }>('SELECT version FROM schema_version').get()?.version ?? 0)
+      : 0;
     if (version > SCHEMA_VERSION) {
-      throw new Error(`the gateway database has schema version ${version}; this gateway knows ${SCHEMA_VERSION}`);
+      throw new SyncServerError(
+        'DATABASE_KIND',
+        `the gateway database has schema version ${version}; this gateway knows ${SCHEMA_VERSION}`,
+      );
     }
     if (version === SCHEMA_VERSION) return;
-    this.#db.transaction(() => {
-      this.#db.exec(`
-        CREATE TABLE device_seqs (
-          user_id TEXT NOT NULL, device_id TEXT NOT NULL, high_seq INTEGER NOT NULL,
-          PRIMARY KEY (user_id, device_id)) WITHOUT ROWID;
-        CREATE TABLE oplog (
-          user_id TEXT NOT NULL, log_seq INTEGER NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
-          entry TEXT NOT NULL, PRIMARY KEY (user_id, log_seq)) WITHOUT ROWID;
-        CREATE TABLE snapshots (user_id TEXT PRIMARY KEY, log_seq INTEGER NOT NULL, state TEXT NOT NULL);
-        CREATE TABLE settled_ops (
-          user_id TEXT NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
-          PRIMARY KEY (user_id, device_id, seq)) WITHOUT ROWID;
-        CREATE TABLE rejections (
-          user_id TEXT NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL,
-          reason TEXT NOT NULL, PRIMARY KEY (user_id, device_id, seq)) WITHOUT ROWID;
-        CREATE TABLE devices (user_id TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (user_id, device_id)) WITHOUT ROWID;
-        CREATE INDEX devices_by_device ON devices (device_id);
-        CREATE TABLE commands (
-          id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, target_device_id TEXT NOT NULL,
-          expires_at INTEGER NOT NULL, entry TEXT NOT NULL);
-        CREATE INDEX commands_by_target ON commands (user_id, target_device_id, id);
-        CREATE INDEX commands_by_expiry ON commands (expires_at);
+    db.transaction(() => {
+      db.pragma(`application_id = ${GATEWAY_APPLICATION_ID}`);
+      if (version === 0) {
+        db.exec(`
+          CREATE TABLE schema_version (version INTEGER NOT NULL);
+          CREATE TABLE oplog (
+            user_id TEXT NOT NULL, log_seq INTEGER NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
+            entry TEXT NOT NULL, PRIMARY KEY (user_id, log_seq)) WITHOUT ROWID;
+          CREATE TABLE snapshots (user_id TEXT PRIMARY KEY, log_seq INTEGER NOT NULL, state TEXT NOT NULL);
+          CREATE TABLE devices (user_id TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (user_id, device_id)) WITHOUT ROWID;
+          CREATE TABLE commands (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, target_device_id TEXT NOT NULL,
+            expires_at INTEGER NOT NULL, entry TEXT NOT NULL);
+          CREATE INDEX commands_by_target ON commands (user_id, target_device_id, id);
+          CREATE INDEX commands_by_expiry ON commands (expires_at);
+        `);
+      }
+      db.exec(`
+        CREATE TABLE settled_ranges (
+          user_id TEXT NOT NULL, device_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+          PRIMARY KEY (user_id, device_id, first_seq)) WITHOUT ROWID;
+        CREATE TABLE rejected_ranges (
+          user_id TEXT NOT NULL, device_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+          code TEXT NOT NULL, PRIMARY KEY (user_id, device_id, first_seq)) WITHOUT ROWID;
       `);
-      this.#db.prepare('DELETE FROM schema_version').run();
-      this.#db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+      if (version === 1) {
+        // Version 1 kept a row per settled seq and per rejection (with its text): runs of
+        // consecutive seqs (per code) become ranges; seq minus its rank is constant along a run.
+        db.exec(`
+          INSERT INTO settled_ranges
+            SELECT user_id, device_id, min(seq), max(seq) FROM (
+              SELECT user_id, device_id, seq,
+                     seq - row_number() OVER (PARTITION BY user_id, device_id ORDER BY seq) AS run
+              FROM settled_ops)
+            GROUP BY user_id, device_id, run;
+          INSERT INTO rejected_ranges
+            SELECT user_id, device_id, min(seq), max(seq), code FROM (
+              SELECT user_id, device_id, seq, code,
+                     seq - row_number() OVER (PARTITION BY user_id, device_id ORDER BY seq) AS run
+              FROM rejections)
+            GROUP BY user_id, device_id, run, code;
+          DROP TABLE settled_ops;
+          DROP TABLE rejections;
+          DROP TABLE device_seqs;
+          DROP INDEX IF EXISTS devices_by_device;
+        `);
+      }
+      db.prepare('DELETE FROM schema_version').run();
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
     })();
   }
+}
+
+/**
+ * Refuses, before opening it for writing, a file that is not a gateway database: another kind
+ * of SQLite database (a device queue), or not a database at all. A new or empty file becomes a
+ * gateway database. The refused file is left byte-identical.
+ */
+function checkKind(path: string): void {
+  if (!existsSync(path) || statSync(path).size === 0) return;
+  const probe = open(path, () => new Database(path, { readonly: true, fileMustExist: true }));
+  try {
+    probe.pragma('busy_timeout = 0');
+    const applicationId = probe.pragma('application_id', { simple: true }) as number;
+    if (applicationId === GATEWAY_APPLICATION_ID) return;
+    if (applicationId === QUEUE_APPLICATION_ID) {
+      throw new SyncServerError(
+        'DATABASE_KIND',
+        `${path} is a device queue database, not a gateway database: give serve its own --db file`,
+      );
+    }
+    if (applicationId !== 0) {
+      throw new SyncServerError(
+        'DATABASE_KIND',
+        `${path} is not a gateway database (SQLite application_id 0x${(applicationId >>> 0).toString(16)})`,
+      );
+    }
+    // Unmarked: a gateway database of schema version 1, or someone else's.
+    const tables = probe
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")
+      .all()
+      .map((row) => row.name);
+    if (tables.length > 0 && !(tables.includes('schema_version') && tables.includes('oplog'))) {
+      throw new SyncServerError(
+        'DATABASE_KIND',
+        `${path} is not a gateway database (it holds tables ${tables.slice(0, 3).join(', ')})`,
+      );
+    }
+  } catch (error) {
+    throw translate(path, error);
+  } finally {
+    probe.close();
+  }
+}
+
+function open(path: string, make: () => Database.Database): Database.Database {
+  try {
+    return make();
+  } catch (error) {
+    throw translate(path, error);
+  }
+}
+
+/** SQLite's errors about the file, as one line naming it. */
+function translate(path: string, error: unknown): unknown {
+  if (error instanceof SyncServerError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new SyncServerError('DATABASE_LOCKED', `${path} is in use by another gateway process`, { cause: error });
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new SyncServerError('DATABASE_KIND', `${path} is not an SQLite database`, { cause: error });
+  }
+  return error;
 }

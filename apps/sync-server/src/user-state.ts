@@ -26,9 +26,9 @@ export class UserState {
 
   static load(store: GatewayStore, userId: string): UserState {
     const snapshot = store.snapshot(userId);
-    const replica = snapshot
-      ? UserStateReplica.fromJSON(JSON.parse(snapshot.state), { userId })
-      : createReplica({ userId });
+    // The store's settled ranges are the only dedupe authority: the replica only merges.
+    const options = { userId, trackSeqs: false };
+    const replica = snapshot ? UserStateReplica.fromJSON(JSON.parse(snapshot.state), options) : createReplica(options);
     let cursor = snapshot?.logSeq ?? 0;
     let replayed = 0;
     for (;;) {
@@ -41,9 +41,8 @@ export class UserState {
     return new UserState(userId, replica, cursor, replayed);
   }
 
-  /** Applies accepted ops; returns those the replica had not seen (the ones to log and fan out). */
-  apply(ops: readonly SequencedOperation[]): SequencedOperation[] {
-    const results = this.replica.applyAll(ops);
-    return ops.filter((_, i) => results[i]?.status !== 'duplicate');
+  /** Merges ops the store has not settled before (the caller checked); each is logged. */
+  apply(ops: readonly SequencedOperation[]): void {
+    this.replica.applyAll(ops);
   }
 }

@@ -135,30 +135,51 @@ describe('gateway authentication and authorisation', () => {
     expect(server.headOf(USER)).toBe(3);
   });
 
-  it("rejects a command to another user's device and a command in another device's name", async () => {
+  it("scopes device ids per user: another user's device of the same id changes nothing for A's commands", async () => {
     const { server } = await gateway();
-    // user-b's phone has connected once, so the gateway knows whose device it is.
-    const bob = createWebSocketSubscriber({ url: server.url, token: token('bob-phone', OTHER_USER) });
-    const received: unknown[] = [];
-    const subscription = await bob.subscribe(OTHER_USER, (frame) => {
-      received.push(frame);
-    });
-    deferCleanup(() => subscription.unsubscribe());
+    // user-b's living-room-tv connects first; the gateway must not take the id for user-b's.
+    const bob = createWebSocketSubscriber({ url: server.url, token: token('living-room-tv', OTHER_USER) });
+    const bobReceived: unknown[] = [];
+    deferCleanup(
+      await bob.subscribe(OTHER_USER, (frame) => void bobReceived.push(frame)).then((s) => () => s.unsubscribe()),
+    );
     await eventually(() => bob.connectionState === 'online');
+    const mine = createWebSocketSubscriber({ url: server.url, token: token('living-room-tv') });
+    const myReceived: unknown[] = [];
+    deferCleanup(await mine.subscribe(USER, (frame) => void myReceived.push(frame)).then((s) => () => s.unsubscribe()));
+    await eventually(() => mine.connectionState === 'online');
 
+    const tv = createWebSocketPublisher({ url: server.url, token: token('phone') });
+    deferCleanup(() => tv.close());
+    const ack = await tv.publish(await outgoing([commandOp('phone', 1, 'living-room-tv')]));
+    expect(ack.rejected).toEqual([]);
+    await eventually(() => myReceived.length === 1);
+    expect(server.metrics().commandsStored).toBe(1);
+    // Nothing reached user-b's device of the same name.
+    expect(bobReceived).toEqual([]);
+  });
+
+  it("rejects a command in another device's name and an op whose HLC names another node", async () => {
+    const { server } = await gateway();
     const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
     deferCleanup(() => tv.close());
-    const spoofed = commandOp('phone', 2, 'tv');
+    const spoofedSource = commandOp('phone', 1, 'tv');
+    const [honest, foreignNode] = progressOps('tv', 2, 2);
+    if (!honest || !foreignNode) throw new Error('fixture');
     const ack = await tv.publish(
-      await outgoing([commandOp('tv', 1, 'bob-phone'), { ...spoofed, deviceId: 'tv' }, commandOp('tv', 3, 'phone')]),
+      await outgoing([
+        { ...spoofedSource, deviceId: 'tv', hlc: { ...spoofedSource.hlc, nodeId: 'tv' } },
+        honest,
+        // Same device and seq, but an HLC node id that would win last-writer-wins ties unfairly.
+        { ...foreignNode, hlc: { ...foreignNode.hlc, nodeId: 'zzz-wins-every-tie' } },
+      ]),
     );
     expect(ack.rejected.map(({ seq, code }) => ({ seq, code }))).toEqual([
-      { seq: 1, code: 'FORBIDDEN_TARGET' },
-      { seq: 2, code: 'FORBIDDEN_DEVICE' },
+      { seq: 1, code: 'FORBIDDEN_DEVICE' },
+      { seq: 3, code: 'FORBIDDEN_NODE' },
     ]);
-    expect(server.metrics().commandsStored).toBe(1);
-    // The allowed command reached nobody of user-b.
-    expect(received).toEqual([]);
+    expect(server.metrics().commandsStored).toBe(0);
+    expect(server.headOf(USER)).toBe(1);
   });
 
   it('rejects an op whose clock runs further ahead of the gateway than maxDriftMs', async () => {

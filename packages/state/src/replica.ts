@@ -43,6 +43,12 @@ export interface ReplicaOptions {
   readonly userId?: string;
   /** Bound on the seqs remembered beyond a gap, per device. See `SeqTracker`. Default 65 536. */
   readonly maxSeqsAboveMark?: number;
+  /**
+   * Default true. False for a receiver that dedupes by `(deviceId, seq)` itself against a
+   * durable record (the gateway): the replica then remembers no seqs (no memory per op, no
+   * bounded tracker to jump past a gap), never answers `duplicate`, and its snapshots list none.
+   */
+  readonly trackSeqs?: boolean;
 }
 
 export interface WatchlistQuery {
@@ -65,10 +71,12 @@ export class UserStateReplica {
   readonly #watchlist: Registers<WatchlistEntry> = new Map();
   readonly #commands = new Map<string, CommandEntry>();
   readonly #seen: SeqTracker;
+  readonly #trackSeqs: boolean;
 
   constructor(options: ReplicaOptions = {}) {
     this.userId = options.userId;
     this.#seen = new SeqTracker(options.maxSeqsAboveMark);
+    this.#trackSeqs = options.trackSeqs ?? true;
   }
 
   /** Loads a replica from `toJSON()` output. Throws `ValidationError` on a malformed snapshot. */
@@ -222,7 +230,7 @@ export class UserStateReplica {
   }
 
   #options(): ReplicaOptions {
-    const base = { maxSeqsAboveMark: this.#seen.maxSeqsAboveMark };
+    const base = { maxSeqsAboveMark: this.#seen.maxSeqsAboveMark, trackSeqs: this.#trackSeqs };
     return this.userId === undefined ? base : { ...base, userId: this.userId };
   }
 
@@ -245,7 +253,9 @@ export class UserStateReplica {
   }
 
   #applyValid({ deviceId, seq, hlc, op }: SequencedOperation): ApplyResult {
-    if (!this.#seen.add(deviceId, seq)) return { deviceId, seq, status: 'duplicate', changed: false };
+    if (this.#trackSeqs && !this.#seen.add(deviceId, seq)) {
+      return { deviceId, seq, status: 'duplicate', changed: false };
+    }
     let outcome: { changed: boolean; change: StateChange } | undefined;
     switch (op.type) {
       case 'progressUpdate':
@@ -303,7 +313,7 @@ export class UserStateReplica {
       const outcome = this.#writeCommand(freezeEntry(entry));
       if (outcome?.changed) changes.push(outcome.change);
     }
-    for (const mark of snapshot.seqs) this.#seen.addMark(mark);
+    if (this.#trackSeqs) for (const mark of snapshot.seqs) this.#seen.addMark(mark);
     return changes;
   }
 }
