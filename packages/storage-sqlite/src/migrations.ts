@@ -91,4 +91,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * `PRAGMA application_id` of a queue file: 'MSQQ'. The gateway's database is 'MSGW'; each side
+ * refuses the other's file instead of adding its tables to it.
+ */
+export const QUEUE_APPLICATION_ID = 0x4d535151;
+
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import type {
   AppendResult,
   DeadLetterRecord,
@@ -10,7 +11,7 @@ import type {
 } from '@media-sync/queue';
 import { StorageError } from '@media-sync/queue';
 import Database from 'better-sqlite3';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, QUEUE_APPLICATION_ID } from './migrations.js';
 import { SQL } from './sql.js';
 
 export interface SqliteStorageOptions {
@@ -29,6 +30,17 @@ export interface SqliteStorageOptions {
    * more single-op transactions per second on a disk with slow fsync.
    */
   readonly synchronous?: 'full' | 'normal';
+  /**
+   * Open an existing queue file for reading only: nothing is written to it (no migration, no
+   * journal-mode switch), and every write fails with `INVALID_ARGUMENT`. A missing or empty file
+   * is refused with `NOT_FOUND`. Default false.
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Whether a missing or empty file becomes a new queue database. Default true; with false both
+   * are refused with `NOT_FOUND`, and the path is left as it was.
+   */
+  readonly create?: boolean;
 }
 
 interface PendingRow {
@@ -70,7 +82,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     throw new TypeError(`createSqliteStorage: synchronous must be 'full' or 'normal', got ${String(synchronous)}`);
   }
   const inMemory = options.path === ':memory:';
-  const db = guard(() => openDatabase(options.path, busyTimeoutMs, synchronous));
+  const readOnly = options.readOnly === true;
+  const create = !readOnly && options.create !== false;
+  const db = guard(() => openDatabase(options.path, { busyTimeoutMs, synchronous, readOnly, create }));
 
   const statements = guard(() => ({
     state: db.prepare<[], StateRow>(SQL.state),
@@ -226,6 +240,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
   /** Runs one synchronous step for an async method: refuses after close, maps driver errors. */
   const run = async <T>(operation: string, step: () => T): Promise<T> => {
     if (closed) throw new StorageError('CLOSED', `sqlite storage ${options.path} is closed (${operation})`);
+    if (readOnly && WRITES.has(operation)) {
+      throw new StorageError('INVALID_ARGUMENT', `sqlite storage ${options.path} is open read-only (${operation})`);
+    }
     return guard(step, operation);
   };
 
@@ -295,10 +312,42 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
   };
 }
 
-function openDatabase(path: string, busyTimeoutMs: number, synchronous: 'full' | 'normal'): Database.Database {
+interface OpenOptions {
+  readonly busyTimeoutMs: number;
+  readonly synchronous: 'full' | 'normal';
+  readonly readOnly: boolean;
+  readonly create: boolean;
+}
+
+/** The adapter's methods that write; a read-only storage refuses them. */
+const WRITES: ReadonlySet<string> = new Set([
+  'append',
+  'deleteRange',
+  'recordAttempt',
+  'deadLetter',
+  'requeueDeadLetters',
+  'purgeDeadLetters',
+  'setMeta',
+  'acquireReplayLease',
+  'releaseReplayLease',
+]);
+
+function openDatabase(path: string, options: OpenOptions): Database.Database {
+  if (path !== ':memory:') {
+    // Look before anything can write: a file of another kind, or not a database at all, is left
+    // byte-identical, and so is a missing or empty path nobody asked to create.
+    const kind = inspectFile(path);
+    if ((kind === 'missing' || kind === 'empty') && !options.create) {
+      throw new StorageError(
+        'NOT_FOUND',
+        kind === 'missing' ? `no queue database at ${path}` : `${path} is an empty file, not a queue database`,
+      );
+    }
+    if (options.readOnly) return openReadOnly(path, options.busyTimeoutMs);
+  }
   const db = new Database(path);
   try {
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
     // Refuse a newer schema before anything below writes to the file (switching the journal
     // mode rewrites the header), so a downgrade leaves the file exactly as it was.
     const current = schemaVersion(db);
@@ -314,7 +363,7 @@ function openDatabase(path: string, busyTimeoutMs: number, synchronous: 'full' |
     // FULL (the default): every commit fsyncs the WAL before it returns, so a resolved append
     // survives a power loss or an OS crash, not only a killed process. NORMAL in WAL mode syncs
     // only at checkpoints: safe against a killed process, not against losing the OS's cache.
-    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     migrate(db, path);
     return db;
@@ -323,6 +372,83 @@ function openDatabase(path: string, busyTimeoutMs: number, synchronous: 'full' |
     throw error;
   }
 }
+
+/** A read-only connection to a current queue file: it never migrates, so an old schema is refused. */
+function openReadOnly(path: string, busyTimeoutMs: number): Database.Database {
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+  try {
+    const current = schemaVersion(db);
+    if (current !== LATEST_SCHEMA_VERSION) {
+      throw new StorageError(
+        current > LATEST_SCHEMA_VERSION ? 'SCHEMA_TOO_NEW' : 'INVALID_ARGUMENT',
+        `${path} has schema version ${current}; read-only access needs version ${LATEST_SCHEMA_VERSION}` +
+          (current < LATEST_SCHEMA_VERSION ? ' (open it once for writing to migrate it)' : ''),
+      );
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+type FileKind = 'missing' | 'empty' | 'queue';
+
+/**
+ * What a path holds, read through a read-only connection (the WAL, if any, included). A queue
+ * file is marked with `PRAGMA application_id` = 'MSQQ'; an unmarked file with the queue's
+ * tables is one from a release before the mark, and gets it when migrated. Anything else is
+ * refused here with one line naming the file.
+ */
+function inspectFile(path: string): FileKind {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new StorageError('INVALID_ARGUMENT', `${path} is a directory, not a queue database`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    if (!existsSync(path)) return 'missing';
+    throw toStorageError(error, 'open');
+  }
+  if (size === 0) return 'empty';
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const applicationId = db.pragma('application_id', { simple: true }) as number;
+    const tables = new Set(
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .pluck()
+        .all() as string[],
+    );
+    if (applicationId === QUEUE_APPLICATION_ID) return 'queue';
+    if (applicationId !== 0) {
+      throw new StorageError(
+        'INVALID_ARGUMENT',
+        `${path} is ${KNOWN_KINDS.get(applicationId) ?? `a database of another application (application_id 0x${(applicationId >>> 0).toString(16)})`}, not a media-sync queue database`,
+      );
+    }
+    if (tables.size === 0) return 'empty';
+    if (tables.has('schema_migrations') && tables.has('pending') && tables.has('queue_state')) return 'queue';
+    throw new StorageError(
+      'INVALID_ARGUMENT',
+      `${path} is a SQLite database of something else (tables ${[...tables].sort().slice(0, 5).join(', ')}), not a media-sync queue database`,
+    );
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    const code = (error as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new StorageError('CORRUPT', `${path} is not a SQLite database`, { cause: error });
+    }
+    throw toStorageError(error, 'open');
+  } finally {
+    db?.close();
+  }
+}
+
+/** The kinds of media-sync database, by their `application_id` (see SPEC §10). */
+const KNOWN_KINDS: ReadonlyMap<number, string> = new Map([[0x4d534757, 'a media-sync gateway database']]);
 
 function schemaVersion(db: Database.Database): number {
   const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
@@ -353,6 +479,14 @@ function migrate(db: Database.Database, path: string): void {
       if (migration.version <= current) continue;
       db.exec(migration.sql);
       record.run(migration.version, migration.description, Date.now());
+    }
+    // The kind mark (a new file, or one from before the mark) and the schema version in the
+    // header, where `file(1)` and other tools read them without knowing the tables.
+    if (db.pragma('application_id', { simple: true }) !== QUEUE_APPLICATION_ID) {
+      db.pragma(`application_id = ${QUEUE_APPLICATION_ID}`);
+    }
+    if (db.pragma('user_version', { simple: true }) !== LATEST_SCHEMA_VERSION) {
+      db.pragma(`user_version = ${LATEST_SCHEMA_VERSION}`);
     }
   }).immediate();
 }
