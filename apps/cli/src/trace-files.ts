@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTrace, type SyncOperation } from '@media-sync/protocol';
+import type { SyncOperation } from '@media-sync/protocol';
+import { readTraceSync } from './trace-input.js';
 
 /**
  * `../shared/traces/standard-20k.jsonl` beside the repository root (found by its turbo.json),
@@ -23,7 +24,7 @@ export function standardTracePath(): string | undefined {
 /** The ops of the trace's busiest device (all of one user in the standard trace), in order. */
 export function loadBusiestDevice(trace: string): { deviceId: string; ops: SyncOperation[] } {
   const byDevice = new Map<string, SyncOperation[]>();
-  for (const entry of parseTrace(readFileSync(trace, 'utf8'), trace)) {
+  for (const entry of readTraceSync(trace)) {
     const deviceId = entry.deviceId ?? 'bench-device';
     const ops = byDevice.get(deviceId);
     if (ops) ops.push(entry.op);

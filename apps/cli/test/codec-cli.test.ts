@@ -1,101 +1,130 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../src/main.js';
+import { describe, expect, it } from 'vitest';
+import { generateTrace } from '../src/trace-generator.js';
+import { cli, tempDir } from './helpers.js';
 
-const standardTrace = fileURLToPath(new URL('../../../../shared/traces/standard-20k.jsonl', import.meta.url));
-
-/** Runs the CLI in-process, capturing what it writes. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await run(['node', 'media-sync', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+/** A generated trace of `ops` lines (the same generator the codec's dictionary is trained on). */
+function traceFile(dir: string, ops: number, name = 'trace.jsonl'): { file: string; lines: string[] } {
+  const lines = generateTrace({ seed: 11, ops });
+  const file = join(dir, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return { file, lines };
 }
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'codec-cli-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** Lines per device, in order: decode prints each device's ops together, in seq order. */
+function byDevice(lines: readonly string[]): Record<string, string[]> {
+  const devices: Record<string, string[]> = {};
+  for (const line of lines) {
+    if (line === '') continue;
+    const device = (JSON.parse(line) as { deviceId: string }).deviceId;
+    devices[device] = [...(devices[device] ?? []), line];
+  }
+  return devices;
+}
+
+/** Decoded output, checked to hold each device's lines in one run, per device. */
+function decodedByDevice(stdout: string): Record<string, string[]> {
+  const lines = stdout.split('\n').filter(Boolean);
+  const order = lines.map((line) => (JSON.parse(line) as { deviceId: string }).deviceId);
+  const runs = order.filter((device, i) => device !== order[i - 1]);
+  expect(new Set(runs).size).toBe(runs.length);
+  return byDevice(lines);
+}
 
 describe('media-sync codec', () => {
-  it('encode then decode reproduces the standard trace exactly, regrouped by device', async () => {
+  it('encode then decode reproduces the trace exactly, regrouped by device', async () => {
+    const dir = tempDir();
+    const { file, lines } = traceFile(dir, 3000);
     const out = join(dir, 'frames');
-    const encoded = await cli('codec', 'encode', '--trace', standardTrace, '--out', out, '--batch', '1000');
+    const encoded = await cli(['codec', 'encode', '--trace', file, '--out', out, '--batch', '500']);
     expect(encoded.code).toBe(0);
-    expect(encoded.stdout).toMatch(/^22 frames, 20000 ops, \d+ bytes \(3\.\d\d B\/op/);
+    expect(encoded.stdout).toMatch(/^\d+ frames, 3000 ops, \d+ bytes \(\d+\.\d\d B\/op/);
     const files = readdirSync(out).sort();
-    expect(files[0]).toBe('000001-web-chrome.frame');
-    expect(files).toHaveLength(22);
+    expect(files.length).toBe(Number(encoded.stdout.split(' ')[0]));
+    expect(files[0]).toMatch(/^000001-.+\.frame$/);
 
-    const decoded = await cli('codec', 'decode', ...files.map((f) => join(out, f)));
+    const decoded = await cli(['codec', 'decode', ...files.map((f) => join(out, f))]);
     expect(decoded.code).toBe(0);
-    const lines = readFileSync(standardTrace, 'utf8').trim().split('\n');
-    const byDevice = new Map<string, string[]>();
-    for (const line of lines) {
-      const device = (JSON.parse(line) as { deviceId: string }).deviceId;
-      byDevice.set(device, [...(byDevice.get(device) ?? []), line]);
-    }
-    expect(decoded.stdout).toBe(`${[...byDevice.values()].flat().join('\n')}\n`);
+    expect(decoded.stdout.endsWith('\n')).toBe(true);
+    expect(decodedByDevice(decoded.stdout)).toEqual(byDevice(lines));
   });
 
   it('decodes a directory of frames, and inspect prints the header and ops', async () => {
-    const trace = join(dir, 'small.jsonl');
-    writeFileSync(trace, `${readFileSync(standardTrace, 'utf8').split('\n').slice(0, 30).join('\n')}\n`);
+    const dir = tempDir();
+    const { file } = traceFile(dir, 30);
     const out = join(dir, 'small');
     expect(
-      (await cli('codec', 'encode', '--trace', trace, '--out', out, '--batch', '10', '--no-dict', '--level', '3')).code,
+      (await cli(['codec', 'encode', '--trace', file, '--out', out, '--batch', '10', '--no-dict', '--level', '3']))
+        .code,
     ).toBe(0);
-    const fromDir = await cli('codec', 'decode', out);
+    const fromDir = await cli(['codec', 'decode', out]);
     expect(fromDir.stdout.trim().split('\n')).toHaveLength(30);
-    const inspected = await cli('codec', 'inspect', join(out, '000001-web-chrome.frame'));
+    const first = readdirSync(out).sort()[0] as string;
+    const inspected = await cli(['codec', 'inspect', join(out, first)]);
     const json = JSON.parse(inspected.stdout) as {
       header: { opCount: number; firstSeq: number; dictionaryId: number };
       ops: { seq: number }[];
     };
-    expect(json.header).toMatchObject({ opCount: 10, firstSeq: 1, dictionaryId: 0 });
-    expect(json.ops.map((o) => o.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(json.header).toMatchObject({ firstSeq: 1, dictionaryId: 0 });
+    expect(json.ops.map((o) => o.seq)).toEqual(Array.from({ length: json.header.opCount }, (_, i) => i + 1));
   });
 
-  it('bad input exits 1 with one line on stderr and no stack trace', async () => {
+  it('refuses an --out folder that holds files unless --force, which replaces the old frames', async () => {
+    const dir = tempDir();
+    const big = traceFile(dir, 40, 'big.jsonl');
+    const small = traceFile(dir, 5, 'small.jsonl');
+    const out = join(dir, 'frames');
+    expect((await cli(['codec', 'encode', '--trace', big.file, '--out', out, '--batch', '5'])).code).toBe(0);
+    const before = readdirSync(out).sort();
+
+    const refused = await cli(['codec', 'encode', '--trace', small.file, '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `media-sync: --out ${out} is not empty (${before.length} entries); its frames would mix with the new ones: choose an empty folder, or add --force to replace its .frame files\n`,
+    );
+    expect(readdirSync(out).sort()).toEqual(before);
+
+    const forced = await cli(['codec', 'encode', '--trace', small.file, '--out', out, '--force', '--json']);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(forced.stdout)).toMatchObject({ out, ops: 5, frames: readdirSync(out).length });
+    expect(decodedByDevice((await cli(['codec', 'decode', out])).stdout)).toEqual(byDevice(small.lines));
+  });
+
+  it('bad input exits 1 with one line on stderr that names the file, and no stack trace', async () => {
+    const dir = tempDir();
+    const { file } = traceFile(dir, 5);
     const garbage = join(dir, 'garbage.frame');
     writeFileSync(garbage, Buffer.from('not a frame at all'));
-    for (const args of [
-      ['codec', 'decode', garbage],
-      ['codec', 'decode', join(dir, 'missing.frame')],
-      ['codec', 'encode', '--trace', join(dir, 'missing.jsonl'), '--out', dir],
-      ['codec', 'encode', '--trace', standardTrace, '--out', dir, '--batch', 'zero'],
-      ['codec', 'inspect', garbage],
-    ]) {
-      const result = await cli(...args);
-      expect(result.code).toBe(1);
+    const cases: Array<[string[], string | RegExp]> = [
+      [['codec', 'decode', garbage], /^media-sync: .*garbage\.frame: [A-Z_]+ at byte \d+/],
+      [
+        ['codec', 'decode', join(dir, 'missing.frame')],
+        `cannot read frame ${join(dir, 'missing.frame')}: no such file or directory`,
+      ],
+      [['codec', 'encode', '--trace', join(dir, 'missing.jsonl'), '--out', join(dir, 'o1')], 'cannot read trace'],
+      [
+        ['codec', 'encode', '--trace', dir, '--out', join(dir, 'o2')],
+        `cannot read trace ${dir}: it is a directory, not a file`,
+      ],
+      [['codec', 'encode', '--trace', file, '--out', file], `--out ${file} is a file, not a folder`],
+      [['codec', 'encode', '--trace', file, '--out', join(dir, 'o3'), '--batch', 'zero'], '--batch must be an integer'],
+      [['codec', 'inspect', garbage], 'garbage.frame'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli(args);
+      expect({ args, code: result.code }).toEqual({ args, code: 1 });
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
-    const bad = await cli('codec', 'decode', garbage);
-    expect(bad.stderr).toMatch(/^media-sync: .*garbage\.frame: [A-Z_]+ at byte \d+/);
   });
 
   it('a trace line that is not a valid op names the file and line', async () => {
+    const dir = tempDir();
     const trace = join(dir, 'bad.jsonl');
     writeFileSync(trace, '{"deviceId":"d","type":"watchlistAdd","userId":"u","contentId":"c","timestamp":-1}\n');
-    const result = await cli('codec', 'encode', '--trace', trace, '--out', join(dir, 'bad'));
+    const result = await cli(['codec', 'encode', '--trace', trace, '--out', join(dir, 'bad')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('bad.jsonl:1: timestamp');
   });

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { enqueueTrace, formatStatus, queueStatus, selectDeviceOps } from '../src/commands/queue.js';
-import { run } from '../src/main.js';
+import { describe, expect, it } from 'vitest';
+import { enqueueTrace, formatStatus, queueStatus } from '../src/commands/queue.js';
+import { cli, tempDir } from './helpers.js';
 
 const TRACE = [
   '{"deviceId":"phone-1","type":"watchlistAdd","userId":"u1","contentId":"tt0111161","timestamp":1790000000000}',
@@ -14,36 +14,20 @@ const TRACE = [
   '{"type":"progressUpdate","userId":"u1","contentId":"tt0111161","positionMs":5000,"state":"paused","timestamp":1790000000003}',
 ].join('\n');
 
-let dir: string;
-let out: string[];
-let err: string[];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'media-sync-cli-queue-'));
-  out = [];
-  err = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+function traceFile(dir: string, text = TRACE, name = 'trace.jsonl'): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
 
 describe('media-sync enqueue', () => {
   it('enqueues the device’s ops (and lines without a deviceId) durably, skipping other devices', async () => {
-    const trace = join(dir, 'trace.jsonl');
+    const dir = tempDir();
+    const trace = traceFile(dir);
     const db = join(dir, 'phone.db');
-    writeFileSync(trace, TRACE);
-    expect(await run(['node', 'media-sync', 'enqueue', '--db', db, '--device', 'phone-1', '--trace', trace])).toBe(0);
-    expect(out.join('')).toBe(
+    const first = await cli(['enqueue', '--db', db, '--device', 'phone-1', '--trace', trace]);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toBe(
       `enqueued 3 ops for phone-1 into ${db} (seqs 1..3, skipped 1 ops of other devices); 3 pending\n`,
     );
     const storage = createSqliteStorage({ path: db });
@@ -55,80 +39,141 @@ describe('media-sync enqueue', () => {
     ]);
     await storage.close();
     // A second run continues the seqs.
-    expect(await run(['node', 'media-sync', 'enqueue', '--db', db, '--device', 'phone-1', '--trace', trace])).toBe(0);
-    expect(out.at(-1)).toContain('(seqs 4..6');
+    expect((await cli(['enqueue', '--db', db, '--device', 'phone-1', '--trace', trace])).stdout).toContain(
+      '(seqs 4..6',
+    );
   });
 
-  it('reads the trace from standard input with -', async () => {
-    const db = join(dir, 'stdin.db');
-    const summary = await enqueueTrace({ db, device: 'tv-1', trace: '-' }, () => TRACE);
-    expect(summary).toMatchObject({ enqueued: 2, firstSeq: 1, lastSeq: 2, skipped: 2, pending: 2 });
+  it('reads the trace from standard input with -, skipping a UTF-8 BOM and CRLF line ends', async () => {
+    const db = join(tempDir(), 'stdin.db');
+    const stdin = Readable.from([`\uFEFF${TRACE.replaceAll('\n', '\r\n')}`]);
+    const summary = await enqueueTrace({ db, device: 'tv-1', trace: '-' }, stdin);
+    expect(summary).toMatchObject({ enqueued: 2, firstSeq: 1, lastSeq: 2, skipped: 2, pending: 2, userId: 'u1' });
   });
 
-  it('refuses a bad line with its line number and writes nothing', async () => {
-    const trace = join(dir, 'bad.jsonl');
+  it('reads a trace larger than one read chunk line by line', async () => {
+    const dir = tempDir();
+    const line = (i: number) =>
+      `{"deviceId":"tv-1","type":"watchlistAdd","userId":"u1","contentId":"tt${i}","timestamp":${1790000000000 + i}}`;
+    const trace = traceFile(dir, `${Array.from({ length: 12_000 }, (_, i) => line(i)).join('\n')}\n`);
+    const result = await cli(['enqueue', '--db', join(dir, 'q.db'), '--device', 'tv-1', '--trace', trace, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ enqueued: 12_000, firstSeq: 1, lastSeq: 12_000 });
+  });
+
+  it('refuses a bad line with its file and line number, and writes nothing', async () => {
+    const dir = tempDir();
+    const trace = traceFile(
+      dir,
+      `${TRACE}\n{"type":"watchlistAdd","userId":"u1","contentId":"x","timestamp":-1}\n`,
+      'bad.jsonl',
+    );
     const db = join(dir, 'bad.db');
-    writeFileSync(trace, `${TRACE}\n{"type":"watchlistAdd","userId":"u1","contentId":"x","timestamp":-1}\n`);
-    expect(await run(['node', 'media-sync', 'enqueue', '--db', db, '--device', 'phone-1', '--trace', trace])).toBe(1);
-    expect(err.join('')).toMatch(/^media-sync: .*bad\.jsonl:6: timestamp: .*-1/);
-    expect(err.join('').split('\n').filter(Boolean)).toHaveLength(1);
-    await expect(queueStatus(db)).rejects.toThrow(/no queue database/);
+    const result = await cli(['enqueue', '--db', db, '--device', 'phone-1', '--trace', trace]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^media-sync: .*bad\.jsonl:6: timestamp: .*-1/);
+    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(existsSync(db)).toBe(false);
   });
 
-  it('refuses a missing trace file and a queue file of another device', async () => {
+  it('refuses a device the trace does not name, creating no queue', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'typo.db');
+    const result = await cli(['enqueue', '--db', db, '--device', 'phone-i', '--trace', traceFile(dir)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `media-sync: device "phone-i" has no ops in trace ${join(dir, 'trace.jsonl')} (it has "phone-1", "tv-1")\n`,
+    );
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it("refuses --user that would replace the queue's user, leaving the queue as it was", async () => {
+    const dir = tempDir();
     const db = join(dir, 'q.db');
-    expect(
-      await run(['node', 'media-sync', 'enqueue', '--db', db, '--device', 'a', '--trace', join(dir, 'nope')]),
-    ).toBe(1);
-    expect(err.join('')).toContain('cannot read trace');
-    await enqueueTrace({ db, device: 'phone-1', trace: '-' }, () => TRACE);
-    await expect(enqueueTrace({ db, device: 'tv-1', trace: '-' }, () => TRACE)).rejects.toMatchObject({
+    const trace = traceFile(dir);
+    expect((await cli(['enqueue', '--db', db, '--device', 'phone-1', '--trace', trace])).code).toBe(0);
+    const before = await queueStatus(db);
+    const result = await cli(['enqueue', '--db', db, '--device', 'phone-1', '--trace', trace, '--user', 'u2']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `media-sync: ${db} is the queue of user u1; --user u2 would replace it (a queue belongs to one user)\n`,
+    );
+    expect(await queueStatus(db)).toEqual(before);
+    // Naming the same user is fine.
+    expect((await cli(['enqueue', '--db', db, '--device', 'phone-1', '--trace', trace, '--user', 'u1'])).code).toBe(0);
+  });
+
+  it('names the file and says what is wrong: missing, a directory, another device', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'q.db');
+    const missing = await cli(['enqueue', '--db', db, '--device', 'a', '--trace', join(dir, 'nope')]);
+    expect(missing.stderr).toBe(`media-sync: cannot read trace ${join(dir, 'nope')}: no such file or directory\n`);
+    const folder = await cli(['enqueue', '--db', db, '--device', 'a', '--trace', dir]);
+    expect(folder.stderr).toBe(`media-sync: cannot read trace ${dir}: it is a directory, not a file\n`);
+    await enqueueTrace({ db, device: 'phone-1', trace: '-' }, Readable.from([TRACE]));
+    await expect(enqueueTrace({ db, device: 'tv-1', trace: '-' }, Readable.from([TRACE]))).rejects.toMatchObject({
       code: 'DEVICE_MISMATCH',
     });
   });
 
-  it('selectDeviceOps keeps trace order', () => {
-    const { ops, skipped } = selectDeviceOps(TRACE, 't', 'phone-1');
-    expect(ops.map((op) => op.type)).toEqual(['watchlistAdd', 'deviceCommand', 'progressUpdate']);
-    expect(skipped).toBe(1);
+  it('reports a typo’d flag as a typo, before a missing required flag', async () => {
+    const result = await cli(['enqueue', '--db', 'x.db', '--devcie', 'tv', '--trace', 't.jsonl']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("error: unknown option '--devcie' (Did you mean --device?)\n");
+    const missing = await cli(['enqueue', '--device', 'tv', '--trace', 't.jsonl']);
+    expect(missing.stderr).toBe("error: required option '--db <file>' not specified (or set MEDIA_SYNC_DB)\n");
+  });
+
+  it('takes --db from MEDIA_SYNC_DB', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'env.db');
+    const result = await cli(['enqueue', '--device', 'tv-1', '--trace', traceFile(dir)], { MEDIA_SYNC_DB: db });
+    expect(result.code).toBe(0);
+    expect((await queueStatus(db)).pending).toBe(2);
   });
 });
 
 describe('media-sync status', () => {
-  it('prints pending, dead letters, last seq and the oldest pending time, as text or JSON', async () => {
+  it('prints pending, dead letters per reason with the latest reason, last seq and the oldest pending time', async () => {
+    const dir = tempDir();
     const db = join(dir, 'status.db');
-    await enqueueTrace({ db, device: 'phone-1', trace: '-' }, () => TRACE);
+    await enqueueTrace({ db, device: 'phone-1', trace: '-' }, Readable.from([TRACE]));
     const storage = createSqliteStorage({ path: db });
-    await storage.deadLetter([2], 'REJECTED', 'INVALID: test', 1);
+    await storage.deadLetter([1], 'REJECTED', 'INVALID: first', 1_000);
+    await storage.deadLetter([2], 'REJECTED', 'INVALID: second', 2_000);
     const oldest = (await storage.counts()).oldestPendingAt as number;
     await storage.close();
+    const before = readFileSync(db);
 
-    expect(await run(['node', 'media-sync', 'status', '--db', db, '--json'])).toBe(0);
-    const status = JSON.parse(out.join(''));
+    const json = await cli(['status', '--db', db, '--json']);
+    expect(json.code).toBe(0);
+    const status = JSON.parse(json.stdout);
     expect(status).toEqual({
       db,
       deviceId: 'phone-1',
       userId: 'u1',
-      pending: 2,
-      deadLettered: 1,
+      pending: 1,
+      deadLettered: 2,
       lastSeq: 3,
       oldestPendingAt: oldest,
       lastHlc: expect.stringMatching(/^[0-9a-f]{12}-[0-9a-f]{4}-phone-1$/),
-      deadLetterReasons: { REJECTED: 1 },
+      deadLetterReasons: [{ code: 'REJECTED', count: 2, latestReason: 'INVALID: second', latestAt: 2_000 }],
     });
-    out.length = 0;
-    expect(await run(['node', 'media-sync', 'status', '--db', db])).toBe(0);
-    const text = out.join('');
-    expect(text).toBe(formatStatus(status));
-    expect(text).toContain('pending         2\n');
-    expect(text).toContain('dead-lettered   1 (REJECTED 1)\n');
-    expect(text).toContain(`oldest pending  ${new Date(oldest).toISOString()}\n`);
+    const text = await cli(['status', '--db', db]);
+    expect(text.stdout).toBe(formatStatus(status));
+    expect(text.stdout).toContain('pending         1\n');
+    expect(text.stdout).toContain('dead-lettered   2\n');
+    expect(text.stdout).toContain('  REJECTED      2, latest 1970-01-01T00:00:02.000Z: INVALID: second\n');
+    expect(text.stdout).toContain(`oldest pending  ${new Date(oldest).toISOString()}\n`);
+    // status only reads: the file is byte for byte the same.
+    expect(readFileSync(db).equals(before)).toBe(true);
   });
 
   it('fails with one line when the file does not exist, creating nothing', async () => {
-    const db = join(dir, 'missing.db');
-    expect(await run(['node', 'media-sync', 'status', '--db', db])).toBe(1);
-    expect(err.join('')).toBe(`media-sync: no queue database at ${db}\n`);
-    await expect(queueStatus(db)).rejects.toThrow();
+    const db = join(tempDir(), 'missing.db');
+    const result = await cli(['status', '--db', db]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`media-sync: no queue database at ${db}\n`);
+    expect(existsSync(db)).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { type Codec, createCodec } from '@media-sync/codec';
-import { parseTrace, type SyncOperation, type TraceEntry } from '@media-sync/protocol';
+import { parseTraceLine, type SyncOperation, type TraceEntry } from '@media-sync/protocol';
 import {
   createWebSocketPublisher,
   createWebSocketSubscriber,
@@ -17,11 +17,13 @@ import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { createToken, type GatewayMetrics, type SyncServer, startSyncServer } from '@media-sync/sync-server';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
+import { exitCleanlyOnSignals, onEarlyExit } from '../process.js';
 import { standardTracePath } from '../trace-files.js';
 import { generateTrace } from '../trace-generator.js';
+import { readTrace } from '../trace-input.js';
 
 export interface DemoOptions {
-  /** JSON Lines trace; default ../shared/traces/standard-20k.jsonl, else a generated one. */
+  /** JSON Lines trace (`-` for standard input); default ../shared/traces/standard-20k.jsonl, else a generated one. */
   readonly trace?: string;
   /** Use the built-in generated trace even when the standard one is there. */
   readonly generated?: boolean;
@@ -29,6 +31,8 @@ export interface DemoOptions {
   readonly coalesce?: boolean;
   /** Share of each device's ops sent before the gateway goes down. Default 0.3. */
   readonly onlineShare?: number;
+  /** Print the result as JSON on `out` (the running commentary goes to `err`). */
+  readonly json?: boolean;
   readonly out?: NodeJS.WritableStream;
   readonly err?: NodeJS.WritableStream;
 }
@@ -42,9 +46,12 @@ export interface DemoDevice {
   readonly expired: number;
   readonly deadLettered: number;
   readonly frames: number;
+  /** The reference JSON envelope of the ops sent (§5 bytesJson). */
   readonly bytesJson: number;
-  readonly bytesFrames: number;
+  /** Bytes the publisher actually sent, as acknowledged by the gateway. */
   readonly bytesWire: number;
+  /** Frames sent encoded against the gateway's session context, of `frames`. */
+  readonly contextFrames: number;
   readonly replayMs: number;
   /** Ops the replays dealt with per second: sent, coalesced, expired and dead-lettered ops. */
   readonly opsPerSecond: number;
@@ -67,15 +74,20 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('devices queue a trace offline, reconnect to an in-process gateway, replay, and converge')
-    .option('--trace <file>', 'JSON Lines trace (default ../shared/traces/standard-20k.jsonl)')
+    .option('--trace <file>', 'JSON Lines trace, or - for standard input (default ../shared/traces/standard-20k.jsonl)')
     .option('--generated', 'use the built-in generated trace instead of the standard one')
     .option('--no-coalesce', 'send every progress update, even those a later one supersedes')
-    .action(async (options: { trace?: string; generated?: boolean; coalesce: boolean }) => {
-      const result = await runDemo({
-        coalesce: options.coalesce,
-        generated: options.generated === true,
-        ...(options.trace === undefined ? {} : { trace: options.trace }),
-      });
+    .option('--json', 'print the result as JSON (the commentary goes to stderr)')
+    .action(async (options: { trace?: string; generated?: boolean; coalesce: boolean; json?: boolean }) => {
+      // Ctrl-C exits at once, but not before the temporary folder (queues, gateway) is removed.
+      const result = await exitCleanlyOnSignals(() =>
+        runDemo({
+          coalesce: options.coalesce,
+          generated: options.generated === true,
+          json: options.json === true,
+          ...(options.trace === undefined ? {} : { trace: options.trace }),
+        }),
+      );
       if (!result.converged) throw new Error('the devices did not converge with the gateway');
       if (result.liveCommand && result.liveCommand.deliveries !== 1) {
         throw new Error(`the live command reached its target ${result.liveCommand.deliveries} times, not once`);
@@ -93,6 +105,7 @@ interface Device {
   readonly replica: UserStateReplica;
   readonly close: () => Promise<void>;
   wireBytes: number;
+  contextFrames: number;
   replayMs: number;
   /** Ops the replays dealt with (sent, coalesced, expired, dead-lettered), for ops/s. */
   handled: number;
@@ -107,9 +120,12 @@ interface Device {
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const out = options.out ?? process.stdout;
   const err = options.err ?? process.stderr;
+  const say = options.json === true ? err : out;
   const started = performance.now();
-  const { label, entries } = loadTrace(options.trace, options.generated === true);
+  const { label, entries } = await loadTrace(options.trace, options.generated === true);
   const dir = mkdtempSync(join(tmpdir(), 'media-sync-demo-'));
+  // A closed pipe or Ctrl-C ends the process early; the folder (15–200 MB of queues) goes too.
+  const forgetDir = onEarlyExit(() => rmSync(dir, { recursive: true, force: true }));
   const secret = randomBytes(32).toString('base64url');
   const codec = await createCodec();
   let server: SyncServer | undefined;
@@ -119,8 +135,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     server = await startSyncServer({ secret, dbPath, codec });
     const port = server.port;
     const url = server.url;
-    out.write(`media-sync demo: ${entries.length} ops from ${label}\n`);
-    out.write(`gateway ${url} (SQLite in ${dir})\n`);
+    say.write(`media-sync demo: ${entries.length} ops from ${label}\n`);
+    say.write(`gateway ${url} (SQLite in ${dir})\n`);
 
     for (const [deviceId, ops] of byDevice(entries)) {
       devices.push(await openDevice({ dir, deviceId, ops, url, secret, codec, coalesce: options.coalesce ?? true }));
@@ -139,7 +155,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     for (const device of devices)
       await device.queue.enqueueMany(device.ops.slice(Math.floor(device.ops.length * onlineShare)));
     const queued = await Promise.all(devices.map((device) => device.queue.pending()));
-    out.write(
+    say.write(
       `offline: gateway down, ${queued.reduce((a, b) => a + b, 0)} ops queued (${devices.map((d, i) => `${d.deviceId} ${queued[i]}`).join(', ')})\n`,
     );
 
@@ -173,12 +189,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       gatewayIngestOpsPerSecond: metrics.ingestMs > 0 ? metrics.opsApplied / (metrics.ingestMs / 1000) : 0,
       durationMs: performance.now() - started,
     };
-    out.write(formatDemo(result, metrics));
+    out.write(
+      options.json === true
+        ? `${JSON.stringify({ ...result, gateway: metrics }, null, 2)}\n`
+        : formatDemo(result, metrics),
+    );
     return result;
   } finally {
     for (const device of devices) await device.close();
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
+    forgetDir();
   }
 }
 
@@ -216,6 +237,7 @@ async function openDevice(options: {
     subscriber,
     replica,
     wireBytes: 0,
+    contextFrames: 0,
     replayMs: 0,
     handled: 0,
     recorded: 0,
@@ -356,8 +378,8 @@ function summarize(device: Device, converged: boolean): DemoDevice {
     deadLettered: metrics.deadLettered,
     frames: metrics.frames,
     bytesJson: metrics.bytesJson,
-    bytesFrames: metrics.bytesWire,
     bytesWire: device.wireBytes,
+    contextFrames: device.publisher.stats().contextFrames,
     replayMs: device.replayMs,
     opsPerSecond: device.replayMs > 0 ? device.handled / (device.replayMs / 1000) : 0,
     commandsReceived: device.commandsReceived,
@@ -374,8 +396,8 @@ function formatDemo(result: DemoResult, metrics: GatewayMetrics): string {
     'expired',
     'frames',
     'JSON B',
-    'frame B',
     'wire B',
+    'ctx frames',
     'B/op',
     'wire/JSON',
     'saved',
@@ -390,8 +412,8 @@ function formatDemo(result: DemoResult, metrics: GatewayMetrics): string {
     d.expired,
     d.frames,
     d.bytesJson,
-    d.bytesFrames,
     d.bytesWire,
+    d.contextFrames,
     d.published > 0 ? (d.bytesWire / d.published).toFixed(2) : '-',
     d.bytesJson > 0 ? (d.bytesWire / d.bytesJson).toFixed(4) : '-',
     d.bytesJson > 0 ? `${(100 * (1 - d.bytesWire / d.bytesJson)).toFixed(2)}%` : '-',
@@ -408,8 +430,8 @@ function formatDemo(result: DemoResult, metrics: GatewayMetrics): string {
     deadLettered: sum('deadLettered'),
     frames: sum('frames'),
     bytesJson: sum('bytesJson'),
-    bytesFrames: sum('bytesFrames'),
     bytesWire: sum('bytesWire'),
+    contextFrames: sum('contextFrames'),
     replayMs: Math.max(...result.devices.map((d) => d.replayMs)),
     // Devices replay side by side: total throughput is every op handled over the longest replay.
     opsPerSecond: sum('ops') / (Math.max(...result.devices.map((d) => d.replayMs)) / 1000),
@@ -428,8 +450,8 @@ function formatDemo(result: DemoResult, metrics: GatewayMetrics): string {
     '',
     ...table,
     '',
-    'JSON B = reference JSON envelope, one message per op (§5 bytesJson); frame B = self-contained frames;',
-    'wire B = bytes actually sent (frames with session context); wire/JSON = compression ratio;',
+    'JSON B = reference JSON envelope, one message per op (§5 bytesJson); wire B = bytes the publisher sent;',
+    'ctx frames = frames of those encoded against the session context (the rest self-contained); wire/JSON = compression ratio;',
     'ops/s = ops a replay dealt with (sent, coalesced, expired) per second; cmds recv = commands delivered to the device.',
     ...(total.expired > 0
       ? [
@@ -457,19 +479,23 @@ function addMetrics(a: GatewayMetrics, b: GatewayMetrics): GatewayMetrics {
 
 const GENERATED_OPS = 20_000;
 
-/** The trace named, else the shared standard trace, else a generated one. */
-function loadTrace(path: string | undefined, generated: boolean): { label: string; entries: TraceEntry[] } {
+/** The trace named (`-` for standard input), else the shared standard trace, else a generated one. */
+async function loadTrace(
+  path: string | undefined,
+  generated: boolean,
+): Promise<{ label: string; entries: TraceEntry[] }> {
   const file = path ?? (generated ? undefined : standardTracePath());
   if (file !== undefined) {
-    const text = readFileSync(file, 'utf8');
-    return { label: file, entries: shiftToNow(parseTrace(text, file)) };
+    const entries: TraceEntry[] = [];
+    for await (const entry of readTrace({ path: file })) entries.push(entry);
+    return { label: file === '-' ? 'stdin' : file, entries: shiftToNow(entries) };
   }
   // Without ../shared (an installed package), the generator that trains the codec's dictionary
   // makes a trace of the same shape.
   const lines = generateTrace({ seed: 20_000, ops: GENERATED_OPS });
   return {
     label: `a generated trace (seed 20000, ${GENERATED_OPS} ops)`,
-    entries: shiftToNow(parseTrace(lines.join('\n'), 'generated trace')),
+    entries: shiftToNow(lines.map((line) => parseTraceLine(line))),
   };
 }
 

@@ -1,8 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parseTrace, type SyncOperation } from '@media-sync/protocol';
-import { createQueue, META_KEYS } from '@media-sync/queue';
+import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { SyncOperation } from '@media-sync/protocol';
+import { createQueue, META_KEYS, type StorageAdapter } from '@media-sync/queue';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { CliError } from '../errors.js';
+import { readTrace, type TraceSource, traceLabel, withTraceFile } from '../trace-input.js';
 import { registerBenchQueueCommand } from './bench-queue.js';
 
 export interface EnqueueCommandOptions {
@@ -10,19 +13,29 @@ export interface EnqueueCommandOptions {
   readonly device: string;
   /** A trace file, or `-` for standard input. */
   readonly trace: string;
-  /** The device's user, for device commands; default the first userId in the trace. */
+  /** The device's user, for device commands; default the queue's user, else the trace's first userId. */
   readonly user?: string;
 }
 
 export interface EnqueueSummary {
   readonly db: string;
   readonly deviceId: string;
+  readonly userId: string | null;
   readonly enqueued: number;
   readonly firstSeq: number | null;
   readonly lastSeq: number | null;
   /** Trace lines that belong to other devices. */
   readonly skipped: number;
   readonly pending: number;
+}
+
+/** Dead letters of one reason code: how many, and the latest one's reason (queue `deadLetterSummary`). */
+export interface DeadLetterSummary {
+  readonly code: string;
+  readonly count: number;
+  readonly latestReason: string;
+  /** Epoch ms the latest one was dead-lettered. */
+  readonly latestAt: number;
 }
 
 export interface QueueStatus {
@@ -35,84 +48,154 @@ export interface QueueStatus {
   /** Epoch ms of the oldest pending op, or null. */
   readonly oldestPendingAt: number | null;
   readonly lastHlc: string | null;
-  /** Dead letters per reason code. */
-  readonly deadLetterReasons: Readonly<Record<string, number>>;
+  /** Dead letters per reason code, most frequent first. */
+  readonly deadLetterReasons: readonly DeadLetterSummary[];
 }
 
 // Enqueued in slices: one transaction each, so a big trace neither holds one huge transaction
 // nor pays one commit per op.
 const ENQUEUE_SLICE = 5_000;
+// Device names quoted when --device names none of them.
+const NAMED_DEVICES = 10;
 
-function readInput(trace: string, stdin: () => string): string {
-  if (trace === '-') return stdin();
-  try {
-    return readFileSync(trace, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read trace ${trace}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+interface TraceSurvey {
+  readonly ops: number;
+  /** Whether a line names the device (lines without a deviceId belong to any). */
+  readonly named: boolean;
+  readonly skipped: number;
+  readonly devices: ReadonlySet<string>;
+  readonly firstUserId: string | undefined;
 }
 
-/** The ops of `deviceId` in a §2 trace; every line is validated before anything is written. */
-export function selectDeviceOps(
-  text: string,
-  source: string,
-  deviceId: string,
-): { ops: SyncOperation[]; skipped: number } {
-  const ops: SyncOperation[] = [];
+/** First pass: validates every line and counts what belongs to `deviceId`, holding no ops. */
+async function surveyTrace(source: TraceSource, deviceId: string): Promise<TraceSurvey> {
+  let ops = 0;
   let skipped = 0;
-  for (const entry of parseTrace(text, source)) {
-    if (entry.deviceId !== undefined && entry.deviceId !== deviceId) skipped += 1;
-    else ops.push(entry.op);
-  }
-  return { ops, skipped };
-}
-
-/** `media-sync enqueue`: appends a device's ops from a trace to its SQLite queue, durably. */
-export async function enqueueTrace(
-  options: EnqueueCommandOptions,
-  stdin: () => string = () => readFileSync(0, 'utf8'),
-): Promise<EnqueueSummary> {
-  const source = options.trace === '-' ? 'stdin' : options.trace;
-  const { ops, skipped } = selectDeviceOps(readInput(options.trace, stdin), source, options.device);
-  const userId = options.user ?? ops.find((op) => op.type !== 'deviceCommand')?.userId;
-  const storage = createSqliteStorage({ path: options.db });
-  const queue = createQueue({
-    deviceId: options.device,
-    ...(userId === undefined ? {} : { userId }),
-    storage,
-  });
-  try {
-    let firstSeq: number | null = null;
-    let lastSeq: number | null = null;
-    for (let from = 0; from < ops.length; from += ENQUEUE_SLICE) {
-      const entries = await queue.enqueueMany(ops.slice(from, from + ENQUEUE_SLICE));
-      firstSeq ??= entries[0]?.seq ?? null;
-      lastSeq = entries[entries.length - 1]?.seq ?? lastSeq;
+  let firstUserId: string | undefined;
+  let named = false;
+  const devices = new Set<string>();
+  for await (const entry of readTrace(source)) {
+    if (entry.deviceId !== undefined && devices.size < NAMED_DEVICES) devices.add(entry.deviceId);
+    if (entry.deviceId === deviceId) named = true;
+    if (entry.deviceId !== undefined && entry.deviceId !== deviceId) {
+      skipped += 1;
+      continue;
     }
-    const { pending } = await queue.status();
-    return { db: options.db, deviceId: options.device, enqueued: ops.length, firstSeq, lastSeq, skipped, pending };
-  } finally {
-    await queue.close();
-    await storage.close();
+    ops += 1;
+    if (entry.op.type !== 'deviceCommand') firstUserId ??= entry.op.userId;
   }
+  return { ops, named, skipped, devices, firstUserId };
 }
 
-/** `media-sync status`: what a device's SQLite queue holds. Never creates the file. */
+/** The ops of `deviceId` in a trace, in order, a slice at a time. */
+async function* deviceOpSlices(source: TraceSource, deviceId: string): AsyncGenerator<SyncOperation[]> {
+  let slice: SyncOperation[] = [];
+  for await (const entry of readTrace(source)) {
+    if (entry.deviceId !== undefined && entry.deviceId !== deviceId) continue;
+    slice.push(entry.op);
+    if (slice.length === ENQUEUE_SLICE) {
+      yield slice;
+      slice = [];
+    }
+  }
+  if (slice.length > 0) yield slice;
+}
+
+/**
+ * `media-sync enqueue`: appends a device's ops from a trace to its SQLite queue, durably. The
+ * trace is read twice, line by line: every line is checked before anything is written.
+ */
+export async function enqueueTrace(options: EnqueueCommandOptions, stdin?: Readable): Promise<EnqueueSummary> {
+  const given: TraceSource = { path: options.trace, ...(stdin === undefined ? {} : { stdin }) };
+  return withTraceFile(given, async (source) => {
+    const survey = await surveyTrace(source, options.device);
+    // A device no line names gets nothing of its own: a typo, even if unnamed lines would fit it.
+    if (survey.ops === 0 || (!survey.named && survey.devices.size > 0)) {
+      const names = [...survey.devices].map((name) => JSON.stringify(name)).join(', ');
+      throw new CliError(
+        'BAD_INPUT',
+        survey.devices.size === 0
+          ? `trace ${traceLabel(source)} holds no ops`
+          : `device ${JSON.stringify(options.device)} has no ops in trace ${traceLabel(source)} (it has ${names}${survey.devices.size === NAMED_DEVICES ? ', …' : ''})`,
+      );
+    }
+    // A missing file becomes a new queue; an empty one is refused like any file that is no queue.
+    const storage = createSqliteStorage({ path: options.db, create: !existsSync(options.db) });
+    try {
+      const storedUser = await storage.getMeta(META_KEYS.userId);
+      if (storedUser !== undefined && options.user !== undefined && options.user !== storedUser) {
+        throw new CliError(
+          'BAD_INPUT',
+          `${options.db} is the queue of user ${storedUser}; --user ${options.user} would replace it (a queue belongs to one user)`,
+        );
+      }
+      const userId = storedUser ?? options.user ?? survey.firstUserId;
+      const queue = createQueue({
+        deviceId: options.device,
+        ...(userId === undefined || storedUser !== undefined ? {} : { userId }),
+        storage,
+      });
+      try {
+        let firstSeq: number | null = null;
+        let lastSeq: number | null = null;
+        let enqueued = 0;
+        for await (const slice of deviceOpSlices(source, options.device)) {
+          const entries = await queue.enqueueMany(slice);
+          enqueued += entries.length;
+          firstSeq ??= entries[0]?.seq ?? null;
+          lastSeq = entries[entries.length - 1]?.seq ?? lastSeq;
+        }
+        const { pending } = await queue.status();
+        return {
+          db: options.db,
+          deviceId: options.device,
+          userId: userId ?? null,
+          enqueued,
+          firstSeq,
+          lastSeq,
+          skipped: survey.skipped,
+          pending,
+        };
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      await storage.close();
+    }
+  });
+}
+
+/** Dead letters per reason code from the adapter (the queue's `deadLetterSummary()` in one pass). */
+async function summarizeDeadLetters(storage: StorageAdapter): Promise<DeadLetterSummary[]> {
+  const byCode = new Map<string, { count: number; latestReason: string; latestAt: number }>();
+  for (const letter of await storage.listDeadLetters()) {
+    const summary = byCode.get(letter.reasonCode);
+    if (summary === undefined) {
+      byCode.set(letter.reasonCode, { count: 1, latestReason: letter.reason, latestAt: letter.deadLetteredAt });
+      continue;
+    }
+    summary.count += 1;
+    if (letter.deadLetteredAt >= summary.latestAt) {
+      summary.latestReason = letter.reason;
+      summary.latestAt = letter.deadLetteredAt;
+    }
+  }
+  return [...byCode]
+    .map(([code, summary]) => ({ code, ...summary }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+}
+
+/** `media-sync status`: what a device's SQLite queue holds, read without writing to the file. */
 export async function queueStatus(db: string): Promise<QueueStatus> {
-  if (!existsSync(db)) throw new Error(`no queue database at ${db}`);
-  const storage = createSqliteStorage({ path: db });
+  const storage = createSqliteStorage({ path: db, readOnly: true });
   try {
-    const [counts, deviceId, userId, lastHlc, deadLetters] = await Promise.all([
+    const [counts, deviceId, userId, lastHlc, deadLetterReasons] = await Promise.all([
       storage.counts(),
       storage.getMeta(META_KEYS.deviceId),
       storage.getMeta(META_KEYS.userId),
       storage.getMeta(META_KEYS.hlc),
-      storage.listDeadLetters(),
+      summarizeDeadLetters(storage),
     ]);
-    const deadLetterReasons: Record<string, number> = {};
-    for (const letter of deadLetters) {
-      deadLetterReasons[letter.reasonCode] = (deadLetterReasons[letter.reasonCode] ?? 0) + 1;
-    }
     return {
       db,
       deviceId: deviceId ?? null,
@@ -130,20 +213,33 @@ export async function queueStatus(db: string): Promise<QueueStatus> {
 }
 
 export function formatStatus(status: QueueStatus): string {
-  const reasons = Object.entries(status.deadLetterReasons)
-    .map(([code, count]) => `${code} ${count}`)
-    .join(', ');
   const rows: Array<[string, string]> = [
     ['queue', status.db],
     ['device', status.deviceId ?? '(none yet)'],
     ['user', status.userId ?? '(unknown)'],
     ['pending', String(status.pending)],
-    ['dead-lettered', status.deadLettered === 0 ? '0' : `${status.deadLettered} (${reasons})`],
+    ['dead-lettered', String(status.deadLettered)],
+    ...status.deadLetterReasons.map((reason): [string, string] => [
+      `  ${reason.code}`,
+      `${reason.count}, latest ${new Date(reason.latestAt).toISOString()}: ${reason.latestReason}`,
+    ]),
     ['last seq', String(status.lastSeq)],
     ['oldest pending', status.oldestPendingAt === null ? '-' : new Date(status.oldestPendingAt).toISOString()],
     ['last HLC', status.lastHlc ?? '-'],
   ];
-  return `${rows.map(([label, value]) => `${label.padEnd(15)} ${value}`).join('\n')}\n`;
+  const width = Math.max(15, ...rows.map(([label]) => label.length));
+  return `${rows.map(([label, value]) => `${label.padEnd(width)} ${value}`).join('\n')}\n`;
+}
+
+export function formatEnqueue(summary: EnqueueSummary): string {
+  const seqs = summary.firstSeq === null ? 'nothing new' : `seqs ${summary.firstSeq}..${summary.lastSeq}`;
+  const skipped = summary.skipped > 0 ? `, skipped ${summary.skipped} ops of other devices` : '';
+  return `enqueued ${summary.enqueued} ops for ${summary.deviceId} into ${summary.db} (${seqs}${skipped}); ${summary.pending} pending\n`;
+}
+
+/** `--db FILE`, also from MEDIA_SYNC_DB, required. */
+export function dbOption(description: string): Option {
+  return new Option('--db <file>', description).env('MEDIA_SYNC_DB').makeOptionMandatory();
 }
 
 /** Registers `enqueue`, `status` and `bench queue`. */
@@ -151,23 +247,20 @@ export function registerQueueCommands(program: Command): void {
   program
     .command('enqueue')
     .description("append a device's ops from a trace (JSON Lines) to its SQLite queue, durably")
-    .requiredOption('--db <file>', 'the SQLite queue file of the device (created when missing)')
+    .addOption(dbOption('the SQLite queue file of the device (created when missing)'))
     .requiredOption('--device <id>', 'the device whose ops to enqueue; trace lines of other devices are skipped')
     .requiredOption('--trace <file>', 'trace file, or - for standard input')
     .option('--user <id>', "the device's user, for device commands (default: the trace's first userId)")
-    .action(async (options: EnqueueCommandOptions) => {
+    .option('--json', 'print JSON instead of a line of text')
+    .action(async (options: EnqueueCommandOptions & { json?: boolean }) => {
       const summary = await enqueueTrace(options);
-      const seqs = summary.firstSeq === null ? 'nothing new' : `seqs ${summary.firstSeq}..${summary.lastSeq}`;
-      const skipped = summary.skipped > 0 ? `, skipped ${summary.skipped} ops of other devices` : '';
-      process.stdout.write(
-        `enqueued ${summary.enqueued} ops for ${summary.deviceId} into ${summary.db} (${seqs}${skipped}); ${summary.pending} pending\n`,
-      );
+      process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatEnqueue(summary));
     });
 
   program
     .command('status')
-    .description("show what a device's SQLite queue holds: pending, dead-lettered, last seq, oldest pending")
-    .requiredOption('--db <file>', 'the SQLite queue file')
+    .description("show what a device's SQLite queue holds: pending, dead letters per reason, last seq, oldest pending")
+    .addOption(dbOption('the SQLite queue file (opened read-only)'))
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { db: string; json?: boolean }) => {
       const status = await queueStatus(options.db);
