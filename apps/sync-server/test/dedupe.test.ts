@@ -102,10 +102,11 @@ describe('dedupe by durable settled ranges', () => {
     const tv = publisher(server.url, 'tv');
     const ops = alternating(1, 200);
     const ack = await tv.publish(await outgoing(ops));
-    expect(ack.rejected.map((entry) => entry.seq)).toEqual(
+    expect(ack.rejected.map((range) => range.firstSeq)).toEqual(
       ops.filter((entry) => (entry.seq & 1) === 1).map((entry) => entry.seq),
     );
-    expect(new Set(ack.rejected.map((entry) => entry.code))).toEqual(new Set(['FORBIDDEN_USER']));
+    expect(ack.rejected.every((range) => range.lastSeq === range.firstSeq)).toBe(true);
+    expect(new Set(ack.rejected.map((range) => range.code))).toEqual(new Set(['FORBIDDEN_USER']));
     expect(server.headOf(USER)).toBe(100);
   });
 });

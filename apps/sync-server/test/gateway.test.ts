@@ -108,7 +108,7 @@ describe('sync gateway', () => {
     const tv = publisher(server.url, 'tv', { sessionContext: false });
     const foreign = progressOps('tv', 1, 1, OTHER_USER);
     const first = await tv.publish(await outgoing(foreign));
-    expect(first.rejected).toMatchObject([{ seq: 1, code: 'FORBIDDEN_USER' }]);
+    expect(first.rejected).toEqual([{ firstSeq: 1, lastSeq: 1, code: 'FORBIDDEN_USER' }]);
     const overlapping = await tv.publish(await outgoing([...foreign, ...progressOps('tv', 2, 1)]));
     expect(overlapping.duplicate).toBe(false);
     expect(overlapping.rejected).toEqual(first.rejected);
@@ -229,7 +229,7 @@ describe('sync gateway', () => {
     const acks = [];
     for (let seq = 1; seq <= 30; seq += 1) acks.push(await tv.publish(await outgoing(progressOps('tv', seq, 1))));
     const alone = (await outgoing(progressOps('tv', 31, 1))).bytes.length;
-    const withContext = acks[acks.length - 1]?.wireBytes ?? 0;
+    const withContext = acks[acks.length - 1]?.metrics.bytesWire ?? 0;
     expect(withContext).toBeLessThan(alone);
     expect(tv.stats().contextFrames).toBeGreaterThan(0);
     expect(first.server.headOf(USER)).toBe(30);
@@ -240,7 +240,7 @@ describe('sync gateway', () => {
     expect((await tv.publish(last)).duplicate).toBe(true);
     const next = await outgoing(progressOps('tv', 31, 1));
     const ack = await tv.publish(next);
-    expect(ack.wireBytes).toBeLessThan(next.bytes.length);
+    expect(ack.metrics.bytesWire).toBeLessThan(next.bytes.length);
     expect(tv.stats().contextMismatches).toBe(0);
     expect(first.server.headOf(USER)).toBe(31);
   });

@@ -110,13 +110,25 @@ export function commandOp(
   };
 }
 
-/** An OutgoingFrame as the queue builds it: self-contained bytes plus the ops. */
-export async function outgoing(ops: SequencedOperation[], userId = USER): Promise<OutgoingFrame> {
+/** An OutgoingFrame as the queue builds it, with its self-contained `bytes` at hand for raw sends. */
+export async function outgoing(
+  ops: SequencedOperation[],
+  userId = USER,
+): Promise<OutgoingFrame & { readonly bytes: Uint8Array }> {
   const first = ops[0];
   const last = ops[ops.length - 1];
   if (!first || !last) throw new TypeError('a frame needs ops');
   const encoded = (await codec()).encodeFrame(first.deviceId, ops);
-  return { deviceId: first.deviceId, userId, firstSeq: first.seq, lastSeq: last.seq, ops, bytes: encoded.bytes };
+  return {
+    deviceId: first.deviceId,
+    userId,
+    firstSeq: first.seq,
+    lastSeq: last.seq,
+    ops,
+    skipped: [],
+    selfContained: () => encoded,
+    bytes: encoded.bytes,
+  };
 }
 
 /**

@@ -3,7 +3,6 @@ import {
   type AckMessage,
   type ErrorMessage,
   encodeGatewayMessage,
-  type RejectedRange,
   type SequencedOperation,
 } from '@media-sync/protocol';
 import {
@@ -12,7 +11,6 @@ import {
   type Publisher,
   type PublisherCapabilities,
   PublisherError,
-  type RejectedOperation,
 } from '@media-sync/queue';
 import { type ConnectionEvent, type ConnectionOptions, GatewayConnection } from './connection.js';
 
@@ -170,8 +168,9 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
   async function publishNow(frame: OutgoingFrame, signal: AbortSignal | undefined): Promise<PublishAck> {
     checkUsable();
     if (signal?.aborted) throw new PublisherError('ABORTED', 'publish aborted', { cause: signal.reason });
-    if (frame.bytes.length > maxFrameBytes) {
-      throw new PublisherError('FRAME_TOO_LARGE', `frame of ${frame.bytes.length} bytes, limit ${maxFrameBytes}`);
+    const whole = frame.selfContained();
+    if (whole.bytes.length > maxFrameBytes) {
+      throw new PublisherError('FRAME_TOO_LARGE', `frame of ${whole.bytes.length} bytes, limit ${maxFrameBytes}`);
     }
     await whenOnline(signal);
     let encoded: SessionFrame | undefined;
@@ -181,9 +180,9 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       encoded = encoder.encode(frame.deviceId, frame.ops);
       // The session frame builds the context later frames lean on, so it goes out even when it
       // is no smaller; only a larger one (rare, and possibly over the limit) gives way.
-      if (encoded.bytes.length > frame.bytes.length) encoded = undefined;
+      if (encoded.bytes.length > whole.bytes.length) encoded = undefined;
     }
-    let sent = encoded?.bytes ?? frame.bytes;
+    let sent = encoded?.bytes ?? whole.bytes;
     let reply = await exchange(sent, signal);
     if (encoded) stats.contextFrames += 1;
     if (reply.type === 'error' && reply.code === 'CONTEXT_MISMATCH') {
@@ -192,7 +191,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       stats.contextMismatches += 1;
       encoder?.reset();
       encoded = undefined;
-      sent = frame.bytes;
+      sent = whole.bytes;
       reply = await exchange(sent, signal);
     }
     if (reply.type === 'error') {
@@ -203,7 +202,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
     // decoder ever holding this version; building on the previous, certainly held, base is safe.
     if (encoded && encoder && !reply.duplicate) encoder.acknowledge(encoded.version);
     stats.wireBytes += sent.length;
-    const rejected = rejectedOps(frame.ops, reply.rejected);
+    const rejected = [...reply.rejected];
     if (reply.rejectedTruncated) {
       // The ACK listed only the lowest rejected ranges: the gateway has settled every op of the
       // frame, so the ops past the last listed range are sent again, and the gateway answers
@@ -215,7 +214,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
         rejected.push(...restAck.rejected);
       }
     }
-    return { wireBytes: sent.length, duplicate: reply.duplicate, rejected };
+    return { duplicate: reply.duplicate, rejected, metrics: (encoded ?? whole).metrics };
   }
 
   /** The outgoing frame of `ops`, a tail of `frame`'s ops, encoded self-contained. */
@@ -223,8 +222,16 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
     codec ??= createCodec();
     const first = ops[0] as SequencedOperation;
     const last = ops[ops.length - 1] as SequencedOperation;
-    const bytes = (await codec).encodeFrame(frame.deviceId, ops).bytes;
-    return { deviceId: frame.deviceId, userId: frame.userId, firstSeq: first.seq, lastSeq: last.seq, ops, bytes };
+    const encoded = (await codec).encodeFrame(frame.deviceId, ops);
+    return {
+      deviceId: frame.deviceId,
+      userId: frame.userId,
+      firstSeq: first.seq,
+      lastSeq: last.seq,
+      ops,
+      skipped: [],
+      selfContained: () => encoded,
+    };
   }
 
   return {
@@ -256,17 +263,6 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       for (const wake of onlineWaiters) wake();
     },
   };
-}
-
-/** The frame's ops that lie in one of the ACK's rejected ranges, each with the range's code. */
-function rejectedOps(ops: readonly SequencedOperation[], ranges: readonly RejectedRange[]): RejectedOperation[] {
-  const rejected: RejectedOperation[] = [];
-  if (ranges.length === 0) return rejected;
-  for (const entry of ops) {
-    const range = ranges.find((candidate) => entry.seq >= candidate.firstSeq && entry.seq <= candidate.lastSeq);
-    if (range) rejected.push({ seq: entry.seq, code: range.code, reason: `the gateway rejected it: ${range.code}` });
-  }
-  return rejected;
 }
 
 /**

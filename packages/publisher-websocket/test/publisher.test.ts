@@ -36,7 +36,19 @@ function publisher(url: string, options: Partial<WebSocketPublisherOptions> = {}
 
 /** A frame whose bytes the fake gateway never decodes. */
 function opaque(bytes: number[] = [1, 2, 3], ops: SequencedOperation[] = []): OutgoingFrame {
-  return { deviceId: 'tv', userId: 'u1', firstSeq: 1, lastSeq: 1, ops, bytes: new Uint8Array(bytes) };
+  const encoded = {
+    bytes: new Uint8Array(bytes),
+    metrics: {
+      bytesJson: 0,
+      bytesProtobuf: 0,
+      bytesBody: bytes.length,
+      bytesWire: bytes.length,
+      compressionRatio: 0,
+      savingsPercent: 0,
+      deltaSavingsPercent: 0,
+    },
+  };
+  return { deviceId: 'tv', userId: 'u1', firstSeq: 1, lastSeq: 1, ops, skipped: [], selfContained: () => encoded };
 }
 
 function watchlistOps(seqs: number[]): SequencedOperation[] {
@@ -67,14 +79,12 @@ describe('createWebSocketPublisher', () => {
         rejectedCount: 2,
       });
     const client = publisher(gateway.url);
-    const result = await client.publish(opaque([1, 2, 3], watchlistOps([1, 2, 3])));
+    const frame = opaque([1, 2, 3], watchlistOps([1, 2, 3]));
+    const result = await client.publish(frame);
     expect(result).toEqual({
-      wireBytes: 3,
       duplicate: true,
-      rejected: [
-        { seq: 1, code: 'FORBIDDEN_USER', reason: 'the gateway rejected it: FORBIDDEN_USER' },
-        { seq: 2, code: 'FORBIDDEN_USER', reason: 'the gateway rejected it: FORBIDDEN_USER' },
-      ],
+      rejected: [{ firstSeq: 1, lastSeq: 2, code: 'FORBIDDEN_USER' }],
+      metrics: frame.selfContained().metrics,
     });
     expect(gateway.requests[0]?.protocol).toBe('media-sync.v2,token.claims.signature');
     expect(gateway.received[0]).toMatchObject({ type: 'frame', frameId: 1, frame: new Uint8Array([1, 2, 3]) });
@@ -226,14 +236,19 @@ describe('createWebSocketPublisher', () => {
       hlc: { physicalMs: 1_700_000_000_000 + seq, logical: 0, nodeId: 'tv' },
       op: { type: 'watchlistAdd', userId: 'u1', contentId: `tt${seq}`, timestamp: 1_700_000_000_000 + seq },
     }));
-    const frames = ops.map((entry) => ({
-      deviceId: 'tv',
-      userId: 'u1',
-      firstSeq: entry.seq,
-      lastSeq: entry.seq,
-      ops: [entry],
-      bytes: codec.encodeFrame('tv', [entry]).bytes,
-    }));
+    const frames = ops.map((entry) => {
+      const encoded = codec.encodeFrame('tv', [entry]);
+      return {
+        deviceId: 'tv',
+        userId: 'u1',
+        firstSeq: entry.seq,
+        lastSeq: entry.seq,
+        ops: [entry],
+        skipped: [],
+        selfContained: () => encoded,
+        bytes: encoded.bytes,
+      };
+    });
     const gateway = await fake();
     const decoder = codec.createSessionDecoder();
     let mismatches = 1;

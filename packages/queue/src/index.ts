@@ -13,6 +13,7 @@ export {
 } from './loopback.js';
 export {
   type ConnectionState,
+  type EncodedFrame,
   type IncomingFrame,
   type OutgoingFrame,
   type PublishAck,
@@ -20,9 +21,11 @@ export {
   type PublisherCapabilities,
   PublisherError,
   type PublisherErrorCode,
-  type RejectedOperation,
+  type RejectedRange,
+  type SeqRange,
   type Subscriber,
   type Subscription,
+  toRejectedRanges,
 } from './publisher.js';
 export { createQueue, META_KEYS, type ResolvedQueueConfig, resolveQueueConfig } from './queue.js';
 export {
@@ -30,6 +33,7 @@ export {
   type DeadLetterRecord,
   type NewQueueRecord,
   type QueueRecord,
+  type ReplayLeaseHolder,
   type StorageAdapter,
   type StorageCapabilities,
   type StorageCounts,

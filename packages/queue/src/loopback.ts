@@ -1,18 +1,26 @@
 import type { SequencedOperation } from '@media-sync/protocol';
 import {
   type ConnectionState,
+  type EncodedFrame,
   type OutgoingFrame,
   type PublishAck,
   type Publisher,
   PublisherError,
   type PublisherErrorCode,
-  type RejectedOperation,
+  type SeqRange,
+  toRejectedRanges,
 } from './publisher.js';
 
 /** The codec half the loopback receiver uses: `@media-sync/codec`'s `Codec` satisfies it. */
 export interface FrameDecoder {
   decodeFrame(bytes: Uint8Array): {
-    readonly header: { readonly firstSeq: number; readonly lastSeq: number; readonly opCount: number };
+    readonly header: {
+      readonly firstSeq: number;
+      readonly lastSeq: number;
+      readonly opCount: number;
+      /** The skipped ranges the frame declares, once the codec carries them (format v2). */
+      readonly skipped?: readonly SeqRange[];
+    };
     readonly ops: readonly SequencedOperation[];
   };
 }
@@ -57,8 +65,11 @@ export interface LoopbackPublisherOptions {
 /** A frame the loopback receiver accepted. */
 export interface LoopbackFrame {
   readonly userId: string;
+  /** The self-contained bytes it received (the only encoding the loopback makes). */
   readonly bytes: Uint8Array;
   readonly ops: readonly SequencedOperation[];
+  /** The seq ranges the frame declared skipped. */
+  readonly skipped: readonly SeqRange[];
   /** Every op of the frame had been delivered before (a re-published frame). */
   readonly duplicate: boolean;
 }
@@ -70,14 +81,19 @@ export interface LoopbackPublisher extends Publisher {
   readonly delivered: readonly SequencedOperation[];
   /** Delivered ops once each (first delivery), as a receiver that dedupes by (deviceId, seq) applies them. */
   readonly applied: readonly SequencedOperation[];
+  /**
+   * Per device, the highest seq `s` such that every seq ≤ `s` was applied or declared skipped:
+   * the mark a receiver can dedupe below. A rejected op leaves a gap (it may come back requeued).
+   */
+  readonly marks: ReadonlyMap<string, number>;
   /** Calls to `publish`, failed ones included. */
   readonly publishCalls: number;
-  /** Frames and ops accepted (re-deliveries included), counted even when `retain` is false. */
+  /** Frames and ops accepted (re-deliveries included), counted even when `retain` is false; bytes received. */
   readonly counts: { readonly frames: number; readonly ops: number; readonly bytes: number };
   /** Queues failures for the next `publish` calls. */
   inject(...faults: LoopbackFault[]): void;
-  /** Ops the receiver refuses for good, listed in the ack's `rejected` (matched by seq). */
-  rejectSeqs(seqs: Iterable<number>, code?: string, reason?: string): void;
+  /** Ops the receiver refuses for good, listed in the ack's `rejected` ranges with `code` (default `INVALID`). */
+  rejectSeqs(seqs: Iterable<number>, code?: string): void;
   /** Forgets every `rejectSeqs`: the receiver accepts those ops again. */
   clearRejections(): void;
   /** Resolves the acks held by `lateAck` faults. */
@@ -109,8 +125,11 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
   const delivered: SequencedOperation[] = [];
   const applied: SequencedOperation[] = [];
   const seen = new Set<string>();
+  const marks = new Map<string, number>();
+  /** Per device, settled seqs above its mark: O(gaps outstanding). */
+  const settledAbove = new Map<string, Set<number>>();
   const faults: LoopbackFault[] = [];
-  const rejections = new Map<number, { code: string; reason: string }>();
+  const rejections = new Map<number, string>();
   const heldAcks: Array<() => void> = [];
   const stateListeners = new Set<(state: ConnectionState) => void>();
   const waiters = new Set<() => void>();
@@ -141,37 +160,63 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
     for (const listener of [...stateListeners]) listener(next);
   }
 
-  function receive(frame: OutgoingFrame, decoded: Awaited<ReturnType<FrameDecoder['decodeFrame']>>): PublishAck {
+  function settle(deviceId: string, first: number, last: number): void {
+    let mark = marks.get(deviceId) ?? 0;
+    let above = settledAbove.get(deviceId);
+    if (above === undefined) {
+      above = new Set();
+      settledAbove.set(deviceId, above);
+    }
+    if (first <= mark + 1) mark = Math.max(mark, last);
+    else for (let seq = Math.max(first, mark + 1); seq <= last; seq++) above.add(seq);
+    while (above.delete(mark + 1)) mark += 1;
+    marks.set(deviceId, mark);
+  }
+
+  function receive(
+    frame: OutgoingFrame,
+    encoded: EncodedFrame,
+    decoded: Awaited<ReturnType<FrameDecoder['decodeFrame']>>,
+  ): PublishAck {
     counts.frames += 1;
     counts.ops += decoded.ops.length;
-    counts.bytes += frame.bytes.length;
+    counts.bytes += encoded.bytes.length;
     if (!retain) {
-      options.onFrame?.({ userId: frame.userId, bytes: frame.bytes, ops: decoded.ops, duplicate: false });
-      return { wireBytes: frame.bytes.length, duplicate: false, rejected: [] };
+      options.onFrame?.({
+        userId: frame.userId,
+        bytes: encoded.bytes,
+        ops: decoded.ops,
+        skipped: frame.skipped,
+        duplicate: false,
+      });
+      return { duplicate: false, rejected: [], metrics: encoded.metrics };
     }
     const fresh = decoded.ops.filter((op) => !seen.has(`${op.deviceId}\n${op.seq}`));
-    const rejected: RejectedOperation[] = [];
+    const rejected: Array<{ seq: number; code: string }> = [];
     for (const op of decoded.ops) {
       const rejection = rejections.get(op.seq);
-      if (rejection !== undefined) rejected.push({ seq: op.seq, ...rejection });
+      if (rejection !== undefined) rejected.push({ seq: op.seq, code: rejection });
     }
+    for (const range of frame.skipped) settle(frame.deviceId, range.first, range.last);
     for (const op of decoded.ops) {
       delivered.push(op);
       const key = `${op.deviceId}\n${op.seq}`;
       if (!seen.has(key) && !rejections.has(op.seq)) {
         seen.add(key);
         applied.push(op);
+        settle(op.deviceId, op.seq, op.seq);
       }
     }
     const accepted: LoopbackFrame = {
       userId: frame.userId,
-      bytes: frame.bytes,
+      bytes: encoded.bytes,
       ops: decoded.ops,
+      skipped: frame.skipped,
       duplicate: decoded.ops.length > 0 && fresh.length === 0,
     };
     frames.push(accepted);
     options.onFrame?.(accepted);
-    return { wireBytes: frame.bytes.length, duplicate: accepted.duplicate, rejected };
+    return { duplicate: accepted.duplicate, rejected: toRejectedRanges(rejected), metrics: encoded.metrics };
   }
 
   const publisher: LoopbackPublisher = {
@@ -189,6 +234,9 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
     },
     get applied() {
       return applied;
+    },
+    get marks() {
+      return marks;
     },
     get publishCalls() {
       return publishCalls;
@@ -210,9 +258,6 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
       if (state === 'offline' && fault?.kind !== 'stall') {
         throw new PublisherError('UNAVAILABLE', 'loopback receiver is offline');
       }
-      if (frame.bytes.length > maxFrameBytes) {
-        throw new PublisherError('FRAME_TOO_LARGE', `frame of ${frame.bytes.length} bytes over ${maxFrameBytes}`);
-      }
       if (fault?.kind === 'transient') {
         throw new PublisherError(fault.code ?? 'UNAVAILABLE', 'injected transient failure', { transient: true });
       }
@@ -232,27 +277,35 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
           signal?.addEventListener('abort', onAbort, { once: true });
         });
       }
+      // The one encoding of the frame: the self-contained bytes a broker would carry.
+      const encoded = frame.selfContained();
+      if (encoded.bytes.length > maxFrameBytes) {
+        throw new PublisherError('FRAME_TOO_LARGE', `frame of ${encoded.bytes.length} bytes over ${maxFrameBytes}`);
+      }
       decoder ??= options.codec ? Promise.resolve(options.codec) : loadDefaultDecoder();
       let decoded: Awaited<ReturnType<FrameDecoder['decodeFrame']>>;
       try {
-        decoded = (await decoder).decodeFrame(frame.bytes);
+        decoded = (await decoder).decodeFrame(encoded.bytes);
       } catch (error) {
         throw new PublisherError('REJECTED', `frame does not decode: ${String(error)}`, { cause: error });
       }
       const { header } = decoded;
-      if (header.firstSeq !== frame.firstSeq || header.lastSeq !== frame.lastSeq) {
+      if (header.opCount > 0 && (header.firstSeq !== frame.firstSeq || header.lastSeq !== frame.lastSeq)) {
         throw new PublisherError(
           'REJECTED',
           `frame says seqs ${frame.firstSeq}..${frame.lastSeq}, its header ${header.firstSeq}..${header.lastSeq}`,
         );
       }
+      if (header.skipped !== undefined && JSON.stringify(header.skipped) !== JSON.stringify(frame.skipped)) {
+        throw new PublisherError('REJECTED', 'the skipped ranges in the frame header differ from the frame’s');
+      }
       if (fault?.kind === 'dropConnection') {
-        if (fault.delivered) receive(frame, decoded);
+        if (fault.delivered) receive(frame, encoded, decoded);
         setState('offline');
         notify();
         throw new PublisherError('DISCONNECTED', 'loopback connection dropped mid-frame');
       }
-      const ack = receive(frame, decoded);
+      const ack = receive(frame, encoded, decoded);
       notify();
       if (fault?.kind === 'lateAck') {
         await new Promise<void>((resolve) => {
@@ -272,8 +325,8 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
       faults.push(...injected);
     },
 
-    rejectSeqs(seqs, code = 'INVALID', reason = 'rejected by the loopback receiver') {
-      for (const seq of seqs) rejections.set(seq, { code, reason });
+    rejectSeqs(seqs, code = 'INVALID') {
+      for (const seq of seqs) rejections.set(seq, code);
     },
 
     clearRejections() {

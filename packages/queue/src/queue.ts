@@ -14,7 +14,7 @@ import { SyncDeltaConfig } from './config.js';
 import { ConfigError, QueueError } from './errors.js';
 import { TypedEmitter } from './events.js';
 import { addMetrics, EMPTY_BYTES, type MutableByteMetrics, toByteMetrics } from './metrics.js';
-import { type ReplayContext, runReplay } from './replay.js';
+import { type OutageState, type ReplayContext, runReplay, SKIPPED_META_KEY } from './replay.js';
 import type { NewQueueRecord, StorageCounts } from './storage.js';
 import type {
   AutoReplayOptions,
@@ -30,7 +30,12 @@ import type {
 } from './types.js';
 
 /** Storage meta keys the queue owns. */
-export const META_KEYS = { hlc: 'queue.hlc', deviceId: 'queue.deviceId', userId: 'queue.userId' } as const;
+export const META_KEYS = {
+  hlc: 'queue.hlc',
+  deviceId: 'queue.deviceId',
+  userId: 'queue.userId',
+  skipped: SKIPPED_META_KEY,
+} as const;
 
 export interface ResolvedQueueConfig {
   readonly enabled: boolean;
@@ -43,6 +48,7 @@ export interface ResolvedQueueConfig {
   readonly backoff: ResolvedBackoff;
   readonly leaseTtlMs: number;
   readonly dictionary: boolean;
+  readonly baselineBytes: boolean;
 }
 
 function positiveInteger(option: string, value: number | undefined, fallback: number): number {
@@ -67,6 +73,7 @@ export function resolveQueueConfig(config: QueueOptions['config'] = {}): Resolve
     backoff: resolveBackoff(config.backoff),
     leaseTtlMs: positiveInteger('leaseTtlMs', config.leaseTtlMs, 30_000),
     dictionary: config.dictionary ?? true,
+    baselineBytes: config.baselineBytes ?? true,
   };
 }
 
@@ -119,6 +126,7 @@ export function createQueue(options: QueueOptions): Queue {
   let stopAutoReplay: (() => void) | undefined;
 
   let metrics = freshMetrics();
+  const outage: OutageState = { failures: 0, until: 0 };
 
   // `formatHlc`, with the millisecond part cached: ticks within one millisecond share it, and
   // `toString(16)` of a 41-bit number is the costly part. Same text as `formatHlc`.
@@ -321,6 +329,8 @@ export function createQueue(options: QueueOptions): Queue {
         onFailedPublish: () => {
           metrics.failedPublishes += 1;
         },
+        outage,
+        leaseHolder: async () => null,
       };
       try {
         const report = await runReplay(context);

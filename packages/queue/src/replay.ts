@@ -3,7 +3,14 @@ import { backoffDelay } from './backoff.js';
 import { decodeBody, expiresAtOf } from './body.js';
 import type { TypedEmitter } from './events.js';
 import { addMetrics, EMPTY_BYTES, type MutableByteMetrics, toByteMetrics } from './metrics.js';
-import { type OutgoingFrame, type PublishAck, type Publisher, PublisherError } from './publisher.js';
+import {
+  type EncodedFrame,
+  type OutgoingFrame,
+  type PublishAck,
+  type Publisher,
+  PublisherError,
+  type SeqRange,
+} from './publisher.js';
 import type { ResolvedQueueConfig } from './queue.js';
 import type { QueueRecord, StorageAdapter } from './storage.js';
 import type { FrameEncoder, QueueEvents, ReplayProgress, ReplayReport, ReplayStop } from './types.js';
@@ -24,6 +31,16 @@ export interface ReplayContext {
   readonly onProgress: (progress: ReplayProgress) => void;
   readonly onFrame: (frame: { readonly published: number; readonly bytes: MutableByteMetrics }) => void;
   readonly onFailedPublish: () => void;
+  /** The outage backoff, kept across runs by the queue (never in storage: an outage says nothing about the rows). */
+  readonly outage: OutageState;
+  /** Who holds the replay lease, for a `leaseHeld` report. */
+  readonly leaseHolder: () => Promise<ReplayReport['leaseHolder']>;
+}
+
+/** Consecutive transient failures, and when the next try is due. Reset by an acknowledged frame. */
+export interface OutageState {
+  failures: number;
+  until: number;
 }
 
 /** A row that goes out in a frame. */
@@ -38,15 +55,62 @@ interface Entry {
 interface Skip {
   readonly seq: number;
   readonly kind: 'coalesced' | 'expired';
+  /** The row's user, for a frame that declares skips alone. */
+  readonly userId: string | undefined;
 }
 
 /** What sending a frame did: how many batch entries it used up, and whether the run must end. */
 interface FrameOutcome {
   readonly consumed: number;
   readonly stop?: ReplayStop;
+  /** Try the next frame with at most this many ops (narrowing down on an op that does not encode). */
+  readonly split?: number;
 }
 
 const NO_KEYS: ReadonlyMap<string, number> = new Map();
+
+/**
+ * Storage meta key of the skipped seqs already deleted but not yet declared to the receiver
+ * (those between a frame's first and last op): `"3-4,9-9"`. The next frame declares them.
+ */
+export const SKIPPED_META_KEY = 'queue.skipped';
+
+/** Most skipped ranges one frame declares (the codec's limit); the rest go with later frames. */
+export const MAX_SKIPPED_RANGES = 4096;
+
+function formatRanges(ranges: readonly SeqRange[]): string {
+  return ranges.map((range) => `${range.first}-${range.last}`).join(',');
+}
+
+/** Parses `formatRanges`' text; anything malformed reads as nothing (a receiver's gap, never a loss). */
+function parseRanges(text: string | undefined): SeqRange[] {
+  if (text === undefined || text === '') return [];
+  const ranges: SeqRange[] = [];
+  for (const part of text.split(',')) {
+    const match = /^(\d{1,15})-(\d{1,15})$/.exec(part);
+    if (match === null) return [];
+    const first = Number(match[1]);
+    const last = Number(match[2]);
+    if (first < 1 || last < first) return [];
+    ranges.push({ first, last });
+  }
+  return mergeRanges(ranges);
+}
+
+/** Sorted, disjoint, non-adjacent: `[{3,4},{1,2},{6,6}]` → `[{1,4},{6,6}]`. */
+export function mergeRanges(ranges: readonly SeqRange[]): SeqRange[] {
+  const merged: Array<{ first: number; last: number }> = [];
+  for (const range of [...ranges].sort((a, b) => a.first - b.first)) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && range.first <= last.last + 1) last.last = Math.max(last.last, range.last);
+    else merged.push({ first: range.first, last: range.last });
+  }
+  return merged;
+}
+
+function rangesOf(skips: readonly Skip[]): SeqRange[] {
+  return consecutiveRuns(skips.map((skip) => skip.seq)).map(([first, last]) => ({ first, last }));
+}
 
 /** `[1, 2, 3, 5, 7, 8]` → `[[1, 3], [5, 5], [7, 8]]` (input ascending). */
 export function consecutiveRuns(seqs: readonly number[]): Array<[number, number]> {
@@ -63,11 +127,18 @@ export function consecutiveRuns(seqs: readonly number[]): Array<[number, number]
  * One replay run. Invariants:
  * - rows are read in seq order, in pages of `pageSize`; memory holds at most a page, a frame's
  *   worth of entries, and `pageSize` skipped seqs;
- * - deletes name exact seqs: the acknowledged ops of a frame and the skipped rows, grouped into
- *   runs of consecutive seqs, one `deleteRange` per run. A seq the run does not hold (a dead
- *   letter requeued meanwhile, by this process or another) is a gap no range covers, so a row
- *   leaves pending only after its ack, as a skip, or by `deadLetter`;
- * - a row leaves pending only by that delete (after an ack, or as a skip) or by `deadLetter`.
+ * - a skipped row (coalesced, expired) is declared in the `skipped` ranges of the next frame
+ *   that starts after it (or of a frame of its own when nothing follows), so a receiver's
+ *   per-device mark can pass it. It is deleted once that frame is acknowledged, or, when it
+ *   lies between the first and last op of an acknowledged frame, with that frame, after being
+ *   written to `SKIPPED_META_KEY` for the next frame to declare (a progress update is never
+ *   sent after the one that superseded it);
+ * - deletes name exact seqs: the acknowledged ops of a frame and the skips it declared, grouped
+ *   into runs of consecutive seqs, one `deleteRange` per run. A seq the run does not hold (a
+ *   dead letter requeued meanwhile, by this process or another) is a gap no range covers, so a
+ *   row leaves pending only after an ack, or by `deadLetter`;
+ * - an outage (a transient failure) records nothing on the rows: only a receiver's verdict
+ *   counts toward `maxAttempts`.
  */
 export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
   const { storage, publisher, config } = ctx;
@@ -77,12 +148,20 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
   let stoppedBy: ReplayStop = 'drained';
   let nextAttemptAt: number | null = null;
   let failure: { code: string; message: string } | null = null;
+  let leaseHolder: ReplayReport['leaseHolder'] = null;
 
   let cursor = 0;
   const batch: Entry[] = [];
   let skips: Skip[] = [];
+  /** Skipped seqs deleted but not yet declared (persisted under `SKIPPED_META_KEY`). */
+  let carried: SeqRange[] = [];
   let opsLimit = config.maxBatchOps;
   let leaseRenewedAt = ctx.now();
+  const encodeOptions = {
+    compression: config.compression,
+    dictionary: config.dictionary,
+    minBatchSize: config.minBatchSize,
+  };
 
   const snapshot = (): ReplayProgress => ({ ...totals });
 
@@ -96,6 +175,7 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
       stoppedBy,
       nextAttemptAt,
       error: failure,
+      leaseHolder,
     };
   };
 
@@ -107,13 +187,16 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
     return storage.acquireReplayLease(ctx.leaseOwner, config.leaseTtlMs, at);
   }
 
-  /** Deletes `acknowledged` and the skipped rows up to `lastSeq`; counts the skips. */
-  async function commitThrough(lastSeq: number, acknowledged: readonly number[]): Promise<void> {
-    const committed = skips.filter((skip) => skip.seq <= lastSeq);
-    const seqs = [...acknowledged, ...committed.map((skip) => skip.seq)].sort((a, b) => a - b);
+  /** Deletes `acknowledged` and the `declared` skips; counts the skips. */
+  async function commit(acknowledged: readonly number[], declared: readonly Skip[]): Promise<void> {
+    if (acknowledged.length === 0 && declared.length === 0) return;
+    const seqs = [...acknowledged, ...declared.map((skip) => skip.seq)].sort((a, b) => a - b);
     for (const [from, to] of consecutiveRuns(seqs)) await storage.deleteRange(from, to);
-    for (const skip of committed) totals[skip.kind] += 1;
-    if (committed.length > 0) skips = skips.filter((skip) => skip.seq > lastSeq);
+    for (const skip of declared) totals[skip.kind] += 1;
+    if (declared.length > 0) {
+      const gone = new Set(declared.map((skip) => skip.seq));
+      skips = skips.filter((skip) => !gone.has(skip.seq));
+    }
   }
 
   async function deadLetter(seqs: readonly number[], reasonCode: string, reason: string): Promise<void> {
@@ -123,165 +206,212 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
     ctx.emitter.emit('deadLettered', { seqs, reasonCode, reason });
   }
 
-  async function publishFailed(entries: readonly Entry[], error: unknown): Promise<FrameOutcome> {
-    if (ctx.signal.aborted) return { consumed: 0, stop: 'aborted' };
-    ctx.onFailedPublish();
-    ctx.emitter.emit('error', { phase: 'replay', error });
-    const code = error instanceof PublisherError ? error.code : 'UNKNOWN';
-    const message = error instanceof Error ? error.message : String(error);
-    const seqs = entries.map((entry) => entry.seq);
-    const lastSeq = seqs[seqs.length - 1] as number;
-    if (error instanceof PublisherError && !error.transient) {
-      if (code === 'CLOSED') {
-        failure = { code, message };
-        return { consumed: 0, stop: 'closed' };
-      }
-      if (code === 'FRAME_TOO_LARGE' && entries.length > 1) {
-        // The receiver's limit is below what the publisher advertised: smaller frames from here on.
-        opsLimit = Math.max(1, Math.floor(entries.length / 2));
-        return { consumed: 0 };
-      }
-      // Only REJECTED (and a single op too large for any frame) says something about these ops.
-      // Anything else (UNAUTHORIZED: an expired or revoked token) is about the link: the ops are
-      // fine, so they stay pending, attempts untouched, and the run ends until the app fixes it.
-      if (code === 'REJECTED' || code === 'FRAME_TOO_LARGE') {
-        await deadLetter(seqs, code, `${code}: ${message}`);
-        await commitThrough(lastSeq, []);
-        return { consumed: entries.length };
-      }
-      failure = { code, message };
-      return { consumed: 0, stop: 'permanentError' };
-    }
+  /** An outage: back off (capped, with jitter) and end the run; the rows are left as they are. */
+  function outage(code: string, message: string): FrameOutcome {
     failure = { code, message };
-    const failures = Math.max(...entries.map((entry) => entry.attempts)) + 1;
-    if (failures >= config.maxAttempts) {
-      await deadLetter(seqs, 'MAX_ATTEMPTS', `${code}: ${message} (failed ${failures} times)`);
-      await commitThrough(lastSeq, []);
-      nextAttemptAt = ctx.now() + backoffDelay(1, config.backoff, ctx.random);
-      return { consumed: entries.length, stop: 'transientError' };
-    }
-    const retryAt = ctx.now() + backoffDelay(failures, config.backoff, ctx.random);
-    await storage.recordAttempt(seqs, `${code}: ${message}`, retryAt);
-    nextAttemptAt = retryAt;
+    ctx.outage.failures += 1;
+    ctx.outage.until = ctx.now() + backoffDelay(ctx.outage.failures, config.backoff, ctx.random);
+    nextAttemptAt = ctx.outage.until;
     return { consumed: 0, stop: 'transientError' };
   }
 
-  /** Encodes the longest prefix of `candidates` that fits `maxFrameBytes`, publishes it, settles it. */
-  async function sendFrame(candidates: readonly Entry[]): Promise<FrameOutcome> {
-    if (!(await renewLease())) return { consumed: 0, stop: 'leaseLost' };
-    const userId = (candidates[0] as Entry).userId;
-    const encodeOptions = {
-      compression: config.compression,
-      dictionary: config.dictionary,
-      minBatchSize: config.minBatchSize,
-      userId,
-    };
-    let count = candidates.length;
-    let encoded: ReturnType<FrameEncoder['encodeFrame']>;
-    for (;;) {
-      const ops = candidates.slice(0, count).map((entry) => entry.sequenced);
-      try {
-        encoded = ctx.codec.encodeFrame(ctx.deviceId, ops, encodeOptions);
-      } catch (error) {
-        if (count > 1) {
-          count = Math.ceil(count / 2);
-          continue;
-        }
-        const seq = (candidates[0] as Entry).seq;
-        await deadLetter([seq], 'UNENCODABLE', error instanceof Error ? error.message : String(error));
-        await commitThrough(seq, []);
-        return { consumed: 1 };
-      }
-      if (encoded.bytes.length <= publisher.maxFrameBytes) break;
-      if (count === 1) {
-        const seq = (candidates[0] as Entry).seq;
-        await deadLetter(
-          [seq],
-          'FRAME_TOO_LARGE',
-          `op ${seq} alone encodes to ${encoded.bytes.length} bytes, over the publisher's maxFrameBytes ${publisher.maxFrameBytes}`,
-        );
-        await commitThrough(seq, []);
-        return { consumed: 1 };
-      }
-      const scaled = Math.floor((count * publisher.maxFrameBytes) / encoded.bytes.length);
-      count = Math.max(1, Math.min(count - 1, scaled));
+  /** A verdict that does not settle the ops (INCOMPATIBLE): counts an attempt; `maxAttempts` of them dead-letter. */
+  async function countVerdict(entries: readonly Entry[], code: string, message: string): Promise<FrameOutcome> {
+    failure = { code, message };
+    const seqs = entries.map((entry) => entry.seq);
+    const verdicts = Math.max(...entries.map((entry) => entry.attempts)) + 1;
+    if (verdicts >= config.maxAttempts) {
+      await deadLetter(seqs, 'MAX_ATTEMPTS', `${code}: ${message} (${verdicts} verdicts)`);
+      return { consumed: entries.length, stop: 'permanentError' };
     }
-    const entries = candidates.slice(0, count);
-    const firstSeq = (entries[0] as Entry).seq;
-    const lastSeq = (entries[entries.length - 1] as Entry).seq;
-    const frame: OutgoingFrame = {
+    const retryAt = ctx.now() + backoffDelay(verdicts, config.backoff, ctx.random);
+    await storage.recordAttempt(seqs, `${code}: ${message}`, retryAt);
+    nextAttemptAt = retryAt;
+    return { consumed: 0, stop: 'permanentError' };
+  }
+
+  /** Whether `frame`'s self-contained encoding fails: then the ops, not the link, are at fault. */
+  function encodingFails(frame: OutgoingFrame): unknown {
+    try {
+      frame.selfContained();
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('encoding failed');
+    }
+  }
+
+  async function publishFailed(frame: OutgoingFrame, entries: readonly Entry[], error: unknown): Promise<FrameOutcome> {
+    if (ctx.signal.aborted) return { consumed: 0, stop: 'aborted' };
+    ctx.onFailedPublish();
+    ctx.emitter.emit('error', { phase: 'replay', error });
+    const message = error instanceof Error ? error.message : String(error);
+    const seqs = entries.map((entry) => entry.seq);
+    if (!(error instanceof PublisherError)) {
+      // Not the publisher's own verdict: either an op cannot be encoded (then halve, down to
+      // the one op, which is dead-lettered) or something unknown went wrong, which costs no data.
+      const encodeError = entries.length > 0 ? encodingFails(frame) : undefined;
+      if (encodeError === undefined) return outage('UNKNOWN', message);
+      if (entries.length > 1) return { consumed: 0, split: Math.ceil(entries.length / 2) };
+      await deadLetter(seqs, 'UNENCODABLE', encodeError instanceof Error ? encodeError.message : String(encodeError));
+      return { consumed: 1 };
+    }
+    if (error.transient) return outage(error.code, message);
+    switch (error.code) {
+      case 'CLOSED':
+        failure = { code: error.code, message };
+        return { consumed: 0, stop: 'closed' };
+      case 'UNAUTHORIZED':
+        // About the credentials, not the ops: they stay pending, attempts untouched.
+        failure = { code: error.code, message };
+        return { consumed: 0, stop: 'unauthorized' };
+      case 'FRAME_TOO_LARGE':
+        if (entries.length > 1) {
+          // Over the publisher's or the receiver's limit: smaller frames from here on, no attempt counted.
+          opsLimit = Math.max(1, Math.floor(entries.length / 2));
+          return { consumed: 0 };
+        }
+        if (entries.length === 0) break;
+        await deadLetter(seqs, 'FRAME_TOO_LARGE', `op ${seqs[0]} alone is over the limit: ${message}`);
+        return { consumed: 1 };
+      case 'REJECTED':
+        if (entries.length === 0) break;
+        await deadLetter(seqs, 'REJECTED', `${error.code}: ${message}`);
+        return { consumed: entries.length };
+      case 'INCOMPATIBLE':
+        if (entries.length === 0) break;
+        return countVerdict(entries, error.code, message);
+      default:
+        return outage(error.code, message);
+    }
+    // A frame that only declares skips was refused: they stay pending, declared with the next frame.
+    failure = { code: error.code, message };
+    return { consumed: 0, stop: 'permanentError' };
+  }
+
+  function outgoing(entries: readonly Entry[], skipped: readonly SeqRange[], userId: string): OutgoingFrame {
+    const ops = entries.map((entry) => entry.sequenced);
+    const lastSkipped = skipped[skipped.length - 1]?.last ?? 0;
+    const firstSeq = entries.length > 0 ? (entries[0] as Entry).seq : lastSkipped + 1;
+    const lastSeq = entries.length > 0 ? (entries[entries.length - 1] as Entry).seq : lastSkipped;
+    let encoded: EncodedFrame | undefined;
+    return {
       deviceId: ctx.deviceId,
       userId,
       firstSeq,
       lastSeq,
-      ops: entries.map((entry) => entry.sequenced),
-      bytes: encoded.bytes,
+      ops,
+      skipped,
+      selfContained() {
+        encoded ??= ctx.codec.encodeFrame(ctx.deviceId, ops, { ...encodeOptions, userId, skipped });
+        return encoded;
+      },
     };
+  }
+
+  /** Publishes `entries` (possibly none) with the skips before them, and settles the ack. */
+  async function sendFrame(entries: readonly Entry[], userId: string): Promise<FrameOutcome> {
+    if (!(await renewLease())) return { consumed: 0, stop: 'leaseLost' };
+    const firstSeq = entries.length > 0 ? (entries[0] as Entry).seq : Number.POSITIVE_INFINITY;
+    const lastSeq = entries.length > 0 ? (entries[entries.length - 1] as Entry).seq : Number.NEGATIVE_INFINITY;
+    const candidates = mergeRanges([
+      ...carried.filter((range) => range.last < firstSeq),
+      ...rangesOf(skips.filter((skip) => skip.seq < firstSeq)),
+    ]);
+    const skipped = candidates.slice(0, MAX_SKIPPED_RANGES);
+    const declaredUpTo = skipped[skipped.length - 1]?.last ?? 0;
+    const declared = skips.filter((skip) => skip.seq <= declaredUpTo);
+    const between = skips.filter((skip) => skip.seq > firstSeq && skip.seq < lastSeq);
+    const frame = outgoing(entries, skipped, userId);
     let ack: PublishAck;
     try {
       ack = await publisher.publish(frame, { signal: ctx.signal });
     } catch (error) {
-      return publishFailed(entries, error);
+      return publishFailed(frame, entries, error);
     }
-    const inFrame = new Set(entries.map((entry) => entry.seq));
-    const rejected = ack.rejected.filter((rejection) => inFrame.has(rejection.seq));
-    const byReason = new Map<string, number[]>();
-    for (const rejection of rejected) {
-      const reason = `${rejection.code}: ${rejection.reason}`;
-      byReason.set(reason, [...(byReason.get(reason) ?? []), rejection.seq]);
+    const rejectedCodes = new Map<number, string>();
+    for (const range of ack.rejected) {
+      for (const entry of entries) {
+        if (entry.seq >= range.firstSeq && entry.seq <= range.lastSeq) rejectedCodes.set(entry.seq, range.code);
+      }
     }
-    for (const [reason, seqs] of byReason) await deadLetter(seqs, 'REJECTED', reason);
-    const rejectedSeqs = new Set(rejected.map((rejection) => rejection.seq));
-    await commitThrough(
-      lastSeq,
-      entries.flatMap((entry) => (rejectedSeqs.has(entry.seq) ? [] : [entry.seq])),
+    const byCode = new Map<string, number[]>();
+    for (const [seq, code] of rejectedCodes) byCode.set(code, [...(byCode.get(code) ?? []), seq]);
+    for (const [code, seqs] of byCode) {
+      await deadLetter(
+        seqs.sort((a, b) => a - b),
+        'REJECTED',
+        `${code}: the receiver refused ${seqs.length === 1 ? 'this op' : `${seqs.length} ops of the frame`}`,
+      );
+    }
+    // The skips between this frame's ops go now too, once written down for the next frame to declare.
+    const stillCarried = mergeRanges([...carried.filter((range) => range.last > declaredUpTo), ...rangesOf(between)]);
+    if (formatRanges(stillCarried) !== formatRanges(carried)) {
+      await storage.setMeta({ [SKIPPED_META_KEY]: formatRanges(stillCarried) });
+      carried = stillCarried;
+    }
+    await commit(
+      entries.flatMap((entry) => (rejectedCodes.has(entry.seq) ? [] : [entry.seq])),
+      [...declared, ...between],
     );
 
-    const published = entries.length - rejected.length;
+    const published = entries.length - rejectedCodes.size;
+    const { metrics } = ack;
     const frameBytes: MutableByteMetrics = {
-      bytesJson: encoded.metrics.bytesJson,
-      bytesProtobuf: encoded.metrics.bytesProtobuf,
-      bytesBody: encoded.metrics.bytesBody,
-      bytesWire: ack.wireBytes,
+      // The baselines may be computed lazily by the publisher: read them only when asked to.
+      bytesJson: config.baselineBytes ? metrics.bytesJson : 0,
+      bytesProtobuf: config.baselineBytes ? metrics.bytesProtobuf : 0,
+      bytesBody: metrics.bytesBody,
+      bytesWire: metrics.bytesWire,
     };
+    ctx.outage.failures = 0;
+    ctx.outage.until = 0;
     totals.published += published;
     totals.frames += 1;
     addMetrics(bytes, frameBytes);
     ctx.onFrame({ published, bytes: frameBytes });
     ctx.emitter.emit('framePublished', {
-      firstSeq,
-      lastSeq,
+      firstSeq: frame.firstSeq,
+      lastSeq: frame.lastSeq,
       ops: entries.length,
-      bytes: encoded.bytes.length,
-      wireBytes: ack.wireBytes,
+      skipped: frame.skipped.reduce((sum, range) => sum + range.last - range.first + 1, 0),
+      wireBytes: metrics.bytesWire,
       duplicate: ack.duplicate,
-      rejected: rejected.length,
+      rejected: rejectedCodes.size,
     });
     ctx.onProgress(snapshot());
-    return { consumed: count };
+    return { consumed: entries.length };
   }
 
   /** Sends full frames; with `all`, also the last partial one. Resolves with a stop reason, if any. */
   async function flush(all: boolean): Promise<ReplayStop | undefined> {
+    let limit = opsLimit;
     while (batch.length >= opsLimit || (all && batch.length > 0)) {
       if (ctx.signal.aborted) return 'aborted';
       const userId = (batch[0] as Entry).userId;
       let count = 1;
-      while (count < batch.length && count < opsLimit && (batch[count] as Entry).userId === userId) count += 1;
-      const outcome = await sendFrame(batch.slice(0, count));
+      while (count < batch.length && count < Math.min(limit, opsLimit) && (batch[count] as Entry).userId === userId) {
+        count += 1;
+      }
+      const outcome = await sendFrame(batch.slice(0, count), userId);
       batch.splice(0, outcome.consumed);
       if (outcome.stop !== undefined) return outcome.stop;
+      // An op that does not encode is somewhere in the frame: narrow down on it, then carry on.
+      limit = outcome.split ?? (outcome.consumed > 0 ? opsLimit : limit);
     }
     return undefined;
   }
 
-  /** Keeps the skip list within a page: sends what precedes the skips, then deletes them. */
-  async function trimSkips(): Promise<ReplayStop | undefined> {
-    if (skips.length < config.pageSize) return undefined;
+  /** Declares and deletes every skip held: sends what precedes them, then a frame of skips alone. */
+  async function declareSkips(): Promise<ReplayStop | undefined> {
     const stop = await flush(true);
     if (stop !== undefined) return stop;
-    const last = skips[skips.length - 1];
-    if (last !== undefined) await commitThrough(last.seq, []);
+    const userId = [...skips].reverse().find((skip) => skip.userId !== undefined)?.userId ?? ctx.userIdForCommands();
+    // More skips than one frame may declare take several frames.
+    while (userId !== undefined && (skips.length > 0 || carried.length > 0)) {
+      if (ctx.signal.aborted) return 'aborted';
+      const outcome = await sendFrame([], userId);
+      if (outcome.stop !== undefined) return outcome.stop;
+    }
     return undefined;
   }
 
@@ -299,12 +429,12 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
     } catch (error) {
       return `hlc does not parse: ${error instanceof Error ? error.message : String(error)}`;
     }
-    const expiresAt = row.expiresAt ?? expiresAtOf(op);
-    if (expiresAt !== null && expiresAt <= at) return { seq: row.seq, kind: 'expired' };
-    if (row.coalesceKey !== null && (latest.get(row.coalesceKey) ?? 0) > row.seq) {
-      return { seq: row.seq, kind: 'coalesced' };
-    }
     const userId = op.type === 'deviceCommand' ? ctx.userIdForCommands() : op.userId;
+    const expiresAt = row.expiresAt ?? expiresAtOf(op);
+    if (expiresAt !== null && expiresAt <= at) return { seq: row.seq, kind: 'expired', userId };
+    if (row.coalesceKey !== null && (latest.get(row.coalesceKey) ?? 0) > row.seq) {
+      return { seq: row.seq, kind: 'coalesced', userId };
+    }
     if (userId === undefined) return 'deviceCommand without a known userId';
     return {
       seq: row.seq,
@@ -314,11 +444,19 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
     };
   }
 
+  if (!ctx.force && ctx.outage.until > ctx.now()) {
+    // The last run met an outage: wait out its backoff (a forced "sync now" does not).
+    stoppedBy = 'backoff';
+    nextAttemptAt = ctx.outage.until;
+    return report();
+  }
   if (!(await storage.acquireReplayLease(ctx.leaseOwner, config.leaseTtlMs, ctx.now()))) {
     stoppedBy = 'leaseHeld';
+    leaseHolder = await ctx.leaseHolder();
     return report();
   }
   try {
+    carried = parseRanges(await storage.getMeta(SKIPPED_META_KEY));
     let stop: ReplayStop | undefined;
     pages: for (;;) {
       if (ctx.signal.aborted) {
@@ -355,7 +493,8 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
       for (const item of classified) {
         if ('kind' in item) {
           skips.push(item);
-          stop = await trimSkips();
+          // Memory holds at most a page of skips: past that, declare them now.
+          if (skips.length >= config.pageSize) stop = await declareSkips();
         } else {
           const previous = batch[batch.length - 1];
           if (previous !== undefined && previous.userId !== item.userId) stop = await flush(true);
@@ -372,10 +511,10 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
         break;
       }
     }
-    stop ??= await flush(true);
-    // Skipped rows ahead of anything still unsent can go now; the rest are met again next run.
-    const upTo = batch.length > 0 ? (batch[0] as Entry).seq - 1 : (skips[skips.length - 1]?.seq ?? -1);
-    await commitThrough(upTo, []);
+    // Drained: the skips not yet declared (with nothing after them) go in a frame of their own,
+    // so the receiver's mark reaches the queue's end. A run that stopped early leaves them
+    // pending (or written down, see SKIPPED_META_KEY); the next run declares them.
+    stop ??= await declareSkips();
     stoppedBy = stop ?? 'drained';
   } finally {
     await storage.releaseReplayLease(ctx.leaseOwner).catch(() => undefined);

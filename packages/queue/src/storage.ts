@@ -54,6 +54,17 @@ export interface StorageCounts {
   readonly oldestPendingAt: number | null;
 }
 
+/** Who holds the replay lease: its owner id, the process (when the adapter knows it) and the expiry. */
+export interface ReplayLeaseHolder {
+  readonly owner: string;
+  /** The holder's process id, or null where there is none (a browser tab). */
+  readonly pid: number | null;
+  /** The holder's host name, or null where there is none. */
+  readonly host: string | null;
+  /** Epoch ms when the lease lapses unless renewed. */
+  readonly expiresAt: number;
+}
+
 export interface StorageCapabilities {
   /** A resolved `append` survives a crash of the process (kill -9) or of the page. */
   readonly durable: boolean;

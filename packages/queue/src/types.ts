@@ -1,8 +1,8 @@
 import type { Hlc, SequencedOperation, SyncOperation } from '@media-sync/protocol';
 import type { BackoffOptions } from './backoff.js';
 import type { SyncDeltaConfig } from './config.js';
-import type { Publisher } from './publisher.js';
-import type { StorageAdapter, StorageCounts } from './storage.js';
+import type { Publisher, SeqRange } from './publisher.js';
+import type { ReplayLeaseHolder, StorageAdapter, StorageCounts } from './storage.js';
 
 /** The codec half the queue uses: `@media-sync/codec`'s `Codec` satisfies it. */
 export interface FrameEncoder {
@@ -14,6 +14,8 @@ export interface FrameEncoder {
       readonly dictionary?: boolean;
       readonly minBatchSize?: number;
       readonly userId?: string;
+      /** Seq ranges the frame declares skipped (contract of `OutgoingFrame.skipped`). */
+      readonly skipped?: readonly SeqRange[];
     },
   ): { readonly bytes: Uint8Array; readonly metrics: FrameByteMetrics };
 }
@@ -41,13 +43,22 @@ export interface QueueConfig extends Partial<SyncDeltaConfig> {
   readonly pageSize?: number;
   /** Skip progress updates superseded by a later one for the same (userId, contentId). Default true. */
   readonly coalesceProgress?: boolean;
-  /** Failed attempts after which an op is dead-lettered (`MAX_ATTEMPTS`). Default 5. */
+  /**
+   * Receiver verdicts that do not settle an op (`INCOMPATIBLE`) after which it is dead-lettered
+   * (`MAX_ATTEMPTS`). Outages never count. Default 5.
+   */
   readonly maxAttempts?: number;
   readonly backoff?: BackoffOptions;
   /** How long a replay lease lasts without renewal (renewed before every frame). Default 30 000 ms. */
   readonly leaseTtlMs?: number;
   /** Use the codec's shipped zstd dictionary for small frames. Default true. */
   readonly dictionary?: boolean;
+  /**
+   * Put the §5 baselines (`bytesJson`, `bytesProtobuf`) of every frame sent into the report and
+   * `metrics()`. They cost CPU per op (publishers compute them lazily, once asked); `false` leaves
+   * them 0, and the ratios with them. Default true.
+   */
+  readonly baselineBytes?: boolean;
   /** Replay whenever the publisher comes online, after enqueues, and when a backoff expires. Default off. */
   readonly autoReplay?: boolean | AutoReplayOptions;
 }
@@ -89,20 +100,23 @@ export interface ReplayProgress {
   readonly published: number;
   readonly coalesced: number;
   readonly expired: number;
+  /** Ops this run dead-lettered (not the dead letters already there). */
   readonly deadLettered: number;
   readonly frames: number;
 }
 
 /**
- * Why a run ended: `drained` (nothing left that is due), `backoff` (the head op waits for its
- * retry time), `transientError` (publish failed; retried later), `permanentError` (the
- * publisher refused for good, e.g. UNAUTHORIZED; the frame's ops were dead-lettered),
+ * Why a run ended: `drained` (nothing left that is due), `backoff` (the head op, or the link
+ * after an outage, waits for its retry time), `transientError` (an outage: publish failed,
+ * retried later, nothing counted), `unauthorized` (the receiver refused the credentials; ops
+ * stay pending), `permanentError` (a receiver verdict ended the run, e.g. INCOMPATIBLE),
  * `aborted`, `leaseHeld` (another process or tab is replaying), `leaseLost`, `closed`.
  */
 export type ReplayStop =
   | 'drained'
   | 'backoff'
   | 'transientError'
+  | 'unauthorized'
   | 'permanentError'
   | 'aborted'
   | 'leaseHeld'
@@ -119,6 +133,8 @@ export interface ReplayReport extends ReplayProgress {
   readonly nextAttemptAt: number | null;
   /** The failure that ended the run, if one did. */
   readonly error: { readonly code: string; readonly message: string } | null;
+  /** With `leaseHeld`: who holds the replay lease and until when, when storage knows; else null. */
+  readonly leaseHolder: ReplayLeaseHolder | null;
 }
 
 /** Cumulative since creation or `resetMetrics()`. */
@@ -151,7 +167,9 @@ export interface FramePublishedEvent {
   readonly firstSeq: number;
   readonly lastSeq: number;
   readonly ops: number;
-  readonly bytes: number;
+  /** Coalesced or expired seqs the frame declared skipped (deleted with its ack). */
+  readonly skipped: number;
+  /** Bytes that went on the wire for the frame, as the publisher's ack says. */
   readonly wireBytes: number;
   readonly duplicate: boolean;
   readonly rejected: number;

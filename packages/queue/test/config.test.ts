@@ -94,6 +94,7 @@ describe('resolveQueueConfig', () => {
       backoff: { baseMs: 1_000, factor: 2, capMs: 300_000, jitter: 0.5 },
       leaseTtlMs: 30_000,
       dictionary: true,
+      baselineBytes: true,
     });
   });
 

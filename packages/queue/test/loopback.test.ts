@@ -1,9 +1,10 @@
 import { createCodec } from '@media-sync/codec';
 import { describe, expect, it } from 'vitest';
-import { createLoopbackPublisher, type OutgoingFrame, PublisherError } from '../src/index.js';
+import { createLoopbackPublisher, type EncodedFrame, type OutgoingFrame, PublisherError } from '../src/index.js';
 import { DEVICE, distinctOps, harness, T0, USER } from './helpers.js';
 
-async function frameOf(count: number, from = 1): Promise<OutgoingFrame> {
+/** A frame as the queue builds it; `encodes` counts calls of `selfContained()` that did encode. */
+async function frameOf(count: number, from = 1): Promise<OutgoingFrame & { readonly encodes: () => number }> {
   const codec = await createCodec();
   const ops = distinctOps(count, from).map((op, i) => ({
     deviceId: DEVICE,
@@ -11,8 +12,26 @@ async function frameOf(count: number, from = 1): Promise<OutgoingFrame> {
     hlc: { physicalMs: T0, logical: from + i, nodeId: DEVICE },
     op,
   }));
-  const { bytes } = codec.encodeFrame(DEVICE, ops, {});
-  return { deviceId: DEVICE, userId: USER, firstSeq: from, lastSeq: from + count - 1, ops, bytes };
+  let encoded: EncodedFrame | undefined;
+  let encodes = 0;
+  return {
+    deviceId: DEVICE,
+    userId: USER,
+    firstSeq: from,
+    lastSeq: from + count - 1,
+    ops,
+    skipped: [],
+    selfContained() {
+      if (encoded === undefined) encodes += 1;
+      encoded ??= codec.encodeFrame(DEVICE, ops, {});
+      return encoded;
+    },
+    encodes: () => encodes,
+  };
+}
+
+function withBytes(frame: OutgoingFrame, bytes: Uint8Array): OutgoingFrame {
+  return { ...frame, selfContained: () => ({ ...frame.selfContained(), bytes }) };
 }
 
 async function publishError(promise: Promise<unknown>): Promise<PublisherError> {
@@ -28,10 +47,53 @@ describe('createLoopbackPublisher', () => {
   it('decodes, records and acks a frame; a re-sent frame is a duplicate', async () => {
     const publisher = createLoopbackPublisher();
     const frame = await frameOf(3);
-    expect(await publisher.publish(frame)).toEqual({ wireBytes: frame.bytes.length, duplicate: false, rejected: [] });
+    expect(await publisher.publish(frame)).toEqual({
+      duplicate: false,
+      rejected: [],
+      metrics: frame.selfContained().metrics,
+    });
     expect(await publisher.publish(frame)).toMatchObject({ duplicate: true });
     expect(publisher.delivered).toEqual([...frame.ops, ...frame.ops]);
     expect(publisher.applied).toEqual(frame.ops);
+    expect(frame.encodes()).toBe(1);
+    expect(publisher.marks.get(DEVICE)).toBe(3);
+  });
+
+  it('acks rejections as seq ranges per code, and keeps its mark below a rejected op', async () => {
+    const publisher = createLoopbackPublisher();
+    publisher.rejectSeqs([2, 3], 'FORBIDDEN_USER');
+    publisher.rejectSeqs([5], 'CLOCK_DRIFT');
+    const ack = await publisher.publish(await frameOf(6));
+    expect(ack.rejected).toEqual([
+      { firstSeq: 2, lastSeq: 3, code: 'FORBIDDEN_USER' },
+      { firstSeq: 5, lastSeq: 5, code: 'CLOCK_DRIFT' },
+    ]);
+    expect(publisher.marks.get(DEVICE)).toBe(1);
+  });
+
+  it('advances its mark over declared skips, also from a frame without ops', async () => {
+    const publisher = createLoopbackPublisher();
+    const frame = await frameOf(2, 4);
+    await publisher.publish({ ...frame, skipped: [{ first: 1, last: 2 }] });
+    expect(publisher.marks.get(DEVICE)).toBe(2);
+    const skipsOnly = await frameOf(0, 8);
+    await publisher.publish({
+      ...skipsOnly,
+      firstSeq: 8,
+      lastSeq: 7,
+      skipped: [
+        { first: 3, last: 3 },
+        { first: 6, last: 7 },
+      ],
+    });
+    expect(publisher.marks.get(DEVICE)).toBe(7);
+    expect(publisher.frames.map((f) => f.skipped)).toEqual([
+      [{ first: 1, last: 2 }],
+      [
+        { first: 3, last: 3 },
+        { first: 6, last: 7 },
+      ],
+    ]);
   });
 
   it('fails on command with the right codes and transience', async () => {
@@ -53,16 +115,19 @@ describe('createLoopbackPublisher', () => {
     expect((await publishError(publisher.publish(frame))).code).toBe('UNAVAILABLE');
     expect(publisher.delivered).toEqual([]);
     expect(publisher.publishCalls).toBe(5);
+    // Outages are met before anything is encoded: only the frame that reached the receiver
+    // (dropConnection) was, once.
+    expect(frame.encodes()).toBe(1);
   });
 
   it('refuses frames over maxFrameBytes and frames whose header disagrees', async () => {
     const frame = await frameOf(5);
-    const small = createLoopbackPublisher({ maxFrameBytes: frame.bytes.length - 1 });
+    const small = createLoopbackPublisher({ maxFrameBytes: frame.selfContained().bytes.length - 1 });
     const tooLarge = await publishError(small.publish(frame));
     expect([tooLarge.code, tooLarge.transient]).toEqual(['FRAME_TOO_LARGE', false]);
     const publisher = createLoopbackPublisher();
     expect((await publishError(publisher.publish({ ...frame, firstSeq: 2 }))).code).toBe('REJECTED');
-    expect((await publishError(publisher.publish({ ...frame, bytes: Uint8Array.of(1, 2, 3) }))).code).toBe('REJECTED');
+    expect((await publishError(publisher.publish(withBytes(frame, Uint8Array.of(1, 2, 3))))).code).toBe('REJECTED');
   });
 
   it('reports connection changes and CLOSED after close', async () => {
@@ -101,7 +166,7 @@ describe('createLoopbackPublisher({ retain: false })', () => {
     const frame = await frameOf(4);
     await publisher.publish(frame);
     await publisher.publish(frame);
-    expect(publisher.counts).toEqual({ frames: 2, ops: 8, bytes: 2 * frame.bytes.length });
+    expect(publisher.counts).toEqual({ frames: 2, ops: 8, bytes: 2 * frame.selfContained().bytes.length });
     expect(publisher.frames).toEqual([]);
     expect(publisher.delivered).toEqual([]);
   });

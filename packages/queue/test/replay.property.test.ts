@@ -3,7 +3,7 @@ import type { SyncOperation } from '@media-sync/protocol';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLoopbackPublisher, createQueue, type LoopbackFault } from '../src/index.js';
+import { createLoopbackPublisher, createQueue, type LoopbackFault, META_KEYS } from '../src/index.js';
 import { DEVICE, progress, spyOn, T0, watchlistAdd } from './helpers.js';
 
 const opArbitrary = fc.oneof(
@@ -78,6 +78,9 @@ describe('replay laws', () => {
             if (report.stoppedBy === 'drained') break;
           }
           expect(await storage.counts()).toMatchObject({ pending: 0, deadLettered: 0 });
+          // Every seq was applied or declared skipped: the receiver's mark reached the last one.
+          expect(publisher.marks.get(DEVICE)).toBe(enqueued.length);
+          expect(await storage.getMeta(META_KEYS.skipped)).toBeFalsy();
           const applied = publisher.applied.map((entry) => entry.seq);
           // Order per device: first deliveries only ever go up.
           expect(applied).toEqual([...applied].sort((a, b) => a - b));

@@ -231,36 +231,99 @@ describe('replay', () => {
     expectInOrderOnce(publisher.delivered, range(1, 9));
   });
 
-  it('backs off exponentially, honours the schedule, then dead-letters after maxAttempts', async () => {
+  it('an outage backs off exponentially up to the cap, honours the schedule, and never counts an attempt', async () => {
     const { queue, publisher, clock, storage } = harness({
-      config: { maxAttempts: 4, backoff: { baseMs: 1_000, factor: 2, capMs: 3_000, jitter: 0 } },
+      config: { maxAttempts: 2, backoff: { baseMs: 1_000, factor: 2, capMs: 3_000, jitter: 0 } },
     });
     await queue.enqueueMany(distinctOps(2));
     const delays: number[] = [];
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      publisher.inject({ kind: 'transient' });
+    const faults = [
+      { kind: 'transient', code: 'UNAVAILABLE' },
+      { kind: 'stall' },
+      { kind: 'dropConnection' },
+      { kind: 'transient', code: 'BUSY' },
+      { kind: 'transient', code: 'TIMEOUT' },
+    ] as const;
+    for (const fault of faults) {
+      publisher.setConnectionState('online');
+      publisher.inject(fault);
       const report = await queue.replay();
-      expect(report.stoppedBy).toBe('transientError');
+      expect(report).toMatchObject({ stoppedBy: 'transientError', deadLettered: 0, pending: 2 });
       delays.push((report.nextAttemptAt as number) - clock.now);
       const early = await queue.replay();
       expect(early).toMatchObject({ stoppedBy: 'backoff', nextAttemptAt: report.nextAttemptAt, published: 0 });
       clock.now = report.nextAttemptAt as number;
     }
-    expect(delays).toEqual([1_000, 2_000, 3_000]);
-    expect((await storage.readPage(0, 1))[0]).toMatchObject({
-      attempts: 3,
-      lastError: 'UNAVAILABLE: injected transient failure',
+    expect(delays).toEqual([1_000, 2_000, 3_000, 3_000, 3_000]);
+    expect(publisher.publishCalls).toBe(5);
+    expect((await storage.readPage(0, 10)).map((row) => row.attempts)).toEqual([0, 0]);
+    expect(await queue.deadLetters()).toEqual([]);
+    publisher.setConnectionState('online');
+    expect(await queue.replay()).toMatchObject({ stoppedBy: 'drained', published: 2, deadLettered: 0 });
+    // An acknowledged frame ends the outage: the next one starts again from the base delay.
+    await queue.enqueue(watchlistAdd('later'));
+    publisher.inject({ kind: 'transient' });
+    expect(((await queue.replay()).nextAttemptAt as number) - clock.now).toBe(1_000);
+  });
+
+  it('a forced replay ("sync now") does not wait out an outage’s backoff', async () => {
+    const { queue, publisher } = harness();
+    await queue.enqueue(watchlistAdd('a'));
+    publisher.inject({ kind: 'transient' });
+    expect((await queue.replay()).stoppedBy).toBe('transientError');
+    expect((await queue.replay()).stoppedBy).toBe('backoff');
+    expect(await queue.replay({ force: true })).toMatchObject({ stoppedBy: 'drained', published: 1 });
+  });
+
+  it('20 replays into an outage or a crash-looping receiver dead-letter nothing; one live replay drains all', async () => {
+    const { queue, publisher, clock, storage } = harness({ config: { maxBatchOps: 4 } });
+    await queue.enqueueMany(distinctOps(10));
+    const attemptsBefore = (await storage.readPage(0, 100)).map((row) => row.attempts);
+    // Alternating: the receiver is unreachable, then accepts the connection and dies mid-frame.
+    for (let run = 0; run < 20; run++) {
+      if (run % 2 === 0) publisher.setConnectionState('offline');
+      else {
+        publisher.setConnectionState('online');
+        publisher.inject(run % 4 === 1 ? { kind: 'dropConnection' } : { kind: 'transient', code: 'UNAVAILABLE' });
+      }
+      const report = await queue.replay({ force: true });
+      expect(report).toMatchObject({ stoppedBy: 'transientError', deadLettered: 0, pending: 10, published: 0 });
+      clock.now += 60_000;
+    }
+    expect(await queue.status()).toMatchObject({ pending: 10, deadLettered: 0 });
+    expect((await storage.readPage(0, 100)).map((row) => row.attempts)).toEqual(attemptsBefore);
+    publisher.setConnectionState('online');
+    expect(await queue.replay({ force: true })).toMatchObject({
+      stoppedBy: 'drained',
+      published: 10,
+      deadLettered: 0,
+      pending: 0,
     });
-    expect(publisher.publishCalls).toBe(3);
-    publisher.inject({ kind: 'stall' });
+    expectInOrderOnce(publisher.applied, range(1, 10));
+  });
+
+  it('INCOMPATIBLE is a verdict: it counts, and maxAttempts of them dead-letter the frame', async () => {
+    const { queue, publisher, clock, storage } = harness({
+      config: { maxAttempts: 3, maxBatchOps: 2, backoff: { baseMs: 1_000, factor: 2, capMs: 60_000, jitter: 0 } },
+    });
+    await queue.enqueueMany(distinctOps(3));
+    for (let verdict = 1; verdict <= 2; verdict++) {
+      publisher.inject({ kind: 'permanent', code: 'INCOMPATIBLE' });
+      const report = await queue.replay();
+      expect(report).toMatchObject({ stoppedBy: 'permanentError', deadLettered: 0, pending: 3 });
+      expect(report.error?.code).toBe('INCOMPATIBLE');
+      expect((await storage.readPage(0, 10)).map((row) => row.attempts)).toEqual([verdict, verdict, 0]);
+      clock.now = report.nextAttemptAt as number;
+    }
+    publisher.inject({ kind: 'permanent', code: 'INCOMPATIBLE' });
     const last = await queue.replay();
-    expect(last).toMatchObject({ stoppedBy: 'transientError', deadLettered: 2, pending: 0 });
+    expect(last).toMatchObject({ stoppedBy: 'permanentError', deadLettered: 2, pending: 1 });
     const letters = await queue.deadLetters();
     expect(letters.map((l) => [l.seq, l.reasonCode, l.attempts])).toEqual([
-      [1, 'MAX_ATTEMPTS', 3],
-      [2, 'MAX_ATTEMPTS', 3],
+      [1, 'MAX_ATTEMPTS', 2],
+      [2, 'MAX_ATTEMPTS', 2],
     ]);
-    expect(letters[0]?.reason).toBe('TIMEOUT: no ack within 20 ms (failed 4 times)');
+    expect(letters[0]?.reason).toBe('INCOMPATIBLE: injected permanent failure (3 verdicts)');
   });
 
   it('backoff jitter comes from random()', async () => {
@@ -364,12 +427,12 @@ describe('replay', () => {
   it('dead-letters the ops an ack rejects and deletes the rest', async () => {
     const { queue, publisher, storage } = harness();
     await queue.enqueueMany(distinctOps(5));
-    publisher.rejectSeqs([2, 4], 'INVALID', 'unknown content');
+    publisher.rejectSeqs([2, 4], 'UNKNOWN_CONTENT');
     const report = await queue.replay();
     expect(report).toMatchObject({ published: 3, deadLettered: 2, pending: 0 });
     expect((await queue.deadLetters()).map((l) => [l.seq, l.reasonCode, l.reason])).toEqual([
-      [2, 'REJECTED', 'INVALID: unknown content'],
-      [4, 'REJECTED', 'INVALID: unknown content'],
+      [2, 'REJECTED', 'UNKNOWN_CONTENT: the receiver refused 2 ops of the frame'],
+      [4, 'REJECTED', 'UNKNOWN_CONTENT: the receiver refused 2 ops of the frame'],
     ]);
     expect(seqsOf(publisher.applied)).toEqual([1, 3, 5]);
     expect(await storage.counts()).toMatchObject({ pending: 0, deadLettered: 2 });
@@ -380,7 +443,7 @@ describe('replay', () => {
     await queue.enqueueMany(distinctOps(5));
     publisher.inject({ kind: 'permanent', code: 'UNAUTHORIZED' });
     const report = await queue.replay();
-    expect(report).toMatchObject({ published: 0, deadLettered: 0, pending: 5, stoppedBy: 'permanentError' });
+    expect(report).toMatchObject({ published: 0, deadLettered: 0, pending: 5, stoppedBy: 'unauthorized' });
     expect(report.error?.code).toBe('UNAUTHORIZED');
     expect(await queue.deadLetters()).toEqual([]);
     expect((await storage.readPage(0, 10)).map((row) => row.attempts)).toEqual([0, 0, 0, 0, 0]);
