@@ -45,7 +45,7 @@ describe('media-sync token', () => {
   it('prints a token the gateway accepts', async () => {
     const { code, stdout } = await cli('token', '--secret', 's3cret', '--user', USER, '--device', 'tv', '--ttl', '15m');
     expect(code).toBe(0);
-    const claims = verifyToken(stdout.trim(), 's3cret');
+    const claims = await verifyToken(stdout.trim(), 's3cret');
     expect(claims).toMatchObject({ userId: USER, deviceId: 'tv' });
     expect(claims.expiresAt - Date.now()).toBeGreaterThan(14 * 60_000);
   });

@@ -74,7 +74,7 @@ describe('queue → WebSocket → gateway under SIGKILL (§12)', () => {
     const storage = createSqliteStorage({ path: join(dir, 'device.db') });
     const publisher = createWebSocketPublisher({
       url,
-      token: createToken({ secret: SECRET, userId, deviceId }),
+      token: await createToken({ secret: SECRET, userId, deviceId }),
       ackTimeoutMs: 3000,
       connectTimeoutMs: 3000,
       backoff: { initialMs: 20, maxMs: 200 },
@@ -156,7 +156,7 @@ describe('queue → WebSocket → gateway under SIGKILL (§12)', () => {
     const storage = createSqliteStorage({ path: join(dir, 'device.db') });
     const publisher = createWebSocketPublisher({
       url,
-      token: createToken({ secret: SECRET, userId, deviceId: 'phone' }),
+      token: await createToken({ secret: SECRET, userId, deviceId: 'phone' }),
       backoff: { initialMs: 10, maxMs: 50 },
     });
     const queue = createQueue({ deviceId: 'phone', userId, storage, publisher });

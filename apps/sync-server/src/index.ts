@@ -7,4 +7,14 @@ export {
   type SyncServerOptions,
   startSyncServer,
 } from './server.js';
-export { type CreateTokenOptions, createToken, DEFAULT_TOKEN_TTL_MS, type TokenClaims, verifyToken } from './token.js';
+export {
+  type CreateTokenOptions,
+  createToken,
+  DEFAULT_KID,
+  DEFAULT_TOKEN_TTL_MS,
+  parseSecrets,
+  type TokenClaims,
+  type TokenKey,
+  type TokenSecrets,
+  verifyToken,
+} from './token.js';

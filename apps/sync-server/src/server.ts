@@ -11,13 +11,12 @@ import {
 import type { ProgressEntry, WatchlistEntry } from '@media-sync/state';
 import type { WebSocket } from 'ws';
 import { Delivery } from './delivery.js';
-import { SyncServerError } from './errors.js';
 import { Ingest } from './ingest.js';
 import { type GatewayLimits, resolveLimits } from './limits.js';
 import { SILENT, type SyncServerLogger } from './logger.js';
 import { type Counters, newCounters, type Session, send } from './session.js';
 import { GatewayStore, type Synchronous } from './store.js';
-import { type TokenClaims, verifyToken } from './token.js';
+import { keysOf, type TokenClaims, type TokenSecrets, verifyToken } from './token.js';
 import { Upgrades, unauthorizedReason } from './upgrade.js';
 import { UserCache } from './user-cache.js';
 import { UserState } from './user-state.js';
@@ -29,8 +28,11 @@ export interface SyncServerOptions {
   readonly port?: number;
   /** Interface to listen on. Default 127.0.0.1 (loopback only). */
   readonly host?: string;
-  /** HMAC secret that signs device tokens. */
-  readonly secret: string;
+  /**
+   * The key(s) of device tokens (JWT, HS256): one secret, or several by `kid` while a secret is
+   * rotated (all verify; see `createToken`).
+   */
+  readonly secret: TokenSecrets;
   /** SQLite file of the durable state. Default `:memory:` (not durable; says so in the log). */
   readonly dbPath?: string;
   /** Decode limits for untrusted frames (codec defaults: 1 MiB frame, 16 MiB body, 100 000 ops). */
@@ -101,9 +103,7 @@ export interface SyncServer {
 
 /** Starts the gateway; resolves once it listens. */
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
-  if (typeof options.secret !== 'string' || options.secret.length === 0) {
-    throw new SyncServerError('INVALID_OPTIONS', 'secret must be a non-empty string');
-  }
+  keysOf(options.secret);
   const limits = resolveLimits(options);
   const codec = options.codec ?? (await createCodec(options.limits ? { limits: options.limits } : {}));
   const gateway = new Gateway(options, limits, codec);
@@ -169,7 +169,7 @@ class Gateway implements SyncServer {
     const secret = options.secret;
     this.#upgrades = new Upgrades({
       limits,
-      verify: async (token) => verifyToken(token, secret, this.#now()),
+      verify: (token) => verifyToken(token, secret, this.#now()),
       log: this.#log,
       counters: this.#counters,
       closing: () => this.#closing !== undefined,

@@ -43,7 +43,7 @@ function upgradeStatus(url: string, protocols: string[], headers: Record<string,
 describe('gateway authentication and authorisation', () => {
   it('accepts a token in the subprotocol, the Authorization header or ?token=', async () => {
     const { server } = await gateway();
-    const valid = token('tv');
+    const valid = await token('tv');
     expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL, `token.${valid}`])).toBe(101);
     expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL], { authorization: `Bearer ${valid}` })).toBe(101);
     expect(await upgradeStatus(`${server.url}/?token=${valid}`, [GATEWAY_SUBPROTOCOL])).toBe(101);
@@ -51,8 +51,8 @@ describe('gateway authentication and authorisation', () => {
 
   it('refuses with 401 before the upgrade: no token, a bad signature or an expired token in a header or ?token=', async () => {
     const { server } = await gateway();
-    const forged = createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
-    const expired = createToken({ secret: SECRET, userId: USER, deviceId: 'tv', expiresAt: Date.now() - 1 });
+    const forged = await createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
+    const expired = await createToken({ secret: SECRET, userId: USER, deviceId: 'tv', expiresAt: Date.now() - 1 });
     expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL])).toBe(401);
     expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL], { authorization: `Bearer ${forged}` })).toBe(401);
     expect(await upgradeStatus(server.url, [GATEWAY_SUBPROTOCOL], { authorization: `Bearer ${expired}` })).toBe(401);
@@ -63,8 +63,8 @@ describe('gateway authentication and authorisation', () => {
 
   it('closes with 4401 a bad subprotocol token, which browsers cannot tell from a 401, and processes nothing', async () => {
     const { server } = await gateway();
-    const forged = createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
-    const expired = createToken({ secret: SECRET, userId: USER, deviceId: 'tv', expiresAt: Date.now() - 1 });
+    const forged = await createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
+    const expired = await createToken({ secret: SECRET, userId: USER, deviceId: 'tv', expiresAt: Date.now() - 1 });
     const frame = await outgoing(progressOps('tv', 1, 3));
     for (const [bad, why] of [
       [forged, 'token bad signature'],
@@ -91,7 +91,7 @@ describe('gateway authentication and authorisation', () => {
 
   it('makes the publisher fail for good with UNAUTHORIZED instead of retrying', async () => {
     const { server } = await gateway();
-    const forged = createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
+    const forged = await createToken({ secret: 'not-the-secret', userId: USER, deviceId: 'tv' });
     const publisher = createWebSocketPublisher({ url: server.url, token: forged });
     deferCleanup(() => publisher.close());
     await expect(publisher.publish(await outgoing(progressOps('tv', 1, 1)))).rejects.toMatchObject({
@@ -103,7 +103,7 @@ describe('gateway authentication and authorisation', () => {
 
   it("rejects another user's ops per op, applies the rest, and repeats the verdict for a re-sent frame", async () => {
     const { server } = await gateway();
-    const publisher = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    const publisher = createWebSocketPublisher({ url: server.url, token: await token('tv') });
     deferCleanup(() => publisher.close());
     const [own] = progressOps('tv', 1, 1);
     const [foreign] = progressOps('tv', 2, 1, OTHER_USER);
@@ -122,14 +122,14 @@ describe('gateway authentication and authorisation', () => {
 
   it("rejects a frame of another device and leaves that device's dedupe mark alone", async () => {
     const { server } = await gateway();
-    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    const tv = createWebSocketPublisher({ url: server.url, token: await token('tv') });
     deferCleanup(() => tv.close());
     const frame = await outgoing(progressOps('phone', 1, 3));
     const ack = await tv.publish(frame);
     expect(ack.rejected).toEqual([{ firstSeq: 1, lastSeq: 3, code: 'FORBIDDEN_DEVICE' }]);
     expect(server.headOf(USER)).toBe(0);
 
-    const phone = createWebSocketPublisher({ url: server.url, token: token('phone') });
+    const phone = createWebSocketPublisher({ url: server.url, token: await token('phone') });
     deferCleanup(() => phone.close());
     expect(await phone.publish(frame)).toMatchObject({ duplicate: false, rejected: [] });
     expect(server.headOf(USER)).toBe(3);
@@ -138,18 +138,18 @@ describe('gateway authentication and authorisation', () => {
   it("scopes device ids per user: another user's device of the same id changes nothing for A's commands", async () => {
     const { server } = await gateway();
     // user-b's living-room-tv connects first; the gateway must not take the id for user-b's.
-    const bob = createWebSocketSubscriber({ url: server.url, token: token('living-room-tv', OTHER_USER) });
+    const bob = createWebSocketSubscriber({ url: server.url, token: await token('living-room-tv', OTHER_USER) });
     const bobReceived: unknown[] = [];
     deferCleanup(
       await bob.subscribe(OTHER_USER, (frame) => void bobReceived.push(frame)).then((s) => () => s.unsubscribe()),
     );
     await eventually(() => bob.connectionState === 'online');
-    const mine = createWebSocketSubscriber({ url: server.url, token: token('living-room-tv') });
+    const mine = createWebSocketSubscriber({ url: server.url, token: await token('living-room-tv') });
     const myReceived: unknown[] = [];
     deferCleanup(await mine.subscribe(USER, (frame) => void myReceived.push(frame)).then((s) => () => s.unsubscribe()));
     await eventually(() => mine.connectionState === 'online');
 
-    const tv = createWebSocketPublisher({ url: server.url, token: token('phone') });
+    const tv = createWebSocketPublisher({ url: server.url, token: await token('phone') });
     deferCleanup(() => tv.close());
     const ack = await tv.publish(await outgoing([commandOp('phone', 1, 'living-room-tv')]));
     expect(ack.rejected).toEqual([]);
@@ -161,7 +161,7 @@ describe('gateway authentication and authorisation', () => {
 
   it("rejects a command in another device's name and an op whose HLC names another node", async () => {
     const { server } = await gateway();
-    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    const tv = createWebSocketPublisher({ url: server.url, token: await token('tv') });
     deferCleanup(() => tv.close());
     const spoofedSource = commandOp('phone', 1, 'tv');
     const [honest, foreignNode] = progressOps('tv', 2, 2);
@@ -184,7 +184,7 @@ describe('gateway authentication and authorisation', () => {
 
   it('rejects an op whose clock runs further ahead of the gateway than maxDriftMs', async () => {
     const { server } = await gateway();
-    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    const tv = createWebSocketPublisher({ url: server.url, token: await token('tv') });
     deferCleanup(() => tv.close());
     const [own, ahead] = progressOps('tv', 1, 2);
     if (!own || !ahead) throw new Error('fixture');

@@ -41,7 +41,7 @@ describe('user state cache', () => {
         ];
         const frame = await outgoing(ops, userId);
         if (round === 0) firstFrames.set(userId, frame);
-        const publisher = createWebSocketPublisher({ url: server.url, token: token('tv', userId) });
+        const publisher = createWebSocketPublisher({ url: server.url, token: await token('tv', userId) });
         expect(await publisher.publish(frame)).toMatchObject({ duplicate: false, rejected: [] });
         published.get(userId)?.push(...ops);
         await publisher.close();
@@ -53,7 +53,7 @@ describe('user state cache', () => {
 
     // The first frame of each user again, after both were evicted and reloaded several times.
     for (const userId of [USER, OTHER_USER]) {
-      const publisher = createWebSocketPublisher({ url: server.url, token: token('tv', userId) });
+      const publisher = createWebSocketPublisher({ url: server.url, token: await token('tv', userId) });
       const frame = firstFrames.get(userId);
       if (frame === undefined) throw new Error('no first frame');
       expect(await publisher.publish(frame)).toMatchObject({ duplicate: true, rejected: [] });
@@ -110,8 +110,8 @@ describe('user state cache', () => {
 describe('catch-up flow control', () => {
   it('catches up a log of several pages, with publishes during the catch-up, to the gateway state', async () => {
     const { server } = await gateway();
-    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
-    const phone = createWebSocketPublisher({ url: server.url, token: token('phone') });
+    const tv = createWebSocketPublisher({ url: server.url, token: await token('tv') });
+    const phone = createWebSocketPublisher({ url: server.url, token: await token('phone') });
     deferCleanup(
       () => tv.close(),
       () => phone.close(),
@@ -126,7 +126,7 @@ describe('catch-up flow control', () => {
     const replica = createReplica({ userId: USER });
     const c = await codec();
     let frames = 0;
-    const subscriber = createWebSocketSubscriber({ url: server.url, token: token('laptop') });
+    const subscriber = createWebSocketSubscriber({ url: server.url, token: await token('laptop') });
     const subscription = await subscriber.subscribe(USER, (frame) => {
       frames += 1;
       replica.applyAll(c.decodeFrame(frame.bytes).ops);
@@ -146,11 +146,11 @@ describe('catch-up flow control', () => {
     const { server } = await gateway({
       logger: { info() {}, warn() {}, error: (message) => errors.push(message) },
     });
-    const tv = createWebSocketPublisher({ url: server.url, token: token('tv') });
+    const tv = createWebSocketPublisher({ url: server.url, token: await token('tv') });
     deferCleanup(() => tv.close());
     for (let i = 0; i < 3; i++) await tv.publish(await outgoing(progressOps('tv', i * 1000 + 1, 1000)));
 
-    const client = rawClient(server.url, token('phone'));
+    const client = rawClient(server.url, await token('phone'));
     await client.receivedCount(1); // HELLO
     client.send({ type: 'subscribe', since: 0 });
     await eventually(() => client.received.some((message) => message.type === 'fanout'));
@@ -158,7 +158,7 @@ describe('catch-up flow control', () => {
     await client.closed;
     await eventually(() => server.metrics().connections === 1);
 
-    const subscriber = createWebSocketSubscriber({ url: server.url, token: token('laptop') });
+    const subscriber = createWebSocketSubscriber({ url: server.url, token: await token('laptop') });
     const subscription = await subscriber.subscribe(USER, () => {});
     deferCleanup(() => subscription.unsubscribe());
     await subscriber.waitForCursor(3000, 20_000);

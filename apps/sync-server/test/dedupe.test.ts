@@ -14,8 +14,8 @@ import {
   watchlistOp,
 } from './helpers.js';
 
-function publisher(url: string, deviceId: string) {
-  const created = createWebSocketPublisher({ url, token: token(deviceId), sessionContext: false });
+async function publisher(url: string, deviceId: string) {
+  const created = createWebSocketPublisher({ url, token: await token(deviceId), sessionContext: false });
   deferCleanup(() => created.close());
   return created;
 }
@@ -30,7 +30,7 @@ function alternating(firstSeq: number, count: number) {
 describe('dedupe by durable settled ranges', () => {
   it('applies a requeued op below more than 65 536 seqs settled above its gap', async () => {
     const { server, dbPath } = await gateway();
-    const tv = publisher(server.url, 'tv');
+    const tv = await publisher(server.url, 'tv');
     await tv.publish(await outgoing(progressOps('tv', 1, 1)));
     // Seq 2 was dead-lettered; everything after it went through.
     const above = 70_000;
@@ -57,7 +57,7 @@ describe('dedupe by durable settled ranges', () => {
 
   it('bounds the ACK whatever the op count: capped ranges per code plus a count, also for a re-send', async () => {
     const { server } = await gateway({ maxAckRanges: 64 });
-    const client = rawClient(server.url, token('tv'));
+    const client = rawClient(server.url, await token('tv'));
     await client.receivedCount(1);
     // 20 000 ops, every other one rejected: 10 000 rejected ranges of one op each.
     const frame = await outgoing(alternating(1, 20_000));
@@ -79,9 +79,9 @@ describe('dedupe by durable settled ranges', () => {
 
   it('refuses a header-only frame claiming more ops than its body holds, before any lookup', async () => {
     const { server } = await gateway();
-    const tv = publisher(server.url, 'tv');
+    const tv = await publisher(server.url, 'tv');
     await tv.publish(await outgoing(alternating(1, 1000)));
-    const client = rawClient(server.url, token('tv'));
+    const client = rawClient(server.url, await token('tv'));
     await client.receivedCount(1);
     // A 22-byte re-send of 1..1000 without a body: before, answered with every stored rejection.
     const headerOnly = media_sync.v1.Frame.encode({
@@ -99,7 +99,7 @@ describe('dedupe by durable settled ranges', () => {
 
   it('gives the publisher every verdict of a frame whose ACK had to be cut short', async () => {
     const { server } = await gateway({ maxAckRanges: 8 });
-    const tv = publisher(server.url, 'tv');
+    const tv = await publisher(server.url, 'tv');
     const ops = alternating(1, 200);
     const ack = await tv.publish(await outgoing(ops));
     expect(ack.rejected.map((range) => range.firstSeq)).toEqual(

@@ -17,7 +17,7 @@ const waiters = new Map<number, () => void>();
 
 beforeAll(async () => {
   gateway = await startTestGateway();
-  socket = new WebSocket(gateway.server.url, [GATEWAY_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${token('tv')}`]);
+  socket = new WebSocket(gateway.server.url, [GATEWAY_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${await token('tv')}`]);
   socket.on('message', (data: Buffer) => {
     const message = decodeGatewayMessage(new Uint8Array(data));
     if (message.type !== 'ack' && message.type !== 'error') return;

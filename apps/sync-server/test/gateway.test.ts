@@ -18,8 +18,8 @@ import {
   watchlistOp,
 } from './helpers.js';
 
-function publisher(url: string, deviceId: string, options: { sessionContext?: boolean } = {}) {
-  const created = createWebSocketPublisher({ url, token: token(deviceId), ...options });
+async function publisher(url: string, deviceId: string, options: { sessionContext?: boolean } = {}) {
+  const created = createWebSocketPublisher({ url, token: await token(deviceId), ...options });
   deferCleanup(() => created.close());
   return created;
 }
@@ -28,7 +28,7 @@ function publisher(url: string, deviceId: string, options: { sessionContext?: bo
 async function device(url: string, deviceId: string, since = 0) {
   const replica = createReplica({ userId: USER });
   const frames: IncomingFrame[] = [];
-  const subscriber = createWebSocketSubscriber({ url, token: token(deviceId), since });
+  const subscriber = createWebSocketSubscriber({ url, token: await token(deviceId), since });
   const c = await codec();
   const subscription = await subscriber.subscribe(USER, (frame) => {
     frames.push(frame);
@@ -48,7 +48,7 @@ describe('sync gateway', () => {
 
   it('acks a frame after merging it, and acks a re-sent frame as a duplicate without applying it twice', async () => {
     const { server } = await gateway();
-    const tv = publisher(server.url, 'tv');
+    const tv = await publisher(server.url, 'tv');
     const frame = await outgoing(progressOps('tv', 1, 10));
     const ack = await tv.publish(frame);
     expect(ack).toMatchObject({ duplicate: false, rejected: [] });
@@ -65,7 +65,7 @@ describe('sync gateway', () => {
 
   it('applies only the unseen ops of a frame that overlaps what it already has', async () => {
     const { server } = await gateway();
-    const tv = publisher(server.url, 'tv', { sessionContext: false });
+    const tv = await publisher(server.url, 'tv', { sessionContext: false });
     await tv.publish(await outgoing(progressOps('tv', 1, 5)));
     const ack = await tv.publish(await outgoing(progressOps('tv', 3, 6)));
     expect(ack.duplicate).toBe(false);
@@ -75,7 +75,7 @@ describe('sync gateway', () => {
 
   it('applies an op below the high-water mark that it never settled (a requeued dead letter)', async () => {
     const { server } = await gateway();
-    const tv = publisher(server.url, 'tv', { sessionContext: false });
+    const tv = await publisher(server.url, 'tv', { sessionContext: false });
     const ops = progressOps('tv', 1, 6);
     await tv.publish(await outgoing(ops.slice(0, 3)));
     const later = await outgoing(ops.slice(4, 6));
@@ -90,7 +90,7 @@ describe('sync gateway', () => {
 
   it('applies the unsettled ops of a re-sent frame with seq gaps whose range count looks settled', async () => {
     const { server } = await gateway();
-    const tv = publisher(server.url, 'tv', { sessionContext: false });
+    const tv = await publisher(server.url, 'tv', { sessionContext: false });
     const ops = progressOps('tv', 1, 7);
     await tv.publish(await outgoing(ops.slice(0, 2)));
     await tv.publish(await outgoing(ops.slice(3, 5)));
@@ -105,7 +105,7 @@ describe('sync gateway', () => {
 
   it('repeats the stored rejection of an already settled op in a partly duplicate frame', async () => {
     const { server } = await gateway();
-    const tv = publisher(server.url, 'tv', { sessionContext: false });
+    const tv = await publisher(server.url, 'tv', { sessionContext: false });
     const foreign = progressOps('tv', 1, 1, OTHER_USER);
     const first = await tv.publish(await outgoing(foreign));
     expect(first.rejected).toEqual([{ firstSeq: 1, lastSeq: 1, code: 'FORBIDDEN_USER' }]);
@@ -120,7 +120,7 @@ describe('sync gateway', () => {
     const { server } = await gateway();
     const phone = await device(server.url, 'phone');
     await eventually(() => phone.subscriber.connectionState === 'online');
-    const tv = publisher(server.url, 'tv');
+    const tv = await publisher(server.url, 'tv');
     await tv.publish(await outgoing(progressOps('tv', 1, 20)));
     await tv.publish(await outgoing([watchlistOp('tv', 21, 'tt0111161')]));
     await phone.subscriber.waitForCursor(server.headOf(USER));
@@ -142,7 +142,7 @@ describe('sync gateway', () => {
 
   it('stores a command for an offline device and delivers it once when the device connects', async () => {
     const { server } = await gateway();
-    const tv = publisher(server.url, 'tv');
+    const tv = await publisher(server.url, 'tv');
     await tv.publish(
       await outgoing([
         commandOp('tv', 1, 'phone'),
@@ -169,7 +169,7 @@ describe('sync gateway', () => {
 
   it('answers a bad frame with the codec error code and keeps the connection and the server up', async () => {
     const { server } = await gateway();
-    const client = rawClient(server.url, token('tv'));
+    const client = rawClient(server.url, await token('tv'));
     await client.receivedCount(1);
     expect(client.received[0]).toMatchObject({ type: 'hello', userId: USER, deviceId: 'tv' });
 
@@ -198,10 +198,10 @@ describe('sync gateway', () => {
       throw new Error('disk I/O error');
     });
     deferCleanup(async () => register.mockRestore());
-    const client = rawClient(server.url, token('tv'));
+    const client = rawClient(server.url, await token('tv'));
     expect((await client.closed).code).toBe(1011);
     expect(errors).toEqual(['connection not set up']);
-    const ack = await publisher(server.url, 'tv').publish(await outgoing(progressOps('tv', 1, 1)));
+    const ack = await (await publisher(server.url, 'tv')).publish(await outgoing(progressOps('tv', 1, 1)));
     expect(ack.duplicate).toBe(false);
   });
 
@@ -211,7 +211,7 @@ describe('sync gateway', () => {
       throw new Error('disk I/O error');
     });
     deferCleanup(async () => remove.mockRestore());
-    const client = rawClient(server.url, token('phone'));
+    const client = rawClient(server.url, await token('phone'));
     await client.receivedCount(1); // HELLO
     client.send({ type: 'commandAck', deliveryId: 42 });
     await client.receivedCount(2);
@@ -225,7 +225,7 @@ describe('sync gateway', () => {
 
   it('carries session context: later frames are smaller; a duplicate ack does not advance the context', async () => {
     const first = await gateway();
-    const tv = publisher(first.server.url, 'tv');
+    const tv = await publisher(first.server.url, 'tv');
     const acks = [];
     for (let seq = 1; seq <= 30; seq += 1) acks.push(await tv.publish(await outgoing(progressOps('tv', seq, 1))));
     const alone = (await outgoing(progressOps('tv', 31, 1))).bytes.length;
@@ -247,7 +247,7 @@ describe('sync gateway', () => {
 
   it('survives a restart on the same database: state, log and dedupe marks are durable', async () => {
     const first = await gateway();
-    const tv = publisher(first.server.url, 'tv');
+    const tv = await publisher(first.server.url, 'tv');
     const frame = await outgoing(progressOps('tv', 1, 50));
     await tv.publish(frame);
     const state = first.server.stateOf(USER);
@@ -257,7 +257,7 @@ describe('sync gateway', () => {
     const second = await gateway({ dir: first.dir, dbPath: first.dbPath, snapshotEvery: 7 });
     expect(second.server.stateOf(USER)).toEqual(state);
     expect(second.server.headOf(USER)).toBe(50);
-    const again = publisher(second.server.url, 'tv');
+    const again = await publisher(second.server.url, 'tv');
     expect((await again.publish(frame)).duplicate).toBe(true);
     await again.publish(await outgoing(progressOps('tv', 51, 20)));
     const expected = second.server.stateOf(USER);
@@ -268,7 +268,7 @@ describe('sync gateway', () => {
 
   it('cuts a connection that stops answering heartbeat pings', async () => {
     const { server } = await gateway({ heartbeatMs: 20 });
-    const client = rawClient(server.url, token('tv'), { autoPong: false });
+    const client = rawClient(server.url, await token('tv'), { autoPong: false });
     await eventually(() => server.metrics().connections === 1);
     await client.closed;
     await eventually(() => server.metrics().connections === 0);
@@ -277,7 +277,7 @@ describe('sync gateway', () => {
   it('shuts down gracefully: clients go offline and publish fails fast instead of hanging', async () => {
     const { server } = await gateway();
     // Long enough to connect on a loaded box; after the shutdown publish fails once it has passed.
-    const tv = createWebSocketPublisher({ url: server.url, token: token('tv'), connectTimeoutMs: 2000 });
+    const tv = createWebSocketPublisher({ url: server.url, token: await token('tv'), connectTimeoutMs: 2000 });
     deferCleanup(() => tv.close());
     await tv.publish(await outgoing(progressOps('tv', 1, 1)));
     expect(tv.connectionState).toBe('online');

@@ -51,7 +51,7 @@ export async function startTestGateway(
   };
 }
 
-export function token(deviceId: string, userId = USER, ttlMs = 60_000): string {
+export function token(deviceId: string, userId = USER, ttlMs = 60_000): Promise<string> {
   return createToken({ secret: SECRET, userId, deviceId, ttlMs });
 }
 

@@ -187,15 +187,20 @@ describe('gateway reliability (§12)', () => {
     let { child, url } = await spawnGateway(dbPath, 0);
     const port = Number(new URL(url).port);
     const publishers = new Map(
-      ['tv', 'phone'].map((deviceId) => [
-        deviceId,
-        createWebSocketPublisher({
-          url,
-          token: token(deviceId),
-          ackTimeoutMs: 3000,
-          backoff: { initialMs: 20, maxMs: 200 },
-        }),
-      ]),
+      await Promise.all(
+        ['tv', 'phone'].map(
+          async (deviceId) =>
+            [
+              deviceId,
+              createWebSocketPublisher({
+                url,
+                token: await token(deviceId),
+                ackTimeoutMs: 3000,
+                backoff: { initialMs: 20, maxMs: 200 },
+              }),
+            ] as const,
+        ),
+      ),
     );
     for (const publisher of publishers.values()) deferCleanup(() => publisher.close());
 
@@ -240,10 +245,19 @@ describe('gateway reliability (§12)', () => {
     const link = await proxy(gateway.server.port);
     const { ops, frames } = await workload(200, 25);
     const publishers = new Map(
-      ['tv', 'phone'].map((deviceId) => [
-        deviceId,
-        createWebSocketPublisher({ url: link.url, token: token(deviceId), backoff: { initialMs: 10, maxMs: 50 } }),
-      ]),
+      await Promise.all(
+        ['tv', 'phone'].map(
+          async (deviceId) =>
+            [
+              deviceId,
+              createWebSocketPublisher({
+                url: link.url,
+                token: await token(deviceId),
+                backoff: { initialMs: 10, maxMs: 50 },
+              }),
+            ] as const,
+        ),
+      ),
     );
     for (const publisher of publishers.values()) deferCleanup(() => publisher.close());
 
@@ -262,8 +276,8 @@ describe('gateway reliability (§12)', () => {
   it('applies a frame delivered twice at once over two connections only once', async () => {
     const gateway = await startTestGateway();
     deferCleanup(gateway.cleanup);
-    const first = createWebSocketPublisher({ url: gateway.server.url, token: token('tv') });
-    const second = createWebSocketPublisher({ url: gateway.server.url, token: token('tv') });
+    const first = createWebSocketPublisher({ url: gateway.server.url, token: await token('tv') });
+    const second = createWebSocketPublisher({ url: gateway.server.url, token: await token('tv') });
     deferCleanup(
       () => first.close(),
       () => second.close(),

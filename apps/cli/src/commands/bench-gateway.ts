@@ -101,7 +101,7 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<Gatewa
   ];
   const dir = mkdtempSync(join(tmpdir(), 'media-sync-bench-gateway-'));
   const secret = randomBytes(32).toString('base64url');
-  const token = createToken({ secret, userId, deviceId: options.deviceId });
+  const token = await createToken({ secret, userId, deviceId: options.deviceId });
   const rows: GatewayBenchRow[] = [];
   let runId = 0;
   try {

@@ -215,7 +215,7 @@ async function openDevice(options: {
   const { deviceId, ops, url, secret, codec } = options;
   const userId = ops.find((op): op is Exclude<SyncOperation, { type: 'deviceCommand' }> => 'userId' in op)?.userId;
   if (userId === undefined) throw new Error(`device ${deviceId} has no op naming its user`);
-  const token = createToken({ secret, userId, deviceId, ttlMs: 3_600_000 });
+  const token = await createToken({ secret, userId, deviceId, ttlMs: 3_600_000 });
   const storage = createSqliteStorage({ path: join(options.dir, `${safeName(deviceId)}.queue.db`) });
   const publisher = createWebSocketPublisher({ url, token, codec, backoff: { initialMs: 20, maxMs: 250 } });
   const queue = createQueue({

@@ -1,4 +1,5 @@
-import { startSyncServer } from '@media-sync/sync-server';
+import { readFileSync } from 'node:fs';
+import { parseSecrets, startSyncServer, type TokenKey } from '@media-sync/sync-server';
 import { type Command, InvalidArgumentError } from 'commander';
 import { standardTracePath } from '../trace-files.js';
 import { registerBenchGatewayCommand } from './bench-gateway.js';
@@ -10,28 +11,60 @@ interface ServeOptions {
   port: number;
   host: string;
   db: string;
-  secret: string;
+  secret?: string;
+  secretFile?: string;
+}
+
+export interface SecretOptions {
+  secret?: string;
+  secretFile?: string;
+}
+
+/**
+ * The token keys from `--secret-file`, else `--secret`, else `MEDIA_SYNC_SECRET`: one secret, or
+ * `<kid> <secret>` lines for rotation. A flag shows in `ps`, so the file or the environment is
+ * what to use; help output never shows the secret.
+ */
+export function readSecrets(options: SecretOptions): TokenKey[] {
+  if (options.secretFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.secretFile, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read --secret-file ${options.secretFile}: ${(error as Error).message}`);
+    }
+    return parseSecrets(text);
+  }
+  if (options.secret !== undefined) {
+    process.stderr.write('media-sync: warning: --secret shows in `ps`; use MEDIA_SYNC_SECRET or --secret-file\n');
+    return parseSecrets(options.secret);
+  }
+  const fromEnv = process.env.MEDIA_SYNC_SECRET;
+  if (fromEnv === undefined || fromEnv.trim() === '') {
+    throw new Error('no token secret: set MEDIA_SYNC_SECRET or pass --secret-file FILE');
+  }
+  return parseSecrets(fromEnv);
 }
 
 /** `media-sync serve`: runs the reference gateway until SIGINT/SIGTERM, then shuts down cleanly. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the sync gateway (WebSocket, HMAC tokens, SQLite state)')
+    .description('run the sync gateway (WebSocket, JWT tokens, SQLite state)')
     .option('--port <port>', 'TCP port, 0 for any free one', parsePort, 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--db <file>', 'SQLite file of the gateway state', 'media-sync-gateway.db')
-    .requiredOption(
-      '--secret <secret>',
-      'HMAC secret for device tokens (or MEDIA_SYNC_SECRET)',
-      process.env.MEDIA_SYNC_SECRET,
+    .option(
+      '--secret-file <file>',
+      'file holding the token secret, or "<kid> <secret>" lines (default: MEDIA_SYNC_SECRET)',
     )
+    .option('--secret <secret>', 'the token secret (visible in ps: prefer MEDIA_SYNC_SECRET or --secret-file)')
     .action(async (options: ServeOptions) => {
       const server = await startSyncServer({
         port: options.port,
         host: options.host,
         dbPath: options.db,
-        secret: options.secret,
+        secret: readSecrets(options),
         logger: stderrLogger,
       });
       // The first stdout line is the URL, so scripts (and tests) can wait for it.

@@ -1,23 +1,54 @@
 import { createToken } from '@media-sync/sync-server';
 import { type Command, InvalidArgumentError } from 'commander';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { readSecrets } from './serve.js';
 
-/** `media-sync token --secret S --user U --device D [--ttl 1d]`: prints a gateway token. */
+interface TokenOptions {
+  secret?: string;
+  secretFile?: string;
+  kid?: string;
+  user: string;
+  device: string;
+  ttl: number;
+  json?: boolean;
+}
+
+/** `media-sync token --user U --device D [--ttl 1d] [--kid K] [--json]`: prints a gateway token (a JWT). */
 export function registerTokenCommand(program: Command): void {
   program
     .command('token')
-    .description('print a signed gateway token for one device of one user')
-    .requiredOption('--secret <secret>', 'the gateway secret (or MEDIA_SYNC_SECRET)', process.env.MEDIA_SYNC_SECRET)
+    .description('print a signed gateway token (JWT, HS256) for one device of one user')
     .requiredOption('--user <userId>', 'the user the token grants')
     .requiredOption('--device <deviceId>', 'the device the token grants')
     .option('--ttl <duration>', 'lifetime: milliseconds or a number with s, m, h or d', parseDuration, 24 * 3_600_000)
-    .action((options: { secret: string; user: string; device: string; ttl: number }) => {
-      const token = createToken({
-        secret: options.secret,
+    .option(
+      '--secret-file <file>',
+      'file holding the gateway secret, or "<kid> <secret>" lines (default: MEDIA_SYNC_SECRET)',
+    )
+    .option('--secret <secret>', 'the gateway secret (visible in ps: prefer MEDIA_SYNC_SECRET or --secret-file)')
+    .option('--kid <kid>', 'which key signs, when there are several (default: the first)')
+    .option('--json', 'print { token, userId, deviceId, kid, expiresAt } as JSON')
+    .action(async (options: TokenOptions) => {
+      const token = await createToken({
+        secret: readSecrets(options),
+        ...(options.kid === undefined ? {} : { kid: options.kid }),
         userId: options.user,
         deviceId: options.device,
         ttlMs: options.ttl,
       });
-      process.stdout.write(`${token}\n`);
+      if (options.json) {
+        const claims = decodeJwt(token);
+        const report = {
+          token,
+          userId: options.user,
+          deviceId: options.device,
+          kid: decodeProtectedHeader(token).kid,
+          expiresAt: new Date((claims.exp ?? 0) * 1000).toISOString(),
+        };
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      } else {
+        process.stdout.write(`${token}\n`);
+      }
     });
 }
 
