@@ -75,22 +75,27 @@ export class Ingest {
     if (opCount > 0 && header.bodyLength === 0) {
       throw new CodecError('MALFORMED_FRAME', 0, `op_count ${opCount} with an empty body`);
     }
-    if (opCount === 0) return ack(false, [], 0);
     if (header.deviceId !== deviceId) {
       // Nothing of another device's frame is looked at or stored: every op it carries is refused.
       this.#counters.opsRejected += opCount;
-      return ack(false, [{ firstSeq, lastSeq, code: 'FORBIDDEN_DEVICE' }], opCount);
+      return ack(false, opCount === 0 ? [] : [{ firstSeq, lastSeq, code: 'FORBIDDEN_DEVICE' }], opCount);
     }
-    const settled = this.#store.settledIn(userId, deviceId, firstSeq, lastSeq);
-    // A re-send: every seq of its range is settled, so is every op it carries. Acknowledged from
-    // the (checksummed) header alone, with the stored rejections of its range.
-    if (settled.length === 1 && settled[0]?.first === firstSeq && settled[0]?.last === lastSeq) {
-      this.#counters.framesDuplicate += 1;
-      this.#counters.opsDuplicate += opCount;
-      const rejected = this.#store.rejectedIn(userId, deviceId, firstSeq, lastSeq, this.#limits.maxAckRanges + 1);
-      return ack(true, rejected, Math.min(opCount, size(rejected.map(toSeqRange))));
+    const declared = normalize(skippedOf(header));
+    if (opCount === 0 && declared.length === 0) return ack(false, [], 0);
+    let settled: SeqRange[] = [];
+    let ops: readonly SequencedOperation[] = [];
+    if (opCount > 0) {
+      settled = this.#store.settledIn(userId, deviceId, firstSeq, lastSeq);
+      // A re-send: every seq of its range is settled, so is every op it carries. Acknowledged
+      // from the (checksummed) header alone, with the stored rejections of its range.
+      if (settled.length === 1 && settled[0]?.first === firstSeq && settled[0]?.last === lastSeq) {
+        this.#counters.framesDuplicate += 1;
+        this.#counters.opsDuplicate += opCount;
+        const rejected = this.#store.rejectedIn(userId, deviceId, firstSeq, lastSeq, this.#limits.maxAckRanges + 1);
+        return ack(true, rejected, Math.min(opCount, size(rejected.map(toSeqRange))));
+      }
+      ({ ops } = session.decoder.decode(bytes, { limits: decodeLimits }));
     }
-    const { ops } = session.decoder.decode(bytes, { limits: decodeLimits });
     const now = this.#now();
     const verdicts: Verdict[] = [];
     const stateOps: SequencedOperation[] = [];
@@ -118,7 +123,6 @@ export class Ingest {
     }
     // Seqs the sender will never send settle too, so the ranges stay few; should one arrive
     // anyway it is refused as SKIPPED rather than acknowledged without being logged.
-    const declared = normalize(skippedOf(header));
     const skipped =
       declared.length === 0
         ? []

@@ -1,4 +1,4 @@
-import { type Codec, createCodec, type SessionEncoder, type SessionFrame } from '@media-sync/codec';
+import { type Codec, createCodec, type EncodeOptions, type SessionEncoder, type SessionFrame } from '@media-sync/codec';
 import {
   type AckMessage,
   type ErrorMessage,
@@ -6,6 +6,7 @@ import {
   type SequencedOperation,
 } from '@media-sync/protocol';
 import {
+  type EncodedFrame,
   type OutgoingFrame,
   type PublishAck,
   type Publisher,
@@ -165,25 +166,25 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
     });
   }
 
+  /**
+   * Encodes the frame once: against the session context when the link has one (the frame's
+   * self-contained encoding is then never made), self-contained otherwise, or when the gateway
+   * answers CONTEXT_MISMATCH.
+   */
   async function publishNow(frame: OutgoingFrame, signal: AbortSignal | undefined): Promise<PublishAck> {
     checkUsable();
     if (signal?.aborted) throw new PublisherError('ABORTED', 'publish aborted', { cause: signal.reason });
-    const whole = frame.selfContained();
-    if (whole.bytes.length > maxFrameBytes) {
-      throw new PublisherError('FRAME_TOO_LARGE', `frame of ${whole.bytes.length} bytes, limit ${maxFrameBytes}`);
-    }
     await whenOnline(signal);
     let encoded: SessionFrame | undefined;
     if (useContext && frame.ops.length > 0) {
       codec ??= createCodec();
       encoder ??= (await codec).createSessionEncoder();
-      encoded = encoder.encode(frame.deviceId, frame.ops);
-      // The session frame builds the context later frames lean on, so it goes out even when it
-      // is no smaller; only a larger one (rare, and possibly over the limit) gives way.
-      if (encoded.bytes.length > whole.bytes.length) encoded = undefined;
+      encoded = encoder.encode(frame.deviceId, frame.ops, sessionOptions(frame));
     }
-    let sent = encoded?.bytes ?? whole.bytes;
-    let reply = await exchange(sent, signal);
+    // A session frame that is never acknowledged is simply dropped: the next one builds on the
+    // last acknowledged context, as after any unanswered frame.
+    let sent: EncodedFrame = checkSize(encoded ?? frame.selfContained());
+    let reply = await exchange(sent.bytes, signal);
     if (encoded) stats.contextFrames += 1;
     if (reply.type === 'error' && reply.code === 'CONTEXT_MISMATCH') {
       // The gateway lacks the context version the frame named: start over with the
@@ -191,8 +192,8 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       stats.contextMismatches += 1;
       encoder?.reset();
       encoded = undefined;
-      sent = whole.bytes;
-      reply = await exchange(sent, signal);
+      sent = checkSize(frame.selfContained());
+      reply = await exchange(sent.bytes, signal);
     }
     if (reply.type === 'error') {
       encoder?.reset();
@@ -201,7 +202,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
     // A duplicate may be acknowledged from the frame header alone, without the gateway's session
     // decoder ever holding this version; building on the previous, certainly held, base is safe.
     if (encoded && encoder && !reply.duplicate) encoder.acknowledge(encoded.version);
-    stats.wireBytes += sent.length;
+    stats.wireBytes += sent.bytes.length;
     const rejected = [...reply.rejected];
     if (reply.rejectedTruncated) {
       // The ACK listed only the lowest rejected ranges: the gateway has settled every op of the
@@ -210,19 +211,26 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       const listedUpTo = reply.rejected[reply.rejected.length - 1]?.lastSeq ?? frame.firstSeq - 1;
       const rest = frame.ops.filter((entry) => entry.seq > listedUpTo);
       if (rest.length > 0) {
-        const restAck = await publishNow(await selfContained(frame, rest), signal);
+        const restAck = await publishNow(await tailFrame(frame, rest), signal);
         rejected.push(...restAck.rejected);
       }
     }
-    return { duplicate: reply.duplicate, rejected, metrics: (encoded ?? whole).metrics };
+    return { duplicate: reply.duplicate, rejected, metrics: sent.metrics };
   }
 
-  /** The outgoing frame of `ops`, a tail of `frame`'s ops, encoded self-contained. */
-  async function selfContained(frame: OutgoingFrame, ops: readonly SequencedOperation[]): Promise<OutgoingFrame> {
-    codec ??= createCodec();
+  function checkSize(frame: EncodedFrame): EncodedFrame {
+    if (frame.bytes.length > maxFrameBytes) {
+      throw new PublisherError('FRAME_TOO_LARGE', `frame of ${frame.bytes.length} bytes, limit ${maxFrameBytes}`);
+    }
+    return frame;
+  }
+
+  /** The outgoing frame of `ops`, a tail of `frame`'s ops (its skipped ranges were declared already). */
+  async function tailFrame(frame: OutgoingFrame, ops: readonly SequencedOperation[]): Promise<OutgoingFrame> {
+    const resolved = await (codec ??= createCodec());
     const first = ops[0] as SequencedOperation;
     const last = ops[ops.length - 1] as SequencedOperation;
-    const encoded = (await codec).encodeFrame(frame.deviceId, ops);
+    let encoded: EncodedFrame | undefined;
     return {
       deviceId: frame.deviceId,
       userId: frame.userId,
@@ -230,7 +238,10 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       lastSeq: last.seq,
       ops,
       skipped: [],
-      selfContained: () => encoded,
+      selfContained: () => {
+        encoded ??= resolved.encodeFrame(frame.deviceId, ops, { userId: frame.userId });
+        return encoded;
+      },
     };
   }
 
@@ -263,6 +274,13 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       for (const wake of onlineWaiters) wake();
     },
   };
+}
+
+/** The frame's encode options: its user (for commands) and the seqs it declares skipped. */
+function sessionOptions(frame: OutgoingFrame): EncodeOptions {
+  const options: EncodeOptions & { skipped?: OutgoingFrame['skipped'] } = { userId: frame.userId };
+  if (frame.skipped.length > 0) options.skipped = frame.skipped;
+  return options;
 }
 
 /**

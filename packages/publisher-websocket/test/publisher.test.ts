@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createCodec } from '@media-sync/codec';
 import type { SequencedOperation } from '@media-sync/protocol';
 import type { OutgoingFrame, PublisherError } from '@media-sync/queue';
@@ -236,7 +237,8 @@ describe('createWebSocketPublisher', () => {
       hlc: { physicalMs: 1_700_000_000_000 + seq, logical: 0, nodeId: 'tv' },
       op: { type: 'watchlistAdd', userId: 'u1', contentId: `tt${seq}`, timestamp: 1_700_000_000_000 + seq },
     }));
-    const frames = ops.map((entry) => {
+    const encodings: number[] = [0, 0];
+    const frames = ops.map((entry, i) => {
       const encoded = codec.encodeFrame('tv', [entry]);
       return {
         deviceId: 'tv',
@@ -245,7 +247,10 @@ describe('createWebSocketPublisher', () => {
         lastSeq: entry.seq,
         ops: [entry],
         skipped: [],
-        selfContained: () => encoded,
+        selfContained: () => {
+          encodings[i] = (encodings[i] ?? 0) + 1;
+          return encoded;
+        },
         bytes: encoded.bytes,
       };
     });
@@ -262,12 +267,53 @@ describe('createWebSocketPublisher', () => {
       ack(socket, message.frameId);
     };
     const client = publisher(gateway.url, { sessionContext: true, codec });
-    await client.publish(frames[0] as OutgoingFrame);
+    const first = await client.publish(frames[0] as OutgoingFrame);
     await client.publish(frames[1] as OutgoingFrame);
     expect(gateway.received.map((message) => message.type === 'frame' && message.frameId)).toEqual([1, 2, 3]);
+    // One encoding per frame: the session one, and the self-contained one only for the mismatch.
+    expect(encodings).toEqual([0, 1]);
+    // The ack's metrics describe the bytes that were sent.
+    const sentFirst = gateway.received[0];
+    expect(first.metrics.bytesWire).toBe(sentFirst?.type === 'frame' ? sentFirst.frame.length : -1);
     // The answer to the mismatch is exactly the queue's self-contained bytes.
     expect(gateway.received[2]).toMatchObject({ type: 'frame', frame: frames[1]?.bytes });
     expect(client.stats()).toMatchObject({ contextFrames: 2, contextMismatches: 1 });
+  });
+});
+
+describe('createWebSocketPublisher frame size', () => {
+  it('fails FRAME_TOO_LARGE before sending when the encoding it would send exceeds the limit', async () => {
+    const codec = await createCodec();
+    const gateway = await fake();
+    const client = publisher(gateway.url, { sessionContext: true, codec });
+    // Incompressible titles: even against context the frame is well over the HELLO's 1 000 bytes.
+    const ops: SequencedOperation[] = Array.from({ length: 40 }, (_, i) => ({
+      deviceId: 'tv',
+      seq: i + 1,
+      hlc: { physicalMs: 1_700_000_000_000 + i, logical: 0, nodeId: 'tv' },
+      op: {
+        type: 'watchlistAdd',
+        userId: 'u1',
+        contentId: createHash('sha256').update(`title-${i}`).digest('hex'),
+        timestamp: 1_700_000_000_000 + i,
+      },
+    }));
+    let encodings = 0;
+    const frame: OutgoingFrame = {
+      deviceId: 'tv',
+      userId: 'u1',
+      firstSeq: 1,
+      lastSeq: 40,
+      ops,
+      skipped: [],
+      selfContained: () => {
+        encodings += 1;
+        return codec.encodeFrame('tv', ops);
+      },
+    };
+    await expect(client.publish(frame)).rejects.toMatchObject({ code: 'FRAME_TOO_LARGE', transient: false });
+    expect(gateway.received).toEqual([]);
+    expect(encodings).toBe(0);
   });
 });
 
