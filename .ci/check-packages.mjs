@@ -165,7 +165,9 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log(`\n${failures.length === 0 ? 'all clean' : `${failures.length} failed`} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  `\n${failures.length === 0 ? 'all clean' : `${failures.length} failed`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
 process.exitCode = failures.length === 0 ? 0 : 1;
 
 function dirname(path) {
