@@ -191,6 +191,7 @@ describe('replay exit codes', () => {
       nextAttemptAt: null,
       error: null,
       contextFrames: 0,
+      leaseHolder: null,
       bytes: {} as ReplayResult['bytes'],
       ...fields,
     }) as ReplayResult;
@@ -199,11 +200,21 @@ describe('replay exit codes', () => {
     [report({}), undefined],
     [report({ deadLettered: 2 }), 1],
     [report({ stoppedBy: 'transientError', error: { code: 'UNAVAILABLE', message: 'gone' } }), 2],
-    [report({ stoppedBy: 'leaseHeld' }), 2],
+    [report({ stoppedBy: 'leaseHeld', leaseHolder: { owner: 'o', pid: 4242, host: 'tv-box', expiresAt: 0 } }), 2],
     [report({ stoppedBy: 'permanentError', error: { code: 'UNAUTHORIZED', message: 'no' } }), 3],
-    [report({ stoppedBy: 'unauthorized' as ReplayResult['stoppedBy'] }), 3],
+    [report({ stoppedBy: 'unauthorized', error: { code: 'UNAUTHORIZED', message: 'refused' } }), 3],
     [report({ stoppedBy: 'permanentError', error: { code: 'INCOMPATIBLE', message: 'v9' } }), 1],
   ])('%# maps to its exit code', (given, exitCode) => {
     expect(replayFailure(given)?.exitCode).toBe(exitCode);
+  });
+
+  it('names the holder of the replay lease', () => {
+    const held = report({
+      stoppedBy: 'leaseHeld',
+      leaseHolder: { owner: 'o', pid: 4242, host: 'tv-box', expiresAt: 0 },
+    });
+    expect(replayFailure(held)?.message).toBe(
+      'replay stopped (leaseHeld) (held by pid 4242 on tv-box until 1970-01-01T00:00:00.000Z)',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { createWebSocketPublisher, type WebSocketPublisher } from '@media-sync/publisher-websocket';
-import { createQueue, META_KEYS, type ReplayReport } from '@media-sync/queue';
+import { createQueue, META_KEYS, type ReplayReport, type ReplayStop } from '@media-sync/queue';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { Presets, SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -295,7 +295,7 @@ function describeAge(ms: number): string {
 
 /** The error a finished run ends the command with, or undefined when it did everything. */
 export function replayFailure(report: ReplayReport): CliError | undefined {
-  const stoppedBy: string = report.stoppedBy;
+  const stoppedBy = report.stoppedBy;
   const code = report.error?.code;
   const detail = report.error ? `: ${report.error.code} ${report.error.message}` : '';
   if (stoppedBy === 'unauthorized' || code === 'UNAUTHORIZED') {
@@ -317,13 +317,21 @@ export function replayFailure(report: ReplayReport): CliError | undefined {
 }
 
 /** Run again later and it may succeed: the gateway was away, busy, or another replay held the file. */
-const TRANSIENT_STOPS = new Set(['transientError', 'backoff', 'leaseHeld', 'leaseLost', 'aborted']);
+const TRANSIENT_STOPS: ReadonlySet<ReplayStop> = new Set([
+  'transientError',
+  'backoff',
+  'leaseHeld',
+  'leaseLost',
+  'aborted',
+]);
 
-/** Who holds the replay lease, when the queue says (`report.leaseHolder`). */
+/** Who holds the replay lease, when the queue knows: `held by pid 4242 on tv-box until …`. */
 function leaseHolder(report: ReplayReport): string {
-  const holder = (report as { leaseHolder?: { pid: number; host: string; expiresAt: number } | null }).leaseHolder;
+  const holder = report.leaseHolder;
   if (!holder) return '';
-  return ` (held by pid ${holder.pid} on ${holder.host} until ${new Date(holder.expiresAt).toISOString()})`;
+  const who =
+    holder.pid === null ? holder.owner : `pid ${holder.pid}${holder.host === null ? '' : ` on ${holder.host}`}`;
+  return ` (held by ${who} until ${new Date(holder.expiresAt).toISOString()})`;
 }
 
 export function formatReport(result: ReplayResult): string {
