@@ -1,26 +1,35 @@
 import { type SyncOperation, toCanonicalJson } from '@media-sync/protocol';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 /**
  * A synthetic trace of sync traffic (§2 JSON Lines), deterministic for a seed: a user's
  * devices watching titles (a progress update every ~10 s while playing, pauses, completions),
- * occasional watchlist edits and remote-control commands. It is the TRAINING input of the zstd
- * dictionary; the measuring traces in shared/traces are never used for that.
+ * occasional watchlist edits and remote-control commands. With the defaults it is the TRAINING
+ * input of the zstd dictionary; the measuring traces in shared/traces are never used for that.
+ * The options make traces the codec was not trained on: other id shapes, unicode, more devices.
  */
 export interface TraceOptions {
   readonly seed: number;
   readonly ops: number;
+  /**
+   * How user, content and command ids look: `uuid` (lowercase UUIDs, the default), `slug`
+   * (`user-48213`, `tt0111161`-style content ids, `cmd-1a2b3c`), or `numeric` (decimal numbers).
+   */
+  readonly idShape?: IdShape;
+  /** Unicode in device names and command payloads (titles, search text). Default false. */
+  readonly unicode?: boolean;
+  /** Number of devices, 1..8. Default: 2–4, picked by the seed. */
+  readonly devices?: number;
 }
 
-/** mulberry32: a small, fast, seedable PRNG. */
+export const ID_SHAPES = ['uuid', 'slug', 'numeric'] as const;
+export type IdShape = (typeof ID_SHAPES)[number];
+
+/** Uniform floats in [0, 1) from pure-rand's xoroshiro128+, seeded. */
 function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = xoroshiro128plus(seed);
+  return () => uniformFloat64(rng);
 }
 
 const DEVICE_NAMES = [
@@ -33,6 +42,17 @@ const DEVICE_NAMES = [
   'phone-3',
   'console-1',
 ];
+const UNICODE_DEVICE_NAMES = [
+  'téléviseur-salon',
+  'handy-jürgen',
+  'タブレット',
+  'ordinateur-élodie',
+  'телефон-2',
+  'πύργος-tv',
+  'móvil-niños',
+  'консоль',
+];
+const UNICODE_TITLES = ['Amélie', '千と千尋の神隠し', 'Крёстный отец', 'Ça ✓', 'Ο Ζορμπάς', 'Niño 🎬'];
 const COMMANDS = ['play', 'pause', 'seek', 'setVolume', 'stop', 'next'];
 
 interface Device {
@@ -46,8 +66,16 @@ interface Device {
 
 export function generateTrace(options: TraceOptions): string[] {
   const { seed, ops } = options;
+  const idShape = options.idShape ?? 'uuid';
   if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got ${seed}`);
   if (!Number.isSafeInteger(ops) || ops < 0) throw new Error(`--ops must be a non-negative integer, got ${ops}`);
+  if (!ID_SHAPES.includes(idShape))
+    throw new Error(`--id-shape must be one of ${ID_SHAPES.join(', ')}, got ${idShape}`);
+  if (
+    options.devices !== undefined &&
+    !(Number.isSafeInteger(options.devices) && options.devices >= 1 && options.devices <= 8)
+  )
+    throw new Error(`--devices must be an integer 1..8, got ${options.devices}`);
   const random = createRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -58,15 +86,23 @@ export function generateTrace(options: TraceOptions): string[] {
     const s = hex.join('');
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   };
-  const userId = uuid();
+  let commandCounter = int(0, 1_000_000);
+  const idOf = (kind: 'user' | 'content' | 'command'): string => {
+    if (idShape === 'uuid') return uuid();
+    if (idShape === 'numeric') return String(kind === 'command' ? ++commandCounter : int(1, 99_999_999));
+    if (kind === 'user') return `user-${int(10_000, 99_999)}`;
+    if (kind === 'content') return `tt${String(int(0, 9_999_999)).padStart(7, '0')}`;
+    return `cmd-${(++commandCounter).toString(36)}`;
+  };
+  const userId = idOf('user');
   const catalog = Array.from({ length: int(40, 160) }, () => ({
-    id: uuid(),
+    id: idOf('content'),
     durationMs: int(20 * 60_000, 180 * 60_000),
   }));
   const start = 1_700_000_000_000 + int(0, 100_000_000_000);
   const devices: Device[] = [];
-  const names = [...DEVICE_NAMES];
-  for (let k = int(2, 4); k > 0; k--) {
+  const names = [...(options.unicode ? UNICODE_DEVICE_NAMES : DEVICE_NAMES)];
+  for (let k = options.devices ?? int(2, 4); k > 0; k--) {
     const id = names.splice(Math.floor(random() * names.length), 1)[0] as string;
     const title = pick(catalog);
     devices.push({
@@ -105,12 +141,14 @@ export function generateTrace(options: TraceOptions): string[] {
           : commandType === 'setVolume'
             ? { level: int(0, 100) }
             : commandType === 'play'
-              ? { contentId: pick(catalog).id, fromMs: int(0, 3_600_000) }
+              ? options.unicode
+                ? { contentId: pick(catalog).id, fromMs: int(0, 3_600_000), title: pick(UNICODE_TITLES) }
+                : { contentId: pick(catalog).id, fromMs: int(0, 3_600_000) }
               : {};
       const timestamp = device.clock;
       const base = {
         type: 'deviceCommand' as const,
-        commandId: uuid(),
+        commandId: idOf('command'),
         sourceDeviceId: device.id,
         targetDeviceId: target?.id ?? device.id,
         commandType,

@@ -1,11 +1,11 @@
 // Steady-state decodeBatch (no zstd, no frame) on the standard trace at batch 1000.
-import { decodeBatch, encodeBatch } from '../src/batch.js';
+import { decodeBatch, encodeBatch } from '../src/body/batch.js';
 import { EMPTY_CONTEXT } from '../src/context.js';
 import { DEFAULT_LIMITS } from '../src/frame.js';
-import { loadStandardTrace } from '../test/helpers.js';
+import { loadFixtureTrace } from '../test/helpers.js';
 
-const chunks: [string, ReturnType<typeof loadStandardTrace> extends Map<string, infer V> ? V : never][] = [];
-for (const [d, ops] of loadStandardTrace())
+const chunks: [string, ReturnType<typeof loadFixtureTrace> extends Map<string, infer V> ? V : never][] = [];
+for (const [d, ops] of loadFixtureTrace())
   for (let i = 0; i < ops.length; i += 1000) chunks.push([d, ops.slice(i, i + 1000)]);
 const bodies = chunks.map(([d, ops]) => ({
   body: encodeBatch(d, ops, EMPTY_CONTEXT, false).body.slice(),

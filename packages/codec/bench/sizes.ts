@@ -2,9 +2,9 @@
 // dictionary, at the zstd level given as the first argument (default 9).
 import type { SequencedOperation } from '@media-sync/protocol';
 import { createCodec } from '../src/index.js';
-import { loadStandardTrace } from '../test/helpers.js';
+import { loadFixtureTrace } from '../test/helpers.js';
 
-const byDevice: Map<string, SequencedOperation[]> = loadStandardTrace();
+const byDevice: Map<string, SequencedOperation[]> = loadFixtureTrace();
 const level = Number(process.argv[2] ?? 9);
 const codec = await createCodec({ level });
 for (const dictionary of [false, true]) {

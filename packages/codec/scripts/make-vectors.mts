@@ -1,5 +1,6 @@
 // Writes the known-answer vectors under test/vectors/ (hex in, JSON out). Run only when the
-// wire format changes on purpose: tsx --conditions=@media-sync/source scripts/make-vectors.mts
+// wire format (or the zstd engine) changes on purpose:
+//   tsx --conditions=@media-sync/source scripts/make-vectors.mts
 import { writeFileSync } from 'node:fs';
 import type { SequencedOperation } from '@media-sync/protocol';
 import { CodecError, createCodec, type EncodeOptions } from '../src/index.js';
@@ -34,7 +35,7 @@ function vector(
   const decoded = codec.decodeFrame(frame.bytes);
   writeFileSync(
     new URL(`${name}.json`, out),
-    `${JSON.stringify({ description, options, hex: hex(frame.bytes), header: decoded.header, ops: decoded.ops }, null, 2)}\n`,
+    `${JSON.stringify({ description, engine: codec.engine, options, hex: hex(frame.bytes), header: decoded.header, ops: decoded.ops }, null, 2)}\n`,
   );
   return frame.bytes;
 }
@@ -94,13 +95,32 @@ vector('progress-60-zstd', 'Sixty progress updates, zstd without a dictionary.',
   dictionary: false,
 });
 vector('empty', 'A frame with no ops.', 'phone-1', [], {});
+vector(
+  'skipped-ranges',
+  'Two progress updates after seqs the sender will never send (1..3 coalesced, 5 expired): skipped ranges in the header.',
+  'web-chrome',
+  [progress(6, 60_000), progress(7, 70_000)],
+  {
+    skipped: [
+      { first: 1, last: 3 },
+      { first: 5, last: 5 },
+    ],
+  },
+);
 
 const good = codec.encodeFrame('web-chrome', [progress(1, 10_000)], {}).bytes;
 const errors: { name: string; hex: string }[] = [
   { name: 'crc-mismatch', hex: hex(Uint8Array.from(good, (b, i) => (i === good.length - 1 ? b ^ 1 : b))) },
   { name: 'truncated', hex: hex(good.subarray(0, good.length - 4)) },
-  { name: 'version-2', hex: `0802${hex(good.subarray(2))}` },
+  { name: 'header-only', hex: hex(good.subarray(0, good.indexOf(0x7a, 12))) },
+  { name: 'version-3', hex: `0803${hex(good.subarray(2))}` },
+  // The single-progress vector of format 1 (the release before this one).
+  {
+    name: 'format-1-frame',
+    hex: '08012a0a7765622d6368726f6d6530013801555433dcf57a371220009182217a954b00b3c1f8e5d05913a06529673181ec42b3afb0964c9c7940212890dffe899f685a01026203a09c016a0493fe9404',
+  },
 ];
+
 const answers = errors.map(({ name, hex: h }) => {
   try {
     codec.decodeFrame(Buffer.from(h, 'hex'));

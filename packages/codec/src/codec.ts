@@ -1,10 +1,21 @@
 import { type SequencedOperation, utf8Length } from '@media-sync/protocol';
-import { applyUpdate, type ContextUpdate, decodeBatch, encodeBatch } from './batch.js';
+import { applyUpdate, type ContextUpdate, decodeBatch, encodeBatch } from './body/batch.js';
 import { type ContextState, EMPTY_CONTEXT, nextVersion } from './context.js';
 import { crc32c } from './crc32c.js';
 import { DEFAULT_DICTIONARY_ID, DICTIONARY_BASE64 } from './dictionaries/index.js';
 import { CodecError } from './errors.js';
-import { FLAG_COMPRESSED, parseFrame, resolveLimits, writeFrame } from './frame.js';
+import {
+  checkSkipped,
+  checksumError,
+  FLAG_COMPRESSED,
+  type FrameBinding,
+  parseFrame,
+  type RawFrame,
+  readSelfContained,
+  resolveFrame,
+  resolveLimits,
+  writeFrame,
+} from './frame.js';
 import { BaselineSizer } from './reference.js';
 import { fromSessionState, toSessionState } from './session-state.js';
 import type {
@@ -18,11 +29,12 @@ import type {
   FrameMetrics,
   SessionDecodedFrame,
   SessionDecoder,
+  SessionDecoderOptions,
   SessionEncoder,
   SessionFrame,
   SessionState,
 } from './types.js';
-import { loadZstd, Zstd } from './zstd.js';
+import { loadDefaultEngine, Zstd } from './zstd.js';
 
 export const DEFAULT_LEVEL = 9;
 export const DEFAULT_MIN_BATCH_SIZE = 3;
@@ -36,13 +48,15 @@ export interface Codec {
   decodeFrame(bytes: Uint8Array, options?: DecodeOptions): DecodedFrame;
   /** Sender half of an acknowledged link (§5 session context); `state` restores a persisted one. */
   createSessionEncoder(state?: SessionState): SessionEncoder;
-  /** Receiver half of an acknowledged link. */
-  createSessionDecoder(states?: readonly SessionState[]): SessionDecoder;
+  /** Receiver half of an acknowledged link; `deviceId` is the device the link belongs to. */
+  createSessionDecoder(states?: readonly SessionState[], options?: SessionDecoderOptions): SessionDecoder;
   /** Totals over every frame this codec (and its session encoders) encoded since the last reset. */
   metrics(): FrameMetrics;
   resetMetrics(): void;
   /** The ids of the dictionaries this codec can decode with. */
   readonly dictionaryIds: readonly number[];
+  /** The zstd engine's name and version (compressed bytes depend on it). */
+  readonly engine: string;
 }
 
 function base64ToBytes(text: string): Uint8Array {
@@ -52,33 +66,91 @@ function base64ToBytes(text: string): Uint8Array {
   return bytes;
 }
 
-interface Dictionary {
-  readonly id: number;
-  readonly bytes: Uint8Array;
-}
-
-/** Loads zstd (an async WebAssembly init, once per process) and returns a codec. */
+/** Loads zstd (the default engine: an async WebAssembly init, once per process) and returns a codec. */
 export async function createCodec(options: CodecOptions = {}): Promise<Codec> {
-  const zstd = new Zstd(await loadZstd());
-  return new FrameCodec(zstd, options);
+  const engine = options.engine ?? (await loadDefaultEngine());
+  return new FrameCodec(new Zstd(engine), options);
 }
 
-/** Running sums behind `metrics()`. */
+/** Most ops whose baselines wait for `metrics()`; past that they are folded in while encoding. */
+const MAX_PENDING_BASELINE_OPS = 1 << 20;
+
+/**
+ * Running sums behind `metrics()`. The wire and body sizes are summed as frames are made; the
+ * baselines (bytesJson, bytesProtobuf) only when metrics are asked for, from the ops kept by
+ * reference until then.
+ */
 class MetricsAccumulator {
   ops = 0;
   bytesJson = 0;
   bytesProtobuf = 0;
   bytesBody = 0;
   bytesWire = 0;
-  add(m: FrameMetrics): void {
-    this.ops += m.ops;
-    this.bytesJson += m.bytesJson;
-    this.bytesProtobuf += m.bytesProtobuf;
-    this.bytesBody += m.bytesBody;
-    this.bytesWire += m.bytesWire;
+  private pending: { ops: readonly SequencedOperation[]; userId: string | undefined }[] = [];
+  private pendingOps = 0;
+  constructor(private readonly sizer: BaselineSizer) {}
+
+  add(ops: readonly SequencedOperation[], userId: string | undefined, bytesBody: number, bytesWire: number): void {
+    this.ops += ops.length;
+    this.bytesBody += bytesBody;
+    this.bytesWire += bytesWire;
+    this.pending.push({ ops, userId });
+    this.pendingOps += ops.length;
+    if (this.pendingOps > MAX_PENDING_BASELINE_OPS) this.fold();
   }
+
+  private fold(): void {
+    for (const { ops, userId } of this.pending) {
+      const sizes = baselineSizes(this.sizer, ops, userId);
+      this.bytesJson += sizes.json;
+      this.bytesProtobuf += sizes.protobuf;
+    }
+    this.pending = [];
+    this.pendingOps = 0;
+  }
+
   snapshot(): FrameMetrics {
+    this.fold();
     return frameMetrics(this.ops, this.bytesJson, this.bytesProtobuf, this.bytesBody, this.bytesWire);
+  }
+}
+
+function baselineSizes(
+  sizer: BaselineSizer,
+  ops: readonly SequencedOperation[],
+  userId: string | undefined,
+): { json: number; protobuf: number } {
+  let json = 0;
+  let protobuf = 0;
+  for (const entry of ops) {
+    json += sizer.jsonEnvelopeSize(entry, userId);
+    protobuf += sizer.protobufSize(entry, userId);
+  }
+  return { json, protobuf };
+}
+
+/** An encoded frame whose §5 metrics (with their baselines) are computed on first read. */
+class LazyFrame implements SessionFrame {
+  #metrics: FrameMetrics | undefined;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly header: FrameHeader,
+    readonly version: number,
+    private readonly source: {
+      readonly ops: readonly SequencedOperation[];
+      readonly userId: string | undefined;
+      readonly bytesBody: number;
+      readonly sizer: BaselineSizer;
+    },
+  ) {}
+
+  get metrics(): FrameMetrics {
+    if (this.#metrics === undefined) {
+      const { ops, userId, bytesBody, sizer } = this.source;
+      const sizes = baselineSizes(sizer, ops, userId);
+      this.#metrics = frameMetrics(ops.length, sizes.json, sizes.protobuf, bytesBody, this.bytes.length);
+    }
+    return this.#metrics;
   }
 }
 
@@ -102,14 +174,17 @@ export function frameMetrics(
   };
 }
 
+const UNBOUND: FrameBinding = { deviceId: '', contextVersion: 0, lastSeq: 0 };
+
 class FrameCodec implements Codec {
-  private readonly dictionaries = new Map<number, Dictionary>();
-  private readonly accumulator = new MetricsAccumulator();
+  private readonly dictionaryIdSet = new Set<number>();
   private readonly sizer = new BaselineSizer();
+  private readonly accumulator = new MetricsAccumulator(this.sizer);
   private readonly level: number;
   private readonly minBatchSize: number;
   private readonly limits: DecodeLimits;
   readonly dictionaryIds: readonly number[];
+  readonly engine: string;
 
   constructor(
     private readonly zstd: Zstd,
@@ -118,130 +193,124 @@ class FrameCodec implements Codec {
     this.level = checkLevel(options.level ?? DEFAULT_LEVEL);
     this.minBatchSize = options.minBatchSize ?? DEFAULT_MIN_BATCH_SIZE;
     this.limits = resolveLimits(options.limits);
-    for (const [id, text] of DICTIONARY_BASE64) this.dictionaries.set(id, { id, bytes: base64ToBytes(text) });
-    this.dictionaryIds = [...this.dictionaries.keys()];
+    for (const [id, text] of DICTIONARY_BASE64) {
+      zstd.engine.addDictionary(id, base64ToBytes(text));
+      this.dictionaryIdSet.add(id);
+    }
+    this.dictionaryIds = [...this.dictionaryIdSet];
+    this.engine = zstd.engine.name;
   }
 
   encodeFrame(deviceId: string, ops: readonly SequencedOperation[], options: EncodeOptions = {}): EncodedFrame {
     return this.encodeWith(deviceId, ops, options, EMPTY_CONTEXT, false).frame;
   }
 
-  /** Encodes against `context` (EMPTY_CONTEXT = self-contained); with `session`, also returns what the frame adds. */
+  /**
+   * Encodes against `context` (EMPTY_CONTEXT = self-contained); a `session` frame is bound to
+   * its link (no device id; its context found by the checksum) and reports what it adds.
+   */
   encodeWith(
     deviceId: string,
     ops: readonly SequencedOperation[],
     options: EncodeOptions,
     context: ContextState,
     session: boolean,
-  ): { frame: EncodedFrame; update: ContextUpdate | null; bodyCrc: number } {
+  ): { frame: LazyFrame; update: ContextUpdate | null; bodyCrc: number } {
     if (typeof deviceId !== 'string' || deviceId.length === 0 || utf8Length(deviceId) > 256)
       throw new CodecError('INVALID_INPUT', 0, 'deviceId must be a non-empty string of at most 256 UTF-8 bytes');
     if (!Array.isArray(ops)) throw new TypeError('ops must be an array of SequencedOperation');
+    const n = ops.length;
+    const firstSeq = n > 0 ? (ops[0] as SequencedOperation).seq : 0;
+    const skipped = options.skipped ?? [];
+    if (!Array.isArray(skipped)) throw new TypeError('skipped must be an array of SeqRange');
+    checkSkipped(skipped, firstSeq, n, (detail) => new CodecError('INVALID_INPUT', 0, detail));
     const { body, update } = encodeBatch(deviceId, ops, context, session);
     const level = checkLevel(options.level ?? this.level);
     const minBatchSize = options.minBatchSize ?? this.minBatchSize;
     let sent = body;
     let flags = 0;
     let dictionaryId = 0;
-    if (options.compression !== false && ops.length >= minBatchSize && body.length > 0) {
+    if (options.compression !== false && n >= minBatchSize && body.length > 0) {
       const dictionary =
-        options.dictionary !== false && body.length <= DICTIONARY_MAX_BODY_BYTES
-          ? this.dictionaries.get(DEFAULT_DICTIONARY_ID)
-          : undefined;
+        options.dictionary !== false && body.length <= DICTIONARY_MAX_BODY_BYTES ? DEFAULT_DICTIONARY_ID : 0;
       const compressed = this.zstd.compress(body, level, dictionary);
       // Compression only when it pays, counting the body_length field it adds.
       if (compressed !== null && compressed.length + 4 < body.length) {
         sent = compressed;
         flags |= FLAG_COMPRESSED;
-        dictionaryId = dictionary?.id ?? 0;
+        dictionaryId = dictionary;
       }
     }
-    const n = ops.length;
-    const firstSeq = n > 0 ? (ops[0] as SequencedOperation).seq : 0;
     const lastSeq = n > 0 ? (ops[n - 1] as SequencedOperation).seq : 0;
-    const { bytes, crc } = writeFrame({
+    const bodyLength = body.length;
+    // The body CRC names the next context version; taken before `body` (scratch) is reused.
+    const bodyCrc = session ? crc32c(body) : 0;
+    const { bytes, header } = writeFrame({
       flags,
       dictionaryId,
-      contextVersion: context.version,
       deviceId,
+      bound: session,
+      binding: session ? { deviceId, contextVersion: context.version, lastSeq: context.lastSeq } : UNBOUND,
       opCount: n,
       firstSeq,
       lastSeq,
-      bodyLength: body.length,
+      skipped: skipped.length === 0 ? [] : skipped.map(({ first, last }) => ({ first, last })),
+      bodyLength,
       body: sent,
     });
-    const header: FrameHeader = {
-      formatVersion: 1,
-      flags,
-      dictionaryId,
-      contextVersion: context.version,
-      deviceId,
-      opCount: n,
-      firstSeq,
-      lastSeq,
-      bodyLength: body.length,
-      bodyCrc32c: crc,
-      compressed: (flags & FLAG_COMPRESSED) !== 0,
-    };
-    let bytesJson = 0;
-    let bytesProtobuf = 0;
-    for (const entry of ops) {
-      bytesJson += this.sizer.jsonEnvelopeSize(entry, options.userId);
-      bytesProtobuf += this.sizer.protobufSize(entry, options.userId);
-    }
-    const metrics = frameMetrics(n, bytesJson, bytesProtobuf, body.length, bytes.length);
-    this.accumulator.add(metrics);
-    return { frame: { bytes, header, metrics }, update, bodyCrc: session ? crc32c(body) : 0 };
+    const version = session ? nextVersion(context.version, bodyCrc) : 0;
+    this.accumulator.add(ops, options.userId, bodyLength, bytes.length);
+    const frame = new LazyFrame(bytes, header, version, {
+      ops,
+      userId: options.userId,
+      bytesBody: bodyLength,
+      sizer: this.sizer,
+    });
+    return { frame, update, bodyCrc };
   }
 
   decodeFrame(bytes: Uint8Array, options: DecodeOptions = {}): DecodedFrame {
-    return this.decodeWith(bytes, options, () => undefined, false).frame;
+    const limits = this.limitsOf(options);
+    const { raw, header } = readSelfContained(bytes, limits);
+    return this.decodeBody(raw, header, EMPTY_CONTEXT, limits, false).frame;
   }
 
-  decodeWith(
-    bytes: Uint8Array,
-    options: DecodeOptions,
-    lookup: (version: number) => ContextState | undefined,
+  limitsOf(options: DecodeOptions): DecodeLimits {
+    return options.limits ? resolveLimits(this.limits, options.limits) : this.limits;
+  }
+
+  /** Decompresses and decodes the body of a verified frame against its context. */
+  decodeBody(
+    raw: RawFrame,
+    header: FrameHeader,
+    base: ContextState,
+    limits: DecodeLimits,
     session: boolean,
-  ): { frame: DecodedFrame; update: ContextUpdate | null; base: ContextState; bodyCrc: number } {
-    const limits = options.limits ? resolveLimits(this.limits, options.limits) : this.limits;
-    const { header, bodyStart, bodyEnd } = parseFrame(bytes, limits);
-    let base = EMPTY_CONTEXT;
-    if (header.contextVersion !== 0) {
-      const found = lookup(header.contextVersion);
-      if (found === undefined) {
+  ): { frame: DecodedFrame; update: ContextUpdate | null; bodyCrc: number } {
+    let body = raw.bytes.subarray(raw.bodyStart, raw.bodyEnd);
+    if (header.compressed) {
+      if (header.dictionaryId !== 0 && !this.dictionaryIdSet.has(header.dictionaryId)) {
         throw new CodecError(
-          'CONTEXT_MISMATCH',
+          'UNKNOWN_DICTIONARY',
           0,
-          `frame needs session context version ${header.contextVersion}, which this decoder does not hold`,
+          `frame names zstd dictionary ${header.dictionaryId}, which this codec does not ship`,
         );
       }
-      base = found;
+      body = this.zstd.decompress(body, header.bodyLength, limits.maxBodyBytes, raw.bodyStart, header.dictionaryId);
     }
-    let body = bytes.subarray(bodyStart, bodyEnd);
-    if (header.compressed) {
-      let dictionary: Dictionary | undefined;
-      if (header.dictionaryId !== 0) {
-        dictionary = this.dictionaries.get(header.dictionaryId);
-        if (dictionary === undefined)
-          throw new CodecError(
-            'UNKNOWN_DICTIONARY',
-            0,
-            `frame names zstd dictionary ${header.dictionaryId}, which this codec does not ship`,
-          );
-      }
-      body = this.zstd.decompress(body, header.bodyLength, limits.maxBodyBytes, bodyStart, dictionary);
-    }
-    const { ops, update } = decodeBatch(body, header, base, limits, session, header.compressed ? 0 : bodyStart);
-    return { frame: { header, ops }, update, base, bodyCrc: session ? crc32c(body) : 0 };
+    const { ops, update } = decodeBatch(body, header, base, limits, session, header.compressed ? 0 : raw.bodyStart);
+    return { frame: { header, ops }, update, bodyCrc: session ? crc32c(body) : 0 };
   }
 
   createSessionEncoder(state?: SessionState): SessionEncoder {
     return new Session(this, state === undefined ? EMPTY_CONTEXT : fromSessionState(state));
   }
 
-  createSessionDecoder(states?: readonly SessionState[]): SessionDecoder {
-    const receiver = new SessionReceiver(this);
+  createSessionDecoder(states?: readonly SessionState[], options: SessionDecoderOptions = {}): SessionDecoder {
+    const { deviceId } = options;
+    if (deviceId !== undefined && (typeof deviceId !== 'string' || deviceId.length === 0))
+      throw new TypeError('deviceId must be a non-empty string');
+    const receiver = new SessionReceiver(this, deviceId);
     if (states !== undefined) receiver.restore(states);
     return receiver;
   }
@@ -251,8 +320,7 @@ class FrameCodec implements Codec {
   }
 
   resetMetrics(): void {
-    const fresh = new MetricsAccumulator();
-    Object.assign(this.accumulator, fresh);
+    Object.assign(this.accumulator, new MetricsAccumulator(this.sizer));
   }
 }
 
@@ -286,7 +354,7 @@ class Session implements SessionEncoder {
 
   encode(deviceId: string, ops: readonly SequencedOperation[], options: EncodeOptions = {}): SessionFrame {
     const { frame, update, bodyCrc } = this.codec.encodeWith(deviceId, ops, options, this.acked, true);
-    const version = nextVersion(this.acked.version, bodyCrc);
+    const version = frame.version;
     if (update !== null) {
       const earlier = this.pending.get(version);
       if (
@@ -300,7 +368,7 @@ class Session implements SessionEncoder {
         if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value as number);
       }
     }
-    return { ...frame, version };
+    return frame;
   }
 
   acknowledge(version: number): void {
@@ -324,10 +392,49 @@ class Session implements SessionEncoder {
 class SessionReceiver implements SessionDecoder {
   private versions = new Map<number, ContextState>();
 
-  constructor(private readonly codec: FrameCodec) {}
+  constructor(
+    private readonly codec: FrameCodec,
+    readonly deviceId: string | undefined,
+  ) {}
+
+  /**
+   * Verifies a frame: a self-contained one by itself; a session frame against each context
+   * held (newest first) and none, the checksum picking the one it was made on. When none
+   * matches, the frame needs a context this receiver lacks (or was damaged): CONTEXT_MISMATCH,
+   * answered by the sender with a self-contained frame.
+   */
+  private verify(bytes: Uint8Array, limits: DecodeLimits): { raw: RawFrame; header: FrameHeader; base: ContextState } {
+    const raw = parseFrame(bytes, limits);
+    if (raw.deviceId !== undefined) {
+      const header = resolveFrame(raw, undefined);
+      if (header === undefined) throw checksumError(raw);
+      return { raw, header, base: EMPTY_CONTEXT };
+    }
+    const deviceId = this.deviceId;
+    if (deviceId === undefined) {
+      throw new CodecError('CONTEXT_MISMATCH', 0, 'a session frame (no device_id) on a decoder bound to no device');
+    }
+    const candidates = [...this.versions.values()].reverse();
+    candidates.push(EMPTY_CONTEXT);
+    for (const context of candidates) {
+      const header = resolveFrame(raw, { deviceId, contextVersion: context.version, lastSeq: context.lastSeq });
+      if (header !== undefined) return { raw, header, base: context };
+    }
+    throw new CodecError(
+      'CONTEXT_MISMATCH',
+      0,
+      `no context this decoder holds (${this.versions.size} versions, or none) verifies the frame's checksum`,
+    );
+  }
+
+  readHeader(bytes: Uint8Array, options: DecodeOptions = {}): FrameHeader {
+    return this.verify(bytes, this.codec.limitsOf(options)).header;
+  }
 
   decode(bytes: Uint8Array, options: DecodeOptions = {}): SessionDecodedFrame {
-    const { frame, update, base, bodyCrc } = this.codec.decodeWith(bytes, options, (v) => this.versions.get(v), true);
+    const limits = this.codec.limitsOf(options);
+    const { raw, header, base } = this.verify(bytes, limits);
+    const { frame, update, bodyCrc } = this.codec.decodeBody(raw, header, base, limits, true);
     const version = nextVersion(base.version, bodyCrc);
     if (update !== null) {
       // Frames reference only acknowledged versions, and acks only move forward: once a frame
@@ -343,7 +450,7 @@ class SessionReceiver implements SessionDecoder {
       while (this.versions.size > MAX_RECEIVER_VERSIONS)
         this.versions.delete(this.versions.keys().next().value as number);
     }
-    return { ...frame, version };
+    return { header: frame.header, ops: frame.ops, version };
   }
 
   reset(): void {

@@ -24,6 +24,8 @@ export interface ContextState {
   /** Table indices of the last user and content ids referenced; ref deltas start from them. */
   readonly lastUserRef: number;
   readonly lastContentRef: number;
+  /** The last seq the context has seen (0 for none): a session frame may leave out the next one. */
+  readonly lastSeq: number;
 }
 
 /** Bounds on what a context may hold; past them the next context restarts from the frame alone. */
@@ -39,6 +41,7 @@ export const EMPTY_CONTEXT: ContextState = {
   lastInterval: 0,
   lastUserRef: 0,
   lastContentRef: 0,
+  lastSeq: 0,
 };
 
 export function progressKey(userId: string, contentId: string): string {

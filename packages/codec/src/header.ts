@@ -1,11 +1,13 @@
-import { parseFrame, resolveLimits } from './frame.js';
+import { readSelfContained, resolveLimits } from './frame.js';
 import type { DecodeLimits, FrameHeader } from './types.js';
 
 /**
- * Reads and checks a frame's header (version, flags, seq range, limits, CRC-32C of the body)
- * without decompressing or decoding the body: what a receiver dedupes on. Synchronous and
- * needs no codec instance.
+ * Reads and checks a self-contained frame's header — version, flags, seq range, skipped ranges,
+ * limits — and verifies the checksum over the header values and the body, without
+ * decompressing or decoding the body: what a receiver dedupes and authorises on. Synchronous,
+ * needs no codec instance. A session frame (no device id) fails with CONTEXT_MISMATCH: read it
+ * with its session decoder's `readHeader`.
  */
 export function readFrameHeader(bytes: Uint8Array, limits?: Partial<DecodeLimits>): FrameHeader {
-  return parseFrame(bytes, resolveLimits(limits)).header;
+  return readSelfContained(bytes, resolveLimits(limits)).header;
 }

@@ -6,7 +6,7 @@
 export { type Codec, createCodec, DEFAULT_LEVEL, DEFAULT_MIN_BATCH_SIZE, frameMetrics } from './codec.js';
 export { crc32c } from './crc32c.js';
 export { CodecError, type CodecErrorCode } from './errors.js';
-export { DEFAULT_LIMITS, FLAG_COMPRESSED, FORMAT_VERSION } from './frame.js';
+export { DEFAULT_LIMITS, FLAG_COMPRESSED, FORMAT_VERSION, frameChecksum, MAX_SKIPPED_RANGES } from './frame.js';
 export { readFrameHeader } from './header.js';
 export { BaselineSizer, referenceJsonEnvelope } from './reference.js';
 export type {
@@ -22,7 +22,9 @@ export type {
   SessionDecoder,
   SessionEncoder,
   SessionFrame,
+  SeqRange,
+  SessionDecoderOptions,
   SessionProgress,
   SessionState,
 } from './types.js';
-export { createZstd, type ZstdCompressor } from './zstd.js';
+export { createZstd, type ZstdCompressor, type ZstdEngine } from './zstd.js';

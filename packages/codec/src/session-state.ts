@@ -16,6 +16,7 @@ export function toSessionState(context: ContextState): SessionState {
     lastInterval: context.lastInterval,
     lastUserRef: context.lastUserRef,
     lastContentRef: context.lastContentRef,
+    lastSeq: context.lastSeq,
   };
 }
 
@@ -31,6 +32,8 @@ export function fromSessionState(state: SessionState): ContextState {
   if (!isSafe(lastInterval)) throw new TypeError(`session state lastInterval ${lastInterval} is invalid`);
   const lastUserRef = state.lastUserRef ?? 0;
   const lastContentRef = state.lastContentRef ?? 0;
+  const lastSeq = state.lastSeq ?? 0;
+  if (!isSafe(lastSeq) || lastSeq < 0) throw new TypeError(`session state lastSeq ${lastSeq} is invalid`);
   for (const ref of [lastUserRef, lastContentRef]) {
     if (!isSafe(ref) || ref < 0 || (ref > 0 && ref >= strings.length))
       throw new TypeError(`session state ref ${ref} is invalid`);
@@ -77,5 +80,6 @@ export function fromSessionState(state: SessionState): ContextState {
     lastInterval,
     lastUserRef,
     lastContentRef,
+    lastSeq,
   };
 }

@@ -1,4 +1,5 @@
 import type { SequencedOperation } from '@media-sync/protocol';
+import type { ZstdEngine } from './zstd.js';
 
 /** Limits a decoder enforces on untrusted bytes, each checked before allocating. */
 export interface DecodeLimits {
@@ -24,6 +25,14 @@ export interface CodecOptions {
   readonly minBatchSize?: number;
   /** Default decode limits. */
   readonly limits?: Partial<DecodeLimits>;
+  /** The zstd implementation. Default: zstd-codec's WebAssembly build, loaded on first use. */
+  readonly engine?: ZstdEngine;
+}
+
+/** An inclusive range of seqs, first <= last (contract 1). */
+export interface SeqRange {
+  readonly first: number;
+  readonly last: number;
 }
 
 export interface EncodeOptions {
@@ -37,6 +46,12 @@ export interface EncodeOptions {
   readonly minBatchSize?: number;
   /** The user of the device, for the `bytesJson`/`bytesProtobuf` baselines of device commands. */
   readonly userId?: string;
+  /**
+   * Seqs of this device, all below the frame's first seq, that the sender will never send
+   * (coalesced, expired — not dead letters): sorted, disjoint, non-adjacent. Receivers advance
+   * their per-device mark past them. Covered by the checksum.
+   */
+  readonly skipped?: readonly SeqRange[];
 }
 
 export interface DecodeOptions {
@@ -49,7 +64,10 @@ export interface FrameHeader {
   readonly flags: number;
   /** zstd dictionary id, 0 = none. */
   readonly dictionaryId: number;
-  /** Session-context version the body references, 0 = self-contained. */
+  /**
+   * Session-context version the body references, 0 = none. A session frame does not carry it
+   * (nor its device id): the session decoder finds it by the checksum.
+   */
   readonly contextVersion: number;
   readonly deviceId: string;
   readonly opCount: number;
@@ -57,7 +75,10 @@ export interface FrameHeader {
   readonly lastSeq: number;
   /** Uncompressed Batch length in bytes. */
   readonly bodyLength: number;
-  readonly bodyCrc32c: number;
+  /** Seq ranges the sender will never send (contract 1); empty when none. */
+  readonly skipped: readonly SeqRange[];
+  /** CRC-32C of the body as sent, continued over every header value above (see frameChecksum). */
+  readonly checksum: number;
   readonly compressed: boolean;
 }
 
@@ -83,6 +104,7 @@ export interface FrameMetrics {
 export interface EncodedFrame {
   readonly bytes: Uint8Array;
   readonly header: FrameHeader;
+  /** §5 metrics; the baselines (bytesJson, bytesProtobuf) are computed on first read, off the encode path. */
   readonly metrics: FrameMetrics;
 }
 
@@ -121,8 +143,18 @@ export interface SessionEncoder {
 
 /** Receiver half: keeps the contexts of the frames it decoded (the last 16 versions). */
 export interface SessionDecoder {
-  /** Decodes a frame; throws CodecError CONTEXT_MISMATCH when it lacks the version the frame needs. */
+  /**
+   * Decodes a frame; throws CodecError CONTEXT_MISMATCH when no context it holds (nor none)
+   * verifies the frame's checksum: the frame references a version it lacks, or was damaged.
+   */
   decode(bytes: Uint8Array, options?: DecodeOptions): SessionDecodedFrame;
+  /**
+   * Reads and verifies a frame's header without decompressing or decoding the body, like
+   * `readFrameHeader`, for session frames too (their device and context come from the session).
+   */
+  readHeader(bytes: Uint8Array, options?: DecodeOptions): FrameHeader;
+  /** The device the link belongs to: session frames carry no device id. */
+  readonly deviceId: string | undefined;
   /** Forgets all context (what a restarted receiver has). */
   reset(): void;
   /** The contexts held, as plain JSON; restore with `codec.createSessionDecoder(states)`. */
@@ -140,6 +172,16 @@ export interface SessionState {
   /** Table indices of the last user and content ids referenced; 0 when absent. */
   readonly lastUserRef?: number;
   readonly lastContentRef?: number;
+  /** The last seq the context saw (a session frame leaves out a first seq that follows it); 0 when absent. */
+  readonly lastSeq?: number;
+}
+
+export interface SessionDecoderOptions {
+  /**
+   * The device of the link (what the session authenticated). Session frames do not carry it;
+   * without it only self-contained frames decode.
+   */
+  readonly deviceId?: string;
 }
 
 export interface SessionProgress {

@@ -1,13 +1,36 @@
-/// <reference path="./zstd-codec.d.ts" />
-import { type ZstdApi, ZstdCodec, type ZstdCompressionDict, type ZstdDecompressionDict } from 'zstd-codec';
 import { CodecError } from './errors.js';
 
-let loading: Promise<ZstdApi> | undefined;
+/**
+ * The seam between the codec and a zstd implementation: plain compress/decompress of one zstd
+ * frame, naming dictionaries by id. The codec does every safety check (sizes from the zstd
+ * headers, limits, dictionary ids) before it calls `decompress`, so an engine only compresses
+ * and decompresses. The shipped engine is zstd-codec's WebAssembly build
+ * (`@media-sync/codec/zstd-codec-engine`, loaded on first use); a native engine (a gateway) or a
+ * WebAssembly-only browser build plugs in through `createCodec({ engine })`.
+ *
+ * Compressed bytes depend on the engine and its zstd version: known-answer vectors name the
+ * engine they were made with (`name`).
+ */
+export interface ZstdEngine {
+  /** Implementation and version, e.g. "zstd-codec@0.1.5". */
+  readonly name: string;
+  /** Makes a dictionary usable under `id` (the id zstd writes into frames). */
+  addDictionary(id: number, bytes: Uint8Array): void;
+  /** One zstd frame with its content size in the header; `dictionaryId` 0 = none. null on failure. */
+  compress(input: Uint8Array, level: number, dictionaryId: number): Uint8Array | null;
+  /**
+   * Decompresses one zstd frame into exactly `size` bytes (the caller checked that the frame
+   * cannot produce more); the frame may lack a content size (made from a stream). null or a
+   * throw on failure.
+   */
+  decompress(input: Uint8Array, size: number, dictionaryId: number): Uint8Array | null;
+}
 
-/** Instantiates the zstd WebAssembly module once per process (or page). */
-export function loadZstd(): Promise<ZstdApi> {
-  loading ??= new Promise<ZstdApi>((resolve) => ZstdCodec.run(resolve));
-  return loading;
+/** Loads the shipped engine (zstd-codec's WebAssembly module) once per process or page. */
+let defaultEngine: Promise<ZstdEngine> | undefined;
+export function loadDefaultEngine(): Promise<ZstdEngine> {
+  defaultEngine ??= import('./zstd-codec-engine.js').then((m) => m.createZstdCodecEngine());
+  return defaultEngine;
 }
 
 const MAGIC = 0xfd2fb528;
@@ -86,27 +109,12 @@ export function inspectZstdFrame(bytes: Uint8Array, base: number): ZstdFrameInfo
   return { contentSize, dictionaryId, maxContentSize };
 }
 
-/** zstd with optional dictionaries, caching one compression dictionary per level. */
+/** Safe zstd over an engine: limits and dictionary ids checked from the headers before decompressing. */
 export class Zstd {
-  private readonly simple;
-  private readonly streaming;
-  private readonly compressionDicts = new Map<string, ZstdCompressionDict>();
-  private readonly decompressionDicts = new Map<number, ZstdDecompressionDict>();
+  constructor(readonly engine: ZstdEngine) {}
 
-  constructor(private readonly api: ZstdApi) {
-    this.simple = new api.Simple();
-    this.streaming = new api.Streaming();
-  }
-
-  compress(body: Uint8Array, level: number, dictionary?: { id: number; bytes: Uint8Array }): Uint8Array | null {
-    if (dictionary === undefined) return this.simple.compress(body, level);
-    const key = `${dictionary.id}:${level}`;
-    let dict = this.compressionDicts.get(key);
-    if (dict === undefined) {
-      dict = new this.api.Dict.Compression(dictionary.bytes, level);
-      this.compressionDicts.set(key, dict);
-    }
-    return this.simple.compressUsingDict(body, dict);
+  compress(body: Uint8Array, level: number, dictionaryId = 0): Uint8Array | null {
+    return this.engine.compress(body, level, dictionaryId);
   }
 
   /**
@@ -118,7 +126,7 @@ export class Zstd {
     bodyLength: number,
     maxBodyBytes: number,
     base: number,
-    dictionary?: { id: number; bytes: Uint8Array },
+    dictionaryId = 0,
   ): Uint8Array {
     const info = inspectZstdFrame(compressed, base);
     if (info.contentSize !== undefined) {
@@ -146,23 +154,12 @@ export class Zstd {
         );
       }
     }
-    if (info.dictionaryId !== 0 && info.dictionaryId !== (dictionary?.id ?? 0)) {
+    if (info.dictionaryId !== 0 && info.dictionaryId !== dictionaryId) {
       throw new CodecError('UNKNOWN_DICTIONARY', base, `zstd frame names dictionary ${info.dictionaryId}`);
     }
     let out: Uint8Array | null;
     try {
-      if (dictionary === undefined) {
-        out =
-          info.contentSize !== undefined
-            ? this.simple.decompress(compressed)
-            : this.streaming.decompress(compressed, bodyLength);
-      } else {
-        const dict = this.decompressionDict(dictionary);
-        out =
-          info.contentSize !== undefined
-            ? this.simple.decompressUsingDict(compressed, dict)
-            : this.streaming.decompressUsingDict(compressed, bodyLength, dict);
-      }
+      out = this.engine.decompress(compressed, bodyLength, dictionaryId);
     } catch (error) {
       throw new CodecError('DECOMPRESSION_FAILED', base, 'zstd rejected the body', { cause: error });
     }
@@ -176,26 +173,17 @@ export class Zstd {
     }
     return out;
   }
-
-  private decompressionDict(dictionary: { id: number; bytes: Uint8Array }): ZstdDecompressionDict {
-    let dict = this.decompressionDicts.get(dictionary.id);
-    if (dict === undefined) {
-      dict = new this.api.Dict.Decompression(dictionary.bytes);
-      this.decompressionDicts.set(dictionary.id, dict);
-    }
-    return dict;
-  }
 }
 
-/** Plain zstd for tools and benchmarks (no dictionary, no frame): the same WebAssembly module. */
+/** Plain zstd for tools and benchmarks (no dictionary, no frame): the same engine as the codec. */
 export interface ZstdCompressor {
   compress(bytes: Uint8Array, level: number): Uint8Array;
   /** Decompresses one zstd frame, refusing (CodecError LIMIT_EXCEEDED) any that would exceed `maxBytes`. */
   decompress(bytes: Uint8Array, maxBytes: number): Uint8Array;
 }
 
-export async function createZstd(): Promise<ZstdCompressor> {
-  const zstd = new Zstd(await loadZstd());
+export async function createZstd(engine?: ZstdEngine): Promise<ZstdCompressor> {
+  const zstd = new Zstd(engine ?? (await loadDefaultEngine()));
   return {
     compress(bytes, level) {
       const out = zstd.compress(bytes, level);

@@ -1,15 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { type JsonValue, parseTraceLine, type SequencedOperation, type SyncOperation } from '@media-sync/protocol';
 import fc from 'fast-check';
+import type { FrameBinding } from '../src/frame.js';
+import { completeHeader, frameChecksum, parseFrame, resolveLimits } from '../src/frame.js';
+import { FrameField } from '../src/wire.js';
 
-/** The measuring trace (shared/ beside the repository). Used to test round trips, never to train. */
-export const STANDARD_TRACE = fileURLToPath(new URL('../../../../shared/traces/standard-20k.jsonl', import.meta.url));
+/**
+ * A committed 3 000-op trace (`media-sync trace generate --seed 424242 --ops 3000 --devices 3`,
+ * gzipped): devices tablet-kids, tv-den and web-firefox. Not the dictionary's training trace
+ * (another seed) and not a measuring trace.
+ */
+export const FIXTURE_TRACE = new URL('./fixtures/trace-3000.jsonl.gz', import.meta.url);
 
-/** Standard-trace ops grouped by device, seqs from 1, HLC = timestamp (as the CLI derives it). */
-export function loadStandardTrace(): Map<string, SequencedOperation[]> {
+/** Fixture ops grouped by device, seqs from 1, HLC = timestamp (as the CLI derives it). */
+export function loadFixtureTrace(): Map<string, SequencedOperation[]> {
   const byDevice = new Map<string, SequencedOperation[]>();
-  for (const line of readFileSync(STANDARD_TRACE, 'utf8').trim().split('\n')) {
+  const text = gunzipSync(readFileSync(FIXTURE_TRACE)).toString('utf8');
+  for (const line of text.trim().split('\n')) {
     const { deviceId, op } = parseTraceLine(line);
     const id = deviceId as string;
     let list = byDevice.get(id);
@@ -20,6 +28,34 @@ export function loadStandardTrace(): Map<string, SequencedOperation[]> {
     list.push({ deviceId: id, seq: list.length + 1, hlc: { physicalMs: op.timestamp, logical: 0, nodeId: id }, op });
   }
   return byDevice;
+}
+
+/** The first `n` ops of one fixture device. */
+export function fixtureOps(deviceId: 'tablet-kids' | 'tv-den' | 'web-firefox', n?: number): SequencedOperation[] {
+  const ops = loadFixtureTrace().get(deviceId) as SequencedOperation[];
+  return n === undefined ? ops : ops.slice(0, n);
+}
+
+/**
+ * Rewrites a frame's checksum to match its (possibly mutated) header and body, so mutations
+ * reach the decoder behind the checksum. `binding` re-signs a session frame for its context.
+ * Frames the header parser already refuses are returned unchanged.
+ */
+export function resign(bytes: Uint8Array, binding?: FrameBinding): Uint8Array {
+  let raw: ReturnType<typeof parseFrame>;
+  let header: ReturnType<typeof completeHeader>;
+  try {
+    raw = parseFrame(bytes, resolveLimits());
+    header = completeHeader(raw, binding);
+  } catch {
+    return bytes;
+  }
+  const at = raw.at(FrameField.checksum);
+  if (at >= bytes.length) return bytes;
+  const checksum = frameChecksum(header, bytes, raw.bodyStart, raw.bodyEnd);
+  const out = new Uint8Array(bytes);
+  new DataView(out.buffer).setUint32(at + 1, checksum, true);
+  return out;
 }
 
 const uuid = fc.uuid().map((u) => u.toLowerCase());

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { media_sync, type SequencedOperation } from '@media-sync/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Codec, crc32c as crc, createCodec } from '../src/index.js';
-import { loadStandardTrace } from './helpers.js';
+import { type Codec, createCodec } from '../src/index.js';
+import { loadFixtureTrace, resign } from './helpers.js';
 
 const protoDir = fileURLToPath(new URL('../../../proto', import.meta.url));
 const dictionary = fileURLToPath(new URL('../dictionaries/1.zdict', import.meta.url));
@@ -25,7 +25,7 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
   beforeAll(async () => {
     codec = await createCodec();
     dir = mkdtempSync(join(tmpdir(), 'codec-interop-'));
-    ops = (loadStandardTrace().get('web-chrome') as SequencedOperation[]).slice(0, 300);
+    ops = (loadFixtureTrace().get('web-firefox') as SequencedOperation[]).slice(0, 300);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -41,12 +41,13 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
 
   for (const dict of [true, false]) {
     it(`protoc decodes the Frame, zstd ${dict ? '-D dictionary ' : ''}the body, protoc the Batch`, () => {
-      const frame = codec.encodeFrame('web-chrome', ops, { dictionary: dict });
+      const frame = codec.encodeFrame('web-firefox', ops, { dictionary: dict });
       expect(frame.header.compressed).toBe(true);
       expect(frame.header.dictionaryId).toBe(dict ? 1 : 0);
       const text = protoc('Frame', frame.bytes);
-      expect(text).toContain('format_version: 1');
-      expect(text).toContain('device_id: "web-chrome"');
+      expect(text).toContain('format_version: 2');
+      expect(text).toMatch(/checksum: \d+/);
+      expect(text).toContain('device_id: "web-firefox"');
       expect(text).toContain(`op_count: ${ops.length}`);
       expect(text).toContain(`body_length: ${frame.header.bodyLength}`);
 
@@ -69,7 +70,7 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
   }
 
   it('a body compressed by the zstd CLI (no content size in its header) decodes with the same dictionary', () => {
-    const frame = codec.encodeFrame('web-chrome', ops, { compression: false });
+    const frame = codec.encodeFrame('web-firefox', ops, { compression: false });
     const body = media_sync.v1.Frame.decode(frame.bytes).body;
     const input = join(dir, 'plain.bin');
     writeFileSync(input, body);
@@ -78,20 +79,22 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
     const descriptor = compressed[4] as number;
     expect(descriptor >> 6).toBe(0); // Frame_Content_Size_Flag 0 …
     expect(descriptor & 0x20).toBe(0); // … and not single-segment: no content size at all.
-    const rebuilt = media_sync.v1.Frame.encode(
-      media_sync.v1.Frame.create({
-        formatVersion: 1,
-        flags: 1,
-        dictionaryId: 1,
-        deviceId: 'web-chrome',
-        opCount: frame.header.opCount,
-        firstSeq: frame.header.firstSeq,
-        lastSeq: frame.header.lastSeq,
-        bodyLength: body.length,
-        bodyCrc32c: crc(compressed),
-        body: compressed,
-      }),
-    ).finish();
+    const rebuilt = resign(
+      media_sync.v1.Frame.encode(
+        media_sync.v1.Frame.create({
+          formatVersion: 2,
+          flags: 1,
+          dictionaryId: 1,
+          deviceId: 'web-firefox',
+          opCount: frame.header.opCount,
+          firstSeq: frame.header.firstSeq,
+          lastSeq: frame.header.lastSeq,
+          bodyLength: body.length,
+          checksum: 1,
+          body: compressed,
+        }),
+      ).finish(),
+    );
     expect(codec.decodeFrame(rebuilt).ops).toEqual(ops);
   });
 
@@ -101,17 +104,19 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
     for (const bodyLength of [1000, 16 * 1024 * 1024]) {
       const frame = media_sync.v1.Frame.encode(
         media_sync.v1.Frame.create({
-          formatVersion: 1,
+          formatVersion: 2,
           flags: 1,
           deviceId: 'd',
+          firstSeq: 1,
           bodyLength,
-          bodyCrc32c: crc(bomb),
+          checksum: 1,
           body: bomb,
         }),
       ).finish();
+      const signed = resign(frame);
       let code: string | undefined;
       try {
-        codec.decodeFrame(frame);
+        codec.decodeFrame(signed);
       } catch (error) {
         code = (error as { code?: string }).code;
       }

@@ -2,16 +2,16 @@ import { media_sync, type SequencedOperation } from '@media-sync/protocol';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Codec, CodecError, crc32c, createCodec, readFrameHeader } from '../src/index.js';
-import { deviceOpsArbitrary, loadStandardTrace } from './helpers.js';
+import { deviceOpsArbitrary, loadFixtureTrace, resign } from './helpers.js';
 
 let codec: Codec;
 let sample: Uint8Array;
 let plainSample: Uint8Array;
 beforeAll(async () => {
   codec = await createCodec();
-  const ops = loadStandardTrace().get('phone-1')?.slice(0, 200) as SequencedOperation[];
-  sample = codec.encodeFrame('phone-1', ops).bytes;
-  plainSample = codec.encodeFrame('phone-1', ops.slice(0, 20), { compression: false }).bytes;
+  const ops = loadFixtureTrace().get('tv-den')?.slice(0, 200) as SequencedOperation[];
+  sample = codec.encodeFrame('tv-den', ops).bytes;
+  plainSample = codec.encodeFrame('tv-den', ops.slice(0, 20), { compression: false }).bytes;
 });
 
 /** Runs `f`; anything thrown must be a CodecError with a code and a byte offset inside the input. */
@@ -29,9 +29,11 @@ function onlyCodecErrors(bytes: Uint8Array, f: (b: Uint8Array) => unknown): void
 /** A Frame written by protobufjs from the generated schema: lets tests forge any header. */
 function forge(fields: Record<string, unknown>): Uint8Array {
   const body = (fields.body as Uint8Array | undefined) ?? new Uint8Array();
-  return media_sync.v1.Frame.encode(
-    media_sync.v1.Frame.create({ formatVersion: 1, deviceId: 'd', bodyCrc32c: crc32c(body), ...fields, body }),
-  ).finish();
+  return resign(
+    media_sync.v1.Frame.encode(
+      media_sync.v1.Frame.create({ formatVersion: 2, deviceId: 'd', firstSeq: 1, checksum: 1, ...fields, body }),
+    ).finish(),
+  );
 }
 
 describe('fuzz: only CodecError, never another exception or a hang', () => {
@@ -64,16 +66,8 @@ describe('fuzz: only CodecError, never another exception or a hang', () => {
             else bytes.splice(i, 1);
           }
           let mutated: Uint8Array = new Uint8Array(bytes);
-          if (fixCrc) {
-            // Re-sign the body so mutations reach the body decoder instead of stopping at the CRC.
-            try {
-              const frame = media_sync.v1.Frame.decode(mutated);
-              frame.bodyCrc32c = crc32c(frame.body);
-              mutated = media_sync.v1.Frame.encode(frame).finish();
-            } catch {
-              bytes = [];
-            }
-          }
+          // Re-sign the frame so mutations reach the body decoder instead of stopping at the checksum.
+          if (fixCrc) mutated = resign(mutated);
           onlyCodecErrors(mutated, (b) => codec.decodeFrame(b));
         },
       ),
@@ -89,13 +83,17 @@ describe('fuzz: only CodecError, never another exception or a hang', () => {
         const body = new Uint8Array(frame.body);
         body[at % body.length] = value;
         frame.body = body;
-        frame.bodyCrc32c = crc32c(body);
-        onlyCodecErrors(media_sync.v1.Frame.encode(frame).finish(), (b) => codec.decodeFrame(b));
+        onlyCodecErrors(resign(media_sync.v1.Frame.encode(frame).finish()), (b) => codec.decodeFrame(b));
       }),
       { numRuns: 1500 },
     );
   });
 });
+
+/** Length of a frame's body field (the frame's tail). */
+function readBodyLength(bytes: Uint8Array): number {
+  return media_sync.v1.Frame.decode(bytes).body.length;
+}
 
 function codeOf(f: () => unknown): string | undefined {
   try {
@@ -109,22 +107,21 @@ function codeOf(f: () => unknown): string | undefined {
 
 describe('fuzz: session frames against a held context', () => {
   it('mutated context frames (re-signed) decode or fail with CodecError, and never corrupt later decodes', () => {
-    const ops = loadStandardTrace().get('phone-1')?.slice(0, 60) as SequencedOperation[];
+    const ops = loadFixtureTrace().get('tv-den')?.slice(0, 60) as SequencedOperation[];
     fc.assert(
       fc.property(fc.nat(), fc.integer({ min: 0, max: 255 }), (at, value) => {
         const encoder = codec.createSessionEncoder();
-        const decoder = codec.createSessionDecoder();
-        encoder.acknowledge(decoder.decode(encoder.encode('phone-1', ops.slice(0, 30)).bytes).version);
-        const frame = media_sync.v1.Frame.decode(
-          encoder.encode('phone-1', ops.slice(30, 40), { compression: false }).bytes,
-        );
-        const body = new Uint8Array(frame.body);
-        body[at % body.length] = value;
-        frame.body = body;
-        frame.bodyCrc32c = crc32c(body);
-        onlyCodecErrors(media_sync.v1.Frame.encode(frame).finish(), (b) => decoder.decode(b));
+        const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+        encoder.acknowledge(decoder.decode(encoder.encode('tv-den', ops.slice(0, 30)).bytes).version);
+        const bytes = new Uint8Array(encoder.encode('tv-den', ops.slice(30, 40), { compression: false }).bytes);
+        // The body is the frame's tail: mutate one of its bytes, then re-sign for the held context.
+        const bodyLength = readBodyLength(bytes);
+        const i = bytes.length - 1 - (at % bodyLength);
+        bytes[i] = value;
+        const binding = { deviceId: 'tv-den', contextVersion: encoder.contextVersion, lastSeq: 30 };
+        onlyCodecErrors(resign(bytes, binding), (b) => decoder.decode(b));
         // Whatever happened, the acknowledged context still decodes the next real frame exactly.
-        expect(decoder.decode(encoder.encode('phone-1', ops.slice(40, 60)).bytes).ops).toEqual(ops.slice(40, 60));
+        expect(decoder.decode(encoder.encode('tv-den', ops.slice(40, 60)).bytes).ops).toEqual(ops.slice(40, 60));
       }),
       { numRuns: 400 },
     );
@@ -152,13 +149,15 @@ describe('typed errors with byte offsets', () => {
   });
 
   it('UNSUPPORTED_VERSION, UNSUPPORTED_FLAGS, UNKNOWN_DICTIONARY, CONTEXT_MISMATCH', () => {
-    expect(codeOf(() => codec.decodeFrame(forge({ formatVersion: 2 })))).toBe('UNSUPPORTED_VERSION');
+    expect(codeOf(() => codec.decodeFrame(forge({ formatVersion: 1 })))).toBe('UNSUPPORTED_VERSION');
+    expect(codeOf(() => codec.decodeFrame(forge({ formatVersion: 3 })))).toBe('UNSUPPORTED_VERSION');
     expect(codeOf(() => codec.decodeFrame(forge({ flags: 8 })))).toBe('UNSUPPORTED_FLAGS');
     const body = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x01, 0x01, 0x00, 0x00, 0x00]);
     expect(codeOf(() => codec.decodeFrame(forge({ flags: 1, dictionaryId: 77, bodyLength: 1, body })))).toBe(
       'UNKNOWN_DICTIONARY',
     );
-    expect(codeOf(() => codec.decodeFrame(forge({ contextVersion: 12345 })))).toBe('CONTEXT_MISMATCH');
+    // A session frame (no device id) needs the decoder of its link.
+    expect(codeOf(() => codec.decodeFrame(forge({ deviceId: '' })))).toBe('CONTEXT_MISMATCH');
   });
 
   it('LIMIT_EXCEEDED for frames, op counts, body lengths and strings over the limits', () => {

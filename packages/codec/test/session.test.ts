@@ -2,13 +2,13 @@ import type { SequencedOperation } from '@media-sync/protocol';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Codec, CodecError, createCodec } from '../src/index.js';
-import { deviceOpsArbitrary, loadStandardTrace, regularOpsArbitrary } from './helpers.js';
+import { deviceOpsArbitrary, loadFixtureTrace, regularOpsArbitrary } from './helpers.js';
 
 let codec: Codec;
 let phone: SequencedOperation[];
 beforeAll(async () => {
   codec = await createCodec();
-  phone = loadStandardTrace().get('phone-1') as SequencedOperation[];
+  phone = loadFixtureTrace().get('tv-den') as SequencedOperation[];
 });
 
 function mismatch(f: () => unknown): boolean {
@@ -24,65 +24,69 @@ function mismatch(f: () => unknown): boolean {
 describe('session context', () => {
   it('references acknowledged ids and progress: later frames shrink, and decode exactly', () => {
     const encoder = codec.createSessionEncoder();
-    const decoder = codec.createSessionDecoder();
-    const first = encoder.encode('phone-1', phone.slice(0, 1));
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    const first = encoder.encode('tv-den', phone.slice(0, 1));
     expect(first.header.contextVersion).toBe(0);
     encoder.acknowledge(decoder.decode(first.bytes).version);
-    const second = encoder.encode('phone-1', phone.slice(1, 2));
+    const second = encoder.encode('tv-den', phone.slice(1, 2));
     expect(second.header.contextVersion).toBe(first.version);
     expect(second.bytes.length).toBeLessThan(first.bytes.length / 2);
     expect(decoder.decode(second.bytes).ops).toEqual(phone.slice(1, 2));
     // A self-contained frame of the same op is much larger.
-    expect(codec.encodeFrame('phone-1', phone.slice(1, 2)).bytes.length).toBeGreaterThan(second.bytes.length * 2);
+    expect(codec.encodeFrame('tv-den', phone.slice(1, 2)).bytes.length).toBeGreaterThan(second.bytes.length * 2);
   });
 
   it('a decoder without the version fails with CONTEXT_MISMATCH; reset() makes the next frame self-contained', () => {
     const encoder = codec.createSessionEncoder();
-    const decoder = codec.createSessionDecoder();
-    encoder.acknowledge(decoder.decode(encoder.encode('phone-1', phone.slice(0, 5)).bytes).version);
-    const withContext = encoder.encode('phone-1', phone.slice(5, 10));
-    const restarted = codec.createSessionDecoder();
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    encoder.acknowledge(decoder.decode(encoder.encode('tv-den', phone.slice(0, 5)).bytes).version);
+    const withContext = encoder.encode('tv-den', phone.slice(5, 10));
+    const restarted = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
     expect(mismatch(() => restarted.decode(withContext.bytes))).toBe(true);
     expect(mismatch(() => codec.decodeFrame(withContext.bytes))).toBe(true);
     encoder.reset();
-    const resent = encoder.encode('phone-1', phone.slice(5, 10));
+    const resent = encoder.encode('tv-den', phone.slice(5, 10));
     expect(resent.header.contextVersion).toBe(0);
     expect(restarted.decode(resent.bytes).ops).toEqual(phone.slice(5, 10));
-    expect(codec.decodeFrame(resent.bytes).ops).toEqual(phone.slice(5, 10));
+    // Still a session frame: it carries no device id, so only a decoder bound to the link reads it.
+    expect(mismatch(() => codec.decodeFrame(resent.bytes))).toBe(true);
+    expect(mismatch(() => codec.createSessionDecoder(undefined, { deviceId: 'tv-other' }).decode(resent.bytes))).toBe(
+      true,
+    );
   });
 
   it('session state survives JSON persistence on both ends', () => {
     const encoder = codec.createSessionEncoder();
-    const decoder = codec.createSessionDecoder();
-    encoder.acknowledge(decoder.decode(encoder.encode('phone-1', phone.slice(0, 50)).bytes).version);
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    encoder.acknowledge(decoder.decode(encoder.encode('tv-den', phone.slice(0, 50)).bytes).version);
     const encoder2 = codec.createSessionEncoder(JSON.parse(JSON.stringify(encoder.toJSON())));
-    const decoder2 = codec.createSessionDecoder(JSON.parse(JSON.stringify(decoder.toJSON())));
+    const decoder2 = codec.createSessionDecoder(JSON.parse(JSON.stringify(decoder.toJSON())), { deviceId: 'tv-den' });
     expect(encoder2.contextVersion).toBe(encoder.contextVersion);
-    const frame = encoder2.encode('phone-1', phone.slice(50, 60));
+    const frame = encoder2.encode('tv-den', phone.slice(50, 60));
     expect(frame.header.contextVersion).not.toBe(0);
     expect(decoder2.decode(frame.bytes).ops).toEqual(phone.slice(50, 60));
   });
 
   it('ignores stale and unknown acks (acks never move the context backwards)', () => {
     const encoder = codec.createSessionEncoder();
-    const decoder = codec.createSessionDecoder();
-    const a = encoder.encode('phone-1', phone.slice(0, 3));
-    const b = encoder.encode('phone-1', phone.slice(3, 6));
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    const a = encoder.encode('tv-den', phone.slice(0, 3));
+    const b = encoder.encode('tv-den', phone.slice(3, 6));
     const va = decoder.decode(a.bytes).version;
     const vb = decoder.decode(b.bytes).version;
     encoder.acknowledge(vb);
     encoder.acknowledge(va);
     encoder.acknowledge(424242);
     expect(encoder.contextVersion).toBe(vb);
-    const c = encoder.encode('phone-1', phone.slice(6, 9));
+    const c = encoder.encode('tv-den', phone.slice(6, 9));
     expect(decoder.decode(c.bytes).ops).toEqual(phone.slice(6, 9));
   });
 
   it('a retransmitted frame (same base, same ops) has the same version, and its ack is adopted', () => {
     const encoder = codec.createSessionEncoder();
-    const decoder = codec.createSessionDecoder();
-    const first = encoder.encode('phone-1', phone.slice(0, 4));
-    const again = encoder.encode('phone-1', phone.slice(0, 4));
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    const first = encoder.encode('tv-den', phone.slice(0, 4));
+    const again = encoder.encode('tv-den', phone.slice(0, 4));
     expect(again.version).toBe(first.version);
     expect(again.bytes).toEqual(first.bytes);
     encoder.acknowledge(decoder.decode(again.bytes).version);
@@ -97,14 +101,14 @@ describe('session context', () => {
         fc.array(fc.constantFrom('deliver', 'lose', 'ack-late', 'restart'), { minLength: 12, maxLength: 12 }),
         (batches, fates) => {
           const encoder = codec.createSessionEncoder();
-          let decoder = codec.createSessionDecoder();
+          let decoder = codec.createSessionDecoder(undefined, { deviceId: 'dev-1' });
           const lateAcks: number[] = [];
           // Give every batch its own seq range so batches form one device stream.
           let seq = 0;
           batches.forEach((ops, k) => {
             const renumbered = ops.map((e) => ({ ...e, seq: ++seq }));
             const fate = fates[k] ?? 'deliver';
-            if (fate === 'restart') decoder = codec.createSessionDecoder();
+            if (fate === 'restart') decoder = codec.createSessionDecoder(undefined, { deviceId: 'dev-1' });
             const frame = encoder.encode('dev-1', renumbered);
             if (fate === 'lose') return;
             let decoded: ReturnType<typeof decoder.decode>;
@@ -131,13 +135,13 @@ describe('session context', () => {
 
   it('one progress update with context takes about half the bytes of a self-contained one', () => {
     const encoder = codec.createSessionEncoder();
-    const decoder = codec.createSessionDecoder();
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
     let total = 0;
     let count = 0;
     let alone = 0;
     for (const entry of phone.slice(0, 500)) {
-      alone += codec.encodeFrame('phone-1', [entry]).bytes.length;
-      const frame = encoder.encode('phone-1', [entry]);
+      alone += codec.encodeFrame('tv-den', [entry]).bytes.length;
+      const frame = encoder.encode('tv-den', [entry]);
       encoder.acknowledge(decoder.decode(frame.bytes).version);
       if (frame.header.contextVersion !== 0 && entry.op.type === 'progressUpdate') {
         total += frame.bytes.length;

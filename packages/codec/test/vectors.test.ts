@@ -7,6 +7,8 @@ import { type Codec, CodecError, createCodec, type EncodeOptions, type FrameHead
 const dir = new URL('./vectors/', import.meta.url);
 interface FrameVector {
   description: string;
+  /** The zstd engine the bytes were made with: compressed bytes are exact only for it. */
+  engine: string;
   options: EncodeOptions;
   hex: string;
   header: FrameHeader;
@@ -21,7 +23,10 @@ beforeAll(async () => {
 const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'errors.json');
 
 describe('known-answer vectors', () => {
-  it('are present', () => expect(files.length).toBeGreaterThanOrEqual(5));
+  it('are present, and made with the shipped engine', () => {
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    expect(codec.engine).toBe('zstd-codec@0.1.5');
+  });
   for (const file of files) {
     const vector = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as FrameVector;
     it(`${file}: decodes to the committed JSON and re-encodes to the same bytes`, () => {
@@ -29,6 +34,11 @@ describe('known-answer vectors', () => {
       const decoded = codec.decodeFrame(bytes);
       expect(decoded.header).toEqual(vector.header);
       expect(decoded.ops).toEqual(vector.ops);
+      // Compressed bytes depend on the zstd engine and its version (test/vectors/README.md).
+      if (vector.header.compressed && vector.engine !== codec.engine) {
+        console.warn(`${file}: made with ${vector.engine}, this codec uses ${codec.engine}: not re-encoded`);
+        return;
+      }
       expect(
         Buffer.from(codec.encodeFrame(vector.header.deviceId, vector.ops, vector.options).bytes).toString('hex'),
       ).toBe(vector.hex);

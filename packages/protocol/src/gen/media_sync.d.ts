@@ -13,7 +13,7 @@ export namespace media_sync {
             $unknowns?: Uint8Array[];
             strings: string[];
             uuids: Uint8Array;
-            types: media_sync.v1.OperationType[];
+            types: number[];
             seqGaps: number[];
             baseTimestamp: number;
             timestampDeltas: number[];
@@ -24,7 +24,7 @@ export namespace media_sync {
             contentRefs: number[];
             positionResiduals: number[];
             durations: number[];
-            states: media_sync.v1.PlaybackState[];
+            states: number[];
             commandIdRefs: number[];
             sourceDeviceRefs: number[];
             targetDeviceRefs: number[];
@@ -44,7 +44,7 @@ export namespace media_sync {
             interface $Properties {
                 strings?: (string[]|null);
                 uuids?: (Uint8Array|null);
-                types?: (media_sync.v1.OperationType[]|null);
+                types?: (number[]|null);
                 seqGaps?: (number[]|null);
                 baseTimestamp?: (number|null);
                 timestampDeltas?: (number[]|null);
@@ -55,7 +55,7 @@ export namespace media_sync {
                 contentRefs?: (number[]|null);
                 positionResiduals?: (number[]|null);
                 durations?: (number[]|null);
-                states?: (media_sync.v1.PlaybackState[]|null);
+                states?: (number[]|null);
                 commandIdRefs?: (number[]|null);
                 sourceDeviceRefs?: (number[]|null);
                 targetDeviceRefs?: (number[]|null);
@@ -69,140 +69,6 @@ export namespace media_sync {
             type $Shape = media_sync.v1.Batch.$Properties;
         }
 
-        enum OperationType {
-            OPERATION_TYPE_UNSPECIFIED = 0,
-            OPERATION_TYPE_WATCHLIST_ADD = 1,
-            OPERATION_TYPE_WATCHLIST_REMOVE = 2,
-            OPERATION_TYPE_PROGRESS_UPDATE = 3,
-            OPERATION_TYPE_DEVICE_COMMAND = 4
-        }
-
-        enum PlaybackState {
-            PLAYBACK_STATE_UNSPECIFIED = 0,
-            PLAYBACK_STATE_PLAYING = 1,
-            PLAYBACK_STATE_PAUSED = 2,
-            PLAYBACK_STATE_STOPPED = 3,
-            PLAYBACK_STATE_COMPLETED = 4
-        }
-
-        interface IWatchlistAdd extends media_sync.v1.WatchlistAdd.$Properties {
-        }
-
-        class WatchlistAdd {
-            constructor(properties?: media_sync.v1.WatchlistAdd.$Properties);
-            $unknowns?: Uint8Array[];
-            userId: string;
-            contentId: string;
-            timestamp: number;
-            static create(properties: media_sync.v1.WatchlistAdd.$Shape): media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape;
-            static create(properties?: media_sync.v1.WatchlistAdd.$Properties): media_sync.v1.WatchlistAdd;
-            static encode(message: media_sync.v1.WatchlistAdd.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape;
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace WatchlistAdd {
-            interface $Properties {
-                userId?: (string|null);
-                contentId?: (string|null);
-                timestamp?: (number|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = media_sync.v1.WatchlistAdd.$Properties;
-        }
-
-        interface IWatchlistRemove extends media_sync.v1.WatchlistRemove.$Properties {
-        }
-
-        class WatchlistRemove {
-            constructor(properties?: media_sync.v1.WatchlistRemove.$Properties);
-            $unknowns?: Uint8Array[];
-            userId: string;
-            contentId: string;
-            timestamp: number;
-            static create(properties: media_sync.v1.WatchlistRemove.$Shape): media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape;
-            static create(properties?: media_sync.v1.WatchlistRemove.$Properties): media_sync.v1.WatchlistRemove;
-            static encode(message: media_sync.v1.WatchlistRemove.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape;
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace WatchlistRemove {
-            interface $Properties {
-                userId?: (string|null);
-                contentId?: (string|null);
-                timestamp?: (number|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = media_sync.v1.WatchlistRemove.$Properties;
-        }
-
-        interface IProgressUpdate extends media_sync.v1.ProgressUpdate.$Properties {
-        }
-
-        class ProgressUpdate {
-            constructor(properties?: media_sync.v1.ProgressUpdate.$Properties);
-            $unknowns?: Uint8Array[];
-            userId: string;
-            contentId: string;
-            positionMs: number;
-            durationMs?: (number|null);
-            state: media_sync.v1.PlaybackState;
-            timestamp: number;
-            static create(properties: media_sync.v1.ProgressUpdate.$Shape): media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape;
-            static create(properties?: media_sync.v1.ProgressUpdate.$Properties): media_sync.v1.ProgressUpdate;
-            static encode(message: media_sync.v1.ProgressUpdate.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape;
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace ProgressUpdate {
-            interface $Properties {
-                userId?: (string|null);
-                contentId?: (string|null);
-                positionMs?: (number|null);
-                durationMs?: (number|null);
-                state?: (media_sync.v1.PlaybackState|null);
-                timestamp?: (number|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = media_sync.v1.ProgressUpdate.$Properties;
-        }
-
-        interface IDeviceCommand extends media_sync.v1.DeviceCommand.$Properties {
-        }
-
-        class DeviceCommand {
-            constructor(properties?: media_sync.v1.DeviceCommand.$Properties);
-            $unknowns?: Uint8Array[];
-            commandId: string;
-            sourceDeviceId: string;
-            targetDeviceId: string;
-            commandType: string;
-            payloadJson: string;
-            timestamp: number;
-            expiresAt?: (number|null);
-            static create(properties: media_sync.v1.DeviceCommand.$Shape): media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape;
-            static create(properties?: media_sync.v1.DeviceCommand.$Properties): media_sync.v1.DeviceCommand;
-            static encode(message: media_sync.v1.DeviceCommand.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape;
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace DeviceCommand {
-            interface $Properties {
-                commandId?: (string|null);
-                sourceDeviceId?: (string|null);
-                targetDeviceId?: (string|null);
-                commandType?: (string|null);
-                payloadJson?: (string|null);
-                timestamp?: (number|null);
-                expiresAt?: (number|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = media_sync.v1.DeviceCommand.$Properties;
-        }
-
         interface IFrame extends media_sync.v1.Frame.$Properties {
         }
 
@@ -212,13 +78,13 @@ export namespace media_sync {
             formatVersion: number;
             flags: number;
             dictionaryId: number;
-            contextVersion: number;
             deviceId: string;
             opCount: number;
             firstSeq: number;
             lastSeq: number;
             bodyLength: number;
-            bodyCrc32c: number;
+            checksum: number;
+            skipped: number[];
             body: Uint8Array;
             static create(properties: media_sync.v1.Frame.$Shape): media_sync.v1.Frame & media_sync.v1.Frame.$Shape;
             static create(properties?: media_sync.v1.Frame.$Properties): media_sync.v1.Frame;
@@ -232,13 +98,13 @@ export namespace media_sync {
                 formatVersion?: (number|null);
                 flags?: (number|null);
                 dictionaryId?: (number|null);
-                contextVersion?: (number|null);
                 deviceId?: (string|null);
                 opCount?: (number|null);
                 firstSeq?: (number|null);
                 lastSeq?: (number|null);
                 bodyLength?: (number|null);
-                bodyCrc32c?: (number|null);
+                checksum?: (number|null);
+                skipped?: (number[]|null);
                 body?: (Uint8Array|null);
                 $unknowns?: Uint8Array[];
             }
@@ -578,6 +444,140 @@ export namespace media_sync {
                 $unknowns?: Uint8Array[];
             }
             type $Shape = media_sync.v1.Hlc.$Properties;
+        }
+
+        enum OperationType {
+            OPERATION_TYPE_UNSPECIFIED = 0,
+            OPERATION_TYPE_WATCHLIST_ADD = 1,
+            OPERATION_TYPE_WATCHLIST_REMOVE = 2,
+            OPERATION_TYPE_PROGRESS_UPDATE = 3,
+            OPERATION_TYPE_DEVICE_COMMAND = 4
+        }
+
+        enum PlaybackState {
+            PLAYBACK_STATE_UNSPECIFIED = 0,
+            PLAYBACK_STATE_PLAYING = 1,
+            PLAYBACK_STATE_PAUSED = 2,
+            PLAYBACK_STATE_STOPPED = 3,
+            PLAYBACK_STATE_COMPLETED = 4
+        }
+
+        interface IWatchlistAdd extends media_sync.v1.WatchlistAdd.$Properties {
+        }
+
+        class WatchlistAdd {
+            constructor(properties?: media_sync.v1.WatchlistAdd.$Properties);
+            $unknowns?: Uint8Array[];
+            userId: string;
+            contentId: string;
+            timestamp: number;
+            static create(properties: media_sync.v1.WatchlistAdd.$Shape): media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape;
+            static create(properties?: media_sync.v1.WatchlistAdd.$Properties): media_sync.v1.WatchlistAdd;
+            static encode(message: media_sync.v1.WatchlistAdd.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace WatchlistAdd {
+            interface $Properties {
+                userId?: (string|null);
+                contentId?: (string|null);
+                timestamp?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.WatchlistAdd.$Properties;
+        }
+
+        interface IWatchlistRemove extends media_sync.v1.WatchlistRemove.$Properties {
+        }
+
+        class WatchlistRemove {
+            constructor(properties?: media_sync.v1.WatchlistRemove.$Properties);
+            $unknowns?: Uint8Array[];
+            userId: string;
+            contentId: string;
+            timestamp: number;
+            static create(properties: media_sync.v1.WatchlistRemove.$Shape): media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape;
+            static create(properties?: media_sync.v1.WatchlistRemove.$Properties): media_sync.v1.WatchlistRemove;
+            static encode(message: media_sync.v1.WatchlistRemove.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace WatchlistRemove {
+            interface $Properties {
+                userId?: (string|null);
+                contentId?: (string|null);
+                timestamp?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.WatchlistRemove.$Properties;
+        }
+
+        interface IProgressUpdate extends media_sync.v1.ProgressUpdate.$Properties {
+        }
+
+        class ProgressUpdate {
+            constructor(properties?: media_sync.v1.ProgressUpdate.$Properties);
+            $unknowns?: Uint8Array[];
+            userId: string;
+            contentId: string;
+            positionMs: number;
+            durationMs?: (number|null);
+            state: media_sync.v1.PlaybackState;
+            timestamp: number;
+            static create(properties: media_sync.v1.ProgressUpdate.$Shape): media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape;
+            static create(properties?: media_sync.v1.ProgressUpdate.$Properties): media_sync.v1.ProgressUpdate;
+            static encode(message: media_sync.v1.ProgressUpdate.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ProgressUpdate {
+            interface $Properties {
+                userId?: (string|null);
+                contentId?: (string|null);
+                positionMs?: (number|null);
+                durationMs?: (number|null);
+                state?: (media_sync.v1.PlaybackState|null);
+                timestamp?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.ProgressUpdate.$Properties;
+        }
+
+        interface IDeviceCommand extends media_sync.v1.DeviceCommand.$Properties {
+        }
+
+        class DeviceCommand {
+            constructor(properties?: media_sync.v1.DeviceCommand.$Properties);
+            $unknowns?: Uint8Array[];
+            commandId: string;
+            sourceDeviceId: string;
+            targetDeviceId: string;
+            commandType: string;
+            payloadJson: string;
+            timestamp: number;
+            expiresAt?: (number|null);
+            static create(properties: media_sync.v1.DeviceCommand.$Shape): media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape;
+            static create(properties?: media_sync.v1.DeviceCommand.$Properties): media_sync.v1.DeviceCommand;
+            static encode(message: media_sync.v1.DeviceCommand.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace DeviceCommand {
+            interface $Properties {
+                commandId?: (string|null);
+                sourceDeviceId?: (string|null);
+                targetDeviceId?: (string|null);
+                commandType?: (string|null);
+                payloadJson?: (string|null);
+                timestamp?: (number|null);
+                expiresAt?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = media_sync.v1.DeviceCommand.$Properties;
         }
 
         interface ISyncMessage extends media_sync.v1.SyncMessage.$Properties {

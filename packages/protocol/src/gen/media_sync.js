@@ -33,7 +33,7 @@ export const media_sync = $root.media_sync = (() => {
              * @typedef {Object} media_sync.v1.Batch.$Properties
              * @property {Array.<string>|null} [strings] Batch strings
              * @property {Uint8Array|null} [uuids] Batch uuids
-             * @property {Array.<media_sync.v1.OperationType>|null} [types] Batch types
+             * @property {Array.<number>|null} [types] Batch types
              * @property {Array.<number>|null} [seqGaps] Batch seqGaps
              * @property {number|null} [baseTimestamp] Batch baseTimestamp
              * @property {Array.<number>|null} [timestampDeltas] Batch timestampDeltas
@@ -44,7 +44,7 @@ export const media_sync = $root.media_sync = (() => {
              * @property {Array.<number>|null} [contentRefs] Batch contentRefs
              * @property {Array.<number>|null} [positionResiduals] Batch positionResiduals
              * @property {Array.<number>|null} [durations] Batch durations
-             * @property {Array.<media_sync.v1.PlaybackState>|null} [states] Batch states
+             * @property {Array.<number>|null} [states] Batch states
              * @property {Array.<number>|null} [commandIdRefs] Batch commandIdRefs
              * @property {Array.<number>|null} [sourceDeviceRefs] Batch sourceDeviceRefs
              * @property {Array.<number>|null} [targetDeviceRefs] Batch targetDeviceRefs
@@ -120,7 +120,7 @@ export const media_sync = $root.media_sync = (() => {
 
             /**
              * Batch types.
-             * @member {Array.<media_sync.v1.OperationType>} types
+             * @member {Array.<number>} types
              * @memberof media_sync.v1.Batch
              * @instance
              */
@@ -208,7 +208,7 @@ export const media_sync = $root.media_sync = (() => {
 
             /**
              * Batch states.
-             * @member {Array.<media_sync.v1.PlaybackState>} states
+             * @member {Array.<number>} states
              * @memberof media_sync.v1.Batch
              * @instance
              */
@@ -316,7 +316,7 @@ export const media_sync = $root.media_sync = (() => {
                 if (message.uuids != null && $Object.hasOwnProperty.call(message, "uuids") && message.uuids.length)
                     writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.uuids);
                 if (message.types != null && message.types.length)
-                    writer.uint32(/* id 3, wireType 2 =*/26).int32s(message.types);
+                    writer.uint32(/* id 3, wireType 2 =*/26).uint32s(message.types);
                 if (message.seqGaps != null && message.seqGaps.length)
                     writer.uint32(/* id 4, wireType 2 =*/34).uint64s(message.seqGaps);
                 if (message.baseTimestamp != null && $Object.hasOwnProperty.call(message, "baseTimestamp") && (typeof message.baseTimestamp === "object" ? message.baseTimestamp.low || message.baseTimestamp.high : message.baseTimestamp !== 0))
@@ -338,7 +338,7 @@ export const media_sync = $root.media_sync = (() => {
                 if (message.durations != null && message.durations.length)
                     writer.uint32(/* id 13, wireType 2 =*/106).uint64s(message.durations);
                 if (message.states != null && message.states.length)
-                    writer.uint32(/* id 14, wireType 2 =*/114).int32s(message.states);
+                    writer.uint32(/* id 14, wireType 2 =*/114).uint32s(message.states);
                 if (message.commandIdRefs != null && message.commandIdRefs.length)
                     writer.uint32(/* id 15, wireType 2 =*/122).uint32s(message.commandIdRefs);
                 if (message.sourceDeviceRefs != null && message.sourceDeviceRefs.length)
@@ -421,14 +421,14 @@ export const media_sync = $root.media_sync = (() => {
                             if (wireType === 2) {
                                 if (!(message.types && message.types.length))
                                     message.types = [];
-                                reader.int32s(message.types);
+                                reader.uint32s(message.types);
                                 continue;
                             }
                             if (wireType !== 0)
                                 break;
                             if (!(message.types && message.types.length))
                                 message.types = [];
-                            message.types.push(reader.int32());
+                            message.types.push(reader.uint32());
                             continue;
                         }
                     case 4: {
@@ -570,14 +570,14 @@ export const media_sync = $root.media_sync = (() => {
                             if (wireType === 2) {
                                 if (!(message.states && message.states.length))
                                     message.states = [];
-                                reader.int32s(message.states);
+                                reader.uint32s(message.states);
                                 continue;
                             }
                             if (wireType !== 0)
                                 break;
                             if (!(message.states && message.states.length))
                                 message.states = [];
-                            message.states.push(reader.int32());
+                            message.states.push(reader.uint32());
                             continue;
                         }
                     case 15: {
@@ -710,1024 +710,6 @@ export const media_sync = $root.media_sync = (() => {
             return Batch;
         })();
 
-        /**
-         * OperationType enum.
-         * @name media_sync.v1.OperationType
-         * @enum {number}
-         * @property {number} OPERATION_TYPE_UNSPECIFIED=0 OPERATION_TYPE_UNSPECIFIED value
-         * @property {number} OPERATION_TYPE_WATCHLIST_ADD=1 OPERATION_TYPE_WATCHLIST_ADD value
-         * @property {number} OPERATION_TYPE_WATCHLIST_REMOVE=2 OPERATION_TYPE_WATCHLIST_REMOVE value
-         * @property {number} OPERATION_TYPE_PROGRESS_UPDATE=3 OPERATION_TYPE_PROGRESS_UPDATE value
-         * @property {number} OPERATION_TYPE_DEVICE_COMMAND=4 OPERATION_TYPE_DEVICE_COMMAND value
-         */
-        v1.OperationType = (function() {
-            const valuesById = $Object.create(null), values = $Object.create(valuesById);
-            values[valuesById[0] = "OPERATION_TYPE_UNSPECIFIED"] = 0;
-            values[valuesById[1] = "OPERATION_TYPE_WATCHLIST_ADD"] = 1;
-            values[valuesById[2] = "OPERATION_TYPE_WATCHLIST_REMOVE"] = 2;
-            values[valuesById[3] = "OPERATION_TYPE_PROGRESS_UPDATE"] = 3;
-            values[valuesById[4] = "OPERATION_TYPE_DEVICE_COMMAND"] = 4;
-            return values;
-        })();
-
-        /**
-         * PlaybackState enum.
-         * @name media_sync.v1.PlaybackState
-         * @enum {number}
-         * @property {number} PLAYBACK_STATE_UNSPECIFIED=0 PLAYBACK_STATE_UNSPECIFIED value
-         * @property {number} PLAYBACK_STATE_PLAYING=1 PLAYBACK_STATE_PLAYING value
-         * @property {number} PLAYBACK_STATE_PAUSED=2 PLAYBACK_STATE_PAUSED value
-         * @property {number} PLAYBACK_STATE_STOPPED=3 PLAYBACK_STATE_STOPPED value
-         * @property {number} PLAYBACK_STATE_COMPLETED=4 PLAYBACK_STATE_COMPLETED value
-         */
-        v1.PlaybackState = (function() {
-            const valuesById = $Object.create(null), values = $Object.create(valuesById);
-            values[valuesById[0] = "PLAYBACK_STATE_UNSPECIFIED"] = 0;
-            values[valuesById[1] = "PLAYBACK_STATE_PLAYING"] = 1;
-            values[valuesById[2] = "PLAYBACK_STATE_PAUSED"] = 2;
-            values[valuesById[3] = "PLAYBACK_STATE_STOPPED"] = 3;
-            values[valuesById[4] = "PLAYBACK_STATE_COMPLETED"] = 4;
-            return values;
-        })();
-
-        v1.WatchlistAdd = (function() {
-
-            /**
-             * Properties of a WatchlistAdd.
-             * @typedef {Object} media_sync.v1.WatchlistAdd.$Properties
-             * @property {string|null} [userId] WatchlistAdd userId
-             * @property {string|null} [contentId] WatchlistAdd contentId
-             * @property {number|null} [timestamp] WatchlistAdd timestamp
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a WatchlistAdd.
-             * @memberof media_sync.v1
-             * @interface IWatchlistAdd
-             * @augments media_sync.v1.WatchlistAdd.$Properties
-             * @deprecated Use media_sync.v1.WatchlistAdd.$Properties instead.
-             */
-
-            /**
-             * Shape of a WatchlistAdd.
-             * @typedef {media_sync.v1.WatchlistAdd.$Properties} media_sync.v1.WatchlistAdd.$Shape
-             */
-
-            /**
-             * Constructs a new WatchlistAdd.
-             * @memberof media_sync.v1
-             * @classdesc Represents a WatchlistAdd.
-             * @constructor
-             * @param {media_sync.v1.WatchlistAdd.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const WatchlistAdd = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * WatchlistAdd userId.
-             * @member {string} userId
-             * @memberof media_sync.v1.WatchlistAdd
-             * @instance
-             */
-            WatchlistAdd.prototype.userId = "";
-
-            /**
-             * WatchlistAdd contentId.
-             * @member {string} contentId
-             * @memberof media_sync.v1.WatchlistAdd
-             * @instance
-             */
-            WatchlistAdd.prototype.contentId = "";
-
-            /**
-             * WatchlistAdd timestamp.
-             * @member {number} timestamp
-             * @memberof media_sync.v1.WatchlistAdd
-             * @instance
-             */
-            WatchlistAdd.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
-
-            /**
-             * Creates a new WatchlistAdd instance using the specified properties.
-             * @function create
-             * @memberof media_sync.v1.WatchlistAdd
-             * @static
-             * @param {media_sync.v1.WatchlistAdd.$Properties=} [properties] Properties to set
-             * @returns {media_sync.v1.WatchlistAdd} WatchlistAdd instance
-             * @type {{
-             *   (properties: media_sync.v1.WatchlistAdd.$Shape): media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape;
-             *   (properties?: media_sync.v1.WatchlistAdd.$Properties): media_sync.v1.WatchlistAdd;
-             * }}
-             */
-            WatchlistAdd.create = function(properties) {
-                return new WatchlistAdd(properties);
-            };
-
-            /**
-             * Encodes the specified WatchlistAdd message. Does not implicitly {@link media_sync.v1.WatchlistAdd.verify|verify} messages.
-             * @function encode
-             * @memberof media_sync.v1.WatchlistAdd
-             * @static
-             * @param {media_sync.v1.WatchlistAdd.$Properties} message WatchlistAdd message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            WatchlistAdd.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
-                if (message.contentId != null && $Object.hasOwnProperty.call(message, "contentId") && message.contentId !== "")
-                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.contentId);
-                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
-                    writer.uint32(/* id 3, wireType 0 =*/24).int64(message.timestamp);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a WatchlistAdd message from the specified reader or buffer.
-             * @function decode
-             * @memberof media_sync.v1.WatchlistAdd
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape} WatchlistAdd
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            WatchlistAdd.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.media_sync.v1.WatchlistAdd();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.userId = value;
-                            else
-                                delete message.userId;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.contentId = value;
-                            else
-                                delete message.contentId;
-                            continue;
-                        }
-                    case 3: {
-                            if (wireType !== 0)
-                                break;
-                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
-                                message.timestamp = value;
-                            else
-                                delete message.timestamp;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for WatchlistAdd
-             * @function getTypeUrl
-             * @memberof media_sync.v1.WatchlistAdd
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            WatchlistAdd.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/media_sync.v1.WatchlistAdd";
-            };
-
-            return WatchlistAdd;
-        })();
-
-        v1.WatchlistRemove = (function() {
-
-            /**
-             * Properties of a WatchlistRemove.
-             * @typedef {Object} media_sync.v1.WatchlistRemove.$Properties
-             * @property {string|null} [userId] WatchlistRemove userId
-             * @property {string|null} [contentId] WatchlistRemove contentId
-             * @property {number|null} [timestamp] WatchlistRemove timestamp
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a WatchlistRemove.
-             * @memberof media_sync.v1
-             * @interface IWatchlistRemove
-             * @augments media_sync.v1.WatchlistRemove.$Properties
-             * @deprecated Use media_sync.v1.WatchlistRemove.$Properties instead.
-             */
-
-            /**
-             * Shape of a WatchlistRemove.
-             * @typedef {media_sync.v1.WatchlistRemove.$Properties} media_sync.v1.WatchlistRemove.$Shape
-             */
-
-            /**
-             * Constructs a new WatchlistRemove.
-             * @memberof media_sync.v1
-             * @classdesc Represents a WatchlistRemove.
-             * @constructor
-             * @param {media_sync.v1.WatchlistRemove.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const WatchlistRemove = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * WatchlistRemove userId.
-             * @member {string} userId
-             * @memberof media_sync.v1.WatchlistRemove
-             * @instance
-             */
-            WatchlistRemove.prototype.userId = "";
-
-            /**
-             * WatchlistRemove contentId.
-             * @member {string} contentId
-             * @memberof media_sync.v1.WatchlistRemove
-             * @instance
-             */
-            WatchlistRemove.prototype.contentId = "";
-
-            /**
-             * WatchlistRemove timestamp.
-             * @member {number} timestamp
-             * @memberof media_sync.v1.WatchlistRemove
-             * @instance
-             */
-            WatchlistRemove.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
-
-            /**
-             * Creates a new WatchlistRemove instance using the specified properties.
-             * @function create
-             * @memberof media_sync.v1.WatchlistRemove
-             * @static
-             * @param {media_sync.v1.WatchlistRemove.$Properties=} [properties] Properties to set
-             * @returns {media_sync.v1.WatchlistRemove} WatchlistRemove instance
-             * @type {{
-             *   (properties: media_sync.v1.WatchlistRemove.$Shape): media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape;
-             *   (properties?: media_sync.v1.WatchlistRemove.$Properties): media_sync.v1.WatchlistRemove;
-             * }}
-             */
-            WatchlistRemove.create = function(properties) {
-                return new WatchlistRemove(properties);
-            };
-
-            /**
-             * Encodes the specified WatchlistRemove message. Does not implicitly {@link media_sync.v1.WatchlistRemove.verify|verify} messages.
-             * @function encode
-             * @memberof media_sync.v1.WatchlistRemove
-             * @static
-             * @param {media_sync.v1.WatchlistRemove.$Properties} message WatchlistRemove message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            WatchlistRemove.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
-                if (message.contentId != null && $Object.hasOwnProperty.call(message, "contentId") && message.contentId !== "")
-                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.contentId);
-                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
-                    writer.uint32(/* id 3, wireType 0 =*/24).int64(message.timestamp);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a WatchlistRemove message from the specified reader or buffer.
-             * @function decode
-             * @memberof media_sync.v1.WatchlistRemove
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape} WatchlistRemove
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            WatchlistRemove.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.media_sync.v1.WatchlistRemove();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.userId = value;
-                            else
-                                delete message.userId;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.contentId = value;
-                            else
-                                delete message.contentId;
-                            continue;
-                        }
-                    case 3: {
-                            if (wireType !== 0)
-                                break;
-                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
-                                message.timestamp = value;
-                            else
-                                delete message.timestamp;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for WatchlistRemove
-             * @function getTypeUrl
-             * @memberof media_sync.v1.WatchlistRemove
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            WatchlistRemove.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/media_sync.v1.WatchlistRemove";
-            };
-
-            return WatchlistRemove;
-        })();
-
-        v1.ProgressUpdate = (function() {
-
-            /**
-             * Properties of a ProgressUpdate.
-             * @typedef {Object} media_sync.v1.ProgressUpdate.$Properties
-             * @property {string|null} [userId] ProgressUpdate userId
-             * @property {string|null} [contentId] ProgressUpdate contentId
-             * @property {number|null} [positionMs] ProgressUpdate positionMs
-             * @property {number|null} [durationMs] ProgressUpdate durationMs
-             * @property {media_sync.v1.PlaybackState|null} [state] ProgressUpdate state
-             * @property {number|null} [timestamp] ProgressUpdate timestamp
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a ProgressUpdate.
-             * @memberof media_sync.v1
-             * @interface IProgressUpdate
-             * @augments media_sync.v1.ProgressUpdate.$Properties
-             * @deprecated Use media_sync.v1.ProgressUpdate.$Properties instead.
-             */
-
-            /**
-             * Shape of a ProgressUpdate.
-             * @typedef {media_sync.v1.ProgressUpdate.$Properties} media_sync.v1.ProgressUpdate.$Shape
-             */
-
-            /**
-             * Constructs a new ProgressUpdate.
-             * @memberof media_sync.v1
-             * @classdesc Represents a ProgressUpdate.
-             * @constructor
-             * @param {media_sync.v1.ProgressUpdate.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const ProgressUpdate = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * ProgressUpdate userId.
-             * @member {string} userId
-             * @memberof media_sync.v1.ProgressUpdate
-             * @instance
-             */
-            ProgressUpdate.prototype.userId = "";
-
-            /**
-             * ProgressUpdate contentId.
-             * @member {string} contentId
-             * @memberof media_sync.v1.ProgressUpdate
-             * @instance
-             */
-            ProgressUpdate.prototype.contentId = "";
-
-            /**
-             * ProgressUpdate positionMs.
-             * @member {number} positionMs
-             * @memberof media_sync.v1.ProgressUpdate
-             * @instance
-             */
-            ProgressUpdate.prototype.positionMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
-
-            /**
-             * ProgressUpdate durationMs.
-             * @member {number|null|undefined} durationMs
-             * @memberof media_sync.v1.ProgressUpdate
-             * @instance
-             */
-            ProgressUpdate.prototype.durationMs = null;
-
-            /**
-             * ProgressUpdate state.
-             * @member {media_sync.v1.PlaybackState} state
-             * @memberof media_sync.v1.ProgressUpdate
-             * @instance
-             */
-            ProgressUpdate.prototype.state = 0;
-
-            /**
-             * ProgressUpdate timestamp.
-             * @member {number} timestamp
-             * @memberof media_sync.v1.ProgressUpdate
-             * @instance
-             */
-            ProgressUpdate.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
-
-            // OneOf field names bound to virtual getters and setters
-            let $oneOfFields;
-
-            // Virtual OneOf for proto3 optional field
-            $Object.defineProperty(ProgressUpdate.prototype, "_durationMs", {
-                get: $util.oneOfGetter($oneOfFields = ["durationMs"]),
-                set: $util.oneOfSetter($oneOfFields)
-            });
-
-            /**
-             * Creates a new ProgressUpdate instance using the specified properties.
-             * @function create
-             * @memberof media_sync.v1.ProgressUpdate
-             * @static
-             * @param {media_sync.v1.ProgressUpdate.$Properties=} [properties] Properties to set
-             * @returns {media_sync.v1.ProgressUpdate} ProgressUpdate instance
-             * @type {{
-             *   (properties: media_sync.v1.ProgressUpdate.$Shape): media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape;
-             *   (properties?: media_sync.v1.ProgressUpdate.$Properties): media_sync.v1.ProgressUpdate;
-             * }}
-             */
-            ProgressUpdate.create = function(properties) {
-                return new ProgressUpdate(properties);
-            };
-
-            /**
-             * Encodes the specified ProgressUpdate message. Does not implicitly {@link media_sync.v1.ProgressUpdate.verify|verify} messages.
-             * @function encode
-             * @memberof media_sync.v1.ProgressUpdate
-             * @static
-             * @param {media_sync.v1.ProgressUpdate.$Properties} message ProgressUpdate message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            ProgressUpdate.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
-                if (message.contentId != null && $Object.hasOwnProperty.call(message, "contentId") && message.contentId !== "")
-                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.contentId);
-                if (message.positionMs != null && $Object.hasOwnProperty.call(message, "positionMs") && (typeof message.positionMs === "object" ? message.positionMs.low || message.positionMs.high : message.positionMs !== 0))
-                    writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.positionMs);
-                if (message.durationMs != null && $Object.hasOwnProperty.call(message, "durationMs"))
-                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.durationMs);
-                if (message.state != null && $Object.hasOwnProperty.call(message, "state") && message.state !== 0)
-                    writer.uint32(/* id 5, wireType 0 =*/40).int32(message.state);
-                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
-                    writer.uint32(/* id 6, wireType 0 =*/48).int64(message.timestamp);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a ProgressUpdate message from the specified reader or buffer.
-             * @function decode
-             * @memberof media_sync.v1.ProgressUpdate
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape} ProgressUpdate
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            ProgressUpdate.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.media_sync.v1.ProgressUpdate();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.userId = value;
-                            else
-                                delete message.userId;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.contentId = value;
-                            else
-                                delete message.contentId;
-                            continue;
-                        }
-                    case 3: {
-                            if (wireType !== 0)
-                                break;
-                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
-                                message.positionMs = value;
-                            else
-                                delete message.positionMs;
-                            continue;
-                        }
-                    case 4: {
-                            if (wireType !== 0)
-                                break;
-                            message.durationMs = reader.uint64();
-                            message._durationMs = "durationMs";
-                            continue;
-                        }
-                    case 5: {
-                            if (wireType !== 0)
-                                break;
-                            if (value = reader.int32())
-                                message.state = value;
-                            else
-                                delete message.state;
-                            continue;
-                        }
-                    case 6: {
-                            if (wireType !== 0)
-                                break;
-                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
-                                message.timestamp = value;
-                            else
-                                delete message.timestamp;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for ProgressUpdate
-             * @function getTypeUrl
-             * @memberof media_sync.v1.ProgressUpdate
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            ProgressUpdate.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/media_sync.v1.ProgressUpdate";
-            };
-
-            return ProgressUpdate;
-        })();
-
-        v1.DeviceCommand = (function() {
-
-            /**
-             * Properties of a DeviceCommand.
-             * @typedef {Object} media_sync.v1.DeviceCommand.$Properties
-             * @property {string|null} [commandId] DeviceCommand commandId
-             * @property {string|null} [sourceDeviceId] DeviceCommand sourceDeviceId
-             * @property {string|null} [targetDeviceId] DeviceCommand targetDeviceId
-             * @property {string|null} [commandType] DeviceCommand commandType
-             * @property {string|null} [payloadJson] DeviceCommand payloadJson
-             * @property {number|null} [timestamp] DeviceCommand timestamp
-             * @property {number|null} [expiresAt] DeviceCommand expiresAt
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a DeviceCommand.
-             * @memberof media_sync.v1
-             * @interface IDeviceCommand
-             * @augments media_sync.v1.DeviceCommand.$Properties
-             * @deprecated Use media_sync.v1.DeviceCommand.$Properties instead.
-             */
-
-            /**
-             * Shape of a DeviceCommand.
-             * @typedef {media_sync.v1.DeviceCommand.$Properties} media_sync.v1.DeviceCommand.$Shape
-             */
-
-            /**
-             * Constructs a new DeviceCommand.
-             * @memberof media_sync.v1
-             * @classdesc Represents a DeviceCommand.
-             * @constructor
-             * @param {media_sync.v1.DeviceCommand.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const DeviceCommand = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * DeviceCommand commandId.
-             * @member {string} commandId
-             * @memberof media_sync.v1.DeviceCommand
-             * @instance
-             */
-            DeviceCommand.prototype.commandId = "";
-
-            /**
-             * DeviceCommand sourceDeviceId.
-             * @member {string} sourceDeviceId
-             * @memberof media_sync.v1.DeviceCommand
-             * @instance
-             */
-            DeviceCommand.prototype.sourceDeviceId = "";
-
-            /**
-             * DeviceCommand targetDeviceId.
-             * @member {string} targetDeviceId
-             * @memberof media_sync.v1.DeviceCommand
-             * @instance
-             */
-            DeviceCommand.prototype.targetDeviceId = "";
-
-            /**
-             * DeviceCommand commandType.
-             * @member {string} commandType
-             * @memberof media_sync.v1.DeviceCommand
-             * @instance
-             */
-            DeviceCommand.prototype.commandType = "";
-
-            /**
-             * DeviceCommand payloadJson.
-             * @member {string} payloadJson
-             * @memberof media_sync.v1.DeviceCommand
-             * @instance
-             */
-            DeviceCommand.prototype.payloadJson = "";
-
-            /**
-             * DeviceCommand timestamp.
-             * @member {number} timestamp
-             * @memberof media_sync.v1.DeviceCommand
-             * @instance
-             */
-            DeviceCommand.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
-
-            /**
-             * DeviceCommand expiresAt.
-             * @member {number|null|undefined} expiresAt
-             * @memberof media_sync.v1.DeviceCommand
-             * @instance
-             */
-            DeviceCommand.prototype.expiresAt = null;
-
-            // OneOf field names bound to virtual getters and setters
-            let $oneOfFields;
-
-            // Virtual OneOf for proto3 optional field
-            $Object.defineProperty(DeviceCommand.prototype, "_expiresAt", {
-                get: $util.oneOfGetter($oneOfFields = ["expiresAt"]),
-                set: $util.oneOfSetter($oneOfFields)
-            });
-
-            /**
-             * Creates a new DeviceCommand instance using the specified properties.
-             * @function create
-             * @memberof media_sync.v1.DeviceCommand
-             * @static
-             * @param {media_sync.v1.DeviceCommand.$Properties=} [properties] Properties to set
-             * @returns {media_sync.v1.DeviceCommand} DeviceCommand instance
-             * @type {{
-             *   (properties: media_sync.v1.DeviceCommand.$Shape): media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape;
-             *   (properties?: media_sync.v1.DeviceCommand.$Properties): media_sync.v1.DeviceCommand;
-             * }}
-             */
-            DeviceCommand.create = function(properties) {
-                return new DeviceCommand(properties);
-            };
-
-            /**
-             * Encodes the specified DeviceCommand message. Does not implicitly {@link media_sync.v1.DeviceCommand.verify|verify} messages.
-             * @function encode
-             * @memberof media_sync.v1.DeviceCommand
-             * @static
-             * @param {media_sync.v1.DeviceCommand.$Properties} message DeviceCommand message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            DeviceCommand.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.commandId != null && $Object.hasOwnProperty.call(message, "commandId") && message.commandId !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.commandId);
-                if (message.sourceDeviceId != null && $Object.hasOwnProperty.call(message, "sourceDeviceId") && message.sourceDeviceId !== "")
-                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.sourceDeviceId);
-                if (message.targetDeviceId != null && $Object.hasOwnProperty.call(message, "targetDeviceId") && message.targetDeviceId !== "")
-                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.targetDeviceId);
-                if (message.commandType != null && $Object.hasOwnProperty.call(message, "commandType") && message.commandType !== "")
-                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.commandType);
-                if (message.payloadJson != null && $Object.hasOwnProperty.call(message, "payloadJson") && message.payloadJson !== "")
-                    writer.uint32(/* id 5, wireType 2 =*/42).string(message.payloadJson);
-                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
-                    writer.uint32(/* id 6, wireType 0 =*/48).int64(message.timestamp);
-                if (message.expiresAt != null && $Object.hasOwnProperty.call(message, "expiresAt"))
-                    writer.uint32(/* id 7, wireType 0 =*/56).int64(message.expiresAt);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a DeviceCommand message from the specified reader or buffer.
-             * @function decode
-             * @memberof media_sync.v1.DeviceCommand
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape} DeviceCommand
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            DeviceCommand.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.media_sync.v1.DeviceCommand();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.commandId = value;
-                            else
-                                delete message.commandId;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.sourceDeviceId = value;
-                            else
-                                delete message.sourceDeviceId;
-                            continue;
-                        }
-                    case 3: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.targetDeviceId = value;
-                            else
-                                delete message.targetDeviceId;
-                            continue;
-                        }
-                    case 4: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.commandType = value;
-                            else
-                                delete message.commandType;
-                            continue;
-                        }
-                    case 5: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.payloadJson = value;
-                            else
-                                delete message.payloadJson;
-                            continue;
-                        }
-                    case 6: {
-                            if (wireType !== 0)
-                                break;
-                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
-                                message.timestamp = value;
-                            else
-                                delete message.timestamp;
-                            continue;
-                        }
-                    case 7: {
-                            if (wireType !== 0)
-                                break;
-                            message.expiresAt = reader.int64();
-                            message._expiresAt = "expiresAt";
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for DeviceCommand
-             * @function getTypeUrl
-             * @memberof media_sync.v1.DeviceCommand
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            DeviceCommand.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/media_sync.v1.DeviceCommand";
-            };
-
-            return DeviceCommand;
-        })();
-
         v1.Frame = (function() {
 
             /**
@@ -1736,13 +718,13 @@ export const media_sync = $root.media_sync = (() => {
              * @property {number|null} [formatVersion] Frame formatVersion
              * @property {number|null} [flags] Frame flags
              * @property {number|null} [dictionaryId] Frame dictionaryId
-             * @property {number|null} [contextVersion] Frame contextVersion
              * @property {string|null} [deviceId] Frame deviceId
              * @property {number|null} [opCount] Frame opCount
              * @property {number|null} [firstSeq] Frame firstSeq
              * @property {number|null} [lastSeq] Frame lastSeq
              * @property {number|null} [bodyLength] Frame bodyLength
-             * @property {number|null} [bodyCrc32c] Frame bodyCrc32c
+             * @property {number|null} [checksum] Frame checksum
+             * @property {Array.<number>|null} [skipped] Frame skipped
              * @property {Uint8Array|null} [body] Frame body
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
@@ -1769,6 +751,7 @@ export const media_sync = $root.media_sync = (() => {
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
             const Frame = function (properties) {
+                this.skipped = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1798,14 +781,6 @@ export const media_sync = $root.media_sync = (() => {
              * @instance
              */
             Frame.prototype.dictionaryId = 0;
-
-            /**
-             * Frame contextVersion.
-             * @member {number} contextVersion
-             * @memberof media_sync.v1.Frame
-             * @instance
-             */
-            Frame.prototype.contextVersion = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
              * Frame deviceId.
@@ -1848,12 +823,20 @@ export const media_sync = $root.media_sync = (() => {
             Frame.prototype.bodyLength = 0;
 
             /**
-             * Frame bodyCrc32c.
-             * @member {number} bodyCrc32c
+             * Frame checksum.
+             * @member {number} checksum
              * @memberof media_sync.v1.Frame
              * @instance
              */
-            Frame.prototype.bodyCrc32c = 0;
+            Frame.prototype.checksum = 0;
+
+            /**
+             * Frame skipped.
+             * @member {Array.<number>} skipped
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.skipped = $util.emptyArray;
 
             /**
              * Frame body.
@@ -1901,8 +884,6 @@ export const media_sync = $root.media_sync = (() => {
                     writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.flags);
                 if (message.dictionaryId != null && $Object.hasOwnProperty.call(message, "dictionaryId") && message.dictionaryId !== 0)
                     writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.dictionaryId);
-                if (message.contextVersion != null && $Object.hasOwnProperty.call(message, "contextVersion") && (typeof message.contextVersion === "object" ? message.contextVersion.low || message.contextVersion.high : message.contextVersion !== 0))
-                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.contextVersion);
                 if (message.deviceId != null && $Object.hasOwnProperty.call(message, "deviceId") && message.deviceId !== "")
                     writer.uint32(/* id 5, wireType 2 =*/42).string(message.deviceId);
                 if (message.opCount != null && $Object.hasOwnProperty.call(message, "opCount") && message.opCount !== 0)
@@ -1913,8 +894,10 @@ export const media_sync = $root.media_sync = (() => {
                     writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.lastSeq);
                 if (message.bodyLength != null && $Object.hasOwnProperty.call(message, "bodyLength") && message.bodyLength !== 0)
                     writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.bodyLength);
-                if (message.bodyCrc32c != null && $Object.hasOwnProperty.call(message, "bodyCrc32c") && message.bodyCrc32c !== 0)
-                    writer.uint32(/* id 10, wireType 5 =*/85).fixed32(message.bodyCrc32c);
+                if (message.checksum != null && $Object.hasOwnProperty.call(message, "checksum") && message.checksum !== 0)
+                    writer.uint32(/* id 10, wireType 5 =*/85).fixed32(message.checksum);
+                if (message.skipped != null && message.skipped.length)
+                    writer.uint32(/* id 11, wireType 2 =*/90).uint64s(message.skipped);
                 if (message.body != null && $Object.hasOwnProperty.call(message, "body") && message.body.length)
                     writer.uint32(/* id 15, wireType 2 =*/122).bytes(message.body);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
@@ -1988,15 +971,6 @@ export const media_sync = $root.media_sync = (() => {
                                 delete message.dictionaryId;
                             continue;
                         }
-                    case 4: {
-                            if (wireType !== 0)
-                                break;
-                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
-                                message.contextVersion = value;
-                            else
-                                delete message.contextVersion;
-                            continue;
-                        }
                     case 5: {
                             if (wireType !== 2)
                                 break;
@@ -2046,9 +1020,23 @@ export const media_sync = $root.media_sync = (() => {
                             if (wireType !== 5)
                                 break;
                             if (value = reader.fixed32())
-                                message.bodyCrc32c = value;
+                                message.checksum = value;
                             else
-                                delete message.bodyCrc32c;
+                                delete message.checksum;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType === 2) {
+                                if (!(message.skipped && message.skipped.length))
+                                    message.skipped = [];
+                                reader.uint64s(message.skipped);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.skipped && message.skipped.length))
+                                message.skipped = [];
+                            message.skipped.push(reader.uint64());
                             continue;
                         }
                     case 15: {
@@ -4662,6 +3650,1024 @@ export const media_sync = $root.media_sync = (() => {
             };
 
             return Hlc;
+        })();
+
+        /**
+         * OperationType enum.
+         * @name media_sync.v1.OperationType
+         * @enum {number}
+         * @property {number} OPERATION_TYPE_UNSPECIFIED=0 OPERATION_TYPE_UNSPECIFIED value
+         * @property {number} OPERATION_TYPE_WATCHLIST_ADD=1 OPERATION_TYPE_WATCHLIST_ADD value
+         * @property {number} OPERATION_TYPE_WATCHLIST_REMOVE=2 OPERATION_TYPE_WATCHLIST_REMOVE value
+         * @property {number} OPERATION_TYPE_PROGRESS_UPDATE=3 OPERATION_TYPE_PROGRESS_UPDATE value
+         * @property {number} OPERATION_TYPE_DEVICE_COMMAND=4 OPERATION_TYPE_DEVICE_COMMAND value
+         */
+        v1.OperationType = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "OPERATION_TYPE_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "OPERATION_TYPE_WATCHLIST_ADD"] = 1;
+            values[valuesById[2] = "OPERATION_TYPE_WATCHLIST_REMOVE"] = 2;
+            values[valuesById[3] = "OPERATION_TYPE_PROGRESS_UPDATE"] = 3;
+            values[valuesById[4] = "OPERATION_TYPE_DEVICE_COMMAND"] = 4;
+            return values;
+        })();
+
+        /**
+         * PlaybackState enum.
+         * @name media_sync.v1.PlaybackState
+         * @enum {number}
+         * @property {number} PLAYBACK_STATE_UNSPECIFIED=0 PLAYBACK_STATE_UNSPECIFIED value
+         * @property {number} PLAYBACK_STATE_PLAYING=1 PLAYBACK_STATE_PLAYING value
+         * @property {number} PLAYBACK_STATE_PAUSED=2 PLAYBACK_STATE_PAUSED value
+         * @property {number} PLAYBACK_STATE_STOPPED=3 PLAYBACK_STATE_STOPPED value
+         * @property {number} PLAYBACK_STATE_COMPLETED=4 PLAYBACK_STATE_COMPLETED value
+         */
+        v1.PlaybackState = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "PLAYBACK_STATE_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "PLAYBACK_STATE_PLAYING"] = 1;
+            values[valuesById[2] = "PLAYBACK_STATE_PAUSED"] = 2;
+            values[valuesById[3] = "PLAYBACK_STATE_STOPPED"] = 3;
+            values[valuesById[4] = "PLAYBACK_STATE_COMPLETED"] = 4;
+            return values;
+        })();
+
+        v1.WatchlistAdd = (function() {
+
+            /**
+             * Properties of a WatchlistAdd.
+             * @typedef {Object} media_sync.v1.WatchlistAdd.$Properties
+             * @property {string|null} [userId] WatchlistAdd userId
+             * @property {string|null} [contentId] WatchlistAdd contentId
+             * @property {number|null} [timestamp] WatchlistAdd timestamp
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a WatchlistAdd.
+             * @memberof media_sync.v1
+             * @interface IWatchlistAdd
+             * @augments media_sync.v1.WatchlistAdd.$Properties
+             * @deprecated Use media_sync.v1.WatchlistAdd.$Properties instead.
+             */
+
+            /**
+             * Shape of a WatchlistAdd.
+             * @typedef {media_sync.v1.WatchlistAdd.$Properties} media_sync.v1.WatchlistAdd.$Shape
+             */
+
+            /**
+             * Constructs a new WatchlistAdd.
+             * @memberof media_sync.v1
+             * @classdesc Represents a WatchlistAdd.
+             * @constructor
+             * @param {media_sync.v1.WatchlistAdd.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const WatchlistAdd = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * WatchlistAdd userId.
+             * @member {string} userId
+             * @memberof media_sync.v1.WatchlistAdd
+             * @instance
+             */
+            WatchlistAdd.prototype.userId = "";
+
+            /**
+             * WatchlistAdd contentId.
+             * @member {string} contentId
+             * @memberof media_sync.v1.WatchlistAdd
+             * @instance
+             */
+            WatchlistAdd.prototype.contentId = "";
+
+            /**
+             * WatchlistAdd timestamp.
+             * @member {number} timestamp
+             * @memberof media_sync.v1.WatchlistAdd
+             * @instance
+             */
+            WatchlistAdd.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Creates a new WatchlistAdd instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.WatchlistAdd
+             * @static
+             * @param {media_sync.v1.WatchlistAdd.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.WatchlistAdd} WatchlistAdd instance
+             * @type {{
+             *   (properties: media_sync.v1.WatchlistAdd.$Shape): media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape;
+             *   (properties?: media_sync.v1.WatchlistAdd.$Properties): media_sync.v1.WatchlistAdd;
+             * }}
+             */
+            WatchlistAdd.create = function(properties) {
+                return new WatchlistAdd(properties);
+            };
+
+            /**
+             * Encodes the specified WatchlistAdd message. Does not implicitly {@link media_sync.v1.WatchlistAdd.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.WatchlistAdd
+             * @static
+             * @param {media_sync.v1.WatchlistAdd.$Properties} message WatchlistAdd message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            WatchlistAdd.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
+                if (message.contentId != null && $Object.hasOwnProperty.call(message, "contentId") && message.contentId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.contentId);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(/* id 3, wireType 0 =*/24).int64(message.timestamp);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a WatchlistAdd message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.WatchlistAdd
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.WatchlistAdd & media_sync.v1.WatchlistAdd.$Shape} WatchlistAdd
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            WatchlistAdd.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.WatchlistAdd();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.userId = value;
+                            else
+                                delete message.userId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.contentId = value;
+                            else
+                                delete message.contentId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for WatchlistAdd
+             * @function getTypeUrl
+             * @memberof media_sync.v1.WatchlistAdd
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            WatchlistAdd.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.WatchlistAdd";
+            };
+
+            return WatchlistAdd;
+        })();
+
+        v1.WatchlistRemove = (function() {
+
+            /**
+             * Properties of a WatchlistRemove.
+             * @typedef {Object} media_sync.v1.WatchlistRemove.$Properties
+             * @property {string|null} [userId] WatchlistRemove userId
+             * @property {string|null} [contentId] WatchlistRemove contentId
+             * @property {number|null} [timestamp] WatchlistRemove timestamp
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a WatchlistRemove.
+             * @memberof media_sync.v1
+             * @interface IWatchlistRemove
+             * @augments media_sync.v1.WatchlistRemove.$Properties
+             * @deprecated Use media_sync.v1.WatchlistRemove.$Properties instead.
+             */
+
+            /**
+             * Shape of a WatchlistRemove.
+             * @typedef {media_sync.v1.WatchlistRemove.$Properties} media_sync.v1.WatchlistRemove.$Shape
+             */
+
+            /**
+             * Constructs a new WatchlistRemove.
+             * @memberof media_sync.v1
+             * @classdesc Represents a WatchlistRemove.
+             * @constructor
+             * @param {media_sync.v1.WatchlistRemove.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const WatchlistRemove = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * WatchlistRemove userId.
+             * @member {string} userId
+             * @memberof media_sync.v1.WatchlistRemove
+             * @instance
+             */
+            WatchlistRemove.prototype.userId = "";
+
+            /**
+             * WatchlistRemove contentId.
+             * @member {string} contentId
+             * @memberof media_sync.v1.WatchlistRemove
+             * @instance
+             */
+            WatchlistRemove.prototype.contentId = "";
+
+            /**
+             * WatchlistRemove timestamp.
+             * @member {number} timestamp
+             * @memberof media_sync.v1.WatchlistRemove
+             * @instance
+             */
+            WatchlistRemove.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Creates a new WatchlistRemove instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.WatchlistRemove
+             * @static
+             * @param {media_sync.v1.WatchlistRemove.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.WatchlistRemove} WatchlistRemove instance
+             * @type {{
+             *   (properties: media_sync.v1.WatchlistRemove.$Shape): media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape;
+             *   (properties?: media_sync.v1.WatchlistRemove.$Properties): media_sync.v1.WatchlistRemove;
+             * }}
+             */
+            WatchlistRemove.create = function(properties) {
+                return new WatchlistRemove(properties);
+            };
+
+            /**
+             * Encodes the specified WatchlistRemove message. Does not implicitly {@link media_sync.v1.WatchlistRemove.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.WatchlistRemove
+             * @static
+             * @param {media_sync.v1.WatchlistRemove.$Properties} message WatchlistRemove message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            WatchlistRemove.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
+                if (message.contentId != null && $Object.hasOwnProperty.call(message, "contentId") && message.contentId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.contentId);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(/* id 3, wireType 0 =*/24).int64(message.timestamp);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a WatchlistRemove message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.WatchlistRemove
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.WatchlistRemove & media_sync.v1.WatchlistRemove.$Shape} WatchlistRemove
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            WatchlistRemove.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.WatchlistRemove();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.userId = value;
+                            else
+                                delete message.userId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.contentId = value;
+                            else
+                                delete message.contentId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for WatchlistRemove
+             * @function getTypeUrl
+             * @memberof media_sync.v1.WatchlistRemove
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            WatchlistRemove.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.WatchlistRemove";
+            };
+
+            return WatchlistRemove;
+        })();
+
+        v1.ProgressUpdate = (function() {
+
+            /**
+             * Properties of a ProgressUpdate.
+             * @typedef {Object} media_sync.v1.ProgressUpdate.$Properties
+             * @property {string|null} [userId] ProgressUpdate userId
+             * @property {string|null} [contentId] ProgressUpdate contentId
+             * @property {number|null} [positionMs] ProgressUpdate positionMs
+             * @property {number|null} [durationMs] ProgressUpdate durationMs
+             * @property {media_sync.v1.PlaybackState|null} [state] ProgressUpdate state
+             * @property {number|null} [timestamp] ProgressUpdate timestamp
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ProgressUpdate.
+             * @memberof media_sync.v1
+             * @interface IProgressUpdate
+             * @augments media_sync.v1.ProgressUpdate.$Properties
+             * @deprecated Use media_sync.v1.ProgressUpdate.$Properties instead.
+             */
+
+            /**
+             * Shape of a ProgressUpdate.
+             * @typedef {media_sync.v1.ProgressUpdate.$Properties} media_sync.v1.ProgressUpdate.$Shape
+             */
+
+            /**
+             * Constructs a new ProgressUpdate.
+             * @memberof media_sync.v1
+             * @classdesc Represents a ProgressUpdate.
+             * @constructor
+             * @param {media_sync.v1.ProgressUpdate.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ProgressUpdate = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ProgressUpdate userId.
+             * @member {string} userId
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.userId = "";
+
+            /**
+             * ProgressUpdate contentId.
+             * @member {string} contentId
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.contentId = "";
+
+            /**
+             * ProgressUpdate positionMs.
+             * @member {number} positionMs
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.positionMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * ProgressUpdate durationMs.
+             * @member {number|null|undefined} durationMs
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.durationMs = null;
+
+            /**
+             * ProgressUpdate state.
+             * @member {media_sync.v1.PlaybackState} state
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.state = 0;
+
+            /**
+             * ProgressUpdate timestamp.
+             * @member {number} timestamp
+             * @memberof media_sync.v1.ProgressUpdate
+             * @instance
+             */
+            ProgressUpdate.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(ProgressUpdate.prototype, "_durationMs", {
+                get: $util.oneOfGetter($oneOfFields = ["durationMs"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new ProgressUpdate instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.ProgressUpdate
+             * @static
+             * @param {media_sync.v1.ProgressUpdate.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.ProgressUpdate} ProgressUpdate instance
+             * @type {{
+             *   (properties: media_sync.v1.ProgressUpdate.$Shape): media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape;
+             *   (properties?: media_sync.v1.ProgressUpdate.$Properties): media_sync.v1.ProgressUpdate;
+             * }}
+             */
+            ProgressUpdate.create = function(properties) {
+                return new ProgressUpdate(properties);
+            };
+
+            /**
+             * Encodes the specified ProgressUpdate message. Does not implicitly {@link media_sync.v1.ProgressUpdate.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.ProgressUpdate
+             * @static
+             * @param {media_sync.v1.ProgressUpdate.$Properties} message ProgressUpdate message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ProgressUpdate.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.userId != null && $Object.hasOwnProperty.call(message, "userId") && message.userId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
+                if (message.contentId != null && $Object.hasOwnProperty.call(message, "contentId") && message.contentId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.contentId);
+                if (message.positionMs != null && $Object.hasOwnProperty.call(message, "positionMs") && (typeof message.positionMs === "object" ? message.positionMs.low || message.positionMs.high : message.positionMs !== 0))
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.positionMs);
+                if (message.durationMs != null && $Object.hasOwnProperty.call(message, "durationMs"))
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.durationMs);
+                if (message.state != null && $Object.hasOwnProperty.call(message, "state") && message.state !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).int32(message.state);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(/* id 6, wireType 0 =*/48).int64(message.timestamp);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ProgressUpdate message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.ProgressUpdate
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.ProgressUpdate & media_sync.v1.ProgressUpdate.$Shape} ProgressUpdate
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ProgressUpdate.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.ProgressUpdate();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.userId = value;
+                            else
+                                delete message.userId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.contentId = value;
+                            else
+                                delete message.contentId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.positionMs = value;
+                            else
+                                delete message.positionMs;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            message.durationMs = reader.uint64();
+                            message._durationMs = "durationMs";
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.state = value;
+                            else
+                                delete message.state;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ProgressUpdate
+             * @function getTypeUrl
+             * @memberof media_sync.v1.ProgressUpdate
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ProgressUpdate.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.ProgressUpdate";
+            };
+
+            return ProgressUpdate;
+        })();
+
+        v1.DeviceCommand = (function() {
+
+            /**
+             * Properties of a DeviceCommand.
+             * @typedef {Object} media_sync.v1.DeviceCommand.$Properties
+             * @property {string|null} [commandId] DeviceCommand commandId
+             * @property {string|null} [sourceDeviceId] DeviceCommand sourceDeviceId
+             * @property {string|null} [targetDeviceId] DeviceCommand targetDeviceId
+             * @property {string|null} [commandType] DeviceCommand commandType
+             * @property {string|null} [payloadJson] DeviceCommand payloadJson
+             * @property {number|null} [timestamp] DeviceCommand timestamp
+             * @property {number|null} [expiresAt] DeviceCommand expiresAt
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a DeviceCommand.
+             * @memberof media_sync.v1
+             * @interface IDeviceCommand
+             * @augments media_sync.v1.DeviceCommand.$Properties
+             * @deprecated Use media_sync.v1.DeviceCommand.$Properties instead.
+             */
+
+            /**
+             * Shape of a DeviceCommand.
+             * @typedef {media_sync.v1.DeviceCommand.$Properties} media_sync.v1.DeviceCommand.$Shape
+             */
+
+            /**
+             * Constructs a new DeviceCommand.
+             * @memberof media_sync.v1
+             * @classdesc Represents a DeviceCommand.
+             * @constructor
+             * @param {media_sync.v1.DeviceCommand.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const DeviceCommand = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * DeviceCommand commandId.
+             * @member {string} commandId
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.commandId = "";
+
+            /**
+             * DeviceCommand sourceDeviceId.
+             * @member {string} sourceDeviceId
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.sourceDeviceId = "";
+
+            /**
+             * DeviceCommand targetDeviceId.
+             * @member {string} targetDeviceId
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.targetDeviceId = "";
+
+            /**
+             * DeviceCommand commandType.
+             * @member {string} commandType
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.commandType = "";
+
+            /**
+             * DeviceCommand payloadJson.
+             * @member {string} payloadJson
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.payloadJson = "";
+
+            /**
+             * DeviceCommand timestamp.
+             * @member {number} timestamp
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * DeviceCommand expiresAt.
+             * @member {number|null|undefined} expiresAt
+             * @memberof media_sync.v1.DeviceCommand
+             * @instance
+             */
+            DeviceCommand.prototype.expiresAt = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(DeviceCommand.prototype, "_expiresAt", {
+                get: $util.oneOfGetter($oneOfFields = ["expiresAt"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new DeviceCommand instance using the specified properties.
+             * @function create
+             * @memberof media_sync.v1.DeviceCommand
+             * @static
+             * @param {media_sync.v1.DeviceCommand.$Properties=} [properties] Properties to set
+             * @returns {media_sync.v1.DeviceCommand} DeviceCommand instance
+             * @type {{
+             *   (properties: media_sync.v1.DeviceCommand.$Shape): media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape;
+             *   (properties?: media_sync.v1.DeviceCommand.$Properties): media_sync.v1.DeviceCommand;
+             * }}
+             */
+            DeviceCommand.create = function(properties) {
+                return new DeviceCommand(properties);
+            };
+
+            /**
+             * Encodes the specified DeviceCommand message. Does not implicitly {@link media_sync.v1.DeviceCommand.verify|verify} messages.
+             * @function encode
+             * @memberof media_sync.v1.DeviceCommand
+             * @static
+             * @param {media_sync.v1.DeviceCommand.$Properties} message DeviceCommand message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            DeviceCommand.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.commandId != null && $Object.hasOwnProperty.call(message, "commandId") && message.commandId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.commandId);
+                if (message.sourceDeviceId != null && $Object.hasOwnProperty.call(message, "sourceDeviceId") && message.sourceDeviceId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.sourceDeviceId);
+                if (message.targetDeviceId != null && $Object.hasOwnProperty.call(message, "targetDeviceId") && message.targetDeviceId !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.targetDeviceId);
+                if (message.commandType != null && $Object.hasOwnProperty.call(message, "commandType") && message.commandType !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.commandType);
+                if (message.payloadJson != null && $Object.hasOwnProperty.call(message, "payloadJson") && message.payloadJson !== "")
+                    writer.uint32(/* id 5, wireType 2 =*/42).string(message.payloadJson);
+                if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
+                    writer.uint32(/* id 6, wireType 0 =*/48).int64(message.timestamp);
+                if (message.expiresAt != null && $Object.hasOwnProperty.call(message, "expiresAt"))
+                    writer.uint32(/* id 7, wireType 0 =*/56).int64(message.expiresAt);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a DeviceCommand message from the specified reader or buffer.
+             * @function decode
+             * @memberof media_sync.v1.DeviceCommand
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {media_sync.v1.DeviceCommand & media_sync.v1.DeviceCommand.$Shape} DeviceCommand
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            DeviceCommand.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.media_sync.v1.DeviceCommand();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.commandId = value;
+                            else
+                                delete message.commandId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sourceDeviceId = value;
+                            else
+                                delete message.sourceDeviceId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.targetDeviceId = value;
+                            else
+                                delete message.targetDeviceId;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.commandType = value;
+                            else
+                                delete message.commandType;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.payloadJson = value;
+                            else
+                                delete message.payloadJson;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.timestamp = value;
+                            else
+                                delete message.timestamp;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            message.expiresAt = reader.int64();
+                            message._expiresAt = "expiresAt";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for DeviceCommand
+             * @function getTypeUrl
+             * @memberof media_sync.v1.DeviceCommand
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            DeviceCommand.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/media_sync.v1.DeviceCommand";
+            };
+
+            return DeviceCommand;
         })();
 
         v1.SyncMessage = (function() {
