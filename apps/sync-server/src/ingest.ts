@@ -1,4 +1,4 @@
-import { CodecError, type FrameHeader, readFrameHeader } from '@media-sync/codec';
+import { CodecError, type FrameHeader } from '@media-sync/codec';
 import { type AckMessage, commandExpiresAt, type SequencedOperation } from '@media-sync/protocol';
 import type { Delivery } from './delivery.js';
 import type { GatewayLimits } from './limits.js';
@@ -65,7 +65,9 @@ export class Ingest {
   /** The ACK of one frame, after it is durable. Throws CodecError on bad bytes, anything else on a store failure. */
   ingest(session: Session, frameId: number, bytes: Uint8Array): AckMessage {
     const decodeLimits = this.#limits.decode;
-    const header = readFrameHeader(bytes, decodeLimits);
+    // Session frames carry no device id: the session's decoder (bound to the authenticated
+    // device) verifies them; self-contained frames verify alone.
+    const header = session.decoder.readHeader(bytes, { limits: decodeLimits });
     const { userId, deviceId } = session;
     const { firstSeq, lastSeq, opCount } = header;
     const ack = (duplicate: boolean, rejected: readonly CodedRange[], rejectedCount: number): AckMessage =>

@@ -277,7 +277,7 @@ class Gateway implements SyncServer {
       ws,
       userId: claims.userId,
       deviceId: claims.deviceId,
-      decoder: this.#codec.createSessionDecoder(),
+      decoder: this.#codec.createSessionDecoder(undefined, { deviceId: claims.deviceId }),
       expiresAt: claims.expiresAt,
       subscribed: false,
       live: false,

@@ -1,7 +1,7 @@
 import { media_sync, type SequencedOperation } from '@media-sync/protocol';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Codec, CodecError, crc32c, createCodec, readFrameHeader } from '../src/index.js';
+import { type Codec, CodecError, createCodec, readFrameHeader } from '../src/index.js';
 import { deviceOpsArbitrary, loadFixtureTrace, resign } from './helpers.js';
 
 let codec: Codec;
@@ -58,7 +58,7 @@ describe('fuzz: only CodecError, never another exception or a hang', () => {
         fc.boolean(),
         (which, edits, fixCrc) => {
           const original = which === 'compressed' ? sample : plainSample;
-          let bytes = Array.from(original);
+          const bytes = Array.from(original);
           for (const [at, value, kind] of edits) {
             const i = at % (bytes.length + 1);
             if (kind === 'set') bytes[i] = value;

@@ -255,7 +255,7 @@ describe('createWebSocketPublisher', () => {
       };
     });
     const gateway = await fake();
-    const decoder = codec.createSessionDecoder();
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv' });
     let mismatches = 1;
     gateway.onFrame = (message, socket) => {
       if (mismatches > 0 && message.frameId === 2) {

@@ -148,7 +148,7 @@ function singleProgress(devices: readonly DeviceOps[], codec: Codec): BenchRow[]
   let contextCount = 0;
   for (const device of devices) {
     const encoder = codec.createSessionEncoder();
-    const decoder = codec.createSessionDecoder();
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: device.deviceId });
     for (const entry of device.ops) {
       const options = device.userId === undefined ? {} : { userId: device.userId };
       const isProgress = entry.op.type === 'progressUpdate';

@@ -3,7 +3,7 @@ import {
   BiasedColumnReader,
   BiasedColumnWriter,
   type ColumnBytes,
-  ColumnReader,
+  type ColumnReader,
   DeltaColumnReader,
   defaultFill,
   IntColumnReader,

@@ -1,5 +1,5 @@
 import type { DeviceCommandOperation, JsonValue } from '@media-sync/protocol';
-import { type ColumnBytes, UintColumnReader, UintColumnWriter } from '../columns.js';
+import { type ColumnBytes, type UintColumnReader, UintColumnWriter } from '../columns.js';
 import { CodecError } from '../errors.js';
 import { readPayload, writePayload } from '../payload.js';
 import type { DecodeLimits } from '../types.js';

@@ -1,4 +1,4 @@
-import { type ColumnBytes, DeltaColumnReader, DeltaColumnWriter } from '../columns.js';
+import { type ColumnBytes, type DeltaColumnReader, DeltaColumnWriter } from '../columns.js';
 
 /**
  * The user and content refs of watchlist and progress ops (the ops a user owns): string refs

@@ -1,11 +1,11 @@
 import type { PlaybackState, ProgressUpdateOperation } from '@media-sync/protocol';
 import {
-  BiasedColumnReader,
+  type BiasedColumnReader,
   BiasedColumnWriter,
   type ColumnBytes,
-  RunLengthColumnReader,
+  type RunLengthColumnReader,
   RunLengthColumnWriter,
-  UintColumnReader,
+  type UintColumnReader,
   UintColumnWriter,
 } from '../columns.js';
 import { type ContextState, type ProgressEntry, predictPosition, progressKey } from '../context.js';
