@@ -133,6 +133,23 @@ describe('session context', () => {
     );
   });
 
+  it('a frame with ops never has an empty body, even when every column is predicted', () => {
+    fc.assert(
+      fc.property(regularOpsArbitrary, (ops) => {
+        const encoder = codec.createSessionEncoder();
+        const decoder = codec.createSessionDecoder(undefined, { deviceId: 'dev-1' });
+        for (const entry of ops) {
+          const frame = encoder.encode('dev-1', [entry]);
+          expect(frame.header.bodyLength).toBeGreaterThan(0);
+          const decoded = decoder.decode(frame.bytes);
+          expect(decoded.ops).toEqual([entry]);
+          encoder.acknowledge(decoded.version);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('one progress update with context takes about half the bytes of a self-contained one', () => {
     const encoder = codec.createSessionEncoder();
     const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });

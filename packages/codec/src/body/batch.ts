@@ -257,7 +257,15 @@ export function encodeBatch(
     payloads: commands.payloads,
     expiryOffsets: commands.expiryOffsets.bytes(),
   };
-  const body = writeBody(scratch.out, parts);
+  let body = writeBody(scratch.out, parts);
+  if (n > 0 && body.length === 0) {
+    // Every column can be its default on a session context (a perfectly predicted update):
+    // an explicit zero base_timestamp keeps the body of a frame with ops non-empty, so a
+    // receiver may treat ops without body bytes as a cut frame.
+    writeVarUint(scratch.out, (BatchField.baseTimestamp << 3) | WireType.varint);
+    writeVarUint(scratch.out, 0);
+    body = scratch.out.buf.subarray(0, scratch.out.pos);
+  }
   const update: ContextUpdate | null = collectUpdate
     ? {
         added: table.added(),
