@@ -10,7 +10,7 @@ import { generateTrace } from '../src/trace-generator.js';
 const dir = mkdtempSync(join(tmpdir(), 'queue-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const TRACE = join(dir, 'trace.jsonl');
-const traceLines = generateTrace({ seed: 7, ops: 600 });
+const traceLines = generateTrace({ seed: 1, ops: 600 });
 writeFileSync(TRACE, `${traceLines.join('\n')}\n`);
 
 describe('bench queue', () => {

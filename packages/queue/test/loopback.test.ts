@@ -1,10 +1,20 @@
 import { createCodec } from '@media-sync/codec';
 import { describe, expect, it } from 'vitest';
-import { createLoopbackPublisher, type EncodedFrame, type OutgoingFrame, PublisherError } from '../src/index.js';
+import {
+  createLoopbackPublisher,
+  type EncodedFrame,
+  type OutgoingFrame,
+  PublisherError,
+  type SeqRange,
+} from '../src/index.js';
 import { DEVICE, distinctOps, harness, T0, USER } from './helpers.js';
 
 /** A frame as the queue builds it; `encodes` counts calls of `selfContained()` that did encode. */
-async function frameOf(count: number, from = 1): Promise<OutgoingFrame & { readonly encodes: () => number }> {
+async function frameOf(
+  count: number,
+  from = 1,
+  skipped: readonly SeqRange[] = [],
+): Promise<OutgoingFrame & { readonly encodes: () => number }> {
   const codec = await createCodec();
   const ops = distinctOps(count, from).map((op, i) => ({
     deviceId: DEVICE,
@@ -20,10 +30,10 @@ async function frameOf(count: number, from = 1): Promise<OutgoingFrame & { reado
     firstSeq: from,
     lastSeq: from + count - 1,
     ops,
-    skipped: [],
+    skipped,
     selfContained() {
       if (encoded === undefined) encodes += 1;
-      encoded ??= codec.encodeFrame(DEVICE, ops, {});
+      encoded ??= codec.encodeFrame(DEVICE, ops, { skipped });
       return encoded;
     },
     encodes: () => encodes,
@@ -73,19 +83,13 @@ describe('createLoopbackPublisher', () => {
 
   it('advances its mark over declared skips, also from a frame without ops', async () => {
     const publisher = createLoopbackPublisher();
-    const frame = await frameOf(2, 4);
-    await publisher.publish({ ...frame, skipped: [{ first: 1, last: 2 }] });
+    await publisher.publish(await frameOf(2, 4, [{ first: 1, last: 2 }]));
     expect(publisher.marks.get(DEVICE)).toBe(2);
-    const skipsOnly = await frameOf(0, 8);
-    await publisher.publish({
-      ...skipsOnly,
-      firstSeq: 8,
-      lastSeq: 7,
-      skipped: [
-        { first: 3, last: 3 },
-        { first: 6, last: 7 },
-      ],
-    });
+    const skipsOnly = await frameOf(0, 8, [
+      { first: 3, last: 3 },
+      { first: 6, last: 7 },
+    ]);
+    await publisher.publish({ ...skipsOnly, firstSeq: 8, lastSeq: 7 });
     expect(publisher.marks.get(DEVICE)).toBe(7);
     expect(publisher.frames.map((f) => f.skipped)).toEqual([
       [{ first: 1, last: 2 }],
