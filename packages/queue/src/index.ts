@@ -31,6 +31,9 @@ export { createQueue, META_KEYS, type ResolvedQueueConfig, resolveQueueConfig } 
 export {
   type AppendResult,
   type DeadLetterRecord,
+  type DeadLetterSummary,
+  holderIsDeadLocalProcess,
+  type LeaseProcess,
   type NewQueueRecord,
   type QueueRecord,
   type ReplayLeaseHolder,

@@ -330,7 +330,7 @@ export function createQueue(options: QueueOptions): Queue {
           metrics.failedPublishes += 1;
         },
         outage,
-        leaseHolder: async () => null,
+        leaseHolder: () => storage.replayLeaseHolder(),
       };
       try {
         const report = await runReplay(context);
@@ -456,6 +456,14 @@ export function createQueue(options: QueueOptions): Queue {
             deadLetteredAt: row.deadLetteredAt,
           };
         });
+      } catch (error) {
+        throw storageFailure(error, storage.name);
+      }
+    },
+    async deadLetterSummary() {
+      checkOpen();
+      try {
+        return await storage.deadLetterSummary();
       } catch (error) {
         throw storageFailure(error, storage.name);
       }

@@ -54,6 +54,27 @@ export interface StorageCounts {
   readonly oldestPendingAt: number | null;
 }
 
+/** Dead letters of one reason code: how many, and the reason text and time of the latest. */
+export interface DeadLetterSummary {
+  readonly code: string;
+  readonly count: number;
+  /** The `reason` of the latest dead letter with this code (latest `deadLetteredAt`, then highest seq). */
+  readonly latestReason: string;
+  readonly latestAt: number;
+}
+
+/**
+ * The process an adapter records as the replay lease's holder, and how it tells whether another
+ * process of this host still runs. Node adapters default to `process.pid`, `os.hostname()` and
+ * `process.kill(pid, 0)`; where there are no processes (a browser) both are null.
+ */
+export interface LeaseProcess {
+  readonly pid: number | null;
+  readonly host: string | null;
+  /** Whether process `pid` of this host is alive. */
+  isAlive(pid: number): boolean;
+}
+
 /** Who holds the replay lease: its owner id, the process (when the adapter knows it) and the expiry. */
 export interface ReplayLeaseHolder {
   readonly owner: string;
@@ -63,6 +84,19 @@ export interface ReplayLeaseHolder {
   readonly host: string | null;
   /** Epoch ms when the lease lapses unless renewed. */
   readonly expiresAt: number;
+}
+
+/**
+ * The lease rule every adapter applies: `holder` (another owner's unexpired lease) is taken over
+ * only when it names a process of our host, not us, that `me.isAlive` says is gone.
+ */
+export function holderIsDeadLocalProcess(
+  holder: Omit<ReplayLeaseHolder, 'owner' | 'expiresAt'>,
+  me: LeaseProcess,
+): boolean {
+  if (holder.pid === null || holder.host === null || me.host === null) return false;
+  if (holder.host !== me.host || holder.pid === me.pid) return false;
+  return !me.isAlive(holder.pid);
 }
 
 export interface StorageCapabilities {
@@ -111,6 +145,9 @@ export interface StorageAdapter {
   /** Dead letters in seq order, up to `limit` (default all). */
   listDeadLetters(limit?: number): Promise<readonly DeadLetterRecord[]>;
 
+  /** The dead letters grouped by reason code, sorted by code (empty when there are none). */
+  deadLetterSummary(): Promise<readonly DeadLetterSummary[]>;
+
   /**
    * Moves dead letters back to pending (attempts 0, nextAttemptAt 0), keeping their seqs, so they
    * replay in seq order among the other pending rows. All when omitted. Resolves with how many.
@@ -126,13 +163,17 @@ export interface StorageAdapter {
   counts(): Promise<StorageCounts>;
 
   /**
-   * Takes the replay lease for `owner` until `now + ttlMs`, or renews it when `owner` holds it.
-   * Resolves false while another owner holds an unexpired lease. A lease taken at `now` with
-   * `ttlMs` has expired for every caller whose `now` is ≥ `now + ttlMs` (the conformance suite
-   * checks that boundary).
+   * Takes the replay lease for `owner` until `now + ttlMs`, or renews it when `owner` holds it,
+   * recording the adapter's `LeaseProcess` (pid, host) with it. Resolves false while another
+   * owner holds an unexpired lease, unless that holder is a process of this host (same host, a
+   * pid other than ours) that is no longer alive: a crashed replayer's lease is taken over at
+   * once. A lease taken at `now` with `ttlMs` has expired for every caller whose `now` is
+   * ≥ `now + ttlMs` (the conformance suite checks that boundary).
    */
   acquireReplayLease(owner: string, ttlMs: number, now: number): Promise<boolean>;
   releaseReplayLease(owner: string): Promise<void>;
+  /** The lease as recorded (expired or not), or null when none is. */
+  replayLeaseHolder(): Promise<ReplayLeaseHolder | null>;
 
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { Hlc, SequencedOperation, SyncOperation } from '@media-sync/protoco
 import type { BackoffOptions } from './backoff.js';
 import type { SyncDeltaConfig } from './config.js';
 import type { Publisher, SeqRange } from './publisher.js';
-import type { ReplayLeaseHolder, StorageAdapter, StorageCounts } from './storage.js';
+import type { DeadLetterSummary, ReplayLeaseHolder, StorageAdapter, StorageCounts } from './storage.js';
 
 /** The codec half the queue uses: `@media-sync/codec`'s `Codec` satisfies it. */
 export interface FrameEncoder {
@@ -211,6 +211,8 @@ export interface Queue {
   /** Pending and dead-lettered counts, last seq, oldest pending enqueue time. */
   status(): Promise<StorageCounts>;
   deadLetters(limit?: number): Promise<DeadLetter[]>;
+  /** Dead letters per reason code: count, latest reason text and time (what `status` shows). */
+  deadLetterSummary(): Promise<readonly DeadLetterSummary[]>;
   /** Moves dead letters back to pending (all when omitted); waits for a running replay first. */
   requeueDeadLetters(seqs?: readonly number[]): Promise<number>;
   purgeDeadLetters(seqs?: readonly number[]): Promise<number>;

@@ -562,3 +562,26 @@ describe('replay', () => {
     ]);
   });
 });
+
+describe('dead letters in reports', () => {
+  it('a report counts only the ops this run dead-lettered; the summary counts them all, per code', async () => {
+    const { queue, publisher, clock } = harness({ config: { maxBatchOps: 2 } });
+    await queue.enqueueMany(distinctOps(4));
+    publisher.rejectSeqs([1], 'FORBIDDEN_USER');
+    publisher.inject({ kind: 'ok' }, { kind: 'permanent', code: 'REJECTED' });
+    expect(await queue.replay()).toMatchObject({ deadLettered: 3, published: 1, pending: 0, leaseHolder: null });
+    clock.now += 1_000;
+    await queue.enqueue(watchlistAdd('later'));
+    publisher.rejectSeqs([5], 'CLOCK_DRIFT');
+    expect(await queue.replay()).toMatchObject({ deadLettered: 1, published: 0, pending: 0 });
+    expect(await queue.replay()).toMatchObject({ deadLettered: 0 });
+    expect(await queue.deadLetterSummary()).toEqual([
+      {
+        code: 'REJECTED',
+        count: 4,
+        latestReason: 'CLOCK_DRIFT: the receiver refused this op',
+        latestAt: T0 + 1_000,
+      },
+    ]);
+  });
+});

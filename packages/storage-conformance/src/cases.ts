@@ -1,4 +1,4 @@
-import type { NewQueueRecord, QueueRecord, StorageAdapter } from '@media-sync/queue';
+import type { LeaseProcess, NewQueueRecord, QueueRecord, StorageAdapter } from '@media-sync/queue';
 import { StorageError } from '@media-sync/queue';
 import { expect } from 'vitest';
 
@@ -11,6 +11,12 @@ export interface ConformanceContext {
    * reopened (memory).
    */
   readonly reopen: (() => Promise<StorageAdapter>) | undefined;
+  /**
+   * Opens a second adapter on the same store (another process or tab) that records `process`
+   * with the replay lease and asks it whether other processes live. The suite closes it after
+   * the case. Undefined when the adapter cannot share its store (memory).
+   */
+  readonly openPeer: ((process: LeaseProcess) => Promise<StorageAdapter>) | undefined;
 }
 
 export type ConformanceTheme = 'append' | 'read' | 'delete' | 'attempts' | 'deadLetters' | 'meta' | 'lease' | 'close';
@@ -385,6 +391,32 @@ const deadLetterCases: ConformanceCase[] = [
   },
 ];
 
+deadLetterCases.push({
+  theme: 'deadLetters',
+  name: 'summarizes dead letters per reason code: count, latest reason and time',
+  async run({ storage }) {
+    expect(await storage.deadLetterSummary()).toEqual([]);
+    await storage.append(records(6));
+    await storage.deadLetter([1, 2], 'REJECTED', 'FORBIDDEN_USER: first', 10);
+    await storage.deadLetter([3], 'MAX_ATTEMPTS', 'INCOMPATIBLE: 5 verdicts', 20);
+    await storage.deadLetter([4], 'REJECTED', 'CLOCK_DRIFT: latest', 30);
+    // Same instant: the higher seq is the latest.
+    await storage.deadLetter([6], 'UNDECODABLE', 'six', 40);
+    await storage.deadLetter([5], 'UNDECODABLE', 'five', 40);
+    expect(await storage.deadLetterSummary()).toEqual([
+      { code: 'MAX_ATTEMPTS', count: 1, latestReason: 'INCOMPATIBLE: 5 verdicts', latestAt: 20 },
+      { code: 'REJECTED', count: 3, latestReason: 'CLOCK_DRIFT: latest', latestAt: 30 },
+      { code: 'UNDECODABLE', count: 2, latestReason: 'six', latestAt: 40 },
+    ]);
+    await storage.requeueDeadLetters([4]);
+    await storage.purgeDeadLetters([3]);
+    expect(await storage.deadLetterSummary()).toEqual([
+      { code: 'REJECTED', count: 2, latestReason: 'FORBIDDEN_USER: first', latestAt: 10 },
+      { code: 'UNDECODABLE', count: 2, latestReason: 'six', latestAt: 40 },
+    ]);
+  },
+});
+
 const metaCases: ConformanceCase[] = [
   {
     theme: 'meta',
@@ -434,6 +466,61 @@ const leaseCases: ConformanceCase[] = [
       expect(await storage.acquireReplayLease('b', 10_000, 1_002)).toBe(true);
     },
   },
+  {
+    theme: 'lease',
+    name: 'records who holds the lease (owner, pid, host) and until when',
+    async run({ storage }) {
+      expect(await storage.replayLeaseHolder()).toBeNull();
+      expect(await storage.acquireReplayLease('a', 100, 1_000)).toBe(true);
+      const holder = await storage.replayLeaseHolder();
+      expect(holder).toMatchObject({ owner: 'a', expiresAt: 1_100 });
+      expect(holder?.pid === null || Number.isSafeInteger(holder?.pid)).toBe(true);
+      expect(holder?.host === null || typeof holder?.host === 'string').toBe(true);
+      expect(await storage.acquireReplayLease('a', 100, 1_050)).toBe(true);
+      expect(await storage.replayLeaseHolder()).toMatchObject({ owner: 'a', expiresAt: 1_150 });
+      expect(await storage.acquireReplayLease('b', 100, 1_060)).toBe(false);
+      expect(await storage.replayLeaseHolder()).toMatchObject({ owner: 'a', expiresAt: 1_150 });
+      await storage.releaseReplayLease('a');
+      expect(await storage.replayLeaseHolder()).toBeNull();
+    },
+  },
+  {
+    theme: 'lease',
+    name: 'a lease held by a dead process of this host is taken over at once; a live one, or one of another host, is not',
+    async run({ storage, openPeer }) {
+      if (openPeer === undefined) {
+        // The store lives in one process (memory): every holder is this process, alive.
+        expect(storage.capabilities.crossProcessLease).toBe(false);
+        return;
+      }
+      const gone = new Set<number>([102]);
+      const on = (host: string, pid: number, isAlive = (candidate: number) => !gone.has(candidate)) =>
+        openPeer({ host, pid, isAlive });
+      const crashed = await on('host-1', 102);
+      expect(await crashed.acquireReplayLease('crashed', 60_000, 1_000)).toBe(true);
+      expect(await storage.replayLeaseHolder()).toEqual({
+        owner: 'crashed',
+        pid: 102,
+        host: 'host-1',
+        expiresAt: 61_000,
+      });
+      // Another host cannot tell whether pid 102 of host-1 runs: it waits for the expiry.
+      expect(await (await on('host-2', 201, () => false)).acquireReplayLease('remote', 60_000, 2_000)).toBe(false);
+      // A process of host-1 sees 102 is gone and takes over at once.
+      const survivor = await on('host-1', 101);
+      expect(await survivor.acquireReplayLease('survivor', 60_000, 2_000)).toBe(true);
+      expect(await storage.replayLeaseHolder()).toEqual({
+        owner: 'survivor',
+        pid: 101,
+        host: 'host-1',
+        expiresAt: 62_000,
+      });
+      // 101 lives: another process of host-1 waits.
+      expect(await (await on('host-1', 103)).acquireReplayLease('third', 60_000, 3_000)).toBe(false);
+      // So does a process that (wrongly) thinks 101 is dead but is 101 itself.
+      expect(await (await on('host-1', 101, () => false)).acquireReplayLease('twin', 60_000, 3_000)).toBe(false);
+    },
+  },
 ];
 
 const closeCases: ConformanceCase[] = [
@@ -459,6 +546,8 @@ const closeCases: ConformanceCase[] = [
         () => storage.counts(),
         () => storage.acquireReplayLease('a', 1, 1),
         () => storage.releaseReplayLease('a'),
+        () => storage.replayLeaseHolder(),
+        () => storage.deadLetterSummary(),
       ];
       for (const call of calls) await expectStorageError(call(), 'CLOSED');
     },

@@ -1,4 +1,4 @@
-import type { StorageAdapter } from '@media-sync/queue';
+import type { LeaseProcess, StorageAdapter } from '@media-sync/queue';
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import {
   type ConformanceCase,
@@ -39,6 +39,12 @@ export interface StorageConformanceOptions {
    * the suite checks that everything survives a reopen.
    */
   readonly reopen?: (storage: StorageAdapter) => StorageAdapter | Promise<StorageAdapter>;
+  /**
+   * Opens a second adapter on the same store as `storage` that records `process` with the replay
+   * lease and uses its `isAlive` (another process or tab). Adapters whose store can be shared
+   * must provide it: the lease takeover case needs it.
+   */
+  readonly openPeer?: (storage: StorageAdapter, process: LeaseProcess) => StorageAdapter | Promise<StorageAdapter>;
   /** Per-test timeout in ms (default vitest's). Real IndexedDB in a browser may need more. */
   readonly timeoutMs?: number;
 }
@@ -54,12 +60,15 @@ export function runConformanceCases(
 ): void {
   describe(title, () => {
     let current: StorageAdapter | undefined;
+    let peers: StorageAdapter[] = [];
 
     beforeEach(async () => {
       current = await options.setup();
     });
 
     afterEach(async () => {
+      for (const peer of peers) await peer.close().catch(() => undefined);
+      peers = [];
       const storage = current;
       current = undefined;
       if (storage === undefined) return;
@@ -74,6 +83,7 @@ export function runConformanceCases(
           const storage = current;
           if (storage === undefined) throw new Error(`setup of ${options.name} did not provide an adapter`);
           const reopenStore = options.reopen;
+          const openPeerOf = options.openPeer;
           const context: ConformanceContext = {
             storage,
             reopen:
@@ -82,6 +92,14 @@ export function runConformanceCases(
                 : async () => {
                     current = await reopenStore(current as StorageAdapter);
                     return current;
+                  },
+            openPeer:
+              openPeerOf === undefined
+                ? undefined
+                : async (process) => {
+                    const peer = await openPeerOf(current as StorageAdapter, process);
+                    peers.push(peer);
+                    return peer;
                   },
           };
           await testCase.run(context);

@@ -22,6 +22,7 @@ describeStorageConformance({
     backings.set(reopened, backing);
     return reopened;
   },
+  openPeer: (storage, process) => createFixtureStorage(backings.get(storage), true, process),
 });
 
 // ...and each case fails on an adapter with the bug it is there to catch.
@@ -121,6 +122,35 @@ const mutants: Array<{ bug: string; caseName: string; mutate: Mutant; durable?: 
     }),
   },
   {
+    bug: 'the summary counts a requeued dead letter',
+    caseName: 'summarizes dead letters per reason code',
+    mutate: (base) => {
+      const requeued = new Set<number>();
+      return {
+        ...base,
+        requeueDeadLetters: async (seqs) => {
+          for (const seq of seqs ?? []) requeued.add(seq);
+          return base.requeueDeadLetters(seqs);
+        },
+        deadLetterSummary: async () =>
+          (await base.deadLetterSummary()).map((entry) =>
+            entry.code === 'REJECTED' ? { ...entry, count: entry.count + requeued.size } : entry,
+          ),
+      };
+    },
+  },
+  {
+    bug: 'the lease does not record its expiry',
+    caseName: 'records who holds the lease',
+    mutate: (base) => ({
+      ...base,
+      replayLeaseHolder: async () => {
+        const holder = await base.replayLeaseHolder();
+        return holder === null ? null : { ...holder, expiresAt: 0 };
+      },
+    }),
+  },
+  {
     bug: 'calls after close still work',
     caseName: 'every call after close',
     mutate: (base) => ({ ...base, close: async () => undefined }),
@@ -133,6 +163,50 @@ const mutants: Array<{ bug: string; caseName: string; mutate: Mutant; durable?: 
   },
 ];
 
+describe('the lease takeover case', () => {
+  const openPeerWith =
+    (backing: FixtureBacking, mutate: (peer: StorageAdapter) => StorageAdapter) =>
+    async (process: Parameters<typeof createFixtureStorage>[2]) =>
+      mutate(createFixtureStorage(backing, true, process));
+  const takeover = caseNamed('a lease held by a dead process');
+
+  it('fails when a dead holder of ANOTHER host is taken over', async () => {
+    const backing = newBacking();
+    const ignoreHost = (peer: StorageAdapter): StorageAdapter => ({
+      ...peer,
+      acquireReplayLease: async (owner, ttlMs, now) => {
+        const holder = await peer.replayLeaseHolder();
+        if (holder !== null && holder.owner !== owner) await peer.releaseReplayLease(holder.owner);
+        return peer.acquireReplayLease(owner, ttlMs, now);
+      },
+    });
+    const storage = createFixtureStorage(backing, true);
+    await expect(
+      takeover.run({ storage, reopen: undefined, openPeer: openPeerWith(backing, ignoreHost) }),
+    ).rejects.toThrow();
+  });
+
+  it('fails when a dead holder of this host still blocks until expiry', async () => {
+    const backing = newBacking();
+    const neverTakeOver = (peer: StorageAdapter): StorageAdapter => peer;
+    const storage = createFixtureStorage(backing, true);
+    const blind = async (process: Parameters<typeof createFixtureStorage>[2]) =>
+      neverTakeOver(createFixtureStorage(backing, true, process && { ...process, isAlive: () => true }));
+    await expect(takeover.run({ storage, reopen: undefined, openPeer: blind })).rejects.toThrow();
+  });
+
+  it('passes on the fixture, and a shared store without openPeer fails it', async () => {
+    const backing = newBacking();
+    const storage = createFixtureStorage(backing, true);
+    await takeover.run({ storage, reopen: undefined, openPeer: openPeerWith(backing, (peer) => peer) });
+    const crossProcess: StorageAdapter = {
+      ...createFixtureStorage(),
+      capabilities: { durable: true, crossProcessLease: true },
+    };
+    await expect(takeover.run({ storage: crossProcess, reopen: undefined, openPeer: undefined })).rejects.toThrow();
+  });
+});
+
 describe('the suite catches broken adapters', () => {
   for (const { bug, caseName, mutate, durable } of mutants) {
     it(`fails when ${bug}`, async () => {
@@ -143,7 +217,9 @@ describe('the suite catches broken adapters', () => {
         // The bug: a fresh backing keeps rows but loses the meta map.
         return createFixtureStorage({ ...backing, meta: new Map() }, true);
       };
-      await expect(caseNamed(caseName).run({ storage, reopen: durable ? reopen : undefined })).rejects.toThrow();
+      await expect(
+        caseNamed(caseName).run({ storage, reopen: durable ? reopen : undefined, openPeer: undefined }),
+      ).rejects.toThrow();
     });
   }
 
@@ -155,12 +231,14 @@ describe('the suite catches broken adapters', () => {
         await storage.close();
         return createFixtureStorage(backing, true);
       };
-      await caseNamed(caseName).run({ storage, reopen: durable ? reopen : undefined });
+      await caseNamed(caseName).run({ storage, reopen: durable ? reopen : undefined, openPeer: undefined });
     }
   });
 
   it('a durable adapter that offers no reopen fails the durability case', async () => {
     const storage = createFixtureStorage(newBacking(), true);
-    await expect(caseNamed('a reopened durable store').run({ storage, reopen: undefined })).rejects.toThrow();
+    await expect(
+      caseNamed('a reopened durable store').run({ storage, reopen: undefined, openPeer: undefined }),
+    ).rejects.toThrow();
   });
 });

@@ -1,7 +1,10 @@
 import {
   type DeadLetterRecord,
+  holderIsDeadLocalProcess,
+  type LeaseProcess,
   type NewQueueRecord,
   type QueueRecord,
+  type ReplayLeaseHolder,
   type StorageAdapter,
   StorageError,
 } from '@media-sync/queue';
@@ -15,14 +18,16 @@ export interface FixtureBacking {
   pending: QueueRecord[];
   dead: DeadLetterRecord[];
   meta: Map<string, string>;
-  lease: { owner: string; until: number } | undefined;
+  lease: ReplayLeaseHolder | undefined;
 }
+
+const NO_PROCESS: LeaseProcess = { pid: null, host: null, isAlive: () => true };
 
 export function newBacking(): FixtureBacking {
   return { lastSeq: 0, pending: [], dead: [], meta: new Map(), lease: undefined };
 }
 
-export function createFixtureStorage(backing = newBacking(), durable = false): StorageAdapter {
+export function createFixtureStorage(backing = newBacking(), durable = false, me = NO_PROCESS): StorageAdapter {
   let closed = false;
   const open = async (): Promise<FixtureBacking> => {
     if (closed) throw new StorageError('CLOSED', 'fixture storage is closed');
@@ -117,9 +122,28 @@ export function createFixtureStorage(backing = newBacking(), durable = false): S
     },
     async acquireReplayLease(owner, ttlMs, now) {
       const b = await open();
-      if (b.lease !== undefined && b.lease.owner !== owner && now < b.lease.until) return false;
-      b.lease = { owner, until: now + ttlMs };
+      if (b.lease !== undefined && b.lease.owner !== owner && now < b.lease.expiresAt) {
+        if (!holderIsDeadLocalProcess(b.lease, me)) return false;
+      }
+      b.lease = { owner, pid: me.pid, host: me.host, expiresAt: now + ttlMs };
       return true;
+    },
+    async replayLeaseHolder() {
+      const b = await open();
+      return b.lease === undefined ? null : { ...b.lease };
+    },
+    async deadLetterSummary() {
+      const b = await open();
+      const codes = [...new Set(b.dead.map((record) => record.reasonCode))].sort();
+      return codes.map((code) => {
+        const rows = b.dead.filter((record) => record.reasonCode === code);
+        const latest = rows.reduce((best, row) =>
+          row.deadLetteredAt > best.deadLetteredAt || (row.deadLetteredAt === best.deadLetteredAt && row.seq > best.seq)
+            ? row
+            : best,
+        );
+        return { code, count: rows.length, latestReason: latest.reason, latestAt: latest.deadLetteredAt };
+      });
     },
     async releaseReplayLease(owner) {
       const b = await open();

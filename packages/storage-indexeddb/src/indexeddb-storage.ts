@@ -1,14 +1,17 @@
 import type {
   AppendResult,
   DeadLetterRecord,
+  DeadLetterSummary,
+  LeaseProcess,
   NewQueueRecord,
   QueueRecord,
+  ReplayLeaseHolder,
   StorageAdapter,
   StorageCapabilities,
   StorageCounts,
   StorageErrorCode,
 } from '@media-sync/queue';
-import { StorageError } from '@media-sync/queue';
+import { holderIsDeadLocalProcess, StorageError } from '@media-sync/queue';
 import { type DBSchema, type IDBPDatabase, wrap } from 'idb';
 
 export interface IndexedDbStorageOptions {
@@ -21,7 +24,14 @@ export interface IndexedDbStorageOptions {
    * at its expiry. Default `globalThis.navigator.locks` when present; `null` turns it off.
    */
   readonly locks?: LockManager | null;
+  /**
+   * The process recorded with the replay lease. Default: no pid, no host (a tab has none; a
+   * closed or crashed tab is told by its Web Lock instead).
+   */
+  readonly leaseProcess?: LeaseProcess;
 }
+
+const NO_PROCESS: LeaseProcess = { pid: null, host: null, isAlive: () => true };
 
 /** The IndexedDB version is the schema version: the browser refuses to open a newer one. */
 export const INDEXEDDB_SCHEMA_VERSION = 1;
@@ -34,6 +44,9 @@ interface QueueState {
 
 interface ReplayLease {
   owner: string;
+  /** Absent in records written before the lease named its process. */
+  pid?: number | null;
+  host?: string | null;
   expiresAt: number;
 }
 
@@ -67,6 +80,14 @@ export async function createIndexedDbStorage(options: IndexedDbStorageOptions): 
     options.locks === undefined
       ? (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
       : (options.locks ?? undefined);
+
+  const me = options.leaseProcess ?? NO_PROCESS;
+  const leaseRecord = (owner: string, expiresAt: number): ReplayLease => ({
+    owner,
+    pid: me.pid,
+    host: me.host,
+    expiresAt,
+  });
 
   let closedBecause: string | undefined;
   const db = await guard('open', () => openQueueDatabase(factory, name));
@@ -133,11 +154,13 @@ export async function createIndexedDbStorage(options: IndexedDbStorageOptions): 
   const tryLease = async (owner: string, ttlMs: number, now: number): Promise<'taken' | ReplayLease> => {
     const tx = write(['state']);
     const lease = (await tx.objectStore('state').get('replayLease')) as ReplayLease | undefined;
-    if (lease !== undefined && lease.owner !== owner && lease.expiresAt > now) {
+    const deadHolder =
+      lease !== undefined && holderIsDeadLocalProcess({ pid: lease.pid ?? null, host: lease.host ?? null }, me);
+    if (lease !== undefined && lease.owner !== owner && lease.expiresAt > now && !deadHolder) {
       await tx.done;
       return lease;
     }
-    await settle([tx.objectStore('state').put({ owner, expiresAt: now + ttlMs }, 'replayLease')], tx.done);
+    await settle([tx.objectStore('state').put(leaseRecord(owner, now + ttlMs), 'replayLease')], tx.done);
     return 'taken';
   };
 
@@ -149,7 +172,7 @@ export async function createIndexedDbStorage(options: IndexedDbStorageOptions): 
       await tx.done;
       return false;
     }
-    await settle([tx.objectStore('state').put({ owner, expiresAt: now + ttlMs }, 'replayLease')], tx.done);
+    await settle([tx.objectStore('state').put(leaseRecord(owner, now + ttlMs), 'replayLease')], tx.done);
     return true;
   };
 
@@ -373,6 +396,39 @@ export async function createIndexedDbStorage(options: IndexedDbStorageOptions): 
         // Only after the record is gone: a tab that sees no lock must never see our record. When
         // someone else holds the lease, `owner` has no business holding its lock either.
         releaseLock(owner);
+      }),
+
+    replayLeaseHolder: () =>
+      run('replayLeaseHolder', async (): Promise<ReplayLeaseHolder | null> => {
+        const lease = (await db.get('state', 'replayLease')) as ReplayLease | undefined;
+        if (lease === undefined) return null;
+        return { owner: lease.owner, pid: lease.pid ?? null, host: lease.host ?? null, expiresAt: lease.expiresAt };
+      }),
+
+    deadLetterSummary: () =>
+      run('deadLetterSummary', async (): Promise<DeadLetterSummary[]> => {
+        // A walk over the dead letters (no index by reason: there are few, and this is for display).
+        const byCode = new Map<string, { count: number; latest: DeadLetterRecord }>();
+        let cursor = await read(['deadLetters']).objectStore('deadLetters').openCursor();
+        while (cursor) {
+          const row = cursor.value;
+          const entry = byCode.get(row.reasonCode);
+          if (entry === undefined) byCode.set(row.reasonCode, { count: 1, latest: row });
+          else {
+            entry.count += 1;
+            // Seq order: an equal time later in the walk is a higher seq.
+            if (row.deadLetteredAt >= entry.latest.deadLetteredAt) entry.latest = row;
+          }
+          cursor = await cursor.continue();
+        }
+        return [...byCode.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([code, { count, latest }]) => ({
+            code,
+            count,
+            latestReason: latest.reason,
+            latestAt: latest.deadLetteredAt,
+          }));
       }),
 
     close: async () => {

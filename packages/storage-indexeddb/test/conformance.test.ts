@@ -16,6 +16,8 @@ describeStorageConformance({
     factories.set(storage, indexedDB);
     return storage;
   },
+  openPeer: (storage, leaseProcess) =>
+    createIndexedDbStorage({ name: 'queue', indexedDB: factories.get(storage) as IDBFactory, leaseProcess }),
   reopen: async (storage) => {
     const indexedDB = factories.get(storage) as IDBFactory;
     await storage.close();

@@ -1,8 +1,12 @@
 import {
   type AppendResult,
   type DeadLetterRecord,
+  type DeadLetterSummary,
+  holderIsDeadLocalProcess,
+  type LeaseProcess,
   type NewQueueRecord,
   type QueueRecord,
+  type ReplayLeaseHolder,
   type StorageAdapter,
   type StorageCounts,
   StorageError,
@@ -17,7 +21,14 @@ export interface MemoryStorageOptions {
    * `QUOTA_EXCEEDED` and stores nothing. Default unlimited. Lets tests play a full disk.
    */
   readonly maxPending?: number;
+  /**
+   * The process recorded with the replay lease. Default: no pid, no host (a memory store lives
+   * in one process, so every holder is this process).
+   */
+  readonly leaseProcess?: LeaseProcess;
 }
+
+const NO_PROCESS: LeaseProcess = { pid: null, host: null, isAlive: () => true };
 
 interface Row {
   hlc: string;
@@ -67,7 +78,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
   const seqsByKey = new Map<string, SortedSeqs>();
   const meta = new Map<string, string>();
   let lastSeq = 0;
-  let lease: { owner: string; until: number } | undefined;
+  const me = options.leaseProcess ?? NO_PROCESS;
+  let lease: ReplayLeaseHolder | undefined;
   let closed = false;
 
   function checkOpen(): void {
@@ -198,6 +210,32 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       });
     },
 
+    async deadLetterSummary(): Promise<readonly DeadLetterSummary[]> {
+      checkOpen();
+      const byCode = new Map<string, { count: number; latest: DeadRow }>();
+      for (const row of dead.values()) {
+        const entry = byCode.get(row.reasonCode);
+        if (entry === undefined) byCode.set(row.reasonCode, { count: 1, latest: row });
+        else {
+          entry.count += 1;
+          const { latest } = entry;
+          if (
+            row.deadLetteredAt > latest.deadLetteredAt ||
+            (row.deadLetteredAt === latest.deadLetteredAt && row.seq > latest.seq)
+          )
+            entry.latest = row;
+        }
+      }
+      return [...byCode.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([code, { count, latest }]) => ({
+          code,
+          count,
+          latestReason: latest.reason,
+          latestAt: latest.deadLetteredAt,
+        }));
+    },
+
     async requeueDeadLetters(seqs?: readonly number[]): Promise<number> {
       checkOpen();
       const moving = seqs ?? deadSeqs.after(0, Number.POSITIVE_INFINITY);
@@ -249,9 +287,16 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
 
     async acquireReplayLease(owner: string, ttlMs: number, now: number): Promise<boolean> {
       checkOpen();
-      if (lease !== undefined && lease.owner !== owner && now < lease.until) return false;
-      lease = { owner, until: now + ttlMs };
+      if (lease !== undefined && lease.owner !== owner && now < lease.expiresAt) {
+        if (!holderIsDeadLocalProcess(lease, me)) return false;
+      }
+      lease = { owner, pid: me.pid, host: me.host, expiresAt: now + ttlMs };
       return true;
+    },
+
+    async replayLeaseHolder(): Promise<ReplayLeaseHolder | null> {
+      checkOpen();
+      return lease === undefined ? null : { ...lease };
     },
 
     async releaseReplayLease(owner: string): Promise<void> {

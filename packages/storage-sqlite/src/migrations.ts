@@ -89,6 +89,19 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE id = 1;
     `,
   },
+  {
+    version: 3,
+    description: 'replay lease holder process; dead letters by reason code',
+    sql: `
+      -- The holder's process, so a lease left by a crashed replayer on this host is taken over
+      -- at once instead of blocking replay until it expires.
+      ALTER TABLE replay_lease ADD COLUMN pid INTEGER;
+      ALTER TABLE replay_lease ADD COLUMN host TEXT;
+
+      -- The per-code summary (count, latest reason) reads this index, never the rows.
+      CREATE INDEX dead_letters_by_reason ON dead_letters (reason_code, dead_lettered_at, seq);
+    `,
+  },
 ];
 
 /**

@@ -36,17 +36,23 @@ export const SQL = {
   deleteAllDeadLetters: 'DELETE FROM dead_letters',
   getMeta: 'SELECT value FROM meta WHERE key = ?',
   setMeta: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  getLease: 'SELECT owner, expires_at FROM replay_lease WHERE id = 1',
-  setLease: `INSERT INTO replay_lease (id, owner, expires_at) VALUES (1, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
+  getLease: 'SELECT owner, pid, host, expires_at FROM replay_lease WHERE id = 1',
+  setLease: `INSERT INTO replay_lease (id, owner, pid, host, expires_at) VALUES (1, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host,
+      expires_at = excluded.expires_at`,
+  deadLetterCodes: 'SELECT reason_code, COUNT(*) AS count FROM dead_letters GROUP BY reason_code ORDER BY reason_code',
+  latestDeadLetterOfCode: `SELECT reason, dead_lettered_at FROM dead_letters WHERE reason_code = ?
+    ORDER BY dead_lettered_at DESC, seq DESC LIMIT 1`,
   releaseLease: 'DELETE FROM replay_lease WHERE id = 1 AND owner = ?',
 } as const;
 
 /**
- * Statements that touch every row by design (requeue or purge ALL dead letters): linear in what
- * they move, which no index changes.
+ * Statements that touch every row by design (requeue or purge ALL dead letters, count them by
+ * code): linear in what they move or count, which no index changes.
  */
 export const WHOLE_TABLE_STATEMENTS: ReadonlySet<keyof typeof SQL> = new Set([
   'requeueAllDeadLetters',
   'deleteAllDeadLetters',
+  // The dead-letter summary counts every dead letter by code, over the covering index.
+  'deadLetterCodes',
 ]);

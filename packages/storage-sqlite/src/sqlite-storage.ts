@@ -1,15 +1,19 @@
 import { existsSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type {
   AppendResult,
   DeadLetterRecord,
+  DeadLetterSummary,
+  LeaseProcess,
   NewQueueRecord,
   QueueRecord,
+  ReplayLeaseHolder,
   StorageAdapter,
   StorageCapabilities,
   StorageCounts,
   StorageErrorCode,
 } from '@media-sync/queue';
-import { StorageError } from '@media-sync/queue';
+import { holderIsDeadLocalProcess, StorageError } from '@media-sync/queue';
 import Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, QUEUE_APPLICATION_ID } from './migrations.js';
 import { SQL } from './sql.js';
@@ -41,6 +45,34 @@ export interface SqliteStorageOptions {
    * are refused with `NOT_FOUND`, and the path is left as it was.
    */
   readonly create?: boolean;
+  /**
+   * The process recorded with the replay lease, and how another one is known to be gone.
+   * Default: this process (`process.pid`, `os.hostname()`), alive while `process.kill(pid, 0)`
+   * finds it.
+   */
+  readonly leaseProcess?: LeaseProcess;
+}
+
+/** This process, as the replay lease records it. */
+export const THIS_PROCESS: LeaseProcess = Object.freeze({
+  pid: process.pid,
+  host: hostname(),
+  isAlive(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      // EPERM: it exists, owned by someone else. Only ESRCH says it is gone.
+      return (error as { code?: unknown }).code !== 'ESRCH';
+    }
+  },
+});
+
+interface LeaseRow {
+  owner: string;
+  pid: number | null;
+  host: string | null;
+  expires_at: number;
 }
 
 interface PendingRow {
@@ -107,8 +139,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     deleteAllDeadLetters: db.prepare(SQL.deleteAllDeadLetters),
     getMeta: db.prepare<[string], { value: string }>(SQL.getMeta),
     setMeta: db.prepare<[string, string]>(SQL.setMeta),
-    getLease: db.prepare<[], { owner: string; expires_at: number }>(SQL.getLease),
-    setLease: db.prepare<[string, number]>(SQL.setLease),
+    getLease: db.prepare<[], LeaseRow>(SQL.getLease),
+    setLease: db.prepare<[string, number | null, string | null, number]>(SQL.setLease),
+    deadLetterCodes: db.prepare<[], { reason_code: string; count: number }>(SQL.deadLetterCodes),
+    latestDeadLetterOfCode: db.prepare<[string], { reason: string; dead_lettered_at: number }>(
+      SQL.latestDeadLetterOfCode,
+    ),
     releaseLease: db.prepare<[string]>(SQL.releaseLease),
   }));
 
@@ -228,12 +264,28 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     };
   });
 
+  const me = options.leaseProcess ?? THIS_PROCESS;
   const acquireLeaseTx = db.transaction((owner: string, ttlMs: number, now: number): boolean => {
     const lease = statements.getLease.get();
-    if (lease !== undefined && lease.owner !== owner && lease.expires_at > now) return false;
-    statements.setLease.run(owner, now + ttlMs);
+    if (lease !== undefined && lease.owner !== owner && lease.expires_at > now) {
+      // A replayer of this host that crashed (kill -9) left its lease: take it over at once.
+      if (!holderIsDeadLocalProcess(lease, me)) return false;
+    }
+    statements.setLease.run(owner, me.pid, me.host, now + ttlMs);
     return true;
   });
+
+  const deadLetterSummaryTx = db.transaction((): DeadLetterSummary[] =>
+    statements.deadLetterCodes.all().map(({ reason_code, count }) => {
+      const latest = statements.latestDeadLetterOfCode.get(reason_code);
+      return {
+        code: reason_code,
+        count,
+        latestReason: latest?.reason ?? '',
+        latestAt: latest?.dead_lettered_at ?? 0,
+      };
+    }),
+  );
 
   let closed = false;
 
@@ -282,6 +334,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
         return statements.listDeadLetters.all(limit ?? -1).map(toDeadLetterRecord);
       }),
 
+    // One read transaction: the counts and the latest reasons are one snapshot.
+    deadLetterSummary: () => run('deadLetterSummary', () => deadLetterSummaryTx.deferred()),
+
     requeueDeadLetters: (seqs) => run('requeueDeadLetters', () => requeueTx.immediate(seqs)),
 
     purgeDeadLetters: (seqs) => run('purgeDeadLetters', () => purgeTx.immediate(seqs)),
@@ -302,6 +357,14 @@ export function createSqliteStorage(options: SqliteStorageOptions): StorageAdapt
     releaseReplayLease: (owner) =>
       run('releaseReplayLease', () => {
         statements.releaseLease.run(owner);
+      }),
+
+    replayLeaseHolder: () =>
+      run('replayLeaseHolder', (): ReplayLeaseHolder | null => {
+        const lease = statements.getLease.get();
+        return lease === undefined
+          ? null
+          : { owner: lease.owner, pid: lease.pid, host: lease.host, expiresAt: lease.expires_at };
       }),
 
     close: async () => {

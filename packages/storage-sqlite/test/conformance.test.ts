@@ -22,5 +22,7 @@ describeStorageConformance({
     dirs.set(reopened, dir);
     return reopened;
   },
+  openPeer: (storage, leaseProcess) =>
+    createSqliteStorage({ path: join(dirs.get(storage) as string, 'queue.db'), leaseProcess }),
   teardown: (storage) => rmSync(dirs.get(storage) as string, { recursive: true, force: true }),
 });

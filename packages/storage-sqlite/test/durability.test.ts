@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../src/migrations.js';
 import { spawnFixture, watchLines } from './child.js';
 import { tempDir } from './helpers.js';
 
@@ -98,7 +99,9 @@ describe('durability under SIGKILL', () => {
     expect(new Set(stored.values()).size).toBe(stored.size);
     await storage.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(
+      MIGRATIONS.map((migration) => migration.version),
+    );
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
     raw.close();
   }, 60_000);

@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { createLoopbackPublisher, createQueue } from '@media-sync/queue';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnFixture, watchLines } from './child.js';
@@ -56,6 +58,36 @@ describe('replay lease across connections and processes', () => {
     expect(await storage.getMeta('replaying')).toBe('');
     // Every contender released: a newcomer gets the lease at once.
     expect(await storage.acquireReplayLease('newcomer', 1_000, Date.now())).toBe(true);
+    await storage.close();
+  }, 60_000);
+
+  it('names a live holder (pid, host, expiry) in a leaseHeld report, and takes over from a killed one at once', async () => {
+    const path = join(dir, 'queue.db');
+    await createSqliteStorage({ path }).close();
+    const child = spawnFixture('hold-lease.ts', [path]);
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    const exit = watchLines(child, (line) => {
+      if (line === 'held') held();
+    });
+    await holding;
+
+    const storage = createSqliteStorage({ path });
+    const publisher = createLoopbackPublisher();
+    const queue = createQueue({ deviceId: 'phone-1', storage, publisher });
+    await queue.enqueue({ type: 'watchlistAdd', userId: 'u1', contentId: 'tt1', timestamp: 1_790_000_000_000 });
+    const blocked = await queue.replay();
+    expect(blocked).toMatchObject({ stoppedBy: 'leaseHeld', published: 0, pending: 1 });
+    expect(blocked.leaseHolder).toMatchObject({ owner: 'crashing-replayer', pid: child.pid, host: hostname() });
+    expect(blocked.leaseHolder?.expiresAt).toBeGreaterThan(Date.now() + 30_000);
+
+    child.kill('SIGKILL');
+    expect((await exit).signal).toBe('SIGKILL');
+    // The holder is dead and was of this host: no waiting for the minute to pass.
+    expect(await queue.replay()).toMatchObject({ stoppedBy: 'drained', published: 1, pending: 0 });
+    await queue.close();
     await storage.close();
   }, 60_000);
 });

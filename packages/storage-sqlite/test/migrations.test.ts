@@ -41,6 +41,24 @@ describe('schema migrations', () => {
     expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
+  it('upgrades a version-2 file: its lease keeps holding (no process known), dead letters get a summary', async () => {
+    const path = join(dir, 'v2.db');
+    const raw = createFileAtVersion(path, 2);
+    raw.prepare('INSERT INTO replay_lease (id, owner, expires_at) VALUES (1, ?, ?)').run('old-release', 60_000);
+    raw.close();
+    const storage = createSqliteStorage({ path, leaseProcess: { pid: 1, host: 'h', isAlive: () => false } });
+    expect(await storage.replayLeaseHolder()).toEqual({
+      owner: 'old-release',
+      pid: null,
+      host: null,
+      expiresAt: 60_000,
+    });
+    // Nothing says which process holds it: it is never taken over early.
+    expect(await storage.acquireReplayLease('new-release', 1_000, 59_999)).toBe(false);
+    expect(await storage.deadLetterSummary()).toEqual([]);
+    await storage.close();
+  });
+
   it('upgrades a version-1 file in place, keeping its rows and back-filling the counts', async () => {
     const path = join(dir, 'old.db');
     const raw = createFileAtVersion(path, 1);

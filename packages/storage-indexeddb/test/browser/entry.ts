@@ -39,6 +39,7 @@ function runCase(caseName: string): Promise<Outcome> {
     if (testCase === undefined) throw new Error(`no conformance case named ${caseName}`);
     const name = freshName();
     let current: StorageAdapter = await createIndexedDbStorage({ name });
+    const peers: StorageAdapter[] = [];
     const context: ConformanceContext = {
       get storage() {
         return current;
@@ -48,10 +49,16 @@ function runCase(caseName: string): Promise<Outcome> {
         current = await createIndexedDbStorage({ name });
         return current;
       },
+      openPeer: async (leaseProcess) => {
+        const peer = await createIndexedDbStorage({ name, leaseProcess });
+        peers.push(peer);
+        return peer;
+      },
     };
     try {
       await testCase.run(context);
     } finally {
+      for (const peer of peers) await peer.close().catch(() => undefined);
       await current.close().catch(() => undefined);
       indexedDB.deleteDatabase(name);
     }
