@@ -2,10 +2,12 @@ import { CodecError, type FrameHeader } from '@media-sync/codec';
 import { type AckMessage, commandExpiresAt, type SequencedOperation } from '@media-sync/protocol';
 import type { Delivery } from './delivery.js';
 import type { GatewayLimits } from './limits.js';
+import type { SyncServerLogger } from './logger.js';
 import { type CodedRange, codedRanges, contains, normalize, type SeqRange, size, subtract } from './seq-ranges.js';
-import type { Counters, Session } from './session.js';
-import type { GatewayStore } from './store.js';
+import { type Counters, type Session, send } from './session.js';
+import type { FrameWrite, FrameWriteResult, GatewayStore } from './store.js';
 import type { UserCache } from './user-cache.js';
+import type { UserState } from './user-state.js';
 
 /** Why the gateway refused one op. */
 export type RejectCode =
@@ -19,6 +21,20 @@ export type RejectCode =
   | 'CLOCK_DRIFT'
   /** The sender declared the seq skipped (coalesced, expired) in an earlier frame. */
   | 'SKIPPED';
+
+/** A frame checked and merged in memory, waiting for the group commit before its ACK. */
+interface PendingFrame {
+  readonly session: Session;
+  readonly user: UserState;
+  /** The user's log head before this frame's state ops. */
+  readonly baseHead: number;
+  readonly write: FrameWrite;
+  readonly ack: AckMessage;
+}
+
+function deviceKey(session: Session): string {
+  return `${session.userId}\u0000${session.deviceId}`;
+}
 
 interface Verdict {
   readonly seq: number;
@@ -45,6 +61,12 @@ export class Ingest {
   readonly #counters: Counters;
   readonly #limits: GatewayLimits;
   readonly #now: () => number;
+  readonly #log: SyncServerLogger;
+  readonly #groupCommit: boolean;
+  readonly #pending: PendingFrame[] = [];
+  /** `userId deviceId` of every device with a frame in `#pending`. */
+  readonly #pendingDevices = new Set<string>();
+  #flushScheduled = false;
 
   constructor(deps: {
     store: GatewayStore;
@@ -53,6 +75,8 @@ export class Ingest {
     counters: Counters;
     limits: GatewayLimits;
     now: () => number;
+    log: SyncServerLogger;
+    groupCommit: boolean;
   }) {
     this.#store = deps.store;
     this.#users = deps.users;
@@ -60,15 +84,126 @@ export class Ingest {
     this.#counters = deps.counters;
     this.#limits = deps.limits;
     this.#now = deps.now;
+    this.#log = deps.log;
+    this.#groupCommit = deps.groupCommit;
   }
 
-  /** The ACK of one frame, after it is durable. Throws CodecError on bad bytes, anything else on a store failure. */
-  ingest(session: Session, frameId: number, bytes: Uint8Array): AckMessage {
+  /**
+   * Handles one FrameUpload: answers a bad frame with ERROR at once, a re-send or a frame that
+   * changes nothing with its ACK at once, and queues any other frame's writes for the next group
+   * commit, whose ACKs go out once the commit is durable.
+   */
+  receive(session: Session, frameId: number, bytes: Uint8Array): void {
+    const started = performance.now();
+    try {
+      const ack = this.#prepare(session, frameId, bytes);
+      if (ack !== undefined) send(session, ack);
+    } catch (error) {
+      this.#counters.framesFailed += 1;
+      if (error instanceof CodecError) {
+        if (error.code !== 'CONTEXT_MISMATCH') {
+          this.#log.warn('bad frame', { deviceId: session.deviceId, code: error.code, offset: error.offset });
+        }
+        send(session, {
+          type: 'error',
+          frameId,
+          code: error.code,
+          message: error.message,
+          ...(error.offset === undefined ? {} : { offset: error.offset }),
+        });
+      } else {
+        // A database failure while reading: nothing was changed.
+        this.#log.error('frame not read', { deviceId: session.deviceId, error: String(error) });
+        send(session, { type: 'error', frameId, code: 'INTERNAL', message: 'the gateway could not read its state' });
+      }
+    } finally {
+      this.#counters.ingestMs += performance.now() - started;
+    }
+  }
+
+  /**
+   * Commits every queued frame in one transaction (one sync with `synchronous = FULL`), then
+   * fans out, delivers commands and sends the ACKs. If the commit fails, every frame of the
+   * group gets INTERNAL and the users' in-memory replicas are rebuilt from disk.
+   */
+  flush(): void {
+    const pending = this.#pending.splice(0);
+    this.#pendingDevices.clear();
+    this.#flushScheduled = false;
+    if (pending.length === 0) return;
+    const started = performance.now();
+    const users = new Map<string, UserState>();
+    for (const frame of pending) users.set(frame.session.userId, frame.user);
+    let results: FrameWriteResult[];
+    try {
+      const snapshots = [...users.values()]
+        .filter((user) => user.sinceSnapshot >= this.#limits.snapshotEvery)
+        .map((user) => ({ userId: user.userId, logSeq: user.head, state: () => JSON.stringify(user.replica) }));
+      results = this.#store.writeFrames(
+        pending.map((frame) => ({ write: frame.write, headLogSeq: frame.baseHead })),
+        snapshots,
+      );
+      this.#counters.commits += 1;
+      for (const snapshot of snapshots) (users.get(snapshot.userId) as UserState).sinceSnapshot = 0;
+    } catch (error) {
+      // The in-memory replicas are ahead of disk: rebuild them.
+      for (const userId of users.keys()) this.#users.drop(userId);
+      this.#log.error('frames not stored', { frames: pending.length, error: String(error) });
+      for (const frame of pending) {
+        this.#counters.framesFailed += 1;
+        send(frame.session, {
+          type: 'error',
+          frameId: frame.ack.frameId,
+          code: 'INTERNAL',
+          message: 'the gateway could not store the frame',
+        });
+      }
+      return;
+    } finally {
+      for (const userId of users.keys()) this.#users.disconnected(userId);
+      this.#counters.ingestMs += performance.now() - started;
+    }
+    pending.forEach((frame, i) => {
+      const result = results[i] as FrameWriteResult;
+      const { userId, deviceId } = frame.session;
+      this.#counters.framesAccepted += 1;
+      if (frame.write.stateOps.length > 0) {
+        this.#delivery.fanOut(userId, deviceId, frame.write.stateOps, result.headLogSeq);
+      }
+      frame.write.commands.forEach((command, j) => {
+        const id = result.commandIds[j];
+        if (id !== undefined) this.#delivery.sendCommand(userId, command.targetDeviceId, id, command.entry);
+      });
+      send(frame.session, frame.ack);
+    });
+  }
+
+  #queue(frame: PendingFrame): void {
+    this.#pending.push(frame);
+    this.#pendingDevices.add(deviceKey(frame.session));
+    // Pinned like a connected user: the cache must not drop a state whose writes are pending.
+    this.#users.connected(frame.session.userId);
+    if (!this.#groupCommit) {
+      this.flush();
+      return;
+    }
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      // Every frame that arrives in this turn of the event loop joins the same commit.
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** The ACK when nothing is to be written; undefined when the frame was queued for the commit. */
+  #prepare(session: Session, frameId: number, bytes: Uint8Array): AckMessage | undefined {
     const decodeLimits = this.#limits.decode;
     // Session frames carry no device id: the session's decoder (bound to the authenticated
     // device) verifies them; self-contained frames verify alone.
     const header = session.decoder.readHeader(bytes, { limits: decodeLimits });
     const { userId, deviceId } = session;
+    // Dedupe reads the store: a frame of a device whose previous frame is not committed yet
+    // (only a client that does not wait for its ACKs sends one) commits the group first.
+    if (this.#pendingDevices.has(deviceKey(session))) this.flush();
     const { firstSeq, lastSeq, opCount } = header;
     const ack = (duplicate: boolean, rejected: readonly CodedRange[], rejectedCount: number): AckMessage =>
       this.#ack(frameId, header, duplicate, rejected, rejectedCount);
@@ -142,38 +277,43 @@ export class Ingest {
     const skippedRejections = skipped.map((range) => ({ firstSeq: range.first, lastSeq: range.last, code: 'SKIPPED' }));
     const user = this.#users.get(userId);
     user.apply(stateOps);
+    const baseHead = user.head;
+    user.head += stateOps.length;
     user.sinceSnapshot += stateOps.length;
-    const takeSnapshot = user.sinceSnapshot >= this.#limits.snapshotEvery;
-    const result = this.#store.writeFrame(
-      {
+    this.#counters.opsApplied += stateOps.length + commands.length;
+    this.#counters.opsDuplicate += repeatedSeqs.length;
+    this.#counters.opsRejected += verdicts.length;
+    this.#counters.commandsStored += commands.length;
+    let answer: AckMessage;
+    if (repeatedSeqs.length === 0) {
+      answer = ack(false, rejected, verdicts.length);
+    } else {
+      // An op settled earlier is acknowledged again with the rejection it got then; otherwise
+      // the client would count a refused op as delivered.
+      const repeated = this.#repeatedVerdicts(userId, deviceId, repeatedSeqs);
+      const all = [...verdicts, ...repeated].sort((a, b) => a.seq - b.seq);
+      answer = ack(false, codedRanges(all, carried), all.length);
+    }
+    const settledNow = normalize([...newlySettled.map((seq) => ({ first: seq, last: seq })), ...skipped]);
+    if (settledNow.length === 0) {
+      this.#counters.framesDuplicate += 1;
+      return answer;
+    }
+    this.#queue({
+      session,
+      user,
+      baseHead,
+      ack: answer,
+      write: {
         userId,
         deviceId,
         stateOps,
         commands,
         rejected: [...rejected, ...skippedRejections],
-        settled: normalize([...newlySettled.map((seq) => ({ first: seq, last: seq })), ...skipped]),
-        ...(takeSnapshot ? { snapshot: () => JSON.stringify(user.replica) } : {}),
+        settled: settledNow,
       },
-      user.head,
-    );
-    user.head = result.headLogSeq;
-    if (takeSnapshot) user.sinceSnapshot = 0;
-    this.#counters.framesAccepted += 1;
-    this.#counters.opsApplied += stateOps.length + commands.length;
-    this.#counters.opsDuplicate += repeatedSeqs.length;
-    this.#counters.opsRejected += verdicts.length;
-    this.#counters.commandsStored += commands.length;
-    if (stateOps.length > 0) this.#delivery.fanOut(userId, deviceId, stateOps, result.headLogSeq);
-    commands.forEach((command, i) => {
-      const id = result.commandIds[i];
-      if (id !== undefined) this.#delivery.sendCommand(userId, command.targetDeviceId, id, command.entry);
     });
-    if (repeatedSeqs.length === 0) return ack(false, rejected, verdicts.length);
-    // An op settled earlier is acknowledged again with the rejection it got then; otherwise the
-    // client would count a refused op as delivered.
-    const repeated = this.#repeatedVerdicts(userId, deviceId, repeatedSeqs);
-    const all = [...verdicts, ...repeated].sort((a, b) => a.seq - b.seq);
-    return ack(false, codedRanges(all, carried), all.length);
+    return undefined;
   }
 
   /** The stored verdicts of already settled seqs (those that were rejected). */

@@ -43,6 +43,7 @@ export interface Counters {
   ingestMs: number;
   connectionsRefused: number;
   tokensExpired: number;
+  commits: number;
 }
 
 export function newCounters(): Counters {
@@ -61,5 +62,6 @@ export function newCounters(): Counters {
     ingestMs: 0,
     connectionsRefused: 0,
     tokensExpired: 0,
+    commits: 0,
   };
 }

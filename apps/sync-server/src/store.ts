@@ -30,8 +30,13 @@ export interface FrameWrite {
   readonly rejected: readonly CodedRange[];
   /** Every seq the frame newly settled (applied, superseded, stored, expired, rejected or skipped). */
   readonly settled: readonly SeqRange[];
-  /** Written in the same transaction when the caller decided it is time for a snapshot. */
-  readonly snapshot?: (headLogSeq: number) => string;
+}
+
+/** A replica snapshot to write with a group of frames: the state at log position `logSeq`. */
+export interface SnapshotWrite {
+  readonly userId: string;
+  readonly logSeq: number;
+  readonly state: () => string;
 }
 
 export interface FrameWriteResult {
@@ -193,7 +198,24 @@ export class GatewayStore {
 
   /** Writes everything one frame changes atomically: log, commands, rejections, settled ranges. */
   writeFrame(write: FrameWrite, headLogSeq: number): FrameWriteResult {
-    return this.#db.transaction((): FrameWriteResult => this.#write(write, headLogSeq))();
+    return this.writeFrames([{ write, headLogSeq }], [])[0] as FrameWriteResult;
+  }
+
+  /**
+   * Writes several frames (each after the log head it was prepared on) and snapshots in one
+   * transaction: one commit, so one sync, for a whole group.
+   */
+  writeFrames(
+    frames: readonly { readonly write: FrameWrite; readonly headLogSeq: number }[],
+    snapshots: readonly SnapshotWrite[],
+  ): FrameWriteResult[] {
+    return this.#db.transaction((): FrameWriteResult[] => {
+      const results = frames.map((frame) => this.#write(frame.write, frame.headLogSeq));
+      for (const snapshot of snapshots) {
+        this.#statements.putSnapshot.run(snapshot.userId, snapshot.logSeq, snapshot.state());
+      }
+      return results;
+    })();
   }
 
   #write(write: FrameWrite, headLogSeq: number): FrameWriteResult {
@@ -211,7 +233,6 @@ export class GatewayStore {
     );
     for (const range of write.rejected) this.#addRejected(write.userId, write.deviceId, range);
     for (const range of write.settled) this.#addSettled(write.userId, write.deviceId, range);
-    if (write.snapshot) s.putSnapshot.run(write.userId, head, write.snapshot(head));
     return { commandIds, headLogSeq: head };
   }
 

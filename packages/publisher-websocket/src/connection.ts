@@ -45,7 +45,9 @@ export type ConnectionEvent =
   | { readonly type: 'hello'; readonly hello: HelloMessage }
   | { readonly type: 'message'; readonly message: GatewayMessage }
   | { readonly type: 'closed' }
-  | { readonly type: 'unauthorized' };
+  | { readonly type: 'unauthorized' }
+  /** An attempt ended before the gateway's HELLO; `reason` says why when the OS told. */
+  | { readonly type: 'failed'; readonly reason: string };
 
 /**
  * One logical link to the gateway that survives disconnects: reconnects with exponential
@@ -69,6 +71,18 @@ export class GatewayConnection {
     if (typeof options.url !== 'string' || typeof options.token !== 'string') {
       throw new TypeError('url and token must be strings');
     }
+    // A URL that can never work is a mistake to say at once, not an outage to retry forever.
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(options.url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')) {
+      throw new TypeError(
+        `invalid gateway URL ${JSON.stringify(options.url)}: expected ws://host:port or wss://host:port`,
+      );
+    }
     this.#options = options;
     this.#url = url;
     this.#onEvent = onEvent;
@@ -88,6 +102,17 @@ export class GatewayConnection {
     if (this.hello === undefined || this.#socket === undefined) return false;
     this.#socket.send(bytes);
     return true;
+  }
+
+  /**
+   * Tries at once instead of waiting out the reconnect backoff: someone wants to send now, and
+   * the OS answers a refused port or an unknown host in milliseconds.
+   */
+  connectNow(): void {
+    if (this.#timer === undefined || this.closed || this.unauthorized) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    void this.#connect();
   }
 
   /** Drops the socket (it reconnects); used after a timeout leaves the link in doubt. */
@@ -119,16 +144,19 @@ export class GatewayConnection {
     this.#socket = socket;
     socket.binaryType = 'arraybuffer';
     let refused = false;
+    let failure: string | undefined;
     socket.onerror = (event) => {
       // `ws` reports the HTTP status of a refused upgrade; browsers only see a closed socket.
       const message = (event as { message?: unknown; error?: { message?: unknown } }).message;
       if (typeof message === 'string' && /\b401\b/.test(message)) refused = true;
+      failure = describeFailure(event);
     };
     socket.onmessage = (event) => this.#onMessage(event.data);
     socket.onclose = (event) => {
       // A browser never sees the 401, so the gateway refuses a subprotocol token by closing with 4401.
       if (event.code === UNAUTHORIZED_CLOSE_CODE) refused = true;
       if (this.#socket !== socket) return;
+      const greeted = this.hello !== undefined;
       this.#socket = undefined;
       this.hello = undefined;
       this.#setState('offline');
@@ -137,6 +165,12 @@ export class GatewayConnection {
         this.unauthorized = true;
         this.#onEvent({ type: 'unauthorized' });
         return;
+      }
+      if (!greeted) {
+        this.#onEvent({
+          type: 'failed',
+          reason: failure ?? `the connection closed before the gateway's hello (code ${event.code})`,
+        });
       }
       this.#onEvent({ type: 'closed' });
       this.#scheduleReconnect();
@@ -169,7 +203,13 @@ export class GatewayConnection {
     this.#attempt += 1;
     // The queue's schedule, jittered between half and all of it so devices do not reconnect in step.
     const backoff = { baseMs: initialMs, factor, capMs: maxMs, jitter: 0.5 };
-    this.#timer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt, backoff, Math.random));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        void this.#connect();
+      },
+      backoffDelay(this.#attempt, backoff, Math.random),
+    );
   }
 
   #setState(state: ConnectionState): void {
@@ -177,6 +217,38 @@ export class GatewayConnection {
     this.state = state;
     for (const listener of this.#stateListeners) listener(state);
   }
+}
+
+/** Why a connection attempt failed, from the error `ws` (or the OS below it) reported. */
+function describeFailure(event: unknown): string | undefined {
+  const error = (event as { error?: { code?: unknown; message?: unknown } }).error;
+  const code = typeof error?.code === 'string' ? error.code : undefined;
+  const message = typeof error?.message === 'string' ? error.message : undefined;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (nothing listens on that port)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `DNS lookup failed (${code})`;
+    case 'ETIMEDOUT':
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return `the host did not answer (${code})`;
+    case 'ECONNRESET':
+      return 'the connection was reset';
+    default:
+      break;
+  }
+  if (
+    (code !== undefined && /SSL|TLS|CERT|EPROTO/.test(code)) ||
+    (message !== undefined && /SSL|TLS|certificate/i.test(message))
+  ) {
+    return `TLS handshake failed (${code ?? message}): is it wss:// to a ws:// server, or the other way round?`;
+  }
+  if (message !== undefined && /Unexpected server response: (\d+)/.test(message)) {
+    return `the server answered the upgrade with HTTP ${/Unexpected server response: (\d+)/.exec(message)?.[1]}`;
+  }
+  return message ?? code;
 }
 
 function toBytes(data: unknown): Uint8Array | undefined {

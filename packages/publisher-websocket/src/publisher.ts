@@ -52,6 +52,8 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
   const useContext = options.sessionContext ?? true;
   const waiters = new Map<number, Waiter>();
   const onlineWaiters = new Set<() => void>();
+  /** Publishes waiting for a connection, told when an attempt fails (fast where the OS knows why). */
+  const failWaiters = new Set<(reason: string) => void>();
   let codec: Promise<Codec> | undefined = options.codec && Promise.resolve(options.codec);
   let encoder: SessionEncoder | undefined;
   let nextFrameId = 1;
@@ -69,6 +71,9 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
           // A new gateway session holds no context: start over self-contained.
           encoder?.reset();
           for (const wake of onlineWaiters) wake();
+          return;
+        case 'failed':
+          for (const fail of failWaiters) fail(event.reason);
           return;
         case 'closed':
         case 'unauthorized': {
@@ -105,6 +110,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       const finish = (error?: PublisherError) => {
         clearTimeout(timer);
         onlineWaiters.delete(wake);
+        failWaiters.delete(fail);
         signal?.removeEventListener('abort', onAbort);
         if (error) reject(error);
         else resolve();
@@ -118,12 +124,21 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
         }
       };
       const onAbort = () => finish(new PublisherError('ABORTED', 'publish aborted', { cause: signal?.reason }));
+      const fail = (reason: string) =>
+        finish(new PublisherError('UNAVAILABLE', `cannot reach ${options.url}: ${reason}`));
       const timer = setTimeout(
         () =>
-          finish(new PublisherError('UNAVAILABLE', `no connection to ${options.url} within ${connectTimeoutMs} ms`)),
+          finish(
+            new PublisherError(
+              'UNAVAILABLE',
+              `cannot reach ${options.url}: no answer within ${connectTimeoutMs} ms (connect timeout)`,
+            ),
+          ),
         connectTimeoutMs,
       );
       onlineWaiters.add(wake);
+      failWaiters.add(fail);
+      connection.connectNow();
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -227,7 +242,8 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
 
   /** The outgoing frame of `ops`, a tail of `frame`'s ops (its skipped ranges were declared already). */
   async function tailFrame(frame: OutgoingFrame, ops: readonly SequencedOperation[]): Promise<OutgoingFrame> {
-    const resolved = await (codec ??= createCodec());
+    codec ??= createCodec();
+    const resolved = await codec;
     const first = ops[0] as SequencedOperation;
     const last = ops[ops.length - 1] as SequencedOperation;
     let encoded: EncodedFrame | undefined;

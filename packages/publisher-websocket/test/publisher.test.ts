@@ -281,6 +281,34 @@ describe('createWebSocketPublisher', () => {
   });
 });
 
+describe('createWebSocketPublisher connection failures', () => {
+  it('says which failure it was, as soon as the OS knows: refused port, TLS to a plain server', async () => {
+    const gateway = await fake();
+    const port = Number(new URL(gateway.url).port);
+    // A long connect timeout: these answers must come from the OS, not from waiting it out.
+    const plain = publisher(`wss://127.0.0.1:${port}`, { connectTimeoutMs: 60_000 });
+    await expect(plain.publish(opaque())).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      transient: true,
+      message: expect.stringMatching(/TLS/),
+    });
+    await gateway.close();
+    const closed = publisher(gateway.url, { connectTimeoutMs: 60_000 });
+    await expect(closed.publish(opaque())).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('connection refused'),
+    });
+    // Asked again during the backoff, it tries at once and answers at once.
+    await expect(closed.publish(opaque())).rejects.toMatchObject({ message: expect.stringContaining('refused') });
+  }, 15_000);
+
+  it('refuses a URL that can never work when it is created', () => {
+    for (const url of ['not a url', 'http://127.0.0.1:1', '127.0.0.1:8787']) {
+      expect(() => createWebSocketPublisher({ url, token: 't' })).toThrow(TypeError);
+    }
+  });
+});
+
 describe('createWebSocketPublisher frame size', () => {
   it('fails FRAME_TOO_LARGE before sending when the encoding it would send exceeds the limit', async () => {
     const codec = await createCodec();

@@ -35,6 +35,22 @@ describe('apply: idempotent by (deviceId, seq)', () => {
     expect(replica.snapshot()).toEqual(before);
   });
 
+  it('with trackSeqs: false remembers no seqs: the caller dedupes, the merge stays idempotent', () => {
+    const replica = createReplica({ userId: 'u1', trackSeqs: false });
+    // Past the tracker's bound, then a seq below a gap: still applied, never called a duplicate.
+    for (let seq = 3; seq < 70_000; seq += 1) replica.apply(sequenced('tv', seq, hlc(seq), progress('c1', seq)));
+    expect(replica.apply(sequenced('tv', 2, hlc(1), add('c2'))).status).toBe('applied');
+    expect(replica.highWaterMarks()).toEqual([]);
+    expect(replica.snapshot().seqs).toEqual([]);
+    // The same op again changes nothing (last-writer-wins registers).
+    expect(replica.apply(sequenced('tv', 2, hlc(1), add('c2')))).toMatchObject({
+      status: 'superseded',
+      changed: false,
+    });
+    const copy = UserStateReplica.fromJSON(JSON.parse(JSON.stringify(replica)), { userId: 'u1', trackSeqs: false });
+    expect(copy.snapshot()).toEqual(replica.snapshot());
+  });
+
   it('applies one frame with applyAll and reports each op', () => {
     const replica = createReplica();
     const results = replica.applyAll([

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Codec, createCodec } from '@media-sync/codec';
-import type { SyncOperation } from '@media-sync/protocol';
+import type { SequencedOperation, SyncOperation } from '@media-sync/protocol';
 import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
-import { createQueue, type StorageAdapter } from '@media-sync/queue';
+import { createQueue, type EncodedFrame, type StorageAdapter } from '@media-sync/queue';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { createToken, startSyncServer } from '@media-sync/sync-server';
@@ -52,6 +52,8 @@ interface Scenario {
   readonly sessionContext: boolean;
   /** How many of the bench ops to send (1-op frames take a round trip each). */
   readonly ops: number;
+  /** The gateway store's `synchronous`; default FULL (the gateway's default). */
+  readonly synchronous?: 'normal' | 'full';
 }
 
 interface Sample {
@@ -85,6 +87,14 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<Gatewa
     { label: 'memory → websocket → gateway', storage: 'memory', frameOps: 500, sessionContext: context, ops: all },
     { label: 'sqlite → websocket → gateway', storage: 'sqlite', frameOps: 500, sessionContext: context, ops: all },
     {
+      label: 'sqlite → websocket → gateway, store synchronous NORMAL',
+      storage: 'sqlite',
+      frameOps: 500,
+      sessionContext: context,
+      ops: all,
+      synchronous: 'normal',
+    },
+    {
       label: 'sqlite, 1 op per frame, session context',
       storage: 'sqlite',
       frameOps: 1,
@@ -98,6 +108,14 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<Gatewa
       sessionContext: false,
       ops: single,
     },
+    {
+      label: 'sqlite, 1 op per frame, session context, store synchronous NORMAL',
+      storage: 'sqlite',
+      frameOps: 1,
+      sessionContext: true,
+      ops: single,
+      synchronous: 'normal',
+    },
   ];
   const dir = mkdtempSync(join(tmpdir(), 'media-sync-bench-gateway-'));
   const secret = randomBytes(32).toString('base64url');
@@ -110,7 +128,12 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<Gatewa
       for (let run = 0; run < runs; run += 1) {
         options.progress?.(`bench gateway ${scenario.label}: run ${run + 1}/${runs}`);
         runId += 1;
-        const server = await startSyncServer({ secret, dbPath: join(dir, `gateway-${runId}.db`), codec });
+        const server = await startSyncServer({
+          secret,
+          dbPath: join(dir, `gateway-${runId}.db`),
+          codec,
+          ...(scenario.synchronous ? { synchronous: scenario.synchronous } : {}),
+        });
         const storage = STORAGES[scenario.storage](join(dir, `queue-${runId}.db`));
         const publisher = createWebSocketPublisher({
           url: server.url,
@@ -168,6 +191,150 @@ export async function benchGateway(options: GatewayBenchOptions): Promise<Gatewa
   }
 }
 
+/** One durability setting of the gateway store under concurrent devices. */
+export interface DurabilityBenchRow {
+  readonly setting: string;
+  readonly devices: number;
+  readonly ops: number;
+  /** ACKs per second over all devices (each op in its own frame, each device waiting for its ACK). */
+  readonly acksPerSecond: number;
+  /** Median time from send to ACK, milliseconds. */
+  readonly ackMsP50: number;
+  /** Store transactions per frame: 1 without group commit. */
+  readonly commitsPerFrame: number;
+}
+
+const DURABILITY_SETTINGS = [
+  { setting: 'synchronous NORMAL, a commit per frame (before)', synchronous: 'normal', groupCommit: false },
+  { setting: 'synchronous FULL, a commit per frame', synchronous: 'full', groupCommit: false },
+  { setting: 'synchronous FULL, group commit (default)', synchronous: 'full', groupCommit: true },
+] as const;
+
+/**
+ * What durability costs: `devices` devices of one user each publish `opsPerDevice` one-op
+ * frames at once over their own connection (each waits for its ACK, as the queue does), per
+ * store setting. FULL syncs every commit; group commit makes one commit of every frame that
+ * arrived in one event-loop turn.
+ */
+export async function benchGatewayDurability(
+  options: { devices?: number; opsPerDevice?: number; runs?: number; progress?: (line: string) => void } = {},
+): Promise<DurabilityBenchRow[]> {
+  const devices = options.devices ?? 16;
+  const opsPerDevice = options.opsPerDevice ?? 100;
+  const runs = options.runs ?? 3;
+  const codec = await createCodec();
+  const secret = randomBytes(32).toString('base64url');
+  const userId = 'bench-user';
+  const dir = mkdtempSync(join(tmpdir(), 'media-sync-bench-durability-'));
+  const base = Date.now() - 86_400_000;
+  const rows: DurabilityBenchRow[] = [];
+  let runId = 0;
+  try {
+    for (const config of DURABILITY_SETTINGS) {
+      const samples: { acksPerSecond: number; p50: number; commitsPerFrame: number }[] = [];
+      for (let run = 0; run < runs; run += 1) {
+        options.progress?.(`bench gateway durability ${config.setting}: run ${run + 1}/${runs}`);
+        runId += 1;
+        const server = await startSyncServer({
+          secret,
+          dbPath: join(dir, `durability-${runId}.db`),
+          codec,
+          synchronous: config.synchronous,
+          groupCommit: config.groupCommit,
+        });
+        const publishers = await Promise.all(
+          Array.from({ length: devices }, async (_, d) =>
+            createWebSocketPublisher({
+              url: server.url,
+              token: await createToken({ secret, userId, deviceId: `device-${d}` }),
+              codec,
+            }),
+          ),
+        );
+        try {
+          const latencies: number[] = [];
+          const commitsBefore = server.metrics().commits;
+          const started = performance.now();
+          await Promise.all(
+            publishers.map(async (publisher, d) => {
+              const deviceId = `device-${d}`;
+              for (let seq = 1; seq <= opsPerDevice; seq += 1) {
+                const timestamp = base + seq * 1000;
+                const ops: SequencedOperation[] = [
+                  {
+                    deviceId,
+                    seq,
+                    hlc: { physicalMs: timestamp, logical: 0, nodeId: deviceId },
+                    op: {
+                      type: 'progressUpdate',
+                      userId,
+                      contentId: `title-${seq % 7}`,
+                      positionMs: seq * 10_000,
+                      durationMs: 5_400_000,
+                      state: 'playing',
+                      timestamp,
+                    },
+                  },
+                ];
+                let encoded: EncodedFrame | undefined;
+                const sent = performance.now();
+                await publisher.publish({
+                  deviceId,
+                  userId,
+                  firstSeq: seq,
+                  lastSeq: seq,
+                  ops,
+                  skipped: [],
+                  selfContained: () => {
+                    encoded ??= codec.encodeFrame(deviceId, ops, { userId });
+                    return encoded;
+                  },
+                });
+                latencies.push(performance.now() - sent);
+              }
+            }),
+          );
+          const seconds = (performance.now() - started) / 1000;
+          const frames = devices * opsPerDevice;
+          samples.push({
+            acksPerSecond: frames / seconds,
+            p50: median(latencies),
+            commitsPerFrame: (server.metrics().commits - commitsBefore) / frames,
+          });
+        } finally {
+          await Promise.all(publishers.map((publisher) => publisher.close()));
+          await server.close();
+        }
+      }
+      rows.push({
+        setting: config.setting,
+        devices,
+        ops: devices * opsPerDevice,
+        acksPerSecond: median(samples.map((sample) => sample.acksPerSecond)),
+        ackMsP50: median(samples.map((sample) => sample.p50)),
+        commitsPerFrame: median(samples.map((sample) => sample.commitsPerFrame)),
+      });
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatDurabilityBench(rows: readonly DurabilityBenchRow[]): string {
+  const lines = [
+    'gateway store durability: devices of one user publishing one-op frames at once, each waiting for its ACK; medians',
+    '',
+    '| store setting | devices | frames | ACKs/s | ACK p50 ms | commits/frame |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (row) =>
+        `| ${row.setting} | ${row.devices} | ${row.ops} | ${Math.round(row.acksPerSecond).toLocaleString('en-US')} | ${row.ackMsP50.toFixed(2)} | ${row.commitsPerFrame.toFixed(2)} |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 export function formatGatewayBench(rows: readonly GatewayBenchRow[]): string {
   const lines = [
     'replay over a loopback WebSocket to the sync gateway (SQLite state), coalescing off; medians',
@@ -179,7 +346,7 @@ export function formatGatewayBench(rows: readonly GatewayBenchRow[]): string {
         `| ${row.adapter} | ${row.ops} | ${Math.round(row.opsPerSecond).toLocaleString('en-US')} | ${row.frames} | ${row.bytesPerOp.toFixed(2)} | ${Math.round(row.ingestOpsPerSecond).toLocaleString('en-US')} |`,
     ),
     '',
-    'wire bytes/op = codec frame bytes; each WebSocket message adds a 5-byte gateway header and 2-14 bytes of WebSocket framing.',
+    'wire bytes/op = codec frame bytes; each WebSocket message adds 5-13 bytes of GatewayMessage (field tags, frame id, lengths) and 2-14 bytes of WebSocket framing.',
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -211,5 +378,10 @@ export function registerBenchGatewayCommand(bench: Command, defaultTrace: string
         progress: (line) => process.stderr.write(`${line}\n`),
       });
       process.stdout.write(formatGatewayBench(rows));
+      const durability = await benchGatewayDurability({
+        runs: options.runs,
+        progress: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`\n${formatDurabilityBench(durability)}`);
     });
 }
