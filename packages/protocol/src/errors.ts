@@ -12,7 +12,9 @@ export type ValidationErrorCode =
   | 'OUT_OF_RANGE'
   | 'INVALID_VALUE'
   | 'PAYLOAD_TOO_LARGE'
-  | 'CLOCK_DRIFT';
+  | 'CLOCK_DRIFT'
+  /** Reading the input threw (a getter, a revoked proxy): nothing of it was taken. */
+  | 'UNREADABLE';
 
 /**
  * Input that breaks a rule of the wire contract. `field` is a dotted path (`payload`,
@@ -55,7 +57,12 @@ export function describeValue(value: unknown): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = Object.prototype.toString.call(value);
+    try {
+      text = Object.prototype.toString.call(value);
+    } catch {
+      // A revoked proxy cannot even say what it is.
+      text = 'an unreadable value';
+    }
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { describeValue, ValidationError } from './errors.js';
 import { MAX_PHYSICAL_MS } from './hlc.js';
 import {
   type DeviceCommandOperation,
@@ -44,9 +44,44 @@ function isRecord(value: unknown): value is Fields {
  * Checks that `value` is a `SyncOperation` exactly as §2 defines it and returns a fresh copy
  * with keys in canonical order. Throws `ValidationError` naming the first bad field.
  * A key whose value is `undefined` counts as absent (a JavaScript object cannot say otherwise).
+ * Only the value's own enumerable properties count (what JSON would carry): nothing inherited,
+ * so a polluted `Object.prototype` adds no field; and any throw while reading it (a getter, a
+ * proxy) is a `ValidationError` `UNREADABLE`, never another exception.
  */
 export function validateOperation(value: unknown): SyncOperation {
+  try {
+    return validateOwnFields(ownFields(value));
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw unreadable('operation', error);
+  }
+}
+
+function unreadable(field: string, error: unknown): ValidationError {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error);
+  return new ValidationError('UNREADABLE', field, undefined, `reading it threw ${reason}`, { cause: error });
+}
+
+/**
+ * The own enumerable properties of `value`, read once each into an object without a
+ * prototype: later lookups can neither run a getter again nor find an inherited key.
+ */
+function ownFields(value: unknown): Fields {
   if (!isRecord(value)) throw new ValidationError('NOT_AN_OBJECT', 'operation', value, 'expected an object');
+  const fields: Fields = Object.create(null);
+  let key = 'operation';
+  try {
+    for (key of Object.keys(value)) {
+      // A null-prototype object: even "__proto__" is stored as a plain own key.
+      fields[key] = value[key];
+    }
+  } catch (error) {
+    throw unreadable(key, error);
+  }
+  return fields;
+}
+
+function validateOwnFields(value: Fields): SyncOperation {
   const type = value.type;
   if (type === undefined) throw new ValidationError('MISSING_FIELD', 'type', type, 'is required');
   if (typeof type !== 'string') throw new ValidationError('WRONG_TYPE', 'type', type, 'expected a string');
@@ -102,7 +137,13 @@ function checkCommand(value: Fields): DeviceCommandOperation {
   const sourceDeviceId = checkId(value.sourceDeviceId, 'sourceDeviceId');
   const targetDeviceId = checkId(value.targetDeviceId, 'targetDeviceId');
   const commandType = checkId(value.commandType, 'commandType');
-  const payload = checkPayload(value.payload);
+  let payload: JsonValue;
+  try {
+    payload = checkPayload(value.payload);
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw unreadable('payload', error);
+  }
   const timestamp = checkTimestamp(value.timestamp, 'timestamp');
   const type = 'deviceCommand';
   if (value.expiresAt === undefined) {

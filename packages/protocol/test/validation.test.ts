@@ -208,3 +208,94 @@ describe('parseOperation and trace lines', () => {
     expect(toCanonicalJson(entry.op, entry.deviceId)).toBe(line);
   });
 });
+
+describe('validateOperation reads only what the op itself carries', () => {
+  /** Runs `check` with `Object.prototype` polluted by `fields`, and cleans up whatever happens. */
+  function withPollutedPrototype(fields: Record<string, unknown>, check: () => void): void {
+    const prototype = Object.prototype as Record<string, unknown>;
+    for (const [key, value] of Object.entries(fields)) {
+      Object.defineProperty(prototype, key, { value, configurable: true, writable: true, enumerable: true });
+    }
+    try {
+      check();
+    } finally {
+      for (const key of Object.keys(fields)) delete prototype[key];
+    }
+  }
+
+  it('a polluted Object.prototype injects no field and fills no missing one', () => {
+    const { durationMs: _, ...withoutDuration } = progress;
+    const { expiresAt: __, ...withoutExpiry } = command;
+    withPollutedPrototype({ durationMs: 1, expiresAt: 1, isAdmin: true, type: 'watchlistAdd' }, () => {
+      expect(validateOperation(withoutDuration)).toEqual(withoutDuration);
+      expect(Object.hasOwn(validateOperation(withoutDuration), 'durationMs')).toBe(false);
+      expect(Object.hasOwn(validateOperation(withoutExpiry), 'expiresAt')).toBe(false);
+      expect(Object.keys(validateOperation(watch))).toEqual(['type', 'userId', 'contentId', 'timestamp']);
+      expect(rejection({ userId: 'u-1', contentId: 'x', timestamp: 1 })).toMatchObject({
+        code: 'MISSING_FIELD',
+        field: 'type',
+      });
+    });
+  });
+
+  it('an inherited field does not count: the op must carry it itself', () => {
+    const inherited = Object.assign(Object.create({ contentId: 'tmdb:550' }), {
+      type: 'watchlistAdd',
+      userId: 'u-1',
+      timestamp: 1,
+    });
+    expect(rejection(inherited)).toMatchObject({ code: 'MISSING_FIELD', field: 'contentId' });
+  });
+
+  it('a throwing getter is a ValidationError UNREADABLE naming the field', () => {
+    const hostile = { ...watch };
+    Object.defineProperty(hostile, 'contentId', {
+      enumerable: true,
+      get() {
+        throw new RangeError('boom');
+      },
+    });
+    const error = rejection(hostile);
+    expect(error).toMatchObject({ code: 'UNREADABLE', field: 'contentId' });
+    expect(error.cause).toBeInstanceOf(RangeError);
+  });
+
+  it('a getter is read once: the op validated is the op returned', () => {
+    let reads = 0;
+    const flipping = { ...watch };
+    Object.defineProperty(flipping, 'contentId', {
+      enumerable: true,
+      get() {
+        reads += 1;
+        return reads === 1 ? 'tmdb:550' : '';
+      },
+    });
+    expect(validateOperation(flipping)).toEqual(watch);
+    expect(reads).toBe(1);
+  });
+
+  it('proxies that throw (revoked, or on listing their keys) and payload getters are UNREADABLE', () => {
+    const { proxy, revoke } = Proxy.revocable({ ...watch }, {});
+    revoke();
+    expect(rejection(proxy)).toMatchObject({ code: 'UNREADABLE', field: 'operation' });
+    const noKeys = new Proxy(
+      { ...watch },
+      {
+        ownKeys() {
+          throw new Error('no keys for you');
+        },
+      },
+    );
+    expect(rejection(noKeys)).toMatchObject({ code: 'UNREADABLE', field: 'operation' });
+    const payload = {};
+    Object.defineProperty(payload, 'x', {
+      enumerable: true,
+      get() {
+        throw new Error('payload getter');
+      },
+    });
+    expect(rejection({ ...command, payload })).toMatchObject({ code: 'UNREADABLE', field: 'payload' });
+    // And the error message itself never throws on such a value.
+    expect(rejection(proxy).message).toContain('operation');
+  });
+});
