@@ -1,0 +1,209 @@
+import type { ConnectionState, PublishAck, Publisher } from '@media-sync/queue';
+import { PublisherError } from '@media-sync/queue';
+import {
+  type ConnectionOptions,
+  connect,
+  headers,
+  type JetStreamManager,
+  type NatsConnection,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+} from 'nats';
+import { escapeUserId } from './names.js';
+
+export interface NatsPublisherOptions {
+  /** `nats://[user:password@]host:port`, or several. Default `nats://127.0.0.1:4222`. */
+  readonly servers?: string | readonly string[];
+  /** Subjects are `<prefix>.user.<escaped userId>.sync`; the stream is named after the prefix. Default `media-sync`. */
+  readonly prefix?: string;
+  /** Largest frame accepted. Default 1 MiB − 4 KiB (NATS' default max_payload, minus the headers). */
+  readonly maxFrameBytes?: number;
+  /** How long to wait for a connection or for the PubAck. Default 5 000 ms. */
+  readonly timeoutMs?: number;
+  /** How long JetStream remembers a `Nats-Msg-Id` to drop a copy. Default 2 minutes (the server's). */
+  readonly duplicateWindowMs?: number;
+  /** Passed to `connect` last (credentials, TLS...). */
+  readonly connection?: ConnectionOptions;
+}
+
+export interface NatsPublisher extends Publisher {
+  /** The subject of `userId`'s frames. */
+  subjectOf(userId: string): string;
+}
+
+/** The names one prefix uses on the server. */
+export function natsNames(prefix: string) {
+  return {
+    stream: prefix.replace(/[^A-Za-z0-9_-]/g, '_'),
+    subjects: `${prefix}.user.*.sync`,
+    subjectOf: (userId: string) => `${prefix}.user.${escapeUserId(userId)}.sync`,
+  };
+}
+
+/** What nats.js threw, as the contract's codes. */
+export function toPublisherError(error: unknown, timeoutMs: number): PublisherError {
+  if (error instanceof PublisherError) return error;
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'AUTHORIZATION_VIOLATION' || code === 'AUTHENTICATION_EXPIRED' || /authorization/i.test(message)) {
+    return new PublisherError('UNAUTHORIZED', `NATS refused the credentials: ${message}`, { cause: error });
+  }
+  if (code === 'TIMEOUT' || /timeout/i.test(message)) {
+    return new PublisherError('TIMEOUT', `no PubAck within ${timeoutMs} ms`, { cause: error });
+  }
+  if (code === 'MAX_PAYLOAD_EXCEEDED') {
+    return new PublisherError('FRAME_TOO_LARGE', `over the server's max_payload: ${message}`, { cause: error });
+  }
+  if (code === 'DISCONNECT' || code === 'CONNECTION_CLOSED' || code === 'CONNECTION_DRAINING') {
+    return new PublisherError('DISCONNECTED', `the NATS connection dropped: ${message}`, { cause: error });
+  }
+  return new PublisherError('UNAVAILABLE', `NATS JetStream is unavailable: ${message}`, { cause: error });
+}
+
+/** Creates the stream over the prefix's user subjects, or leaves an existing one as it is. */
+export async function ensureStream(manager: JetStreamManager, prefix: string, duplicateWindowMs: number) {
+  const names = natsNames(prefix);
+  try {
+    await manager.streams.info(names.stream);
+  } catch {
+    await manager.streams.add({
+      name: names.stream,
+      subjects: [names.subjects],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      duplicate_window: nanos(duplicateWindowMs),
+    });
+  }
+}
+
+/** Connects on demand, with one attempt at a time; `reset` after a failure lets the next call try again. */
+export function lazyConnection(options: Pick<NatsPublisherOptions, 'servers' | 'timeoutMs' | 'connection'>) {
+  let pending: Promise<NatsConnection> | undefined;
+  return {
+    get(): Promise<NatsConnection> {
+      pending ??= connect({
+        servers: (options.servers ?? 'nats://127.0.0.1:4222') as string | string[],
+        timeout: options.timeoutMs ?? 5_000,
+        reconnect: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        ...options.connection,
+      }).catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
+      return pending;
+    },
+    current: () => pending,
+  };
+}
+
+/**
+ * Publishes frames to JetStream. `Nats-Msg-Id` is `<deviceId>:<firstSeq>-<lastSeq>`, so the
+ * server drops a copy published within the stream's duplicate window; the ack is the PubAck
+ * (the frame is stored in the stream, file storage, replicated as the stream is configured).
+ */
+export function createNatsPublisher(options: NatsPublisherOptions = {}): NatsPublisher {
+  const prefix = options.prefix ?? 'media-sync';
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024 - 4 * 1024;
+  const names = natsNames(prefix);
+  const connection = lazyConnection(options);
+  const listeners = new Set<(state: ConnectionState) => void>();
+  let state: ConnectionState = 'offline';
+  let ready: Promise<NatsConnection> | undefined;
+  let closed = false;
+  const setState = (next: ConnectionState) => {
+    if (next === state) return;
+    state = next;
+    for (const listener of [...listeners]) listener(next);
+  };
+
+  /** Connected, with the stream in place and the status watched; fails within the timeout. */
+  function connected(): Promise<NatsConnection> {
+    ready ??= (async () => {
+      const nc = await connection.get();
+      setState('online');
+      void (async () => {
+        for await (const status of nc.status()) {
+          if (status.type === 'disconnect') setState('offline');
+          if (status.type === 'reconnect') setState('online');
+        }
+      })();
+      void nc.closed().then(() => setState('offline'));
+      await ensureStream(
+        await nc.jetstreamManager({ timeout: timeoutMs }),
+        prefix,
+        options.duplicateWindowMs ?? 120_000,
+      );
+      return nc;
+    })().catch((error: unknown) => {
+      ready = undefined;
+      setState('offline');
+      throw error;
+    });
+    return withTimeout(ready, timeoutMs);
+  }
+
+  return {
+    name: 'nats',
+    capabilities: { sessionContext: false, dedupe: true },
+    maxFrameBytes,
+    get connectionState() {
+      return state;
+    },
+    subjectOf: names.subjectOf,
+
+    async publish(frame, publishOptions): Promise<PublishAck> {
+      const signal = publishOptions?.signal;
+      if (closed) throw new PublisherError('CLOSED', 'the NATS publisher is closed');
+      if (signal?.aborted) throw new PublisherError('ABORTED', 'publish aborted', { cause: signal.reason });
+      const { bytes, metrics } = frame.selfContained();
+      if (bytes.length > maxFrameBytes) {
+        throw new PublisherError('FRAME_TOO_LARGE', `frame of ${bytes.length} bytes is over ${maxFrameBytes}`);
+      }
+      try {
+        const nc = await connected();
+        // While reconnecting nats.js would buffer the message; the contract wants an outage now.
+        if (nc.isClosed() || state === 'offline') throw new PublisherError('DISCONNECTED', 'NATS is reconnecting');
+        const msgHeaders = headers();
+        msgHeaders.set('Nats-Msg-Id', `${frame.deviceId}:${frame.firstSeq}-${frame.lastSeq}`);
+        const pubAck = await nc.jetstream({ timeout: timeoutMs }).publish(names.subjectOf(frame.userId), bytes, {
+          headers: msgHeaders,
+          timeout: timeoutMs,
+          expect: { streamName: names.stream },
+        });
+        return { duplicate: pubAck.duplicate, rejected: [], metrics };
+      } catch (error) {
+        throw toPublisherError(error, timeoutMs);
+      }
+    },
+
+    onConnectionState(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      const nc = await connection.current()?.catch(() => undefined);
+      await nc?.close();
+      setState('offline');
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new PublisherError('UNAVAILABLE', `no NATS connection within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

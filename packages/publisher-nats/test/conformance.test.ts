@@ -1,0 +1,34 @@
+import { describePublisherConformance } from '@media-sync/publisher-conformance';
+import { connect } from 'nats';
+import { inject } from 'vitest';
+import { createNatsPublisher, createNatsSubscriber, natsNames } from '../src/index.js';
+
+const { endpoint, missing } = inject('nats');
+const withPassword = inject('natsWithPassword');
+const url = (at = endpoint) => `nats://${at?.host}:${at?.port}`;
+
+describePublisherConformance({
+  name: 'nats',
+  skip: missing,
+  ...(endpoint ? { broker: endpoint } : {}),
+  createPublisher: ({ endpoint: at, namespace, timeoutMs }) =>
+    createNatsPublisher({ servers: url(at), prefix: namespace, timeoutMs }),
+  createSubscriber: ({ endpoint: at, namespace, timeoutMs, deviceId }) =>
+    createNatsSubscriber({ servers: url(at), prefix: namespace, timeoutMs, deviceId }),
+  ...(withPassword
+    ? {
+        createRefusedPublisher: ({ namespace, timeoutMs }) =>
+          createNatsPublisher({
+            servers: `nats://media-sync:wrong-password@${withPassword.host}:${withPassword.port}`,
+            prefix: namespace,
+            timeoutMs,
+          }),
+      }
+    : {}),
+  teardown: async (namespace) => {
+    const nc = await connect({ servers: url() });
+    const manager = await nc.jetstreamManager();
+    await manager.streams.delete(natsNames(namespace).stream).catch(() => false);
+    await nc.close();
+  },
+});
