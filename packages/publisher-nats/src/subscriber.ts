@@ -58,22 +58,28 @@ export function createNatsSubscriber(options: NatsSubscriberOptions): Subscriber
       const consumer = await nc.jetstream({ timeout: timeoutMs }).consumers.get(names.stream, durable);
       const messages = await consumer.consume({ max_messages: options.maxAckPending ?? 100 });
       let stopped = false;
+      /** The frame being handed over and acknowledged; `unsubscribe` lets it finish. */
+      let handing: Promise<void> = Promise.resolve();
       const loop = (async () => {
         for await (const message of messages) {
           if (stopped) break;
-          try {
-            await onFrame({ bytes: message.data, transportId: String(message.seq) });
-            await message.ackAck();
-          } catch {
-            // Not acknowledged: the server hands it over again after a short delay.
-            message.nak(250);
-          }
+          handing = (async () => {
+            try {
+              await onFrame({ bytes: message.data, transportId: String(message.seq) });
+              await message.ackAck();
+            } catch {
+              // Not acknowledged: the server hands it over again after a short delay.
+              message.nak(250);
+            }
+          })();
+          await handing;
         }
       })();
       const stop = async () => {
         if (stopped) return;
         stopped = true;
         stops.delete(stop);
+        await handing;
         await messages.close();
         await loop;
       };
