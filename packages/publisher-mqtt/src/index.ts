@@ -1,0 +1,10 @@
+export { escapeUserId } from './names.js';
+export {
+  createMqttPublisher,
+  type MqttPublisher,
+  type MqttPublisherOptions,
+  toPublisherError,
+  topicOf,
+  whenConnected,
+} from './publisher.js';
+export { createMqttSubscriber, type MqttSubscriberOptions, sessionClientId } from './subscriber.js';
