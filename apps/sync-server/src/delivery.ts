@@ -69,7 +69,7 @@ export class Delivery {
       frame: this.#codec.encodeFrame(deviceId, ops, { level: FANOUT_LEVEL }).bytes,
     });
     for (const session of targets) {
-      session.ws.send(message);
+      session.flow.send(message);
       this.#counters.fanoutFrames += 1;
     }
   }
@@ -116,7 +116,7 @@ export class Delivery {
           start = i;
         }
         const lastMessage = messages.pop();
-        for (const message of messages) ws.send(message);
+        for (const message of messages) session.flow.send(message);
         this.#counters.fanoutFrames += messages.length + 1;
         cursor = page[page.length - 1]?.logSeq ?? cursor;
         // Messages are written in order, so once the last is written the whole page is.

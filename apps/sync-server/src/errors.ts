@@ -7,7 +7,11 @@ export type SyncServerErrorCode =
   | 'DATABASE_KIND'
   /** Another gateway process holds the database. */
   | 'DATABASE_LOCKED'
-  | 'CLOSED';
+  | 'CLOSED'
+  /** A device sent more ops per second than `opsPerSecond` allows; the frame may be sent again later. */
+  | 'RATE_LIMITED'
+  /** A device has `maxStoredBytesPerDevice` stored; the frame was not stored. */
+  | 'QUOTA_EXCEEDED';
 
 /** Every failure the gateway reports to its caller (a bad token, bad options, use after close). */
 export class SyncServerError extends Error {

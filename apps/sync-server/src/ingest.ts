@@ -1,8 +1,10 @@
 import { CodecError, type FrameHeader } from '@media-sync/codec';
 import { type AckMessage, commandExpiresAt, type SequencedOperation } from '@media-sync/protocol';
 import type { Delivery } from './delivery.js';
+import { SyncServerError } from './errors.js';
 import type { GatewayLimits } from './limits.js';
 import type { SyncServerLogger } from './logger.js';
+import type { DeviceBudgets } from './quotas.js';
 import { type CodedRange, codedRanges, contains, normalize, type SeqRange, size, subtract } from './seq-ranges.js';
 import { type Counters, type Session, send } from './session.js';
 import type { FrameWrite, FrameWriteResult, GatewayStore } from './store.js';
@@ -63,6 +65,7 @@ export class Ingest {
   readonly #now: () => number;
   readonly #log: SyncServerLogger;
   readonly #groupCommit: boolean;
+  readonly #budgets: DeviceBudgets;
   readonly #pending: PendingFrame[] = [];
   /** `userId deviceId` of every device with a frame in `#pending`. */
   readonly #pendingDevices = new Set<string>();
@@ -77,7 +80,9 @@ export class Ingest {
     now: () => number;
     log: SyncServerLogger;
     groupCommit: boolean;
+    budgets: DeviceBudgets;
   }) {
+    this.#budgets = deps.budgets;
     this.#store = deps.store;
     this.#users = deps.users;
     this.#delivery = deps.delivery;
@@ -111,6 +116,9 @@ export class Ingest {
           message: error.message,
           ...(error.offset === undefined ? {} : { offset: error.offset }),
         });
+      } else if (error instanceof SyncServerError) {
+        // A device bound (RATE_LIMITED, QUOTA_EXCEEDED): nothing of the frame was stored.
+        send(session, { type: 'error', frameId, code: error.code, message: error.message });
       } else {
         // A database failure while reading: nothing was changed.
         this.#log.error('frame not read', { deviceId: session.deviceId, error: String(error) });
@@ -167,6 +175,7 @@ export class Ingest {
       const result = results[i] as FrameWriteResult;
       const { userId, deviceId } = frame.session;
       this.#counters.framesAccepted += 1;
+      this.#budgets.stored(userId, deviceId, result.storedBytes);
       if (frame.write.stateOps.length > 0) {
         this.#delivery.fanOut(userId, deviceId, frame.write.stateOps, result.headLogSeq);
       }
@@ -196,10 +205,24 @@ export class Ingest {
 
   /** The ACK when nothing is to be written; undefined when the frame was queued for the commit. */
   #prepare(session: Session, frameId: number, bytes: Uint8Array): AckMessage | undefined {
-    const decodeLimits = this.#limits.decode;
     // Session frames carry no device id: the session's decoder (bound to the authenticated
     // device) verifies them; self-contained frames verify alone.
-    const header = session.decoder.readHeader(bytes, { limits: decodeLimits });
+    const header = session.decoder.readHeader(bytes, { limits: this.#limits.decode });
+    // No op is bigger than maxOpBodyBytes decoded, so neither may the body be: a 555-byte frame
+    // cannot make the gateway inflate megabytes for a handful of ops.
+    const bodyBound = header.opCount * this.#limits.maxOpBodyBytes;
+    if (header.bodyLength > bodyBound) {
+      this.#counters.limits.framesOverBody += 1;
+      throw new CodecError(
+        'LIMIT_EXCEEDED',
+        0,
+        `body_length ${header.bodyLength} exceeds ${header.opCount} ops × ${this.#limits.maxOpBodyBytes} bytes`,
+      );
+    }
+    const decodeLimits = {
+      ...this.#limits.decode,
+      maxBodyBytes: Math.min(this.#limits.decode.maxBodyBytes, bodyBound),
+    };
     const { userId, deviceId } = session;
     // Dedupe reads the store: a frame of a device whose previous frame is not committed yet
     // (only a client that does not wait for its ACKs sends one) commits the group first.
@@ -231,6 +254,7 @@ export class Ingest {
         const rejected = this.#store.rejectedIn(userId, deviceId, firstSeq, lastSeq, this.#limits.maxAckRanges + 1);
         return ack(true, rejected, Math.min(opCount, size(rejected.map(toSeqRange))));
       }
+      this.#budgets.admit(userId, deviceId, opCount);
       ({ ops } = session.decoder.decode(bytes, { limits: decodeLimits }));
     }
     const now = this.#now();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Codec, createCodec, type DecodeLimits } from '@media-sync/codec';
+import type { Duplex } from 'node:stream';
+import { type Codec, createCodec } from '@media-sync/codec';
 import {
   decodeGatewayMessage,
   type ErrorMessage,
@@ -11,10 +12,12 @@ import {
 import type { ProgressEntry, WatchlistEntry } from '@media-sync/state';
 import type { WebSocket } from 'ws';
 import { Delivery } from './delivery.js';
+import { InboundScheduler } from './flow.js';
 import { Ingest } from './ingest.js';
-import { type GatewayLimits, resolveLimits } from './limits.js';
+import { type GatewayLimits, type LimitOptions, resolveLimits } from './limits.js';
 import { SILENT, type SyncServerLogger } from './logger.js';
-import { type Counters, newCounters, type Session, send } from './session.js';
+import { DeviceBudgets } from './quotas.js';
+import { type Counters, type LimitCounters, newCounters, type Session, send } from './session.js';
 import { GatewayStore, type Synchronous } from './store.js';
 import { keysOf, type TokenClaims, type TokenSecrets, verifyToken } from './token.js';
 import { Upgrades, unauthorizedReason } from './upgrade.js';
@@ -23,7 +26,10 @@ import { UserState } from './user-state.js';
 
 export type { SyncServerLogger } from './logger.js';
 
-export interface SyncServerOptions {
+export type { LimitCounters } from './session.js';
+
+/** Options of the gateway; every bound a client can run into is one of `LimitOptions` (README, limits). */
+export interface SyncServerOptions extends LimitOptions {
   /** TCP port; 0 (the default) picks a free one. */
   readonly port?: number;
   /** Interface to listen on. Default 127.0.0.1 (loopback only). */
@@ -35,29 +41,11 @@ export interface SyncServerOptions {
   readonly secret: TokenSecrets;
   /** SQLite file of the durable state. Default `:memory:` (not durable; says so in the log). */
   readonly dbPath?: string;
-  /** Decode limits for untrusted frames (codec defaults: 1 MiB frame, 16 MiB body, 100 000 ops). */
-  readonly limits?: Partial<DecodeLimits>;
   readonly logger?: SyncServerLogger;
-  /** Write a replica snapshot after this many logged ops, so restarts replay a short log. Default 5 000. */
-  readonly snapshotEvery?: number;
-  /**
-   * An op whose HLC is more than this ahead of the gateway's clock is rejected (`CLOCK_DRIFT`):
-   * a device with a fast clock would otherwise win every last-writer-wins register. Default 60 000.
-   */
-  readonly maxDriftMs?: number;
   /** Clock for token and command expiry and drift (tests). Default `Date.now`. */
   readonly now?: () => number;
-  /** Ping every connection this often; one that has not answered the previous ping is cut. Default 30 000. */
-  readonly heartbeatMs?: number;
   /** A codec to share (it holds the zstd module); one is created otherwise. */
   readonly codec?: Codec;
-  /**
-   * Keep at most this many users' merged state in memory, dropping the least recently used user
-   * without a live connection; a dropped user is reloaded from the database on next use. Default 1 000.
-   */
-  readonly maxCachedUsers?: number;
-  /** Rejected seq ranges one ACK lists at most (the rest is counted). Default 64. */
-  readonly maxAckRanges?: number;
   /**
    * SQLite `synchronous`: `full` (default) syncs each commit, so an acknowledged frame survives a
    * power cut; `normal` survives process crashes only.
@@ -94,6 +82,8 @@ export interface GatewayMetrics {
   readonly tokensExpired: number;
   /** Store transactions that committed frames (a group commit holds every frame of one event-loop turn). */
   readonly commits: number;
+  /** Inbound bytes all connections hold now (unfinished and queued messages), at most `maxInboundBytes`. */
+  readonly inboundHeldBytes: number;
 }
 
 export interface SyncServer {
@@ -105,6 +95,8 @@ export interface SyncServer {
   /** The user's log cursor: how many state ops the gateway has accepted for them. */
   headOf(userId: string): number;
   metrics(): GatewayMetrics;
+  /** How often each bound was hit, one counter per bound (README, limits); also in `/healthz`. */
+  limitsHit(): Readonly<LimitCounters>;
   /** Stops accepting, lets in-flight frames finish, closes every connection and the database. */
   close(): Promise<void>;
 }
@@ -113,7 +105,7 @@ export interface SyncServer {
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   keysOf(options.secret);
   const limits = resolveLimits(options);
-  const codec = options.codec ?? (await createCodec(options.limits ? { limits: options.limits } : {}));
+  const codec = options.codec ?? (await createCodec({ limits: limits.decode }));
   const gateway = new Gateway(options, limits, codec);
   await gateway.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return gateway;
@@ -144,6 +136,7 @@ class Gateway implements SyncServer {
   readonly #upgrades: Upgrades;
   readonly #delivery: Delivery;
   readonly #ingest: Ingest;
+  readonly #inbound: InboundScheduler;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #closing: Promise<void> | undefined;
 
@@ -166,6 +159,7 @@ class Gateway implements SyncServer {
       now: this.#now,
       onCatchUpFailure: (session, error) => this.#cut(session, 'catch-up failed', error),
     });
+    const budgets = new DeviceBudgets(this.#store, limits, this.#counters.limits);
     this.#ingest = new Ingest({
       store: this.#store,
       users: this.#users,
@@ -175,7 +169,9 @@ class Gateway implements SyncServer {
       now: this.#now,
       log: this.#log,
       groupCommit: options.groupCommit ?? true,
+      budgets,
     });
+    this.#inbound = new InboundScheduler(limits, this.#counters.limits, this.#log);
     const secret = options.secret;
     this.#upgrades = new Upgrades({
       limits,
@@ -183,9 +179,10 @@ class Gateway implements SyncServer {
       log: this.#log,
       counters: this.#counters,
       closing: () => this.#closing !== undefined,
-      onConnection: (ws, claims) => this.#onConnection(ws, claims),
+      onConnection: (ws, claims, socket) => this.#onConnection(ws, claims, socket),
     });
     this.#http = createServer((req, res) => this.#onRequest(req, res));
+    this.#upgrades.guard(this.#http);
     this.#http.on('upgrade', (req, socket, head) => this.#upgrades.handle(req, socket, head));
     // Peers that vanished without closing (a dropped network) are found by ping and cut, so
     // they stop counting as connected devices.
@@ -227,7 +224,17 @@ class Gateway implements SyncServer {
   }
 
   metrics(): GatewayMetrics {
-    return { connections: this.#sessions.size, ...this.#counters, cachedUsers: this.#users.size };
+    const { limits: _limits, ...counters } = this.#counters;
+    return {
+      connections: this.#sessions.size,
+      ...counters,
+      cachedUsers: this.#users.size,
+      inboundHeldBytes: this.#inbound.heldBytes,
+    };
+  }
+
+  limitsHit(): Readonly<LimitCounters> {
+    return { ...this.#counters.limits };
   }
 
   close(): Promise<void> {
@@ -274,19 +281,33 @@ class Gateway implements SyncServer {
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.#upgrades.headersReceived(req.socket);
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
       const healthy = this.#closing === undefined;
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: healthy ? 'ok' : 'closing', connections: this.#sessions.size }));
+      res.end(
+        JSON.stringify({
+          status: healthy ? 'ok' : 'closing',
+          connections: this.#sessions.size,
+          rssBytes: process.memoryUsage.rss(),
+          inboundHeldBytes: this.#inbound.heldBytes,
+          tokensExpired: this.#counters.tokensExpired,
+          limits: this.#counters.limits,
+        }),
+      );
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'not found' }));
   }
 
-  #onConnection(ws: WebSocket, claims: TokenClaims): void {
+  #onConnection(ws: WebSocket, claims: TokenClaims, socket: Duplex): void {
+    const identity = { userId: claims.userId, deviceId: claims.deviceId };
+    // Messages reach #onMessage through the inbound scheduler, in turn with other connections.
+    const flow = this.#inbound.open(ws, socket, identity, (data, isBinary) => this.#onMessage(session, data, isBinary));
     const session: Session = {
+      flow,
       ws,
       userId: claims.userId,
       deviceId: claims.deviceId,
@@ -308,7 +329,6 @@ class Gateway implements SyncServer {
       this.#users.disconnected(session.userId);
     });
     ws.on('error', (error) => this.#log.warn('connection error', { deviceId: session.deviceId, error: String(error) }));
-    ws.on('message', (data, isBinary) => this.#onMessage(session, toBytes(data), isBinary));
     // This runs inside an event handler: a database failure thrown from here would crash the
     // process. The device cannot be served without its registration, so it is cut instead and
     // reconnects later.
@@ -342,7 +362,8 @@ class Gateway implements SyncServer {
       }
       this.#counters.tokensExpired += 1;
       this.#log.info('token expired; connection closed', { userId: session.userId, deviceId: session.deviceId });
-      session.ws.close(UNAUTHORIZED_CLOSE_CODE, unauthorizedReason('TOKEN_EXPIRED'));
+      // Cut if the peer does not finish the close handshake: an expired token holds nothing.
+      session.flow.shut(UNAUTHORIZED_CLOSE_CODE, unauthorizedReason('TOKEN_EXPIRED'));
     };
     arm();
     return handle;
@@ -408,9 +429,4 @@ class Gateway implements SyncServer {
   #sendError(session: Session, error: Omit<ErrorMessage, 'type'>): void {
     send(session, { type: 'error', ...error });
   }
-}
-
-function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }

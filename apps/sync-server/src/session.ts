@@ -1,6 +1,7 @@
 import type { SessionDecoder } from '@media-sync/codec';
 import { encodeGatewayMessage, type GatewayMessage } from '@media-sync/protocol';
 import type { WebSocket } from 'ws';
+import type { ConnectionFlow } from './flow.js';
 
 /** One authenticated connection: one device of one user. */
 export interface Session {
@@ -20,11 +21,18 @@ export interface Session {
   live: boolean;
   /** Cleared by each heartbeat ping, set by the pong: a socket that stays unset is dead. */
   alive: boolean;
+  /** The connection's bounded inbound queue, event-loop budget and outbound bound. */
+  readonly flow: ConnectionFlow;
 }
 
-/** Sends one gateway message on the session's socket. */
+/**
+ * Sends one gateway message on the session's socket, within its outbound bound; ERROR and ACK
+ * replies count toward (and reset) the connection's run of errors.
+ */
 export function send(session: Session, message: GatewayMessage): void {
-  session.ws.send(encodeGatewayMessage(message));
+  session.flow.send(encodeGatewayMessage(message));
+  if (message.type === 'ack') session.flow.noteAck();
+  else if (message.type === 'error' && message.code !== 'INTERNAL') session.flow.noteError();
 }
 
 /** Mutable counters behind `metrics()`; every module adds to the same object. */
@@ -44,6 +52,56 @@ export interface Counters {
   connectionsRefused: number;
   tokensExpired: number;
   commits: number;
+  /** How often each bound of `GatewayLimits` was hit (README, limits table). */
+  limits: LimitCounters;
+}
+
+/** One counter per bound: how many times a client ran into it. */
+export interface LimitCounters {
+  /** TCP connections closed on arrival because `maxConnections` were open. */
+  connectionsOverMax: number;
+  /** Upgrades refused (429) because the user had `maxConnectionsPerUser` open. */
+  connectionsOverUser: number;
+  /** Upgrades refused (429) because the device had `maxConnectionsPerDevice` open. */
+  connectionsOverDevice: number;
+  /** Connections closed for not sending their upgrade request within `headerTimeoutMs`. */
+  headerTimeouts: number;
+  /** Connections closed (1008) for not finishing a message within `incompleteMessageMs`. */
+  incompleteMessages: number;
+  /** Connections closed (1013) because all connections together held `maxInboundBytes`. */
+  inboundOverBudget: number;
+  /** Times the gateway stopped reading a connection until it read its replies (`maxOutboundBytes` / 4). */
+  outboundPaused: number;
+  /** Connections closed (1013) for not reading: a send would have passed `maxOutboundBytes`. */
+  outboundOverLimit: number;
+  /** Connections closed (1008) after `maxErrorsInRow` ERROR replies in a row. */
+  errorsInRow: number;
+  /** Messages that arrived while earlier ones of their connection still waited for their turn (`cpuMsPerSecond`). */
+  messagesDeferred: number;
+  /** Frames refused (`LIMIT_EXCEEDED`) whose body may exceed `op_count` × the largest op. */
+  framesOverBody: number;
+  /** Frames refused with `RATE_LIMITED` (`opsPerSecond`, `opsBurst`). */
+  framesRateLimited: number;
+  /** Frames refused with `QUOTA_EXCEEDED` (`maxStoredBytesPerDevice`). */
+  framesOverQuota: number;
+}
+
+export function newLimitCounters(): LimitCounters {
+  return {
+    connectionsOverMax: 0,
+    connectionsOverUser: 0,
+    connectionsOverDevice: 0,
+    headerTimeouts: 0,
+    incompleteMessages: 0,
+    inboundOverBudget: 0,
+    outboundPaused: 0,
+    outboundOverLimit: 0,
+    errorsInRow: 0,
+    messagesDeferred: 0,
+    framesOverBody: 0,
+    framesRateLimited: 0,
+    framesOverQuota: 0,
+  };
 }
 
 export function newCounters(): Counters {
@@ -63,5 +121,6 @@ export function newCounters(): Counters {
     connectionsRefused: 0,
     tokensExpired: 0,
     commits: 0,
+    limits: newLimitCounters(),
   };
 }

@@ -42,6 +42,8 @@ export interface SnapshotWrite {
 export interface FrameWriteResult {
   readonly commandIds: number[];
   readonly headLogSeq: number;
+  /** Bytes of log entries and commands this write stored (counted toward the device's quota). */
+  readonly storedBytes: number;
 }
 
 export type Synchronous = 'full' | 'normal';
@@ -141,6 +143,12 @@ export class GatewayStore {
       ),
       deleteCommand: db.prepare('DELETE FROM commands WHERE id = ? AND user_id = ? AND target_device_id = ?'),
       deleteExpired: db.prepare('DELETE FROM commands WHERE expires_at < ?'),
+      storedLogBytes: db.prepare<[string, string], { n: number }>(
+        'SELECT coalesce(sum(length(entry)), 0) AS n FROM oplog WHERE user_id = ? AND device_id = ?',
+      ),
+      storedCommandBytes: db.prepare<[string, string], { n: number }>(
+        "SELECT coalesce(sum(length(entry)), 0) AS n FROM commands WHERE user_id = ? AND json_extract(entry, '$.deviceId') = ?",
+      ),
     };
   }
 
@@ -196,6 +204,12 @@ export class GatewayStore {
       .map((row) => ({ logSeq: row.log_seq, entry: JSON.parse(row.entry) as SequencedOperation }));
   }
 
+  /** Bytes of log entries and pending commands the device has stored (a scan of the user's rows). */
+  storedBytes(userId: string, deviceId: string): number {
+    const s = this.#statements;
+    return (s.storedLogBytes.get(userId, deviceId)?.n ?? 0) + (s.storedCommandBytes.get(userId, deviceId)?.n ?? 0);
+  }
+
   /** Writes everything one frame changes atomically: log, commands, rejections, settled ranges. */
   writeFrame(write: FrameWrite, headLogSeq: number): FrameWriteResult {
     return this.writeFrames([{ write, headLogSeq }], [])[0] as FrameWriteResult;
@@ -221,19 +235,21 @@ export class GatewayStore {
   #write(write: FrameWrite, headLogSeq: number): FrameWriteResult {
     const s = this.#statements;
     let head = headLogSeq;
+    let storedBytes = 0;
     for (const entry of write.stateOps) {
       head += 1;
-      s.appendLog.run(write.userId, head, entry.deviceId, entry.seq, JSON.stringify(entry));
+      const json = JSON.stringify(entry);
+      storedBytes += json.length;
+      s.appendLog.run(write.userId, head, entry.deviceId, entry.seq, json);
     }
-    const commandIds = write.commands.map((command) =>
-      Number(
-        s.putCommand.run(write.userId, command.targetDeviceId, command.expiresAt, JSON.stringify(command.entry))
-          .lastInsertRowid,
-      ),
-    );
+    const commandIds = write.commands.map((command) => {
+      const json = JSON.stringify(command.entry);
+      storedBytes += json.length;
+      return Number(s.putCommand.run(write.userId, command.targetDeviceId, command.expiresAt, json).lastInsertRowid);
+    });
     for (const range of write.rejected) this.#addRejected(write.userId, write.deviceId, range);
     for (const range of write.settled) this.#addSettled(write.userId, write.deviceId, range);
-    return { commandIds, headLogSeq: head };
+    return { commandIds, headLogSeq: head, storedBytes };
   }
 
   /** Adds a range to the settled ranges, merging it with every range it overlaps or touches. */

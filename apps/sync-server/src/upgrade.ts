@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { GATEWAY_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX, UNAUTHORIZED_CLOSE_CODE } from '@media-sync/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -18,9 +19,16 @@ export class Upgrades {
   readonly #log: SyncServerLogger;
   readonly #counters: Counters;
   readonly #closing: () => boolean;
-  readonly #onConnection: (ws: WebSocket, claims: TokenClaims) => void;
+  readonly #onConnection: (ws: WebSocket, claims: TokenClaims, socket: Duplex) => void;
+  readonly #limits: GatewayLimits;
   /** Upgraded only to be closed with UNAUTHORIZED_CLOSE_CODE; never sessions. */
   readonly #refused = new Set<WebSocket>();
+  /** Sockets that have not sent a whole request yet, with the timer that cuts them. */
+  readonly #awaitingHeaders = new Map<Duplex, ReturnType<typeof setTimeout>>();
+  /** Open WebSocket connections per user and per `user\0device`. */
+  readonly #perUser = new Map<string, number>();
+  readonly #perDevice = new Map<string, number>();
+  readonly #refusals: RefusalLog;
 
   constructor(deps: {
     limits: GatewayLimits;
@@ -28,8 +36,10 @@ export class Upgrades {
     log: SyncServerLogger;
     counters: Counters;
     closing: () => boolean;
-    onConnection: (ws: WebSocket, claims: TokenClaims) => void;
+    onConnection: (ws: WebSocket, claims: TokenClaims, socket: Duplex) => void;
   }) {
+    this.#limits = deps.limits;
+    this.#refusals = new RefusalLog(deps.log);
     this.#verify = deps.verify;
     this.#log = deps.log;
     this.#counters = deps.counters;
@@ -42,7 +52,49 @@ export class Upgrades {
     });
   }
 
+  /**
+   * Bounds the HTTP side of `server`: at most `maxConnections` open sockets (more are closed as
+   * they arrive), and a socket that has not sent a whole request within `headerTimeoutMs` is cut.
+   * Both are counted and logged (at most a line a second per kind, with the count).
+   */
+  guard(server: Server): void {
+    server.maxConnections = this.#limits.maxConnections;
+    server.on('drop', (data?: { remoteAddress?: string }) => {
+      this.#counters.limits.connectionsOverMax += 1;
+      this.#refusals.note('connection refused: maxConnections open', {
+        maxConnections: this.#limits.maxConnections,
+        remote: data?.remoteAddress,
+      });
+    });
+    // Node's own timeouts cover later requests of a kept-alive socket; the first one is timed here.
+    server.headersTimeout = this.#limits.headerTimeoutMs;
+    server.requestTimeout = this.#limits.headerTimeoutMs * 2;
+    server.on('connection', (socket: Socket) => {
+      const timer = setTimeout(() => {
+        this.#awaitingHeaders.delete(socket);
+        this.#counters.limits.headerTimeouts += 1;
+        this.#refusals.note('connection closed: no complete request in time', {
+          headerTimeoutMs: this.#limits.headerTimeoutMs,
+          remote: socket.remoteAddress,
+        });
+        socket.destroy();
+      }, this.#limits.headerTimeoutMs);
+      timer.unref();
+      this.#awaitingHeaders.set(socket, timer);
+      socket.once('close', () => this.headersReceived(socket));
+    });
+  }
+
+  /** The socket sent a whole request: it is no longer on the header clock. */
+  headersReceived(socket: Duplex): void {
+    const timer = this.#awaitingHeaders.get(socket);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#awaitingHeaders.delete(socket);
+  }
+
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.headersReceived(socket);
     void this.#handle(req, socket, head);
   }
 
@@ -70,7 +122,33 @@ export class Upgrades {
       return;
     }
     if (socket.destroyed) return;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, claims));
+    const userKey = claims.userId;
+    const deviceKey = `${claims.userId}\0${claims.deviceId}`;
+    const overUser = (this.#perUser.get(userKey) ?? 0) >= this.#limits.maxConnectionsPerUser;
+    const overDevice = (this.#perDevice.get(deviceKey) ?? 0) >= this.#limits.maxConnectionsPerDevice;
+    if (overUser || overDevice) {
+      if (overDevice) this.#counters.limits.connectionsOverDevice += 1;
+      else this.#counters.limits.connectionsOverUser += 1;
+      this.#refusals.note(
+        `connection refused: ${overDevice ? 'maxConnectionsPerDevice' : 'maxConnectionsPerUser'} open`,
+        {
+          userId: claims.userId,
+          deviceId: claims.deviceId,
+        },
+      );
+      refuse(socket, 429, 'Too Many Requests', 'TOO_MANY_CONNECTIONS');
+      return;
+    }
+    // From the check to the count nothing awaits: ws completes the upgrade synchronously.
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      increment(this.#perUser, userKey, 1);
+      increment(this.#perDevice, deviceKey, 1);
+      ws.once('close', () => {
+        increment(this.#perUser, userKey, -1);
+        increment(this.#perDevice, deviceKey, -1);
+      });
+      this.#onConnection(ws, claims, socket);
+    });
   }
 
   /**
@@ -91,6 +169,8 @@ export class Upgrades {
 
   /** Cuts the refused sockets (they hold nothing worth a close handshake) and closes the server. */
   async close(): Promise<void> {
+    for (const timer of this.#awaitingHeaders.values()) clearTimeout(timer);
+    this.#awaitingHeaders.clear();
     for (const ws of this.#refused) ws.terminate();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
@@ -125,4 +205,34 @@ export function refuse(socket: Duplex, status: number, reason: string, code?: st
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+}
+
+function increment(counts: Map<string, number>, key: string, by: number): void {
+  const next = (counts.get(key) ?? 0) + by;
+  if (next <= 0) counts.delete(key);
+  else counts.set(key, next);
+}
+
+/**
+ * Logs refusals without letting a connection storm flood the log: the first of a kind at once,
+ * then at most one line a second with how many happened since.
+ */
+class RefusalLog {
+  readonly #log: SyncServerLogger;
+  readonly #kinds = new Map<string, { lastAt: number; since: number }>();
+
+  constructor(log: SyncServerLogger) {
+    this.#log = log;
+  }
+
+  note(message: string, fields: Record<string, unknown>): void {
+    const now = Date.now();
+    const kind = this.#kinds.get(message);
+    if (kind !== undefined && now - kind.lastAt < 1000) {
+      kind.since += 1;
+      return;
+    }
+    this.#log.warn(message, { ...fields, count: (kind?.since ?? 0) + 1 });
+    this.#kinds.set(message, { lastAt: now, since: 0 });
+  }
 }

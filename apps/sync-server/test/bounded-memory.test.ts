@@ -148,7 +148,7 @@ describe('catch-up flow control', () => {
     });
     const tv = createWebSocketPublisher({ url: server.url, token: await token('tv') });
     deferCleanup(() => tv.close());
-    for (let i = 0; i < 3; i++) await tv.publish(await outgoing(progressOps('tv', i * 1000 + 1, 1000)));
+    for (let i = 0; i < 6; i++) await tv.publish(await outgoing(progressOps('tv', i * 500 + 1, 500)));
 
     const client = rawClient(server.url, await token('phone'));
     await client.receivedCount(1); // HELLO

@@ -27,9 +27,12 @@ function alternating(firstSeq: number, count: number) {
   return mine.map((entry, i) => ((entry.seq & 1) === 1 ? (theirs[i] ?? entry) : entry));
 }
 
+/** These frames carry more ops than the queue ever sends (500), to make the store work hard. */
+const BIG_FRAMES = { limits: { maxOps: 20_000, maxFrameBytes: 1024 * 1024, maxBodyBytes: 16 * 1024 * 1024 } };
+
 describe('dedupe by durable settled ranges', () => {
   it('applies a requeued op below more than 65 536 seqs settled above its gap', async () => {
-    const { server, dbPath } = await gateway();
+    const { server, dbPath } = await gateway(BIG_FRAMES);
     const tv = await publisher(server.url, 'tv');
     await tv.publish(await outgoing(progressOps('tv', 1, 1)));
     // Seq 2 was dead-lettered; everything after it went through.
@@ -56,7 +59,7 @@ describe('dedupe by durable settled ranges', () => {
   }, 120_000);
 
   it('bounds the ACK whatever the op count: capped ranges per code plus a count, also for a re-send', async () => {
-    const { server } = await gateway({ maxAckRanges: 64 });
+    const { server } = await gateway({ ...BIG_FRAMES, maxAckRanges: 64 });
     const client = rawClient(server.url, await token('tv'));
     await client.receivedCount(1);
     // 20 000 ops, every other one rejected: 10 000 rejected ranges of one op each.
@@ -78,7 +81,7 @@ describe('dedupe by durable settled ranges', () => {
   }, 60_000);
 
   it('refuses a header-only frame claiming more ops than its body holds, before any lookup', async () => {
-    const { server } = await gateway();
+    const { server } = await gateway(BIG_FRAMES);
     const tv = await publisher(server.url, 'tv');
     await tv.publish(await outgoing(alternating(1, 1000)));
     const client = rawClient(server.url, await token('tv'));
