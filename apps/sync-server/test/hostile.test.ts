@@ -33,14 +33,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /**
  * Which counter of `/healthz` says the attack ran into its bound. The amplification attack has
  * none: its bound is the ACK's range cap, and within seconds its replies fit in the kernel's
- * socket buffers (the outbound bound has its own test below).
+ * socket buffers. Expiry on an open connection is proven by the auth tests; here the expired
+ * clients only must not slow the device.
  */
 const COUNTER: Partial<Record<AttackName, (health: Healthz) => number>> = {
   flood: (health) => health.limits.errorsInRow ?? 0,
   decompression: (health) => health.limits.framesOverBody ?? 0,
   fragments: (health) => health.limits.incompleteMessages ?? 0,
   slowHeaders: (health) => health.limits.headerTimeouts ?? 0,
-  expiredToken: (health) => health.tokensExpired,
 };
 
 describe('a gateway process under attack by 50 hostile clients', () => {
