@@ -44,17 +44,28 @@ function isRecord(value: unknown): value is Fields {
  * Checks that `value` is a `SyncOperation` exactly as §2 defines it and returns a fresh copy
  * with keys in canonical order. Throws `ValidationError` naming the first bad field.
  * A key whose value is `undefined` counts as absent (a JavaScript object cannot say otherwise).
- * Only the value's own enumerable properties count (what JSON would carry): nothing inherited,
- * so a polluted `Object.prototype` adds no field; and any throw while reading it (a getter, a
- * proxy) is a `ValidationError` `UNREADABLE`, never another exception.
+ * Only the value's own properties count (`Object.hasOwn`): nothing inherited, so a polluted
+ * `Object.prototype` adds no field; and any throw while reading it (a getter, a proxy) is a
+ * `ValidationError` `UNREADABLE` naming the field, never another exception. The op returned is
+ * built from the values checked, whatever a getter answers later.
  */
 export function validateOperation(value: unknown): SyncOperation {
+  reading = 'operation';
   try {
-    return validateOwnFields(ownFields(value));
+    return validateRecord(value);
   } catch (error) {
     if (error instanceof ValidationError) throw error;
-    throw unreadable('operation', error);
+    throw unreadable(reading, error);
   }
+}
+
+/** The field being read, so a throw while reading it (a getter, a proxy) can name it. */
+let reading = 'operation';
+
+/** `value[key]` when `value` itself has `key`; never an inherited (or polluted) property. */
+function own(value: Fields, key: string): unknown {
+  reading = key;
+  return Object.hasOwn(value, key) ? value[key] : undefined;
 }
 
 function unreadable(field: string, error: unknown): ValidationError {
@@ -62,40 +73,23 @@ function unreadable(field: string, error: unknown): ValidationError {
   return new ValidationError('UNREADABLE', field, undefined, `reading it threw ${reason}`, { cause: error });
 }
 
-/**
- * The own enumerable properties of `value`, read once each into an object without a
- * prototype: later lookups can neither run a getter again nor find an inherited key.
- */
-function ownFields(value: unknown): Fields {
+function validateRecord(value: unknown): SyncOperation {
   if (!isRecord(value)) throw new ValidationError('NOT_AN_OBJECT', 'operation', value, 'expected an object');
-  const fields: Fields = Object.create(null);
-  let key = 'operation';
-  try {
-    for (key of Object.keys(value)) {
-      // A null-prototype object: even "__proto__" is stored as a plain own key.
-      fields[key] = value[key];
-    }
-  } catch (error) {
-    throw unreadable(key, error);
-  }
-  return fields;
-}
-
-function validateOwnFields(value: Fields): SyncOperation {
-  const type = value.type;
+  const type = own(value, 'type');
   if (type === undefined) throw new ValidationError('MISSING_FIELD', 'type', type, 'is required');
   if (typeof type !== 'string') throw new ValidationError('WRONG_TYPE', 'type', type, 'expected a string');
   if (!(OPERATION_TYPES as readonly string[]).includes(type)) {
     throw new ValidationError('UNKNOWN_TYPE', 'type', type, `expected one of ${OPERATION_TYPES.join(', ')}`);
   }
   const fields: readonly string[] = FIELDS[type as SyncOperation['type']];
+  reading = 'operation';
   for (const key of Object.keys(value)) {
-    if (!fields.includes(key) && value[key] !== undefined) {
-      throw new ValidationError('UNKNOWN_FIELD', key, value[key], `is not a field of ${type}`);
-    }
+    if (fields.includes(key)) continue;
+    const extra = own(value, key);
+    if (extra !== undefined) throw new ValidationError('UNKNOWN_FIELD', key, extra, `is not a field of ${type}`);
   }
   for (const key of fields) {
-    if (value[key] === undefined && !OPTIONAL.has(key)) {
+    if (own(value, key) === undefined && !OPTIONAL.has(key)) {
       throw new ValidationError('MISSING_FIELD', key, undefined, `is required for ${type}`);
     }
   }
@@ -104,9 +98,9 @@ function validateOwnFields(value: Fields): SyncOperation {
     case 'watchlistRemove':
       return {
         type,
-        userId: checkId(value.userId, 'userId'),
-        contentId: checkId(value.contentId, 'contentId'),
-        timestamp: checkTimestamp(value.timestamp, 'timestamp'),
+        userId: checkId(own(value, 'userId'), 'userId'),
+        contentId: checkId(own(value, 'contentId'), 'contentId'),
+        timestamp: checkTimestamp(own(value, 'timestamp'), 'timestamp'),
       };
     case 'progressUpdate':
       return checkProgress(value);
@@ -117,39 +111,35 @@ function validateOwnFields(value: Fields): SyncOperation {
 
 // Object literals (not spreads) keep validation cheap on a receiver's hot path.
 function checkProgress(value: Fields): ProgressUpdateOperation {
-  const state = value.state;
+  const state = own(value, 'state');
   if (typeof state !== 'string') throw new ValidationError('WRONG_TYPE', 'state', state, 'expected a string');
   if (!(PLAYBACK_STATES as readonly string[]).includes(state)) {
     throw new ValidationError('INVALID_VALUE', 'state', state, `expected one of ${PLAYBACK_STATES.join(', ')}`);
   }
-  const userId = checkId(value.userId, 'userId');
-  const contentId = checkId(value.contentId, 'contentId');
-  const positionMs = checkMillis(value.positionMs, 'positionMs');
-  const durationMs = value.durationMs === undefined ? undefined : checkMillis(value.durationMs, 'durationMs');
-  const timestamp = checkTimestamp(value.timestamp, 'timestamp');
+  const userId = checkId(own(value, 'userId'), 'userId');
+  const contentId = checkId(own(value, 'contentId'), 'contentId');
+  const positionMs = checkMillis(own(value, 'positionMs'), 'positionMs');
+  const rawDuration = own(value, 'durationMs');
+  const durationMs = rawDuration === undefined ? undefined : checkMillis(rawDuration, 'durationMs');
+  const timestamp = checkTimestamp(own(value, 'timestamp'), 'timestamp');
   return durationMs === undefined
     ? { type: 'progressUpdate', userId, contentId, positionMs, state: state as PlaybackState, timestamp }
     : { type: 'progressUpdate', userId, contentId, positionMs, durationMs, state: state as PlaybackState, timestamp };
 }
 
 function checkCommand(value: Fields): DeviceCommandOperation {
-  const commandId = checkId(value.commandId, 'commandId');
-  const sourceDeviceId = checkId(value.sourceDeviceId, 'sourceDeviceId');
-  const targetDeviceId = checkId(value.targetDeviceId, 'targetDeviceId');
-  const commandType = checkId(value.commandType, 'commandType');
-  let payload: JsonValue;
-  try {
-    payload = checkPayload(value.payload);
-  } catch (error) {
-    if (error instanceof ValidationError) throw error;
-    throw unreadable('payload', error);
-  }
-  const timestamp = checkTimestamp(value.timestamp, 'timestamp');
+  const commandId = checkId(own(value, 'commandId'), 'commandId');
+  const sourceDeviceId = checkId(own(value, 'sourceDeviceId'), 'sourceDeviceId');
+  const targetDeviceId = checkId(own(value, 'targetDeviceId'), 'targetDeviceId');
+  const commandType = checkId(own(value, 'commandType'), 'commandType');
+  const payload = checkPayload(own(value, 'payload'));
+  const timestamp = checkTimestamp(own(value, 'timestamp'), 'timestamp');
   const type = 'deviceCommand';
-  if (value.expiresAt === undefined) {
+  const rawExpiresAt = own(value, 'expiresAt');
+  if (rawExpiresAt === undefined) {
     return { type, commandId, sourceDeviceId, targetDeviceId, commandType, payload, timestamp };
   }
-  const expiresAt = checkTimestamp(value.expiresAt, 'expiresAt');
+  const expiresAt = checkTimestamp(rawExpiresAt, 'expiresAt');
   if (expiresAt < timestamp) {
     throw new ValidationError('OUT_OF_RANGE', 'expiresAt', expiresAt, `must not be before timestamp ${timestamp}`);
   }
