@@ -11,6 +11,7 @@ import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { createToken, startSyncServer } from '@media-sync/sync-server';
 import type { Command } from 'commander';
 import { loadBusiestDevice, median } from '../trace-files.js';
+import { benchGatewayUnderAttack, formatAttackBench } from './bench-attack.js';
 
 export interface GatewayBenchOptions {
   /** The ops of one device, in order (one user). */
@@ -383,5 +384,7 @@ export function registerBenchGatewayCommand(bench: Command, defaultTrace: string
         progress: (line) => process.stderr.write(`${line}\n`),
       });
       process.stdout.write(`\n${formatDurabilityBench(durability)}`);
+      const attack = await benchGatewayUnderAttack({ progress: (line) => process.stderr.write(`${line}\n`) });
+      process.stdout.write(`\n${formatAttackBench(attack)}`);
     });
 }
