@@ -21,6 +21,7 @@ import { exitCleanlyOnSignals, onEarlyExit } from '../process.js';
 import { standardTracePath } from '../trace-files.js';
 import { generateTrace } from '../trace-generator.js';
 import { readTrace } from '../trace-input.js';
+import { BROKER_PUBLISHERS, brokerDemoCommand, type DemoCommandOptions } from './demo-brokers.js';
 
 export interface DemoOptions {
   /** JSON Lines trace (`-` for standard input); default ../shared/traces/standard-20k.jsonl, else a generated one. */
@@ -78,7 +79,13 @@ export function registerDemoCommand(program: Command): void {
     .option('--generated', 'use the built-in generated trace instead of the standard one')
     .option('--no-coalesce', 'send every progress update, even those a later one supersedes')
     .option('--json', 'print the result as JSON (the commentary goes to stderr)')
-    .action(async (options: { trace?: string; generated?: boolean; coalesce: boolean; json?: boolean }) => {
+    .option(
+      '--publisher <kind>',
+      `websocket (in-process gateway, no broker), ${BROKER_PUBLISHERS.join(', ')}`,
+      'websocket',
+    )
+    .action(async (options: DemoCommandOptions) => {
+      if (options.publisher !== 'websocket') return await brokerDemoCommand(options, { loadTrace, byDevice });
       // Ctrl-C exits at once, but not before the temporary folder (queues, gateway) is removed.
       const result = await exitCleanlyOnSignals(() =>
         runDemo({
