@@ -18,9 +18,9 @@ export interface MqttSubscriberOptions {
   readonly mqtt?: IClientOptions;
 }
 
-/** The client id of (user, device): the broker keeps the session, and what it missed, under it. */
-export function sessionClientId(userId: string, deviceId: string): string {
-  return `media-sync-${createHash('sha256').update(`${userId}\n${deviceId}`).digest('hex').slice(0, 32)}`;
+/** The client id of (prefix, user, device): the broker keeps the session, and what it missed, under it. */
+export function sessionClientId(prefix: string, userId: string, deviceId: string): string {
+  return `media-sync-${createHash('sha256').update(`${prefix}\n${userId}\n${deviceId}`).digest('hex').slice(0, 32)}`;
 }
 
 /**
@@ -42,7 +42,7 @@ export function createMqttSubscriber(options: MqttSubscriberOptions): Subscriber
       const topic = topicOf(prefix, userId);
       const client: MqttClient = mqttConnect(options.url ?? 'mqtt://127.0.0.1:1883', {
         protocolVersion: 5,
-        clientId: sessionClientId(userId, options.deviceId),
+        clientId: sessionClientId(prefix, userId, options.deviceId),
         clean: false,
         properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? 0xffffffff },
         connectTimeout: timeoutMs,
@@ -54,7 +54,10 @@ export function createMqttSubscriber(options: MqttSubscriberOptions): Subscriber
       let handing: Promise<void> = Promise.resolve();
       // mqtt.js reads the next packet only after `done`: frames are consumed one at a time, in order.
       client.handleMessage = (packet, done) => {
-        if (stopped || packet.topic !== topic) return;
+        if (stopped) return;
+        // Not ours (a client id reused with another topic): acknowledged and dropped, never left
+        // unacknowledged, which would hold back every later message.
+        if (packet.topic !== topic) return done();
         handing = (async () => {
           try {
             await onFrame({
