@@ -68,6 +68,19 @@ const FS_PROBLEMS: Record<string, string> = {
   EMFILE: 'too many open files',
 };
 
+/**
+ * A file-system error of any command in words: `cannot open /x/t.jsonl: no such file or
+ * directory` instead of `ENOENT: no such file or directory, open '/x/t.jsonl'`.
+ */
+export function describeSystemError(error: unknown): string | undefined {
+  const { code, path, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || typeof path !== 'string') return undefined;
+  const problem = FS_PROBLEMS[code];
+  if (problem === undefined) return undefined;
+  const action = syscall === 'mkdir' ? 'create folder' : syscall === 'scandir' ? 'read folder' : 'open';
+  return `cannot ${action} ${path}: ${problem}`;
+}
+
 /** `cannot read trace t.jsonl: no such file or directory` instead of a bare `ENOENT`. */
 export function fileError(action: string, path: string, error: unknown, code: CliErrorCode = 'BAD_INPUT'): CliError {
   const errno = (error as NodeJS.ErrnoException | null)?.code;

@@ -6,7 +6,7 @@ import { registerDeadLetterCommands } from './commands/dead-letters.js';
 import { registerQueueCommands } from './commands/queue.js';
 import { registerGatewayCommands } from './commands/serve.js';
 import { registerTraceCommands } from './commands/trace.js';
-import { EXIT, exitCodeOf } from './errors.js';
+import { describeSystemError, EXIT, exitCodeOf } from './errors.js';
 
 /** This package's version (src/ and dist/ both sit one level below package.json). */
 export const VERSION: string = (
@@ -82,6 +82,6 @@ export async function run(argv: readonly string[]): Promise<number> {
 }
 
 function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = describeSystemError(error) ?? (error instanceof Error ? error.message : String(error));
   return text.replace(/\s*\n\s*/g, ' ');
 }

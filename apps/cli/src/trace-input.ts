@@ -76,14 +76,18 @@ export async function* readTrace(source: TraceSource): AsyncGenerator<TraceEntry
 }
 
 /**
- * `readTrace` for synchronous callers (the benchmarks): a file read in 64 KiB chunks, so a trace
- * larger than the biggest string still reads; memory stays within a chunk and one line.
+ * `readTrace` for synchronous callers (the benchmarks): a file (or `-`, standard input) read in
+ * 64 KiB chunks, so a trace larger than the biggest string still reads; memory stays within a
+ * chunk and one line.
  */
 export function* readTraceSync(path: string): Generator<TraceEntry> {
-  let fd: number;
+  const label = path === '-' ? 'stdin' : path;
+  let fd = 0;
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    fd = openSync(path, 'r');
+    if (path !== '-') {
+      if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      fd = openSync(path, 'r');
+    }
   } catch (error) {
     throw fileError('read trace', path, error);
   }
@@ -95,7 +99,7 @@ export function* readTraceSync(path: string): Generator<TraceEntry> {
     const take = function* (line: string): Generator<TraceEntry> {
       number += 1;
       const text = (number === 1 && line.startsWith(BOM) ? line.slice(1) : line).replace(/\r$/, '');
-      if (text.trim() !== '') yield parseLine(text, path, number);
+      if (text.trim() !== '') yield parseLine(text, label, number);
     };
     for (;;) {
       const read = readSync(fd, chunk, 0, chunk.length, null);
@@ -113,7 +117,7 @@ export function* readTraceSync(path: string): Generator<TraceEntry> {
     rest += decoder.end();
     if (rest !== '') yield* take(rest);
   } finally {
-    closeSync(fd);
+    if (fd !== 0) closeSync(fd);
   }
 }
 

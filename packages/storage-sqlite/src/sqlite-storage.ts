@@ -408,7 +408,19 @@ function openDatabase(path: string, options: OpenOptions): Database.Database {
     }
     if (options.readOnly) return openReadOnly(path, options.busyTimeoutMs);
   }
-  const db = new Database(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    // better-sqlite3 says "the directory does not exist" without saying which file.
+    throw new StorageError(
+      'IO_ERROR',
+      `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
     // Refuse a newer schema before anything below writes to the file (switching the journal

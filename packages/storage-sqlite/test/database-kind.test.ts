@@ -111,6 +111,14 @@ describe('database kind (application_id)', () => {
   });
 });
 
+describe('a path that cannot be opened', () => {
+  it('names the file', () => {
+    const path = join(dir, 'no-such-folder', 'queue.db');
+    expect(() => createSqliteStorage({ path })).toThrow(`cannot open ${path}: `);
+    expect(() => createSqliteStorage({ path })).toThrow(expect.objectContaining({ code: 'IO_ERROR' }));
+  });
+});
+
 describe('readOnly', () => {
   it('reads a queue without writing to it, and refuses writes', async () => {
     const path = join(dir, 'queue.db');

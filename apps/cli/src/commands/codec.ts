@@ -125,7 +125,11 @@ function frameFiles(paths: readonly string[]): string[] {
       throw fileError('read frame', path, error);
     }
     if (stat.isDirectory()) {
-      for (const name of readdirSync(path).sort()) if (name.endsWith('.frame')) files.push(join(path, name));
+      const frames = readdirSync(path)
+        .sort()
+        .filter((name) => name.endsWith('.frame'));
+      if (frames.length === 0) throw new CliError('BAD_INPUT', `${path} holds no .frame files`);
+      for (const name of frames) files.push(join(path, name));
     } else files.push(path);
   }
   return files;

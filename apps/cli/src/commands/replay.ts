@@ -65,24 +65,13 @@ export interface TokenClaims {
   readonly expiresAt: number;
 }
 
-/**
- * The claims of a gateway token: a JWT (`sub` user, `did` device, `exp` seconds), or the
- * `<claims>.<signature>` token of earlier gateways (`u`, `d`, `exp` milliseconds).
- */
+/** The claims of a gateway token, a JWT (`sub` user, `did` device, `exp` seconds), read with `jose.decodeJwt`. */
 export function readTokenClaims(token: string): TokenClaims {
-  const parts = token.split('.');
   try {
-    if (parts.length === 3) {
-      const claims = decodeJwt(token);
-      const deviceId = claims.did;
-      if (typeof claims.sub === 'string' && typeof deviceId === 'string' && typeof claims.exp === 'number') {
-        return { userId: claims.sub, deviceId, expiresAt: claims.exp * 1000 };
-      }
-    } else if (parts.length === 2) {
-      const claims = JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-      if (typeof claims.u === 'string' && typeof claims.d === 'string' && typeof claims.exp === 'number') {
-        return { userId: claims.u, deviceId: claims.d, expiresAt: claims.exp };
-      }
+    const claims = decodeJwt(token);
+    const deviceId = claims.did;
+    if (typeof claims.sub === 'string' && typeof deviceId === 'string' && typeof claims.exp === 'number') {
+      return { userId: claims.sub, deviceId, expiresAt: claims.exp * 1000 };
     }
   } catch {
     // Reported below as one clear error.
