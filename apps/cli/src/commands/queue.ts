@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { SyncOperation } from '@media-sync/protocol';
-import { createQueue, META_KEYS, type StorageAdapter } from '@media-sync/queue';
+import { createQueue, type DeadLetterSummary, META_KEYS, type StorageAdapter } from '@media-sync/queue';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
@@ -27,15 +27,6 @@ export interface EnqueueSummary {
   /** Trace lines that belong to other devices. */
   readonly skipped: number;
   readonly pending: number;
-}
-
-/** Dead letters of one reason code: how many, and the latest one's reason (queue `deadLetterSummary`). */
-export interface DeadLetterSummary {
-  readonly code: string;
-  readonly count: number;
-  readonly latestReason: string;
-  /** Epoch ms the latest one was dead-lettered. */
-  readonly latestAt: number;
 }
 
 export interface QueueStatus {
@@ -165,24 +156,9 @@ export async function enqueueTrace(options: EnqueueCommandOptions, stdin?: Reada
   });
 }
 
-/** Dead letters per reason code from the adapter (the queue's `deadLetterSummary()` in one pass). */
+/** Dead letters per reason code (the adapter's one-snapshot summary), most frequent first. */
 async function summarizeDeadLetters(storage: StorageAdapter): Promise<DeadLetterSummary[]> {
-  const byCode = new Map<string, { count: number; latestReason: string; latestAt: number }>();
-  for (const letter of await storage.listDeadLetters()) {
-    const summary = byCode.get(letter.reasonCode);
-    if (summary === undefined) {
-      byCode.set(letter.reasonCode, { count: 1, latestReason: letter.reason, latestAt: letter.deadLetteredAt });
-      continue;
-    }
-    summary.count += 1;
-    if (letter.deadLetteredAt >= summary.latestAt) {
-      summary.latestReason = letter.reason;
-      summary.latestAt = letter.deadLetteredAt;
-    }
-  }
-  return [...byCode]
-    .map(([code, summary]) => ({ code, ...summary }))
-    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  return [...(await storage.deadLetterSummary())].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
 }
 
 /** `media-sync status`: what a device's SQLite queue holds, read without writing to the file. */
