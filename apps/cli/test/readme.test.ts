@@ -69,7 +69,7 @@ describe('README example', () => {
       }
     });
     await vi.waitFor(() => expect(readFileSync(join(dir, 'gateway.url'), 'utf8')).toMatch(/^ws:\/\/.+\n/), {
-      timeout: 30_000,
+      timeout: 60_000,
       interval: 50,
     });
     const second = await bash([...exports, ...commands.slice(serveLine + 1)].join('\n'), dir, env);
@@ -79,7 +79,7 @@ describe('README example', () => {
     const stdout = first.stdout + second.stdout;
     const varies = (text: string) => text.replace(/^(duration ms\s+)\d+$/m, '$1…');
     expect(varies(stdout)).toBe(varies(blockAfter('Output:')));
-  }, 120_000);
+  }, 240_000);
 
   it.each(['demo', 'replay', 'enqueue', 'status', 'dead-letters list', 'dead-letters requeue', 'codec encode'])(
     'shows the options of %s exactly as --help prints them',
