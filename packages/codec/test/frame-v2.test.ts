@@ -1,0 +1,194 @@
+import { media_sync, type SequencedOperation } from '@media-sync/protocol';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Codec, CodecError, createCodec, readFrameHeader, type SessionDecoder } from '../src/index.js';
+import { fixtureOps, resign } from './helpers.js';
+
+let codec: Codec;
+let ops: SequencedOperation[];
+beforeAll(async () => {
+  codec = await createCodec();
+  ops = fixtureOps('tv-den', 400);
+});
+
+function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (error) {
+    if (error instanceof CodecError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+/** Every single-bit flip of every byte; returns the flips that were NOT rejected. */
+function acceptedFlips(bytes: Uint8Array, decode: (b: Uint8Array) => unknown): string[] {
+  const accepted: string[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    for (let bit = 0; bit < 8; bit++) {
+      const flipped = new Uint8Array(bytes);
+      flipped[i] = (flipped[i] as number) ^ (1 << bit);
+      if (codeOf(() => decode(flipped)) === undefined) accepted.push(`byte ${i} bit ${bit}`);
+    }
+  }
+  return accepted;
+}
+
+describe('format 2: the checksum covers the header and the body', () => {
+  const cases: [string, () => Uint8Array][] = [
+    ['one op, uncompressed', () => codec.encodeFrame('tv-den', ops.slice(0, 1)).bytes],
+    [
+      'three ops with a seq gap and skipped ranges',
+      () => {
+        const three = [ops[4], ops[5], ops[9]].map((e) => e as SequencedOperation);
+        return codec.encodeFrame('tv-den', three, { skipped: [{ first: 1, last: 2 }], minBatchSize: 10 }).bytes;
+      },
+    ],
+    ['300 ops, zstd with the dictionary', () => codec.encodeFrame('tv-den', ops.slice(0, 300)).bytes],
+  ];
+  for (const [name, make] of cases) {
+    it(`every single-bit flip of ${name} is rejected, by decodeFrame and by readFrameHeader`, () => {
+      const bytes = make();
+      expect(acceptedFlips(bytes, (b) => codec.decodeFrame(b))).toEqual([]);
+      expect(acceptedFlips(bytes, (b) => readFrameHeader(b))).toEqual([]);
+    });
+    it(`every truncation of ${name} is rejected`, () => {
+      const bytes = make();
+      for (let length = 0; length < bytes.length; length++) {
+        const code = codeOf(() => codec.decodeFrame(bytes.subarray(0, length)));
+        expect({ length, rejected: code !== undefined }).toEqual({ length, rejected: true });
+      }
+    });
+  }
+
+  it('every single-bit flip of a session frame is rejected by the session decoder', () => {
+    const encoder = codec.createSessionEncoder();
+    const receiver = () => {
+      const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+      encoder.reset();
+      encoder.acknowledge(decoder.decode(encoder.encode('tv-den', ops.slice(0, 20)).bytes).version);
+      return decoder;
+    };
+    let decoder: SessionDecoder = receiver();
+    const frame = encoder.encode('tv-den', ops.slice(20, 21)).bytes;
+    const accepted = acceptedFlips(frame, (b) => {
+      // A fresh copy of the held context each time: a flip must never be decoded into it.
+      decoder = receiver();
+      return decoder.decode(b);
+    });
+    expect(accepted).toEqual([]);
+    decoder = receiver();
+    expect(decoder.decode(frame).ops).toEqual(ops.slice(20, 21));
+  });
+
+  it('a body holding fewer ops than op_count is MALFORMED_BODY', () => {
+    const full = media_sync.v1.Frame.decode(codec.encodeFrame('tv-den', ops.slice(0, 5), { compression: false }).bytes);
+    const fewer = media_sync.v1.Frame.decode(
+      codec.encodeFrame('tv-den', ops.slice(0, 4), { compression: false }).bytes,
+    );
+    full.body = fewer.body;
+    const forged = resign(media_sync.v1.Frame.encode(full).finish());
+    expect(codeOf(() => codec.decodeFrame(forged))).toBe('MALFORMED_BODY');
+  });
+
+  it('readFrameHeader verifies the checksum, and refuses a session frame (it binds no device)', () => {
+    const bytes = new Uint8Array(codec.encodeFrame('tv-den', ops.slice(0, 3)).bytes);
+    expect(readFrameHeader(bytes).firstSeq).toBe(1);
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0x10;
+    expect(codeOf(() => readFrameHeader(bytes))).toBe('CRC_MISMATCH');
+    const session = codec.createSessionEncoder().encode('tv-den', ops.slice(0, 3)).bytes;
+    expect(codeOf(() => readFrameHeader(session))).toBe('CONTEXT_MISMATCH');
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    expect(decoder.readHeader(session)).toMatchObject({ deviceId: 'tv-den', firstSeq: 1, lastSeq: 3, opCount: 3 });
+  });
+
+  it('a format 1 frame is UNSUPPORTED_VERSION', () => {
+    // The single-progress known-answer vector of format 1.
+    const v1 = Buffer.from(
+      '08012a0a7765622d6368726f6d6530013801555433dcf57a371220009182217a954b00b3c1f8e5d05913a06529673181ec42b3afb0964c9c7940212890dffe899f685a01026203a09c016a0493fe9404',
+      'hex',
+    );
+    expect(codeOf(() => codec.decodeFrame(v1))).toBe('UNSUPPORTED_VERSION');
+    expect(codeOf(() => readFrameHeader(v1))).toBe('UNSUPPORTED_VERSION');
+  });
+});
+
+describe('skipped seq ranges (contract 1)', () => {
+  it('round-trip in the header, readable without the body; empty when none', () => {
+    const skipped = [
+      { first: 1, last: 3 },
+      { first: 5, last: 5 },
+      { first: 9, last: 200 },
+    ];
+    const later = ops.slice(300, 310);
+    const frame = codec.encodeFrame('tv-den', later, { skipped });
+    expect(frame.header.skipped).toEqual(skipped);
+    expect(readFrameHeader(frame.bytes).skipped).toEqual(skipped);
+    expect(codec.decodeFrame(frame.bytes)).toEqual({ header: frame.header, ops: later });
+    expect(readFrameHeader(codec.encodeFrame('tv-den', later).bytes).skipped).toEqual([]);
+    // A frame of skipped ranges alone.
+    expect(readFrameHeader(codec.encodeFrame('tv-den', [], { skipped }).bytes).skipped).toEqual(skipped);
+  });
+
+  it('go through session frames too', () => {
+    const encoder = codec.createSessionEncoder();
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    const frame = encoder.encode('tv-den', ops.slice(10, 12), { skipped: [{ first: 2, last: 10 }] });
+    expect(decoder.decode(frame.bytes).header.skipped).toEqual([{ first: 2, last: 10 }]);
+  });
+
+  it('unsorted, overlapping, adjacent, empty or not-below-first-seq ranges are INVALID_INPUT to the encoder', () => {
+    const later = ops.slice(10, 12); // seqs 11, 12
+    for (const skipped of [
+      [
+        { first: 5, last: 6 },
+        { first: 1, last: 2 },
+      ],
+      [
+        { first: 1, last: 5 },
+        { first: 5, last: 6 },
+      ],
+      [
+        { first: 1, last: 4 },
+        { first: 5, last: 6 },
+      ],
+      [{ first: 3, last: 2 }],
+      [{ first: 0, last: 2 }],
+      [{ first: 8, last: 11 }],
+    ]) {
+      expect(codeOf(() => codec.encodeFrame('tv-den', later, { skipped }))).toBe('INVALID_INPUT');
+    }
+  });
+
+  it('a forged header with ranges that break the rules is MALFORMED_FRAME', () => {
+    const frame = media_sync.v1.Frame.decode(codec.encodeFrame('tv-den', ops.slice(10, 12)).bytes);
+    // gap 10, length 0: the range 11..11, which is not below first_seq 11.
+    frame.skipped = [10, 0];
+    expect(codeOf(() => readFrameHeader(resign(media_sync.v1.Frame.encode(frame).finish())))).toBe('MALFORMED_FRAME');
+  });
+});
+
+describe('session frames leave out what the link binds', () => {
+  it('no device id and no context version on the wire; a frame of another link fails to verify', () => {
+    const encoder = codec.createSessionEncoder();
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    encoder.acknowledge(decoder.decode(encoder.encode('tv-den', ops.slice(0, 10)).bytes).version);
+    const frame = encoder.encode('tv-den', ops.slice(10, 11));
+    const wire = media_sync.v1.Frame.decode(frame.bytes);
+    expect(wire.deviceId).toBe('');
+    expect(Number(wire.firstSeq)).toBe(0); // follows the context's last seq: inferred
+    expect(frame.header.contextVersion).toBe(encoder.contextVersion);
+    expect(decoder.decode(frame.bytes).header).toEqual(frame.header);
+    const otherDevice = codec.createSessionDecoder(decoder.toJSON(), { deviceId: 'tv-other' });
+    expect(codeOf(() => otherDevice.decode(frame.bytes))).toBe('CONTEXT_MISMATCH');
+  });
+});
+
+describe('lazy baselines', () => {
+  it('EncodedFrame.metrics computes bytesJson on first read and then keeps it', () => {
+    const frame = codec.encodeFrame('tv-den', ops.slice(0, 50));
+    const first = frame.metrics;
+    expect(first.bytesJson).toBeGreaterThan(50 * 300);
+    expect(frame.metrics).toBe(first);
+    expect(first.bytesWire).toBe(frame.bytes.length);
+  });
+});
