@@ -16,7 +16,25 @@ describe('bench codec', () => {
     try {
       const trace = join(dir, 'trace.jsonl');
       writeFileSync(trace, `${generateTrace({ seed: 3, ops: 600 }).join('\n')}\n`);
-      const code = await run(['node', 'media-sync', 'bench', 'codec', '--trace', trace, '--out', dir, '--runs', '1']);
+      const alt = join(dir, 'alt.jsonl');
+      writeFileSync(
+        alt,
+        `${generateTrace({ seed: 5, ops: 600, idShape: 'numeric', unicode: true, devices: 5 }).join('\n')}\n`,
+      );
+      const code = await run([
+        'node',
+        'media-sync',
+        'bench',
+        'codec',
+        '--trace',
+        trace,
+        '--alt-trace',
+        alt,
+        '--out',
+        dir,
+        '--runs',
+        '1',
+      ]);
       expect(code).toBe(0);
       const markdown = readFileSync(join(dir, 'codec-bench.md'), 'utf8');
       for (const row of [
@@ -24,20 +42,34 @@ describe('bench codec', () => {
         'JSON batch (1000) + gzip',
         'msgpackr',
         'msgpackr batch (1000, records) + zstd-19',
+        'msgpackr batch (500, records) + zstd-19',
         'protobuf SyncMessage',
         'media-sync batch 1 ',
         'media-sync batch 10 ',
         'media-sync batch 100 ',
+        'media-sync batch 500 ',
         'media-sync batch 1000 ',
         'one progress update alone, no context',
         'one progress update alone, with session context',
       ]) {
         expect(markdown).toContain(`| ${row}`);
       }
+      for (const target of [
+        'standard trace, batch 1000',
+        'standard trace, batch 500',
+        'one progress update alone, session context',
+        'one progress update alone, self-contained',
+        'encode, batch 500',
+        'decode, batch 500',
+        `other trace, batch 500 (${alt})`,
+        `other trace, batch 1000 (${alt})`,
+      ]) {
+        expect(markdown).toContain(`| ${target} |`);
+      }
       expect(stdout).toContain(markdown);
       const svg = readFileSync(join(dir, 'codec-bench.svg'), 'utf8');
       expect(svg).toMatch(/^<svg /);
-      expect(svg.match(/<rect /g)?.length).toBe(12);
+      expect(svg.match(/<rect /g)?.length).toBe(14);
     } finally {
       spy.mockRestore();
       rmSync(dir, { recursive: true, force: true });

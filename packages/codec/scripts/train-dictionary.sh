@@ -2,7 +2,7 @@
 # Rebuilds the shipped zstd dictionary from a synthetic TRAINING trace (never from the
 # measuring traces in shared/traces):
 #   1. media-sync trace generate --seed 20251125 --ops 30000
-#   2. media-sync codec encode --no-compress at batch sizes 1, 3, 10, 30, 100, 300, 1000
+#   2. media-sync codec encode --no-compress at batch sizes 1, 3, 10, 30, 100, 300, 500, 1000
 #   3. zstd --train on the Batch bodies of those frames, dictionary id 1, 16 KiB
 #   4. writes dictionaries/1.zdict and src/dictionaries/index.ts (the bytes as base64, so the
 #      codec needs no file system and runs in browsers).
@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 cli() { (cd "$here" && npx --no-install tsx --conditions=@media-sync/source scripts/cli.mts "$@"); }
 dict_id=1
 cli trace generate --seed 20251125 --ops 30000 --out "$tmp/train.jsonl"
-for batch in 1 3 10 30 100 300 1000; do
+for batch in 1 3 10 30 100 300 500 1000; do
   cli codec encode --trace "$tmp/train.jsonl" --out "$tmp/frames-$batch" --batch "$batch" --no-compress >/dev/null
   (cd "$here" && npx --no-install tsx --conditions=@media-sync/source scripts/frame-bodies.mts "$tmp/frames-$batch" "$tmp/bodies")
 done

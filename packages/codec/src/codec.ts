@@ -73,7 +73,7 @@ export async function createCodec(options: CodecOptions = {}): Promise<Codec> {
 }
 
 /** Most ops whose baselines wait for `metrics()`; past that they are folded in while encoding. */
-const MAX_PENDING_BASELINE_OPS = 1 << 20;
+const MAX_PENDING_BASELINE_OPS = 1 << 16;
 
 /**
  * Running sums behind `metrics()`. The wire and body sizes are summed as frames are made; the
@@ -88,12 +88,16 @@ class MetricsAccumulator {
   bytesWire = 0;
   private pending: { ops: readonly SequencedOperation[]; userId: string | undefined }[] = [];
   private pendingOps = 0;
-  constructor(private readonly sizer: BaselineSizer) {}
+  constructor(
+    private readonly sizer: BaselineSizer,
+    private readonly baselines: boolean,
+  ) {}
 
   add(ops: readonly SequencedOperation[], userId: string | undefined, bytesBody: number, bytesWire: number): void {
     this.ops += ops.length;
     this.bytesBody += bytesBody;
     this.bytesWire += bytesWire;
+    if (!this.baselines) return;
     this.pending.push({ ops, userId });
     this.pendingOps += ops.length;
     if (this.pendingOps > MAX_PENDING_BASELINE_OPS) this.fold();
@@ -179,7 +183,8 @@ const UNBOUND: FrameBinding = { deviceId: '', contextVersion: 0, lastSeq: 0 };
 class FrameCodec implements Codec {
   private readonly dictionaryIdSet = new Set<number>();
   private readonly sizer = new BaselineSizer();
-  private readonly accumulator = new MetricsAccumulator(this.sizer);
+  private readonly accumulator: MetricsAccumulator;
+  private readonly baselineTotals: boolean;
   private readonly level: number;
   private readonly minBatchSize: number;
   private readonly limits: DecodeLimits;
@@ -191,6 +196,8 @@ class FrameCodec implements Codec {
     options: CodecOptions,
   ) {
     this.level = checkLevel(options.level ?? DEFAULT_LEVEL);
+    this.baselineTotals = options.baselineTotals ?? true;
+    this.accumulator = new MetricsAccumulator(this.sizer, this.baselineTotals);
     this.minBatchSize = options.minBatchSize ?? DEFAULT_MIN_BATCH_SIZE;
     this.limits = resolveLimits(options.limits);
     for (const [id, text] of DICTIONARY_BASE64) {
@@ -320,7 +327,7 @@ class FrameCodec implements Codec {
   }
 
   resetMetrics(): void {
-    Object.assign(this.accumulator, new MetricsAccumulator(this.sizer));
+    Object.assign(this.accumulator, new MetricsAccumulator(this.sizer, this.baselineTotals));
   }
 }
 

@@ -27,6 +27,13 @@ export interface CodecOptions {
   readonly limits?: Partial<DecodeLimits>;
   /** The zstd implementation. Default: zstd-codec's WebAssembly build, loaded on first use. */
   readonly engine?: ZstdEngine;
+  /**
+   * Whether `metrics()` totals include the baselines (bytesJson, bytesProtobuf). They are
+   * computed from the ops when `metrics()` is called (or every 65 536 ops while none is), which
+   * costs about as much as encoding; `false` leaves them 0 there. Default true. A frame's own
+   * `metrics` always has them, computed on first read.
+   */
+  readonly baselineTotals?: boolean;
 }
 
 /** An inclusive range of seqs, first <= last (contract 1). */

@@ -40,6 +40,7 @@ export const BatchField = {
   expiryOffsets: 20,
   timestampDeltaBias: 21,
   positionResidualBias: 22,
+  positionPrediction: 23,
 } as const;
 
 /** media_sync.v1.OperationType, by the op's `type`. */

@@ -191,4 +191,13 @@ describe('lazy baselines', () => {
     expect(frame.metrics).toBe(first);
     expect(first.bytesWire).toBe(frame.bytes.length);
   });
+
+  it('codec totals leave the baselines out with baselineTotals: false, and count them by default', async () => {
+    const lean = await createCodec({ baselineTotals: false });
+    lean.encodeFrame('tv-den', ops.slice(0, 50));
+    expect(lean.metrics()).toMatchObject({ ops: 50, bytesJson: 0, bytesProtobuf: 0 });
+    codec.resetMetrics();
+    const frame = codec.encodeFrame('tv-den', ops.slice(0, 50));
+    expect(codec.metrics().bytesJson).toBe(frame.metrics.bytesJson);
+  });
 });

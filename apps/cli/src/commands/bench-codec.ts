@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Codec, createCodec, createZstd, referenceJsonEnvelope } from '@media-sync/codec';
@@ -7,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Packr, pack, unpack } from 'msgpackr';
 import { median, standardTracePath } from '../trace-files.js';
+import { generateTrace, type TraceOptions } from '../trace-generator.js';
 import { type DeviceOps, readTrace } from './codec.js';
 
 /** One row of the §11 table. */
@@ -67,6 +69,7 @@ async function contenders(devices: readonly DeviceOps[], codec: Codec): Promise<
   const zstd = await createZstd();
   const all = devices.flatMap((d) => d.ops.map((entry) => ({ entry, userId: d.userId })));
   const byThousand = chunks(devices, 1000);
+  const byFiveHundred = chunks(devices, 500);
   const list: Contender[] = [
     {
       name: 'reference JSON envelope',
@@ -108,6 +111,17 @@ async function contenders(devices: readonly DeviceOps[], codec: Codec): Promise<
       },
     },
     {
+      name: 'msgpackr batch (500, records) + zstd-19',
+      encode: () => byFiveHundred.map((c) => zstd.compress(new Packr({ useRecords: true }).pack(c.ops), 19)),
+      decode: (units) => {
+        let n = 0;
+        for (const u of units as Uint8Array[]) {
+          n += (new Packr({ useRecords: true }).unpack(zstd.decompress(u, 64 * 1024 * 1024)) as unknown[]).length;
+        }
+        return n;
+      },
+    },
+    {
       name: 'protobuf SyncMessage',
       encode: () => all.map(({ entry, userId }) => encodeSyncMessage(entry, userId ?? 'unknown-user')),
       decode: (units) => {
@@ -117,7 +131,7 @@ async function contenders(devices: readonly DeviceOps[], codec: Codec): Promise<
       },
     },
   ];
-  for (const size of [1, 10, 100, 1000]) {
+  for (const size of BATCH_SIZES) {
     const parts = chunks(devices, size);
     list.push({
       name: `media-sync batch ${size}`,
@@ -139,6 +153,9 @@ async function contenders(devices: readonly DeviceOps[], codec: Codec): Promise<
   }
   return list;
 }
+
+/** The frame sizes measured; 500 is the queue's largest frame. */
+const BATCH_SIZES = [1, 10, 100, 500, 1000];
 
 /** Bytes of one progress update sent alone: self-contained, and over a session with acknowledged context. */
 function singleProgress(devices: readonly DeviceOps[], codec: Codec): BenchRow[] {
@@ -174,17 +191,79 @@ function singleProgress(devices: readonly DeviceOps[], codec: Codec): BenchRow[]
   ];
 }
 
+/** Bytes per op of the codec alone at the given batch sizes (a trace measured for size only). */
+async function codecSizes(devices: readonly DeviceOps[], codec: Codec): Promise<Map<number, number>> {
+  const total = devices.reduce((n, d) => n + d.ops.length, 0);
+  const sizes = new Map<number, number>();
+  for (const size of [500, 1000]) {
+    let bytes = 0;
+    for (const c of chunks(devices, size))
+      bytes += codec.encodeFrame(
+        c.device.deviceId,
+        c.ops,
+        c.device.userId === undefined ? {} : { userId: c.device.userId },
+      ).bytes.length;
+    sizes.set(size, total === 0 ? 0 : bytes / total);
+  }
+  return sizes;
+}
+
+/**
+ * The trace the codec was not tuned to when `--alt-trace` is not given: other id shapes (slugs,
+ * not UUIDs), unicode in device names and payloads, six devices.
+ */
+export const DEFAULT_ALT_TRACE: TraceOptions = {
+  seed: 20_260_101,
+  ops: 20_000,
+  idShape: 'slug',
+  unicode: true,
+  devices: 6,
+};
+
 export interface BenchOptions {
   readonly trace: string;
   readonly runs: number;
   readonly progress?: boolean;
+  /** A second trace measured for size (bytes/op at batch 500 and 1000); default DEFAULT_ALT_TRACE. */
+  readonly altTrace?: string;
+}
+
+/** Size rows of the other trace: name and bytes/op. */
+export interface AltRow {
+  readonly name: string;
+  readonly bytesPerOp: number;
+}
+
+/** The other trace's size rows: `--alt-trace`, or DEFAULT_ALT_TRACE generated into a temp file. */
+export async function benchAltTrace(options: BenchOptions): Promise<{ label: string; rows: AltRow[] }> {
+  const codec = await createCodec();
+  let file = options.altTrace;
+  let label = file ?? '';
+  let dir: string | undefined;
+  if (file === undefined) {
+    dir = mkdtempSync(join(tmpdir(), 'bench-codec-'));
+    file = join(dir, 'alt.jsonl');
+    writeFileSync(file, `${generateTrace(DEFAULT_ALT_TRACE).join('\n')}\n`);
+    const { seed, ops, idShape, devices } = DEFAULT_ALT_TRACE;
+    label = `trace generate --seed ${seed} --ops ${ops} --id-shape ${idShape} --unicode --devices ${devices}`;
+  }
+  try {
+    const sizes = await codecSizes(readTrace(file), codec);
+    return {
+      label,
+      rows: [...sizes].map(([size, bytesPerOp]) => ({ name: `media-sync batch ${size}`, bytesPerOp })),
+    };
+  } finally {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function benchCodec(options: BenchOptions): Promise<BenchRow[]> {
   const devices = readTrace(options.trace);
   const total = devices.reduce((n, d) => n + d.ops.length, 0);
   if (total === 0) throw new Error(`trace ${options.trace} has no operations`);
-  const codec = await createCodec();
+  // The contenders compute no reference-JSON baselines either: leave them out of the codec's totals.
+  const codec = await createCodec({ baselineTotals: false });
   const list = await contenders(devices, codec);
   const bar =
     options.progress === false
@@ -243,7 +322,59 @@ function formatRate(rate: number | undefined): string {
   return rate === undefined ? '—' : Math.round(rate).toLocaleString('en-US');
 }
 
-export function toMarkdown(rows: readonly BenchRow[], trace: string, runs: number): string {
+/** §11 targets against the rows of one run: what was measured, the target, met or not. */
+export function targetLines(rows: readonly BenchRow[], alt?: { label: string; rows: readonly AltRow[] }): string[] {
+  const row = (name: string) => rows.find((r) => r.name === name);
+  const bytes = (name: string) => row(name)?.bytesPerOp ?? Number.NaN;
+  const reference = bytes('msgpackr batch (1000, records) + zstd-19');
+  const reference500 = bytes('msgpackr batch (500, records) + zstd-19');
+  const lines = ['| §11 target | measured | target | met | vs msgpackr + zstd-19 |', '|---|---:|---:|:-:|---:|'];
+  const size = (label: string, value: number, limit: number, versus: number) =>
+    lines.push(
+      `| ${label} | ${value.toFixed(2)} B/op | ≤ ${limit} | ${value <= limit ? 'yes' : 'no'} | ${(versus / value).toFixed(2)}× smaller |`,
+    );
+  size('standard trace, batch 1000', bytes('media-sync batch 1000'), 2.8, reference);
+  size('standard trace, batch 500', bytes('media-sync batch 500'), 3.0, reference500);
+  const alone = (label: string, value: number, limit: number) =>
+    lines.push(`| ${label} | ${value.toFixed(2)} B | ≤ ${limit} | ${value <= limit ? 'yes' : 'no'} | — |`);
+  alone('one progress update alone, session context', bytes('one progress update alone, with session context'), 16);
+  alone('one progress update alone, self-contained', bytes('one progress update alone, no context'), 64);
+  const ratio = (label: string, ours: number | undefined, theirs: number | undefined, versusName: string) => {
+    const r = ours === undefined || theirs === undefined ? Number.NaN : ours / theirs;
+    lines.push(
+      `| ${label} | ${formatRate(ours)} ops/CPU-s | ≥ 2× ${versusName} (${formatRate(theirs)}) | ${r >= 2 ? 'yes' : 'no'} | ${r.toFixed(2)}× |`,
+    );
+  };
+  ratio(
+    'encode, batch 500',
+    row('media-sync batch 500')?.encodeOpsPerCpuSec,
+    row('msgpackr')?.encodeOpsPerCpuSec,
+    "msgpackr's single-op pack",
+  );
+  ratio(
+    'decode, batch 500',
+    row('media-sync batch 500')?.decodeOpsPerCpuSec,
+    row('msgpackr batch (500, records) + zstd-19')?.decodeOpsPerCpuSec,
+    'msgpackr batch + zstd decode',
+  );
+  if (alt !== undefined) {
+    for (const a of alt.rows) {
+      const standard = bytes(a.name);
+      const change = 100 * (a.bytesPerOp / standard - 1);
+      lines.push(
+        `| other trace, ${a.name.replace('media-sync ', '')} (${alt.label}) | ${a.bytesPerOp.toFixed(2)} B/op | within 20 % of ${standard.toFixed(2)} | ${Math.abs(change) <= 20 ? 'yes' : 'no'} (${change >= 0 ? '+' : ''}${change.toFixed(1)} %) | — |`,
+      );
+    }
+  }
+  return lines;
+}
+
+export function toMarkdown(
+  rows: readonly BenchRow[],
+  trace: string,
+  runs: number,
+  alt?: { label: string; rows: readonly AltRow[] },
+): string {
   const reference = rows[0]?.bytesPerOp ?? 0;
   const lines = [
     `Codec benchmark on \`${trace}\`: bytes/op over the whole trace; ops/s are medians of ${runs} runs, each repeating the whole trace for at least ${MIN_RUN_MS} ms after a warm-up pass, per wall-clock second and per second of process CPU time (the latter is steadier when other processes share the cores).`,
@@ -261,6 +392,8 @@ export function toMarkdown(rows: readonly BenchRow[], trace: string, runs: numbe
     '',
     'The last two rows average every progress update of the trace sent as its own frame: self-contained, and over one',
     'session per device in which every frame is acknowledged before the next (so each references the previous context).',
+    '',
+    ...targetLines(rows, alt),
   );
   return `${lines.join('\n')}\n`;
 }
@@ -305,6 +438,10 @@ export function registerBenchCodec(bench: Command): void {
     .option('--trace <file>', 'trace in the §2 JSON Lines format (default: shared/traces/standard-20k.jsonl)')
     .option('--out <dir>', 'directory for codec-bench.md and codec-bench.svg', 'bench-results')
     .option(
+      '--alt-trace <file>',
+      'a second trace measured for size against the first (default: generated with slug ids, unicode and 6 devices)',
+    )
+    .option(
       '--runs <n>',
       'runs per contender (medians are reported)',
       (v) => {
@@ -315,11 +452,16 @@ export function registerBenchCodec(bench: Command): void {
       5,
     )
     .exitOverride()
-    .action(async (options: { trace?: string; out: string; runs: number }) => {
+    .action(async (options: { trace?: string; out: string; runs: number; altTrace?: string }) => {
       const trace = options.trace ?? standardTracePath();
       if (trace === undefined) throw new Error('no --trace given and ../shared/traces/standard-20k.jsonl not found');
       const rows = await benchCodec({ trace, runs: options.runs, progress: process.stderr.isTTY !== false });
-      const markdown = toMarkdown(rows, trace, options.runs);
+      const alt = await benchAltTrace({
+        trace,
+        runs: options.runs,
+        ...(options.altTrace === undefined ? {} : { altTrace: options.altTrace }),
+      });
+      const markdown = toMarkdown(rows, trace, options.runs, alt);
       mkdirSync(options.out, { recursive: true });
       writeFileSync(join(options.out, 'codec-bench.md'), markdown);
       writeFileSync(join(options.out, 'codec-bench.svg'), toSvg(rows));

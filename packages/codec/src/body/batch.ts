@@ -53,6 +53,7 @@ const LAYOUT = [
   ['hlcNodeRefs', BatchField.hlcNodeRefs, 'packed'],
   ['userRefs', BatchField.userRefs, 'packed'],
   ['contentRefs', BatchField.contentRefs, 'packed'],
+  ['positionPrediction', BatchField.positionPrediction, 'scalar'],
   ['positionResidualBias', BatchField.positionResidualBias, 'scalar'],
   ['positionResiduals', BatchField.positionResiduals, 'packed'],
   ['durations', BatchField.durations, 'packed'],
@@ -246,6 +247,7 @@ export function encodeBatch(
     hlcNodeRefs: nodeRefs,
     userRefs: refs.users,
     contentRefs: refs.contents,
+    positionPrediction: progressBytes.prediction,
     positionResidualBias: progressBytes.residualBias,
     positionResiduals: progressBytes.residuals,
     durations: progressBytes.durations,
@@ -506,6 +508,7 @@ export function decodeBatch(
     uint('durations', BatchField.durations),
     runs('states', BatchField.states, 1),
     context,
+    scalars[BatchField.positionPrediction] as number,
   );
   const commands = new CommandColumnsReader(
     uint('command_id_refs', BatchField.commandIdRefs),

@@ -58,8 +58,18 @@ function invalid(i: number, detail: string): CodecError {
   return new CodecError('INVALID_INPUT', 0, `op ${i} has ${detail}`);
 }
 
+/**
+ * How positions are predicted (Batch.position_prediction), chosen per frame by the encoder as
+ * whichever gives the smaller column: 0 = the previous position plus the elapsed time while
+ * playing (a player reporting wall-clock progress), 1 = the previous position (the column bias
+ * then carries the typical step: players whose positions and report times jitter apart).
+ */
+export const PositionPrediction = { elapsed: 0, previous: 1 } as const;
+
 export class ProgressColumnsWriter {
   readonly residuals = new BiasedColumnWriter();
+  /** The same residuals under PositionPrediction.previous. */
+  readonly stepResiduals = new BiasedColumnWriter();
   readonly durations = new UintColumnWriter();
   readonly states = new RunLengthColumnWriter(PlaybackStateCode.playing);
   private readonly latest = new Map<number, MutableProgress>();
@@ -67,6 +77,7 @@ export class ProgressColumnsWriter {
 
   reset(context: ContextState): void {
     this.residuals.reset();
+    this.stepResiduals.reset();
     this.durations.reset();
     this.states.reset();
     this.latest.clear();
@@ -82,6 +93,7 @@ export class ProgressColumnsWriter {
     if (!Number.isSafeInteger(position) || position < 0) throw invalid(i, `positionMs ${position}`);
     const timestamp = p.timestamp;
     this.residuals.write(position - predictPosition(prev, timestamp));
+    this.stepResiduals.write(position - (prev === undefined ? 0 : prev.positionMs));
     const duration = p.durationMs ?? null;
     if (duration !== null && (!Number.isSafeInteger(duration) || duration < 0))
       throw invalid(i, `durationMs ${duration}`);
@@ -118,6 +130,7 @@ export class ProgressColumnsWriter {
 }
 
 export interface ProgressColumnBytes {
+  readonly prediction: number;
   readonly residuals: ColumnBytes;
   readonly residualBias: number;
   readonly durations: ColumnBytes;
@@ -126,9 +139,14 @@ export interface ProgressColumnBytes {
 
 export function finishProgress(w: ProgressColumnsWriter): ProgressColumnBytes {
   w.residuals.finish();
+  w.stepResiduals.finish();
+  const elapsed = w.residuals.bytes()?.length ?? 0;
+  const previous = w.stepResiduals.bytes()?.length ?? 0;
+  const chosen = previous < elapsed ? w.stepResiduals : w.residuals;
   return {
-    residuals: w.residuals.bytes(),
-    residualBias: w.residuals.bias,
+    prediction: chosen === w.residuals ? PositionPrediction.elapsed : PositionPrediction.previous,
+    residuals: chosen.bytes(),
+    residualBias: chosen.bias,
     durations: w.durations.bytes(),
     states: w.states.bytes(),
   };
@@ -145,7 +163,11 @@ export class ProgressColumnsReader {
     private readonly durations: UintColumnReader,
     private readonly states: RunLengthColumnReader,
     private readonly context: ContextState,
-  ) {}
+    private readonly prediction: number,
+  ) {
+    if (prediction !== PositionPrediction.elapsed && prediction !== PositionPrediction.previous)
+      throw new CodecError('MALFORMED_BODY', residuals.offset, `unknown position prediction ${prediction}`);
+  }
 
   read(userRef: number, contentRef: number, userId: string, contentId: string, timestamp: number) {
     let mine = this.bySlot[contentRef];
@@ -155,7 +177,13 @@ export class ProgressColumnsReader {
       mine ?? (context.progress.size === 0 ? undefined : context.progress.get(progressKey(userId, contentId)));
     const residuals = this.residuals;
     const positionAt = residuals.offset;
-    const positionMs = predictPosition(prev, timestamp) + residuals.readBiased();
+    const predicted =
+      this.prediction === PositionPrediction.elapsed
+        ? predictPosition(prev, timestamp)
+        : prev === undefined
+          ? 0
+          : prev.positionMs;
+    const positionMs = predicted + residuals.readBiased();
     if (positionMs < 0 || !Number.isSafeInteger(positionMs))
       throw new CodecError('MALFORMED_BODY', positionAt, `positionMs ${positionMs} out of range`);
     const durations = this.durations;

@@ -33,6 +33,7 @@ export namespace media_sync {
             expiryOffsets: number[];
             timestampDeltaBias: number;
             positionResidualBias: number;
+            positionPrediction: number;
             static create(properties: media_sync.v1.Batch.$Shape): media_sync.v1.Batch & media_sync.v1.Batch.$Shape;
             static create(properties?: media_sync.v1.Batch.$Properties): media_sync.v1.Batch;
             static encode(message: media_sync.v1.Batch.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -64,6 +65,7 @@ export namespace media_sync {
                 expiryOffsets?: (number[]|null);
                 timestampDeltaBias?: (number|null);
                 positionResidualBias?: (number|null);
+                positionPrediction?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = media_sync.v1.Batch.$Properties;

@@ -53,6 +53,7 @@ export const media_sync = $root.media_sync = (() => {
              * @property {Array.<number>|null} [expiryOffsets] Batch expiryOffsets
              * @property {number|null} [timestampDeltaBias] Batch timestampDeltaBias
              * @property {number|null} [positionResidualBias] Batch positionResidualBias
+             * @property {number|null} [positionPrediction] Batch positionPrediction
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -279,6 +280,14 @@ export const media_sync = $root.media_sync = (() => {
             Batch.prototype.positionResidualBias = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
 
             /**
+             * Batch positionPrediction.
+             * @member {number} positionPrediction
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.positionPrediction = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
              * Creates a new Batch instance using the specified properties.
              * @function create
              * @memberof media_sync.v1.Batch
@@ -356,6 +365,8 @@ export const media_sync = $root.media_sync = (() => {
                     writer.uint32(/* id 21, wireType 0 =*/168).sint64(message.timestampDeltaBias);
                 if (message.positionResidualBias != null && $Object.hasOwnProperty.call(message, "positionResidualBias") && (typeof message.positionResidualBias === "object" ? message.positionResidualBias.low || message.positionResidualBias.high : message.positionResidualBias !== 0))
                     writer.uint32(/* id 22, wireType 0 =*/176).sint64(message.positionResidualBias);
+                if (message.positionPrediction != null && $Object.hasOwnProperty.call(message, "positionPrediction") && (typeof message.positionPrediction === "object" ? message.positionPrediction.low || message.positionPrediction.high : message.positionPrediction !== 0))
+                    writer.uint32(/* id 23, wireType 0 =*/184).sint64(message.positionPrediction);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -674,6 +685,15 @@ export const media_sync = $root.media_sync = (() => {
                                 message.positionResidualBias = value;
                             else
                                 delete message.positionResidualBias;
+                            continue;
+                        }
+                    case 23: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.sint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.positionPrediction = value;
+                            else
+                                delete message.positionPrediction;
                             continue;
                         }
                     }
