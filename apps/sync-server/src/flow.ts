@@ -77,18 +77,24 @@ export class InboundScheduler {
   held(delta: number): void {
     this.#heldBytes += delta;
     if (delta <= 0 || this.#heldBytes <= this.#limits.maxInboundBytes) return;
-    let biggest: ConnectionFlow | undefined;
-    for (const flow of this.#flows) {
-      if (!flow.closing && (biggest === undefined || flow.heldBytes > biggest.heldBytes)) biggest = flow;
+    // Bytes of connections already being cut are freed within a tick; count the rest.
+    let live = 0;
+    for (const flow of this.#flows) if (!flow.closing) live += flow.heldBytes;
+    while (live > this.#limits.maxInboundBytes) {
+      let biggest: ConnectionFlow | undefined;
+      for (const flow of this.#flows) {
+        if (!flow.closing && (biggest === undefined || flow.heldBytes > biggest.heldBytes)) biggest = flow;
+      }
+      if (biggest === undefined) return;
+      live -= biggest.heldBytes;
+      this.#counters.inboundOverBudget += 1;
+      this.#log.warn('connection closed: inbound budget of all connections used up', {
+        ...biggest.identity,
+        heldBytes: biggest.heldBytes,
+        allHeldBytes: this.#heldBytes,
+      });
+      biggest.shut(1013, 'gateway busy: too many bytes held', 0);
     }
-    if (biggest === undefined) return;
-    this.#counters.inboundOverBudget += 1;
-    this.#log.warn('connection closed: inbound budget of all connections used up', {
-      ...biggest.identity,
-      heldBytes: biggest.heldBytes,
-      allHeldBytes: this.#heldBytes,
-    });
-    biggest.shut(1013, 'gateway busy: too many bytes held');
   }
 
   schedule(): void {
@@ -243,14 +249,15 @@ export class ConnectionFlow {
 
   /**
    * Closes with `code`, drops what is queued, and cuts the socket if the peer does not finish the
-   * close handshake soon: a client that is refused does not get to hold memory meanwhile.
+   * close handshake within `graceMs`: a client that is refused does not get to hold memory
+   * meanwhile (over the inbound budget the socket is cut at once).
    */
-  shut(code: number, reason: string): void {
+  shut(code: number, reason: string, graceMs = this.#scheduler.limits.closeGraceMs): void {
     if (this.closing) return;
     this.closing = true;
     this.#dropInbox();
     this.#ws.close(code, reason);
-    const cut = setTimeout(() => this.#ws.terminate(), this.#scheduler.limits.closeGraceMs);
+    const cut = setTimeout(() => this.#ws.terminate(), graceMs);
     cut.unref();
     this.#ws.once('close', () => clearTimeout(cut));
   }

@@ -105,6 +105,31 @@ describe('a gateway process under attack by 50 hostile clients', () => {
 });
 
 describe('connection bounds of a gateway process', () => {
+  it('closes the connection holding the most (1013) once all together hold maxInboundBytes', async () => {
+    const gateway = await spawnGateway(dir, { maxInboundBytes: 1024 * 1024, incompleteMessageMs: 60_000 });
+    deferCleanup(gateway.stop);
+    // 20 connections each leave 200 KiB of a message unfinished: 4 MiB wanted, 1 MiB allowed.
+    const attackers = await spawnAttackers('fragments', gateway.url, 20, 'budget');
+    let health: Healthz | undefined;
+    await eventually(() => {
+      gateway.healthz().then(
+        (answer) => {
+          health = answer.body;
+        },
+        () => undefined,
+      );
+      return (health?.limits.inboundOverBudget ?? 0) > 0;
+    }, 15_000);
+    // The budget, plus what connections cut in that instant still hold until their sockets close
+    // (a tick later): at most the budget and two messages being received.
+    for (let i = 0; i < 5; i++) {
+      health = (await gateway.healthz()).body;
+      expect(health.inboundHeldBytes).toBeLessThanOrEqual(1024 * 1024 + 2 * (256 + 4) * 1024);
+    }
+    await attackers.stop();
+    expect(gateway.logs.some((line) => line.message.startsWith('connection closed: inbound budget'))).toBe(true);
+  }, 30_000);
+
   it('closes TCP connections past maxConnections on arrival, logs and counts them', async () => {
     const gateway = await spawnGateway(dir, { maxConnections: 20, headerTimeoutMs: 60_000 });
     deferCleanup(gateway.stop);
