@@ -28,3 +28,4 @@ export type {
   SessionState,
 } from './types.js';
 export { createZstd, type ZstdCompressor, type ZstdEngine } from './zstd.js';
+export { createZstdWasmEngine } from './zstd-wasm-engine.js';

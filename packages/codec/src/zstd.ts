@@ -26,10 +26,14 @@ export interface ZstdEngine {
   decompress(input: Uint8Array, size: number, dictionaryId: number): Uint8Array | null;
 }
 
-/** Loads the shipped engine (zstd-codec's WebAssembly module) once per process or page. */
+/**
+ * Loads the shipped engine once per process or page: zstd-codec in Node; in browsers its
+ * WebAssembly build alone (the package's `browser` field maps default-engine.js to
+ * default-engine.browser.js).
+ */
 let defaultEngine: Promise<ZstdEngine> | undefined;
 export function loadDefaultEngine(): Promise<ZstdEngine> {
-  defaultEngine ??= import('./zstd-codec-engine.js').then((m) => m.createZstdCodecEngine());
+  defaultEngine ??= import('./default-engine.js').then((m) => m.createDefaultEngine());
   return defaultEngine;
 }
 
