@@ -87,7 +87,7 @@ describe('the browser packages bundle with no configuration (packed tarballs)', 
     results.push(await bundleWithEsbuild(consumer, 'esm-splitting'));
     results.push(await bundleWithVite(consumer));
     results.push(await bundleWithWebpack(consumer));
-  }, 300_000);
+  }, 600_000);
 
   it('builds in esbuild, Vite and webpack 5 without a warning, and never ships asm.js', () => {
     expect(results.map((result) => result.bundler)).toEqual([
