@@ -43,11 +43,6 @@ interface Verdict {
   readonly code: RejectCode;
 }
 
-/** Seq ranges a frame declares skipped (contract 1); empty until the codec's v2 frames carry them. */
-function skippedOf(header: FrameHeader): readonly SeqRange[] {
-  return (header as { readonly skipped?: readonly SeqRange[] }).skipped ?? [];
-}
-
 /**
  * Decode, authorise, dedupe, merge and commit one frame (SPEC §9). Synchronous from the bytes to
  * the ACK: a frame is never half done, whatever happens to its connection.
@@ -240,7 +235,7 @@ export class Ingest {
       this.#counters.opsRejected += opCount;
       return ack(false, opCount === 0 ? [] : [{ firstSeq, lastSeq, code: 'FORBIDDEN_DEVICE' }], opCount);
     }
-    const declared = normalize(skippedOf(header));
+    const declared = normalize(header.skipped);
     if (opCount === 0 && declared.length === 0) return ack(false, [], 0);
     let settled: SeqRange[] = [];
     let ops: readonly SequencedOperation[] = [];

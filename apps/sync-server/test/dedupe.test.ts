@@ -3,6 +3,7 @@ import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import {
+  codec,
   deferCleanup,
   gateway,
   OTHER_USER,
@@ -111,5 +112,36 @@ describe('dedupe by durable settled ranges', () => {
     expect(ack.rejected.every((range) => range.lastSeq === range.firstSeq)).toBe(true);
     expect(new Set(ack.rejected.map((range) => range.code))).toEqual(new Set(['FORBIDDEN_USER']));
     expect(server.headOf(USER)).toBe(100);
+  });
+});
+
+describe('skipped seq ranges (format 2 frames)', () => {
+  it('settles the seqs a frame declares skipped, so the mark advances; one sent anyway is refused SKIPPED', async () => {
+    const { server, dbPath } = await gateway();
+    const tv = await publisher(server.url, 'tv');
+    const c = await codec();
+    await tv.publish(await outgoing(progressOps('tv', 1, 1)));
+    // Seqs 2..4 were coalesced away; the frame of seq 5 says so.
+    const [five] = progressOps('tv', 5, 1);
+    if (!five) throw new Error('fixture');
+    const withSkips = c.encodeFrame('tv', [five], { userId: USER, skipped: [{ first: 2, last: 4 }] });
+    const ack = await tv.publish({
+      deviceId: 'tv',
+      userId: USER,
+      firstSeq: 5,
+      lastSeq: 5,
+      ops: [five],
+      skipped: [{ first: 2, last: 4 }],
+      selfContained: () => withSkips,
+    });
+    expect(ack.rejected).toEqual([]);
+    // A sender that breaks its word: the op is refused, not acknowledged without being logged.
+    const late = await tv.publish(await outgoing(progressOps('tv', 3, 1)));
+    expect(late.rejected).toEqual([{ firstSeq: 3, lastSeq: 3, code: 'SKIPPED' }]);
+    expect(server.headOf(USER)).toBe(2);
+    await server.close();
+    const db = new Database(dbPath, { readonly: true });
+    deferCleanup(() => void db.close());
+    expect(db.prepare('SELECT first_seq, last_seq FROM settled_ranges').all()).toEqual([{ first_seq: 1, last_seq: 5 }]);
   });
 });
