@@ -57,6 +57,8 @@ export type ConnectionEvent =
 export class GatewayConnection {
   state: ConnectionState = 'offline';
   unauthorized = false;
+  /** Why the gateway refused the token, when it said (`UNAUTHORIZED: token expired`). */
+  unauthorizedReason: string | undefined;
   closed = false;
   hello: HelloMessage | undefined;
   readonly #options: ConnectionOptions;
@@ -154,7 +156,10 @@ export class GatewayConnection {
     socket.onmessage = (event) => this.#onMessage(event.data);
     socket.onclose = (event) => {
       // A browser never sees the 401, so the gateway refuses a subprotocol token by closing with 4401.
-      if (event.code === UNAUTHORIZED_CLOSE_CODE) refused = true;
+      if (event.code === UNAUTHORIZED_CLOSE_CODE) {
+        refused = true;
+        if (event.reason) this.unauthorizedReason = event.reason;
+      }
       if (this.#socket !== socket) return;
       const greeted = this.hello !== undefined;
       this.#socket = undefined;

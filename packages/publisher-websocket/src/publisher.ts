@@ -79,7 +79,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
         case 'unauthorized': {
           const error =
             event.type === 'unauthorized'
-              ? new PublisherError('UNAUTHORIZED', `the gateway at ${options.url} refused the token`)
+              ? unauthorized()
               : new PublisherError('DISCONNECTED', `the connection to ${options.url} closed before the ack`);
           for (const waiter of waiters.values()) waiter.reject(error);
           waiters.clear();
@@ -99,9 +99,16 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
 
   function checkUsable(): void {
     if (connection.closed) throw new PublisherError('CLOSED', 'the publisher is closed');
-    if (connection.unauthorized) {
-      throw new PublisherError('UNAUTHORIZED', `the gateway at ${options.url} refused the token`);
-    }
+    if (connection.unauthorized) throw unauthorized();
+  }
+
+  /** The token was refused; the message says why when the gateway did (`token expired`). */
+  function unauthorized(): PublisherError {
+    const why = connection.unauthorizedReason?.replace(/^UNAUTHORIZED:\s*/, '');
+    return new PublisherError(
+      'UNAUTHORIZED',
+      `the gateway at ${options.url} refused the token${why ? `: ${why}` : ''}`,
+    );
   }
 
   function whenOnline(signal: AbortSignal | undefined): Promise<void> {

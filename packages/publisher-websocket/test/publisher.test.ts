@@ -133,7 +133,11 @@ describe('createWebSocketPublisher', () => {
     const gateway = await fake();
     gateway.closeOnConnect = { code: UNAUTHORIZED_CLOSE_CODE, reason: 'UNAUTHORIZED: token expired' };
     const client = publisher(gateway.url);
-    await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED', transient: false });
+    await expect(client.publish(opaque())).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      transient: false,
+      message: expect.stringMatching(/refused the token: token expired$/),
+    });
     await expect(client.publish(opaque())).rejects.toMatchObject({ code: 'UNAUTHORIZED', transient: false });
     expect(client.connectionState).toBe('offline');
     expect(gateway.requests).toHaveLength(1);
