@@ -33,7 +33,10 @@ export interface GatewayLimits {
   readonly heartbeatMs: number;
   /** A replica snapshot after this many logged ops. Default 5 000. */
   readonly snapshotEvery: number;
-  /** Log entries read (and sent) per catch-up page: what a slow subscriber makes the gateway hold. */
+  /**
+   * Log entries read at a time: per catch-up page (what a slow subscriber makes the gateway hold)
+   * and when a user's replica is rebuilt from the log.
+   */
   readonly logPage: number;
   /** A peer that does not finish the close handshake at shutdown is cut after this long. Default 2 000. */
   readonly closeGraceMs: number;

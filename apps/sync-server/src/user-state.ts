@@ -1,9 +1,7 @@
 import type { SequencedOperation } from '@media-sync/protocol';
 import { createReplica, UserStateReplica } from '@media-sync/state';
+import { DEFAULT_LOG_PAGE } from './limits.js';
 import type { GatewayStore } from './store.js';
-
-/** How many log entries to read at a time when rebuilding a replica or catching a device up. */
-export const LOG_PAGE = 1000;
 
 /**
  * A user's merged state held in memory: the replica of `@media-sync/state` rebuilt from the
@@ -32,7 +30,7 @@ export class UserState {
     let cursor = snapshot?.logSeq ?? 0;
     let replayed = 0;
     for (;;) {
-      const page = store.logAfter(userId, cursor, LOG_PAGE);
+      const page = store.logAfter(userId, cursor, DEFAULT_LOG_PAGE);
       if (page.length === 0) break;
       replica.applyAll(page.map((row) => row.entry));
       cursor = page[page.length - 1]?.logSeq ?? cursor;
