@@ -71,7 +71,7 @@ describe('user state cache', () => {
       expect(server.headOf(userId)).toBe(19);
       expect(server.metrics().cachedUsers).toBe(1);
     }
-  });
+  }, 30_000);
 
   it('evicts the least recently used idle user and never a connected one', () => {
     const loads: string[] = [];
@@ -139,7 +139,7 @@ describe('catch-up flow control', () => {
     const expected = server.stateOf(USER);
     expect(replica.progress()).toEqual(expected.progress);
     expect(replica.watchlist({ includeTombstones: true })).toEqual(expected.watchlist);
-  });
+  }, 30_000);
 
   it('stops a catch-up whose socket closes and keeps serving', async () => {
     const errors: string[] = [];
