@@ -183,6 +183,8 @@ export class Ingest {
   }
 
   #queue(frame: PendingFrame): void {
+    // An accepted frame ends a run of bad ones now, though its ACK waits for the commit.
+    frame.session.flow.noteAck();
     this.#pending.push(frame);
     this.#pendingDevices.add(deviceKey(frame.session));
     // Pinned like a connected user: the cache must not drop a state whose writes are pending.
