@@ -308,8 +308,9 @@ function sessionOptions(frame: OutgoingFrame): EncodeOptions {
 
 /**
  * What a gateway ERROR means for the queue. Only errors about the frame's content dead-letter
- * its ops (REJECTED); a frame over the gateway's limits is split (FRAME_TOO_LARGE), and a
- * gateway that cannot read this client's format at all (INCOMPATIBLE) keeps the ops pending.
+ * its ops (REJECTED); a frame over the gateway's limits is split (FRAME_TOO_LARGE), a device over
+ * its rate or storage quota backs off (BUSY), and a gateway that cannot read this client's
+ * format at all (INCOMPATIBLE) keeps the ops pending.
  */
 function publisherErrorOf(body: ErrorMessage): PublisherError {
   const detail = `${body.code} ${body.message}`;
@@ -318,6 +319,11 @@ function publisherErrorOf(body: ErrorMessage): PublisherError {
       return new PublisherError('UNAVAILABLE', `the gateway could not store the frame: ${body.message}`, {
         cause: body,
       });
+    // A device over its rate or storage quota: nothing of the frame was stored and nothing is
+    // wrong with its ops, so they wait (backoff), like an outage, and never count an attempt.
+    case 'RATE_LIMITED':
+    case 'QUOTA_EXCEEDED':
+      return new PublisherError('BUSY', `the gateway is holding this device back: ${detail}`, { cause: body });
     case 'LIMIT_EXCEEDED':
       return new PublisherError('FRAME_TOO_LARGE', `the frame exceeds a gateway limit: ${detail}`, { cause: body });
     case 'UNKNOWN_DICTIONARY':

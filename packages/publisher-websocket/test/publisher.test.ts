@@ -231,6 +231,10 @@ describe('createWebSocketPublisher', () => {
       expect(await answer(code)).toEqual({ code: 'REJECTED', transient: false });
     }
     expect(await answer('INTERNAL')).toEqual({ code: 'UNAVAILABLE', transient: true });
+    // A device held back by its quotas: its ops wait, they are never dead-lettered.
+    for (const code of ['RATE_LIMITED', 'QUOTA_EXCEEDED']) {
+      expect(await answer(code)).toEqual({ code: 'BUSY', transient: true });
+    }
   });
 
   it('encodes with session context and re-sends the self-contained frame on CONTEXT_MISMATCH', async () => {
