@@ -16,6 +16,7 @@ import {
   OTHER_USER,
   outgoing,
   progressOps,
+  rawClient,
   SECRET,
   token,
   USER,
@@ -122,11 +123,26 @@ describe('gateway authentication and authorisation', () => {
 
   it("rejects a frame of another device and leaves that device's dedupe mark alone", async () => {
     const { server } = await gateway();
+    const frame = await outgoing(progressOps('phone', 1, 3));
+    const raw = rawClient(server.url, await token('tv'));
+    await raw.receivedCount(1);
+    raw.send({ type: 'frame', frameId: 1, frame: frame.bytes });
+    await raw.receivedCount(2);
+    expect(raw.received[1]).toMatchObject({
+      type: 'ack',
+      frameId: 1,
+      rejected: [{ firstSeq: 1, lastSeq: 3, code: 'FORBIDDEN_DEVICE' }],
+    });
+    expect(server.headOf(USER)).toBe(0);
+
+    // The publisher does not even send it: a token for the wrong device is a credentials
+    // mistake (UNAUTHORIZED keeps the queue's ops pending), not a verdict on the ops.
     const tv = createWebSocketPublisher({ url: server.url, token: await token('tv') });
     deferCleanup(() => tv.close());
-    const frame = await outgoing(progressOps('phone', 1, 3));
-    const ack = await tv.publish(frame);
-    expect(ack.rejected).toEqual([{ firstSeq: 1, lastSeq: 3, code: 'FORBIDDEN_DEVICE' }]);
+    await expect(tv.publish(frame)).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/token is for device tv, the frame is of device phone/),
+    });
     expect(server.headOf(USER)).toBe(0);
 
     const phone = createWebSocketPublisher({ url: server.url, token: await token('phone') });

@@ -102,6 +102,20 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
     if (connection.unauthorized) throw unauthorized();
   }
 
+  /**
+   * The gateway refuses every op of a device other than the token's (FORBIDDEN_DEVICE), and the
+   * queue would dead-letter them all: a token for the wrong device is a credentials mistake, so
+   * it is UNAUTHORIZED, which leaves the ops pending until the token is fixed.
+   */
+  function checkDevice(frame: OutgoingFrame): void {
+    const tokenDevice = connection.hello?.deviceId;
+    if (tokenDevice === undefined || tokenDevice === frame.deviceId) return;
+    throw new PublisherError(
+      'UNAUTHORIZED',
+      `the token is for device ${tokenDevice}, the frame is of device ${frame.deviceId}: use a token for ${frame.deviceId}`,
+    );
+  }
+
   /** The token was refused; the message says why when the gateway did (`token expired`). */
   function unauthorized(): PublisherError {
     const why = connection.unauthorizedReason?.replace(/^UNAUTHORIZED:\s*/, '');
@@ -197,6 +211,7 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
     checkUsable();
     if (signal?.aborted) throw new PublisherError('ABORTED', 'publish aborted', { cause: signal.reason });
     await whenOnline(signal);
+    checkDevice(frame);
     let encoded: SessionFrame | undefined;
     if (useContext && frame.ops.length > 0) {
       codec ??= createCodec();

@@ -129,6 +129,20 @@ describe('createWebSocketPublisher', () => {
     expect(gateway.requests).toHaveLength(1);
   });
 
+  it('fails with UNAUTHORIZED, sending nothing, a frame of a device other than the one its token names', async () => {
+    const gateway = await fake();
+    const client = publisher(gateway.url);
+    const otherDevice = { ...opaque(), deviceId: 'phone' };
+    await expect(client.publish(otherDevice)).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      transient: false,
+      message: expect.stringMatching(/token is for device tv, the frame is of device phone/),
+    });
+    expect(gateway.received).toEqual([]);
+    // The token still works for its own device.
+    await expect(client.publish(opaque())).resolves.toMatchObject({ duplicate: false });
+  });
+
   it('fails for good with UNAUTHORIZED on close code 4401 before the HELLO, and stops reconnecting', async () => {
     const gateway = await fake();
     gateway.closeOnConnect = { code: UNAUTHORIZED_CLOSE_CODE, reason: 'UNAUTHORIZED: token expired' };
