@@ -23,7 +23,12 @@ export function createProgram(): Command {
     .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError(false)
     // Commander puts its "(Did you mean --device?)" hint on a line of its own: one line it is.
-    .configureOutput({ writeErr: (text) => process.stderr.write(`${text.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) })
+    // Only errors, though: a group run without its subcommand (`media-sync codec`) prints its
+    // help here too, which stays readable.
+    .configureOutput({
+      writeErr: (text) =>
+        process.stderr.write(text.startsWith('error:') ? `${text.trimEnd().replace(/\s*\n\s*/g, ' ')}\n` : text),
+    })
     .exitOverride();
   const codec = program.command('codec').description('encode, decode and inspect frames');
   const trace = program.command('trace').description('make and read operation traces');

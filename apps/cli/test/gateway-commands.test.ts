@@ -55,6 +55,15 @@ describe('media-sync token', () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('prints a readable help, line by line, for a group run without its subcommand', async () => {
+    for (const group of ['codec', 'dead-letters']) {
+      const { code, stderr } = await cli(group);
+      expect(code, group).toBe(1);
+      expect(stderr, group).toMatch(new RegExp(`^Usage: media-sync ${group} \\[options\\] \\[command\\]\\n`));
+      expect(stderr, group).toMatch(/\nCommands:\n/);
+    }
+  });
 });
 
 describe('media-sync serve', () => {
