@@ -257,6 +257,9 @@ export class ConnectionFlow {
     this.closing = true;
     this.#dropInbox();
     this.#ws.close(code, reason);
+    // A connection cut at once (over the inbound budget) no longer counts against the budget:
+    // otherwise, until its socket closes a tick later, the bytes it held would push the others out too.
+    if (graceMs === 0) this.#setPartial(0);
     const cut = setTimeout(() => this.#ws.terminate(), graceMs);
     cut.unref();
     this.#ws.once('close', () => clearTimeout(cut));
