@@ -33,6 +33,8 @@ export interface PublisherConformanceCase {
   readonly name: string;
   /** Whether the case applies, read from the live publisher and context (not from a list the test passes). */
   readonly applies?: (publisher: Publisher, context: PublisherConformanceContext) => boolean;
+  /** What `applies` looks for, named in the skip note when the adapter lacks it. */
+  readonly requires?: string;
   run(context: PublisherConformanceContext): Promise<void>;
 }
 
@@ -314,6 +316,7 @@ export const publisherConformanceCases: readonly PublisherConformanceCase[] = [
     theme: 'outage',
     name: 'broker unreachable from the start: a transient error within the timeout, then an ack once it is back',
     applies: (_, context) => context.faults !== undefined,
+    requires: 'a broker address for the fault proxy, or a `faults` hook',
     async run(context) {
       const faults = context.faults as FaultControl;
       const { replica } = await subscribed(context, 'reader');
@@ -337,6 +340,7 @@ export const publisherConformanceCases: readonly PublisherConformanceCase[] = [
     theme: 'outage',
     name: 'broker going away under a connected publisher: offline, a transient error, then recovery',
     applies: (_, context) => context.faults !== undefined,
+    requires: 'a broker address for the fault proxy, or a `faults` hook',
     async run(context) {
       const faults = context.faults as FaultControl;
       const { replica } = await subscribed(context, 'reader');
@@ -372,6 +376,7 @@ export const publisherConformanceCases: readonly PublisherConformanceCase[] = [
         ? 'connection cut after the broker took the frame (ack lost): re-published, applied once'
         : 'connection cut mid-publish before the broker had the frame: re-published, nothing lost',
       applies: (_, context) => context.faults !== undefined,
+      requires: 'a broker address for the fault proxy, or a `faults` hook',
       async run(context) {
         const faults = context.faults as FaultControl;
         const { replica } = await subscribed(context, 'reader');
@@ -397,6 +402,7 @@ export const publisherConformanceCases: readonly PublisherConformanceCase[] = [
     theme: 'auth',
     name: 'refused credentials: a permanent UNAUTHORIZED',
     applies: (_, context) => context.refusedPublisher !== undefined,
+    requires: '`createRefusedPublisher` (a publisher whose credentials the broker refuses)',
     async run(context) {
       const publisher = await (context.refusedPublisher as () => Promise<Publisher>)();
       const error = await expectPublisherError(

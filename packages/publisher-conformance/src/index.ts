@@ -117,7 +117,7 @@ export function runPublisherConformanceCases(
           if (testCase.applies) {
             const probe = await context.publisher();
             if (!testCase.applies(probe, context)) {
-              test.skip(`${options.name} does not have what this case needs`);
+              test.skip(`${options.name} lacks what this case needs: ${testCase.requires ?? 'see the case'}`);
               return;
             }
           }
