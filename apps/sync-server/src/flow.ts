@@ -8,6 +8,8 @@ import type { LimitCounters } from './session.js';
 interface Inbound {
   readonly data: Uint8Array;
   readonly isBinary: boolean;
+  /** `performance.now()` when the whole message had arrived (ACK latency counts from here). */
+  readonly receivedAt: number;
 }
 
 /** How long one drain of the inbound queues may run before the event loop gets to read sockets again. */
@@ -50,7 +52,7 @@ export class InboundScheduler {
     ws: WebSocket,
     socket: Duplex,
     identity: Record<string, unknown>,
-    handle: (data: Uint8Array, isBinary: boolean) => void,
+    handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void,
   ): ConnectionFlow {
     const flow = new ConnectionFlow(this, ws, socket, identity, handle);
     this.#flows.add(flow);
@@ -135,7 +137,7 @@ export class ConnectionFlow {
   readonly #scheduler: InboundScheduler;
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
-  readonly #handle: (data: Uint8Array, isBinary: boolean) => void;
+  readonly #handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void;
   readonly #inbox: Inbound[] = [];
   #inboxBytes = 0;
   #partialBytes = 0;
@@ -152,7 +154,7 @@ export class ConnectionFlow {
     ws: WebSocket,
     socket: Duplex,
     identity: Record<string, unknown>,
-    handle: (data: Uint8Array, isBinary: boolean) => void,
+    handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void,
   ) {
     this.#scheduler = scheduler;
     this.#ws = ws;
@@ -196,7 +198,7 @@ export class ConnectionFlow {
     }
     const started = performance.now();
     try {
-      this.#handle(message.data, message.isBinary);
+      this.#handle(message.data, message.isBinary, message.receivedAt);
     } finally {
       const limits = this.#scheduler.limits;
       this.tokens = Math.max(this.tokens - (performance.now() - started), -MAX_DEBT_FACTOR * limits.cpuBurstMs);
@@ -271,7 +273,7 @@ export class ConnectionFlow {
     if (this.closing) return;
     const limits = this.#scheduler.limits;
     if (this.#inbox.length > 0) this.#scheduler.counters.messagesDeferred += 1;
-    this.#inbox.push({ data, isBinary });
+    this.#inbox.push({ data, isBinary, receivedAt: performance.now() });
     this.#inboxBytes += data.length;
     this.#scheduler.held(data.length);
     if (!this.#readingPaused && this.#inboxBytes > limits.maxMessageBytes) {

@@ -6,7 +6,7 @@ import type { GatewayLimits } from './limits.js';
 import type { SyncServerLogger } from './logger.js';
 import type { DeviceBudgets } from './quotas.js';
 import { type CodedRange, codedRanges, contains, normalize, type SeqRange, size, subtract } from './seq-ranges.js';
-import { type Counters, type Session, send } from './session.js';
+import { type Counters, countRejectedOps, type Session, send } from './session.js';
 import type { FrameWrite, FrameWriteResult, GatewayStore } from './store.js';
 import type { UserCache } from './user-cache.js';
 import type { UserState } from './user-state.js';
@@ -234,7 +234,7 @@ export class Ingest {
     }
     if (header.deviceId !== deviceId) {
       // Nothing of another device's frame is looked at or stored: every op it carries is refused.
-      this.#counters.opsRejected += opCount;
+      countRejectedOps(this.#counters, 'FORBIDDEN_DEVICE', opCount);
       return ack(false, opCount === 0 ? [] : [{ firstSeq, lastSeq, code: 'FORBIDDEN_DEVICE' }], opCount);
     }
     const declared = normalize(header.skipped);
@@ -303,7 +303,7 @@ export class Ingest {
     user.sinceSnapshot += stateOps.length;
     this.#counters.opsApplied += stateOps.length + commands.length;
     this.#counters.opsDuplicate += repeatedSeqs.length;
-    this.#counters.opsRejected += verdicts.length;
+    for (const verdict of verdicts) countRejectedOps(this.#counters, verdict.code, 1);
     this.#counters.commandsStored += commands.length;
     let answer: AckMessage;
     if (repeatedSeqs.length === 0) {

@@ -16,6 +16,7 @@ import { InboundScheduler } from './flow.js';
 import { Ingest } from './ingest.js';
 import { type GatewayLimits, type LimitOptions, resolveLimits } from './limits.js';
 import { SILENT, type SyncServerLogger } from './logger.js';
+import { FrameTimer, GatewayPrometheus, instrumentStore } from './metrics.js';
 import { DeviceBudgets } from './quotas.js';
 import { type Counters, type LimitCounters, newCounters, type Session, send } from './session.js';
 import { GatewayStore, type Synchronous } from './store.js';
@@ -97,6 +98,11 @@ export interface SyncServer {
   metrics(): GatewayMetrics;
   /** How often each bound was hit, one counter per bound (README, limits); also in `/healthz`. */
   limitsHit(): Readonly<LimitCounters>;
+  /**
+   * The gateway's Prometheus metrics (served at `GET /metrics`): its registry, and
+   * `observeFanoutLag` for whatever delivers changes from other instances.
+   */
+  readonly prometheus: GatewayPrometheus;
   /** Stops accepting, lets in-flight frames finish, closes every connection and the database. */
   close(): Promise<void>;
 }
@@ -137,6 +143,7 @@ class Gateway implements SyncServer {
   readonly #delivery: Delivery;
   readonly #ingest: Ingest;
   readonly #inbound: InboundScheduler;
+  readonly prometheus: GatewayPrometheus;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #closing: Promise<void> | undefined;
 
@@ -147,7 +154,16 @@ class Gateway implements SyncServer {
     this.#now = options.now ?? Date.now;
     const dbPath = options.dbPath ?? ':memory:';
     if (dbPath === ':memory:') this.#log.warn('gateway state is in memory: it will not survive a restart');
-    this.#store = new GatewayStore(dbPath, options.synchronous ? { synchronous: options.synchronous } : {});
+    this.prometheus = new GatewayPrometheus({
+      counters: this.#counters,
+      openConnections: () => this.#sessions.size,
+      cachedUsers: () => this.#users.size,
+      inboundHeldBytes: () => this.#inbound.heldBytes,
+    });
+    this.#store = instrumentStore(
+      new GatewayStore(dbPath, options.synchronous ? { synchronous: options.synchronous } : {}),
+      this.prometheus,
+    );
     // An evicted user is loaded exactly as after a restart: last snapshot plus the log after it.
     this.#users = new UserCache(limits.maxCachedUsers, (userId) => UserState.load(this.#store, userId));
     this.#delivery = new Delivery({
@@ -179,6 +195,7 @@ class Gateway implements SyncServer {
       log: this.#log,
       counters: this.#counters,
       closing: () => this.#closing !== undefined,
+      refused: (reason) => this.prometheus.connectionRefused(reason),
       onConnection: (ws, claims, socket) => this.#onConnection(ws, claims, socket),
     });
     this.#http = createServer((req, res) => this.#onRequest(req, res));
@@ -224,7 +241,7 @@ class Gateway implements SyncServer {
   }
 
   metrics(): GatewayMetrics {
-    const { limits: _limits, ...counters } = this.#counters;
+    const { limits: _limits, opsRejectedByCode: _byCode, ...counters } = this.#counters;
     return {
       connections: this.#sessions.size,
       ...counters,
@@ -298,6 +315,19 @@ class Gateway implements SyncServer {
       );
       return;
     }
+    if (req.method === 'GET' && path === '/metrics') {
+      this.prometheus.text().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': this.prometheus.contentType });
+          res.end(text);
+        },
+        (error: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`metrics failed: ${String(error)}`);
+        },
+      );
+      return;
+    }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'not found' }));
   }
@@ -305,7 +335,9 @@ class Gateway implements SyncServer {
   #onConnection(ws: WebSocket, claims: TokenClaims, socket: Duplex): void {
     const identity = { userId: claims.userId, deviceId: claims.deviceId };
     // Messages reach #onMessage through the inbound scheduler, in turn with other connections.
-    const flow = this.#inbound.open(ws, socket, identity, (data, isBinary) => this.#onMessage(session, data, isBinary));
+    const flow = this.#inbound.open(ws, socket, identity, (data, isBinary, receivedAt) =>
+      this.#onMessage(session, data, isBinary, receivedAt),
+    );
     const session: Session = {
       flow,
       ws,
@@ -316,16 +348,20 @@ class Gateway implements SyncServer {
       subscribed: false,
       live: false,
       alive: true,
+      frames: new FrameTimer(),
+      prometheus: this.prometheus,
     };
     ws.on('pong', () => {
       session.alive = true;
     });
     this.#sessions.add(session);
+    this.prometheus.connectionOpened();
     this.#users.connected(session.userId);
     const expiry = this.#closeAtExpiry(session);
     ws.on('close', () => {
       clearTimeout(expiry.timer);
       this.#sessions.delete(session);
+      this.prometheus.connectionClosed();
       this.#users.disconnected(session.userId);
     });
     ws.on('error', (error) => this.#log.warn('connection error', { deviceId: session.deviceId, error: String(error) }));
@@ -375,7 +411,7 @@ class Gateway implements SyncServer {
     session.ws.close(1011, 'gateway internal error');
   }
 
-  #onMessage(session: Session, data: Uint8Array, isBinary: boolean): void {
+  #onMessage(session: Session, data: Uint8Array, isBinary: boolean, receivedAt: number): void {
     // A token that expired while its frame was in flight no longer grants anything.
     if (this.#now() >= session.expiresAt) return;
     let message: GatewayMessage;
@@ -388,6 +424,7 @@ class Gateway implements SyncServer {
     }
     switch (message.type) {
       case 'frame':
+        session.frames.received(message.frameId, receivedAt);
         this.#counters.bytesReceived += message.frame.length;
         this.#ingest.receive(session, message.frameId, message.frame);
         return;

@@ -2,6 +2,7 @@ import type { SessionDecoder } from '@media-sync/codec';
 import { encodeGatewayMessage, type GatewayMessage } from '@media-sync/protocol';
 import type { WebSocket } from 'ws';
 import type { ConnectionFlow } from './flow.js';
+import type { FrameTimer, GatewayPrometheus } from './metrics.js';
 
 /** One authenticated connection: one device of one user. */
 export interface Session {
@@ -23,6 +24,9 @@ export interface Session {
   alive: boolean;
   /** The connection's bounded inbound queue, event-loop budget and outbound bound. */
   readonly flow: ConnectionFlow;
+  /** Receipt times of frames awaiting their reply (ACK latency). */
+  readonly frames: FrameTimer;
+  readonly prometheus: GatewayPrometheus;
 }
 
 /**
@@ -31,8 +35,16 @@ export interface Session {
  */
 export function send(session: Session, message: GatewayMessage): void {
   session.flow.send(encodeGatewayMessage(message));
-  if (message.type === 'ack') session.flow.noteAck();
-  else if (message.type === 'error' && message.code !== 'INTERNAL') session.flow.noteError();
+  if (message.type === 'ack') {
+    session.flow.noteAck();
+    const seconds = session.frames.answered(message.frameId, performance.now());
+    if (seconds !== undefined) session.prometheus.ackLatency(seconds, 'ack');
+  } else if (message.type === 'error') {
+    if (message.code !== 'INTERNAL') session.flow.noteError();
+    session.prometheus.frameRejected(message.code);
+    const seconds = session.frames.answered(message.frameId, performance.now());
+    if (seconds !== undefined) session.prometheus.ackLatency(seconds, 'error');
+  }
 }
 
 /** Mutable counters behind `metrics()`; every module adds to the same object. */
@@ -52,6 +64,8 @@ export interface Counters {
   connectionsRefused: number;
   tokensExpired: number;
   commits: number;
+  /** Ops refused in ACKs, by reject code (their sum is `opsRejected`). */
+  opsRejectedByCode: Record<string, number>;
   /** How often each bound of `GatewayLimits` was hit (README, limits table). */
   limits: LimitCounters;
 }
@@ -121,6 +135,13 @@ export function newCounters(): Counters {
     connectionsRefused: 0,
     tokensExpired: 0,
     commits: 0,
+    opsRejectedByCode: {},
     limits: newLimitCounters(),
   };
+}
+
+/** Counts `count` ops refused with `code`. */
+export function countRejectedOps(counters: Counters, code: string, count: number): void {
+  counters.opsRejected += count;
+  counters.opsRejectedByCode[code] = (counters.opsRejectedByCode[code] ?? 0) + count;
 }

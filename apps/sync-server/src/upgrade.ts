@@ -29,8 +29,11 @@ export class Upgrades {
   readonly #perUser = new Map<string, number>();
   readonly #perDevice = new Map<string, number>();
   readonly #refusals: RefusalLog;
+  readonly #onRefused: (reason: string) => void;
 
   constructor(deps: {
+    /** Every refusal, by reason: a token code or the bound that was hit (metrics). */
+    refused?: (reason: string) => void;
     limits: GatewayLimits;
     verify: (token: string) => Promise<TokenClaims>;
     log: SyncServerLogger;
@@ -45,6 +48,7 @@ export class Upgrades {
     this.#counters = deps.counters;
     this.#closing = deps.closing;
     this.#onConnection = deps.onConnection;
+    this.#onRefused = deps.refused ?? (() => {});
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: deps.limits.maxMessageBytes,
@@ -61,6 +65,7 @@ export class Upgrades {
     server.maxConnections = this.#limits.maxConnections;
     server.on('drop', (data?: { remoteAddress?: string }) => {
       this.#counters.limits.connectionsOverMax += 1;
+      this.#onRefused('maxConnections');
       this.#refusals.note('connection refused: maxConnections open', {
         maxConnections: this.#limits.maxConnections,
         remote: data?.remoteAddress,
@@ -73,6 +78,7 @@ export class Upgrades {
       const timer = setTimeout(() => {
         this.#awaitingHeaders.delete(socket);
         this.#counters.limits.headerTimeouts += 1;
+        this.#onRefused('headerTimeoutMs');
         this.#refusals.note('connection closed: no complete request in time', {
           headerTimeoutMs: this.#limits.headerTimeoutMs,
           remote: socket.remoteAddress,
@@ -100,6 +106,7 @@ export class Upgrades {
 
   async #handle(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     if (this.#closing()) {
+      this.#onRefused('SHUTTING_DOWN');
       refuse(socket, 503, 'Service Unavailable');
       return;
     }
@@ -111,6 +118,7 @@ export class Upgrades {
     } catch (error) {
       const code = error instanceof SyncServerError ? error.code : 'TOKEN_MALFORMED';
       this.#counters.connectionsRefused += 1;
+      this.#onRefused(code);
       this.#log.warn('connection refused', { code, remote: req.socket.remoteAddress });
       if (presented?.inSubprotocol) this.#refuseAfterUpgrade(req, socket, head, code);
       else refuse(socket, 401, 'Unauthorized', code);
@@ -118,6 +126,7 @@ export class Upgrades {
     }
     // The token check may have let the gateway start closing, or the peer hang up, meanwhile.
     if (this.#closing()) {
+      this.#onRefused('SHUTTING_DOWN');
       refuse(socket, 503, 'Service Unavailable');
       return;
     }
@@ -129,6 +138,7 @@ export class Upgrades {
     if (overUser || overDevice) {
       if (overDevice) this.#counters.limits.connectionsOverDevice += 1;
       else this.#counters.limits.connectionsOverUser += 1;
+      this.#onRefused(overDevice ? 'maxConnectionsPerDevice' : 'maxConnectionsPerUser');
       this.#refusals.note(
         `connection refused: ${overDevice ? 'maxConnectionsPerDevice' : 'maxConnectionsPerUser'} open`,
         {
