@@ -1,9 +1,11 @@
 import { CodecError } from './errors.js';
 import {
   createWriter,
+  ensure,
   readVarInt,
   readVarUint,
   readVarUintWide,
+  varUintSize,
   type Writer,
   writeVarInt,
   writeVarUint,
@@ -22,14 +24,6 @@ export type ColumnBytes = Uint8Array | null;
 
 function malformed(at: number, detail: string): CodecError {
   return new CodecError('MALFORMED_BODY', at, detail);
-}
-
-/** The bytes of a finished writer, or null when every entry was the one-byte `absentValue`. */
-function packedOrAbsent(w: Writer, absentValue: number): ColumnBytes {
-  if (w.pos === 0) return null;
-  const buf = w.buf;
-  for (let i = 0; i < w.pos; i++) if (buf[i] !== absentValue) return buf.subarray(0, w.pos);
-  return null;
 }
 
 /** Read-only runs of a one-byte default, shared by every absent column and grown on demand. */
@@ -91,18 +85,45 @@ export class ColumnReader {
 
 // ---- unsigned LEB128 ---------------------------------------------------------------------
 
+/**
+ * Entries equal to the column's default that precede its first other entry are only counted:
+ * a column that stays all default (most of them, most of the time) costs no byte writes and
+ * no scan, and is written out only when a first other value arrives.
+ */
+function flushDefaults(w: Writer, value: number, count: number): void {
+  if (value < 0x80) {
+    ensure(w, count);
+    w.buf.fill(value, w.pos, w.pos + count);
+    w.pos += count;
+  } else for (let k = 0; k < count; k++) writeVarUint(w, value);
+}
+
 /** Unsigned integers as LEB128 varints. Left out when every entry is `absentValue`. */
 export class UintColumnWriter {
   readonly w: Writer = createWriter(64);
+  private pendingDefaults = 0;
   constructor(readonly absentValue = 0) {}
   reset(): void {
     this.w.pos = 0;
+    this.pendingDefaults = 0;
   }
   write(v: number | bigint): void {
-    writeVarUint(this.w, v);
+    const w = this.w;
+    if (w.pos === 0) {
+      if (v === this.absentValue) {
+        this.pendingDefaults++;
+        return;
+      }
+      if (this.pendingDefaults > 0) {
+        flushDefaults(w, this.absentValue, this.pendingDefaults);
+        this.pendingDefaults = 0;
+      }
+    }
+    if (typeof v === 'number' && v < 0x80 && w.pos < w.buf.length) w.buf[w.pos++] = v;
+    else writeVarUint(w, v);
   }
   bytes(): ColumnBytes {
-    return packedOrAbsent(this.w, this.absentValue);
+    return this.w.pos === 0 ? null : this.w.buf.subarray(0, this.w.pos);
   }
 }
 
@@ -140,14 +161,27 @@ export class UintColumnReader extends ColumnReader {
 /** Signed integers as zigzag varints (protobuf sint64). Left out when all are 0. */
 export class IntColumnWriter {
   readonly w: Writer = createWriter(64);
+  private pendingZeros = 0;
   reset(): void {
     this.w.pos = 0;
+    this.pendingZeros = 0;
   }
   write(v: number): void {
-    writeVarInt(this.w, v);
+    const w = this.w;
+    if (w.pos === 0) {
+      if (v === 0) {
+        this.pendingZeros++;
+        return;
+      }
+      if (this.pendingZeros > 0) {
+        flushDefaults(w, 0, this.pendingZeros);
+        this.pendingZeros = 0;
+      }
+    }
+    writeVarInt(w, v);
   }
   bytes(): ColumnBytes {
-    return packedOrAbsent(this.w, 0);
+    return this.w.pos === 0 ? null : this.w.buf.subarray(0, this.w.pos);
   }
 }
 
@@ -175,16 +209,33 @@ export class IntColumnReader extends ColumnReader {
 export class DeltaColumnWriter {
   readonly w: Writer = createWriter(64);
   private previous = 0;
+  private pendingZeros = 0;
   reset(initial: number): void {
     this.w.pos = 0;
     this.previous = initial;
+    this.pendingZeros = 0;
   }
   write(v: number): void {
-    writeVarInt(this.w, v - this.previous);
+    const delta = v - this.previous;
     this.previous = v;
+    const w = this.w;
+    if (w.pos === 0) {
+      if (delta === 0) {
+        this.pendingZeros++;
+        return;
+      }
+      if (this.pendingZeros > 0) {
+        flushDefaults(w, 0, this.pendingZeros);
+        this.pendingZeros = 0;
+      }
+    }
+    writeVarInt(w, delta);
+  }
+  get last(): number {
+    return this.previous;
   }
   bytes(): ColumnBytes {
-    return packedOrAbsent(this.w, 0);
+    return this.w.pos === 0 ? null : this.w.buf.subarray(0, this.w.pos);
   }
 }
 
@@ -221,28 +272,72 @@ export class DeltaColumnReader extends IntColumnReader {
  * three-byte varints. The bias travels separately (a scalar field); short columns get none.
  */
 export class BiasedColumnWriter {
-  readonly values: number[] = [];
+  private values = new Float64Array(64);
+  private count = 0;
   private readonly w: Writer = createWriter(64);
   private biasValue = 0;
+  private written = false;
   reset(): void {
-    this.values.length = 0;
+    this.count = 0;
+    this.written = false;
   }
   write(v: number): void {
-    this.values.push(v);
+    if (this.count === this.values.length) {
+      const next = new Float64Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.count++] = v;
   }
-  /** Computes the bias and encodes; call once, before `bias` and `bytes`. */
+  get length(): number {
+    return this.count;
+  }
+  /** Computes the bias; call once, before `bias`, `size` and `bytes`. */
   finish(): void {
-    const bias = columnBias(this.values);
-    this.biasValue = bias;
-    const w = this.w;
-    w.pos = 0;
-    for (const v of this.values) writeVarInt(w, v - bias);
+    this.biasValue = columnBias(this.values, this.count);
+    this.written = false;
   }
   get bias(): number {
     return this.biasValue;
   }
+  /** Bytes the column takes in the body (0 when left out), without writing it. */
+  size(): number {
+    const values = this.values;
+    const bias = this.biasValue;
+    let bytes = 0;
+    let allZero = true;
+    for (let i = 0; i < this.count; i++) {
+      const d = (values[i] as number) - bias;
+      if (d !== 0) allZero = false;
+      const z = d >= 0 ? d * 2 : -d * 2 - 1;
+      bytes += z < 0x80 ? 1 : z < 0x4000 ? 2 : varUintSize(z);
+    }
+    return allZero ? 0 : bytes;
+  }
   bytes(): ColumnBytes {
-    return packedOrAbsent(this.w, 0);
+    const w = this.w;
+    if (!this.written) {
+      this.written = true;
+      w.pos = 0;
+      const values = this.values;
+      const bias = this.biasValue;
+      let allZero = true;
+      ensure(w, this.count);
+      for (let i = 0; i < this.count; i++) {
+        const d = (values[i] as number) - bias;
+        if (d === 0) {
+          if (w.pos >= w.buf.length) ensure(w, 1);
+          w.buf[w.pos++] = 0;
+          continue;
+        }
+        allZero = false;
+        const z = d > 0 ? d * 2 : -d * 2 - 1;
+        if (z < 0x80 && w.pos < w.buf.length) w.buf[w.pos++] = z;
+        else writeVarInt(w, d);
+      }
+      if (allZero) w.pos = 0;
+    }
+    return w.pos === 0 ? null : w.buf.subarray(0, w.pos);
   }
 }
 
@@ -261,16 +356,21 @@ export class BiasedColumnReader extends IntColumnReader {
   }
 }
 
+const sampleScratch = new Float64Array(64);
+
 /** The lower median of up to 64 evenly spaced samples; 0 for fewer than 4 values or huge ones. */
-export function columnBias(values: readonly number[]): number {
-  const n = values.length;
+export function columnBias(values: ArrayLike<number>, n = values.length): number {
   if (n < 4) return 0;
   // Subtracting stays exact only while every value is within ±2^52.
-  for (const v of values) if (v > 2 ** 52 || v < -(2 ** 52)) return 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (v > 2 ** 52 || v < -(2 ** 52)) return 0;
+  }
   const m = Math.min(n, 64);
-  const samples: number[] = new Array(m);
+  const samples = sampleScratch.subarray(0, m);
   for (let k = 0; k < m; k++) samples[k] = values[Math.floor((k * n) / m)] as number;
-  samples.sort((a, b) => a - b);
+  // A typed array sorts numerically, without a comparator call per comparison.
+  samples.sort();
   const median = samples[(m - 1) >> 1] as number;
   return median > 2 ** 31 || median < -(2 ** 31) ? 0 : median;
 }

@@ -200,10 +200,15 @@ export function encodeBatch(
       throw invalid(`op ${i} has hlc.logical ${logical}`);
     cols.hlcPhysicalOffsets.write(physical - timestamp);
     cols.hlcLogicals.write(logical);
-    // The device's own id enters the table only if some other node id forces the column.
-    if (hlc.nodeId === deviceId) cols.hlcNodeRefs.push(-1);
-    else {
-      cols.anyForeignNode = true;
+    // The device's own id enters the table only if some other node id forces the column;
+    // until one does, nothing is recorded (the column is then every op's device).
+    if (hlc.nodeId === deviceId) {
+      if (cols.anyForeignNode) cols.hlcNodeRefs.push(-1);
+    } else {
+      if (!cols.anyForeignNode) {
+        cols.anyForeignNode = true;
+        for (let k = 0; k < i; k++) cols.hlcNodeRefs.push(-1);
+      }
       cols.hlcNodeRefs.push(table.ref(hlc.nodeId));
     }
 

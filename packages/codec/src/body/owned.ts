@@ -26,8 +26,8 @@ export class OwnedRefsWriter {
     lastUserRef: number,
     lastContentRef: number,
   ): { users: ColumnBytes; contents: ColumnBytes; lastUser: number; lastContent: number } {
-    const users = deltaRefs(this.users, finalRef, lastUserRef);
-    const contents = deltaRefs(this.contents, finalRef, lastContentRef);
+    const users = deltaRefs(this.users, finalRef, lastUserRef, userRefWriter);
+    const contents = deltaRefs(this.contents, finalRef, lastContentRef, contentRefWriter);
     return {
       users: users.bytes,
       contents: contents.bytes,
@@ -37,20 +37,19 @@ export class OwnedRefsWriter {
   }
 }
 
+const userRefWriter = new DeltaColumnWriter();
+const contentRefWriter = new DeltaColumnWriter();
+
 function deltaRefs(
   ids: readonly number[],
   finalRef: (id: number) => number,
   initial: number,
+  w: DeltaColumnWriter,
 ): { bytes: ColumnBytes; last: number } {
   if (ids.length === 0) return { bytes: null, last: initial };
-  const w = new DeltaColumnWriter();
   w.reset(initial);
-  let last = initial;
-  for (const id of ids) {
-    last = finalRef(id);
-    w.write(last);
-  }
-  return { bytes: w.bytes(), last };
+  for (let i = 0; i < ids.length; i++) w.write(finalRef(ids[i] as number));
+  return { bytes: w.bytes(), last: w.last };
 }
 
 export class OwnedRefsReader {

@@ -140,9 +140,8 @@ export interface ProgressColumnBytes {
 export function finishProgress(w: ProgressColumnsWriter): ProgressColumnBytes {
   w.residuals.finish();
   w.stepResiduals.finish();
-  const elapsed = w.residuals.bytes()?.length ?? 0;
-  const previous = w.stepResiduals.bytes()?.length ?? 0;
-  const chosen = previous < elapsed ? w.stepResiduals : w.residuals;
+  // Sizes are counted, not written: only the chosen column is encoded.
+  const chosen = w.stepResiduals.size() < w.residuals.size() ? w.stepResiduals : w.residuals;
   return {
     prediction: chosen === w.residuals ? PositionPrediction.elapsed : PositionPrediction.previous,
     residuals: chosen.bytes(),
