@@ -90,11 +90,14 @@ export class InboundScheduler {
       if (biggest === undefined) return;
       live -= biggest.heldBytes;
       this.#counters.inboundOverBudget += 1;
-      this.#log.warn('connection closed: inbound budget of all connections used up', {
-        ...biggest.identity,
-        heldBytes: biggest.heldBytes,
-        allHeldBytes: this.#heldBytes,
-      });
+      this.#log.warn(
+        {
+          ...biggest.identity,
+          heldBytes: biggest.heldBytes,
+          allHeldBytes: this.#heldBytes,
+        },
+        'connection closed: inbound budget of all connections used up',
+      );
       biggest.shut(1013, 'gateway busy: too many bytes held', 0);
     }
   }
@@ -215,10 +218,13 @@ export class ConnectionFlow {
     const limits = this.#scheduler.limits;
     if (this.#ws.bufferedAmount + bytes.length > limits.maxOutboundBytes) {
       this.#scheduler.counters.outboundOverLimit += 1;
-      this.#scheduler.log.warn('connection closed: it does not read its replies', {
-        ...this.identity,
-        bufferedBytes: this.#ws.bufferedAmount,
-      });
+      this.#scheduler.log.warn(
+        {
+          ...this.identity,
+          bufferedBytes: this.#ws.bufferedAmount,
+        },
+        'connection closed: it does not read its replies',
+      );
       this.shut(1013, 'not reading: too many bytes queued');
       return;
     }
@@ -242,10 +248,13 @@ export class ConnectionFlow {
     this.#errorsInRow += 1;
     if (this.#errorsInRow < this.#scheduler.limits.maxErrorsInRow || this.closing) return;
     this.#scheduler.counters.errorsInRow += 1;
-    this.#scheduler.log.warn('connection closed: too many bad messages in a row', {
-      ...this.identity,
-      errors: this.#errorsInRow,
-    });
+    this.#scheduler.log.warn(
+      {
+        ...this.identity,
+        errors: this.#errorsInRow,
+      },
+      'connection closed: too many bad messages in a row',
+    );
     this.shut(1008, 'too many bad messages');
   }
 
@@ -294,10 +303,13 @@ export class ConnectionFlow {
       this.#partialTimer = undefined;
       if (unfinishedBytes(this.#ws) === 0 || this.closing) return;
       this.#scheduler.counters.incompleteMessages += 1;
-      this.#scheduler.log.warn('connection closed: message not finished in time', {
-        ...this.identity,
-        heldBytes: unfinishedBytes(this.#ws),
-      });
+      this.#scheduler.log.warn(
+        {
+          ...this.identity,
+          heldBytes: unfinishedBytes(this.#ws),
+        },
+        'connection closed: message not finished in time',
+      );
       this.shut(1008, 'message not finished in time');
     }, this.#scheduler.limits.incompleteMessageMs);
     this.#partialTimer.unref();

@@ -101,9 +101,6 @@ export class Ingest {
     } catch (error) {
       this.#counters.framesFailed += 1;
       if (error instanceof CodecError) {
-        if (error.code !== 'CONTEXT_MISMATCH') {
-          this.#log.warn('bad frame', { deviceId: session.deviceId, code: error.code, offset: error.offset });
-        }
         send(session, {
           type: 'error',
           frameId,
@@ -116,7 +113,7 @@ export class Ingest {
         send(session, { type: 'error', frameId, code: error.code, message: error.message });
       } else {
         // A database failure while reading: nothing was changed.
-        this.#log.error('frame not read', { deviceId: session.deviceId, error: String(error) });
+        this.#log.error({ deviceId: session.deviceId, error: String(error) }, 'frame not read');
         send(session, { type: 'error', frameId, code: 'INTERNAL', message: 'the gateway could not read its state' });
       }
     } finally {
@@ -151,7 +148,7 @@ export class Ingest {
     } catch (error) {
       // The in-memory replicas are ahead of disk: rebuild them.
       for (const userId of users.keys()) this.#users.drop(userId);
-      this.#log.error('frames not stored', { frames: pending.length, error: String(error) });
+      this.#log.error({ frames: pending.length, error: String(error) }, 'frames not stored');
       for (const frame of pending) {
         this.#counters.framesFailed += 1;
         send(frame.session, {

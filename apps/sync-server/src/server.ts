@@ -153,7 +153,7 @@ class Gateway implements SyncServer {
     this.#log = options.logger ?? SILENT;
     this.#now = options.now ?? Date.now;
     const dbPath = options.dbPath ?? ':memory:';
-    if (dbPath === ':memory:') this.#log.warn('gateway state is in memory: it will not survive a restart');
+    if (dbPath === ':memory:') this.#log.warn({}, 'gateway state is in memory: it will not survive a restart');
     this.prometheus = new GatewayPrometheus({
       counters: this.#counters,
       openConnections: () => this.#sessions.size,
@@ -225,7 +225,7 @@ class Gateway implements SyncServer {
         this.port = address.port;
         const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
         this.url = `ws://${shownHost}:${address.port}`;
-        this.#log.info('gateway listening', { url: this.url });
+        this.#log.info({ url: this.url }, 'gateway listening');
         resolve();
       });
     });
@@ -290,11 +290,11 @@ class Gateway implements SyncServer {
       try {
         this.#store.putSnapshot(user.userId, user.head, JSON.stringify(user.replica));
       } catch (error) {
-        this.#log.warn('could not write the shutdown snapshot', { userId: user.userId, error: String(error) });
+        this.#log.warn({ userId: user.userId, error: String(error) }, 'could not write the shutdown snapshot');
       }
     }
     this.#store.close();
-    this.#log.info('gateway closed');
+    this.#log.info({}, 'gateway closed');
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -350,6 +350,7 @@ class Gateway implements SyncServer {
       alive: true,
       frames: new FrameTimer(),
       prometheus: this.prometheus,
+      log: this.#log,
     };
     ws.on('pong', () => {
       session.alive = true;
@@ -358,13 +359,32 @@ class Gateway implements SyncServer {
     this.prometheus.connectionOpened();
     this.#users.connected(session.userId);
     const expiry = this.#closeAtExpiry(session);
-    ws.on('close', () => {
+    const openedAt = performance.now();
+    this.#log.info(
+      {
+        userId: session.userId,
+        deviceId: session.deviceId,
+        remote: (socket as { remoteAddress?: string }).remoteAddress,
+      },
+      'connection opened',
+    );
+    ws.on('close', (code: number, reason: Buffer) => {
       clearTimeout(expiry.timer);
       this.#sessions.delete(session);
       this.prometheus.connectionClosed();
+      this.#log.info(
+        {
+          userId: session.userId,
+          deviceId: session.deviceId,
+          code,
+          reason: reason.toString(),
+          seconds: Math.round(performance.now() - openedAt) / 1000,
+        },
+        'connection closed',
+      );
       this.#users.disconnected(session.userId);
     });
-    ws.on('error', (error) => this.#log.warn('connection error', { deviceId: session.deviceId, error: String(error) }));
+    ws.on('error', (error) => this.#log.warn({ deviceId: session.deviceId, error: String(error) }, 'connection error'));
     // This runs inside an event handler: a database failure thrown from here would crash the
     // process. The device cannot be served without its registration, so it is cut instead and
     // reconnects later.
@@ -397,7 +417,7 @@ class Gateway implements SyncServer {
         return;
       }
       this.#counters.tokensExpired += 1;
-      this.#log.info('token expired; connection closed', { userId: session.userId, deviceId: session.deviceId });
+      this.#log.info({ userId: session.userId, deviceId: session.deviceId }, 'token expired; connection closed');
       // Cut if the peer does not finish the close handshake: an expired token holds nothing.
       session.flow.shut(UNAUTHORIZED_CLOSE_CODE, unauthorizedReason('TOKEN_EXPIRED'));
     };
@@ -407,7 +427,7 @@ class Gateway implements SyncServer {
 
   /** Closes a connection the gateway cannot serve after a database failure; it reconnects later. */
   #cut(session: Session, message: string, error: unknown): void {
-    this.#log.error(message, { deviceId: session.deviceId, error: String(error) });
+    this.#log.error({ deviceId: session.deviceId, error: String(error) }, message);
     session.ws.close(1011, 'gateway internal error');
   }
 
@@ -446,7 +466,7 @@ class Gateway implements SyncServer {
         } catch (error) {
           // Thrown out of the message handler it would crash the process; the command stays
           // stored and is delivered again on the next connection.
-          this.#log.error('command ack not stored', { deviceId: session.deviceId, error: String(error) });
+          this.#log.error({ deviceId: session.deviceId, error: String(error) }, 'command ack not stored');
           this.#sendError(session, {
             frameId: 0,
             code: 'INTERNAL',

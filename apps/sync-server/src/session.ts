@@ -2,6 +2,7 @@ import type { SessionDecoder } from '@media-sync/codec';
 import { encodeGatewayMessage, type GatewayMessage } from '@media-sync/protocol';
 import type { WebSocket } from 'ws';
 import type { ConnectionFlow } from './flow.js';
+import type { SyncServerLogger } from './logger.js';
 import type { FrameTimer, GatewayPrometheus } from './metrics.js';
 
 /** One authenticated connection: one device of one user. */
@@ -27,6 +28,7 @@ export interface Session {
   /** Receipt times of frames awaiting their reply (ACK latency). */
   readonly frames: FrameTimer;
   readonly prometheus: GatewayPrometheus;
+  readonly log: SyncServerLogger;
 }
 
 /**
@@ -42,6 +44,18 @@ export function send(session: Session, message: GatewayMessage): void {
   } else if (message.type === 'error') {
     if (message.code !== 'INTERNAL') session.flow.noteError();
     session.prometheus.frameRejected(message.code);
+    // One line per rejected message. CONTEXT_MISMATCH is routine (a sender whose context the
+    // gateway no longer holds sends the frame again self-contained), so it is info, not warn.
+    const fields = {
+      userId: session.userId,
+      deviceId: session.deviceId,
+      frameId: message.frameId,
+      code: message.code,
+      reason: message.message,
+      ...(message.offset === undefined ? {} : { offset: message.offset }),
+    };
+    if (message.code === 'CONTEXT_MISMATCH') session.log.info(fields, 'frame rejected');
+    else session.log.warn(fields, 'frame rejected');
     const seconds = session.frames.answered(message.frameId, performance.now());
     if (seconds !== undefined) session.prometheus.ackLatency(seconds, 'error');
   }

@@ -119,7 +119,7 @@ export class Upgrades {
       const code = error instanceof SyncServerError ? error.code : 'TOKEN_MALFORMED';
       this.#counters.connectionsRefused += 1;
       this.#onRefused(code);
-      this.#log.warn('connection refused', { code, remote: req.socket.remoteAddress });
+      this.#log.warn({ code, remote: req.socket.remoteAddress }, 'connection refused');
       if (presented?.inSubprotocol) this.#refuseAfterUpgrade(req, socket, head, code);
       else refuse(socket, 401, 'Unauthorized', code);
       return;
@@ -242,7 +242,7 @@ class RefusalLog {
       kind.since += 1;
       return;
     }
-    this.#log.warn(message, { ...fields, count: (kind?.since ?? 0) + 1 });
+    this.#log.warn({ ...fields, count: (kind?.since ?? 0) + 1 }, message);
     this.#kinds.set(message, { lastAt: now, since: 0 });
   }
 }

@@ -144,7 +144,7 @@ describe('catch-up flow control', () => {
   it('stops a catch-up whose socket closes and keeps serving', async () => {
     const errors: string[] = [];
     const { server } = await gateway({
-      logger: { info() {}, warn() {}, error: (message) => errors.push(message) },
+      logger: { info() {}, warn() {}, error: (_fields, message) => errors.push(message) },
     });
     const tv = createWebSocketPublisher({ url: server.url, token: await token('tv') });
     deferCleanup(() => tv.close());

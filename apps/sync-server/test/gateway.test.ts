@@ -193,7 +193,9 @@ describe('sync gateway', () => {
 
   it('cuts a connection whose device it cannot register, logs why and keeps serving', async () => {
     const errors: string[] = [];
-    const { server } = await gateway({ logger: { info() {}, warn() {}, error: (message) => errors.push(message) } });
+    const { server } = await gateway({
+      logger: { info() {}, warn() {}, error: (_fields, message) => errors.push(message) },
+    });
     const register = vi.spyOn(GatewayStore.prototype, 'registerDevice').mockImplementationOnce(() => {
       throw new Error('disk I/O error');
     });
