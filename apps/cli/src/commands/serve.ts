@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { parseSecrets, startSyncServer, type TokenKey } from '@media-sync/sync-server';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import pino from 'pino';
 import { standardTracePath } from '../trace-files.js';
 import { registerBenchGatewayCommand } from './bench-gateway.js';
 import { registerDemoCommand } from './demo.js';
 import { registerReplayCommand } from './replay.js';
+import { addServeSettings, limitOptionsFrom } from './serve-config.js';
 import { registerTokenCommand } from './token.js';
 
 interface ServeOptions {
   port: number;
   host: string;
   db: string;
+  logLevel: string;
   secret?: string;
   secretFile?: string;
 }
@@ -48,24 +51,22 @@ export function readSecrets(options: SecretOptions): TokenKey[] {
 
 /** `media-sync serve`: runs the reference gateway until SIGINT/SIGTERM, then shuts down cleanly. */
 export function registerServeCommand(program: Command): void {
-  program
-    .command('serve')
-    .description('run the sync gateway (WebSocket, JWT tokens, SQLite state)')
-    .option('--port <port>', 'TCP port, 0 for any free one', parsePort, 8787)
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--db <file>', 'SQLite file of the gateway state', 'media-sync-gateway.db')
+  const serve = program.command('serve').description('run the sync gateway (WebSocket, JWT tokens, SQLite state)');
+  addServeSettings(serve)
     .option(
       '--secret-file <file>',
       'file holding the token secret, or "<kid> <secret>" lines (default: MEDIA_SYNC_SECRET)',
     )
     .option('--secret <secret>', 'the token secret (visible in ps: prefer MEDIA_SYNC_SECRET or --secret-file)')
-    .action(async (options: ServeOptions) => {
+    .action(async (options: ServeOptions & Record<string, unknown>) => {
+      const logger = gatewayLogger(options.logLevel);
       const server = await startSyncServer({
         port: options.port,
         host: options.host,
         dbPath: options.db,
         secret: readSecrets(options),
-        logger: stderrLogger,
+        logger,
+        ...limitOptionsFrom(options),
       });
       // The first stdout line is the URL, so scripts (and tests) can wait for it.
       process.stdout.write(`${server.url}\n`);
@@ -79,25 +80,26 @@ export function registerServeCommand(program: Command): void {
         process.on('SIGTERM', stop);
       });
       await server.close();
+      logger.flush();
     });
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidArgumentError(`expected a port 0-65535, got ${JSON.stringify(text)}`);
-  }
-  return port;
-}
-
-const stderrLogger = {
-  info: (message: string, fields?: Record<string, unknown>) => log('info', message, fields),
-  warn: (message: string, fields?: Record<string, unknown>) => log('warn', message, fields),
-  error: (message: string, fields?: Record<string, unknown>) => log('error', message, fields),
-};
-
-function log(level: string, message: string, fields?: Record<string, unknown>): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+/**
+ * pino writing JSON lines to stderr (stdout carries the URL line): synchronously, so the last
+ * lines before an exit are not lost. Paths that could ever hold a credential are censored.
+ */
+function gatewayLogger(level: string) {
+  return pino(
+    {
+      level,
+      base: { pid: process.pid, service: 'media-sync-gateway' },
+      redact: {
+        paths: ['token', 'secret', 'authorization', '*.token', '*.secret', '*.authorization'],
+        censor: '[redacted]',
+      },
+    },
+    pino.destination({ dest: 2, sync: true }),
+  );
 }
 
 /** Registers the gateway's commands: `serve`, `token`, `replay`, `demo` and `bench gateway`. */
