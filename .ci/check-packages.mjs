@@ -78,7 +78,12 @@ try {
         name: 'media-sync-consumer',
         private: true,
         type: 'module',
-        dependencies: { ...Object.fromEntries(packed), 'fake-indexeddb': fromRoot('fake-indexeddb') },
+        dependencies: {
+          ...Object.fromEntries(packed),
+          'fake-indexeddb': fromRoot('fake-indexeddb'),
+          // @media-sync/react's README example renders with react-dom (an app's dependency, not the package's).
+          'react-dom': reactDomVersion(),
+        },
         // Internal dependencies resolve to the tarballs too, never to the registry.
         overrides: Object.fromEntries(packed),
       },
@@ -172,6 +177,10 @@ console.log(
   `\n${failures.length === 0 ? 'all clean' : `${failures.length} failed`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
 );
 process.exitCode = failures.length === 0 ? 0 : 1;
+
+function reactDomVersion() {
+  return JSON.parse(readFileSync(join(root, 'packages/react/package.json'), 'utf8')).devDependencies['react-dom'];
+}
 
 function dirname(path) {
   return resolve(path, '..');
