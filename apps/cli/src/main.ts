@@ -6,6 +6,7 @@ import { registerDeadLetterCommands } from './commands/dead-letters.js';
 import { registerQueueCommands } from './commands/queue.js';
 import { registerGatewayCommands } from './commands/serve.js';
 import { registerTraceCommands } from './commands/trace.js';
+import { registerWebCommand } from './commands/web.js';
 import { describeSystemError, EXIT, exitCodeOf } from './errors.js';
 
 /** This package's version (src/ and dist/ both sit one level below package.json). */
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   registerGatewayCommands(program);
   registerQueueCommands(program);
   registerDeadLetterCommands(program);
+  registerWebCommand(program);
   checkRequiredOptionsAfterTypos(program);
   return program;
 }

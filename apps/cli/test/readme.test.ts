@@ -87,7 +87,7 @@ describe('README example', () => {
     expect(varies(stdout)).toBe(varies(blockAfter('Output:')));
   }, 240_000);
 
-  it.each(['demo', 'replay', 'enqueue', 'status', 'dead-letters list', 'dead-letters requeue', 'codec encode'])(
+  it.each(['demo', 'replay', 'enqueue', 'status', 'dead-letters list', 'dead-letters requeue', 'codec encode', 'web'])(
     'shows the options of %s exactly as --help prints them',
     async (command) => {
       const help = (await cli([...command.split(' '), '--help'])).stdout;

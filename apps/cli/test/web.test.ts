@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { verifyToken } from '@media-sync/sync-server';
+import { describe, expect, it } from 'vitest';
+import { startWebDemo } from '../src/commands/web.js';
+import { cli, later, tempDir } from './helpers.js';
+
+const SECRET = 'web-command-test-secret';
+
+/** A GET with a chosen Host header (fetch does not let one set it). */
+function get(url: string, path: string, host?: string): Promise<{ status: number; body: string; type: string }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: host === undefined ? {} : { host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body, type: String(response.headers['content-type']) }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function builtApp(): string {
+  const dir = join(tempDir(), 'app');
+  mkdirSync(join(dir, 'assets'), { recursive: true });
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>demo</title>');
+  writeFileSync(join(dir, 'assets', 'index-abc.js'), 'console.log(1)');
+  return dir;
+}
+
+describe('media-sync web', () => {
+  it('serves the app, mints a token for a device, and shows the gateway state of a user', async () => {
+    const demo = await startWebDemo({ appDir: builtApp(), port: 0, secret: [{ kid: 'default', secret: SECRET }] });
+    later(() => demo.close());
+    expect(demo.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+
+    const page = await get(demo.url, '/?user=u&device=d');
+    expect(page).toMatchObject({ status: 200, body: '<!doctype html><title>demo</title>' });
+    expect(page.type).toContain('text/html');
+    expect((await get(demo.url, '/assets/index-abc.js')).type).toContain('text/javascript');
+
+    const minted = JSON.parse((await get(demo.url, '/api/token?user=u-1&device=tv')).body) as {
+      token: string;
+      url: string;
+    };
+    expect(minted.url).toBe(demo.gateway.url);
+    expect(await verifyToken(minted.token, SECRET)).toMatchObject({ userId: 'u-1', deviceId: 'tv' });
+
+    const state = JSON.parse((await get(demo.url, '/api/state?user=u-1')).body);
+    expect(state).toEqual({ userId: 'u-1', head: 0, progress: [], watchlist: [] });
+  });
+
+  it('refuses a request addressed to another host, bad ids, and paths outside the app', async () => {
+    const demo = await startWebDemo({ appDir: builtApp(), port: 0 });
+    later(() => demo.close());
+    expect((await get(demo.url, '/api/token?user=u&device=d', 'evil.example:80')).status).toBe(421);
+    expect((await get(demo.url, '/api/token?user=u&device=d', 'localhost')).status).toBe(200);
+    expect(await get(demo.url, '/api/token?user=u')).toMatchObject({ status: 400, body: '{"error":"missing device"}' });
+    expect((await get(demo.url, `/api/token?user=${'x'.repeat(257)}&device=d`)).body).toContain('over 256 UTF-8 bytes');
+    expect((await get(demo.url, '/../package.json')).status).toBe(404);
+    expect((await get(demo.url, '/%2e%2e/%2e%2e/package.json')).status).toBe(404);
+    expect((await get(demo.url, '/missing.js')).status).toBe(404);
+  });
+
+  it('says how to build the app when there is none, exit 1', async () => {
+    const result = await cli(['web', '--port', '0', '--app', tempDir()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no built web demo in');
+    expect(result.stderr).toContain('npm run build -w @media-sync/web-demo');
+  });
+});
