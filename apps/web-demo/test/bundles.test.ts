@@ -73,7 +73,7 @@ type PageApi = {
   bundleCheck: {
     encode(deviceId: string, opsJson: string, options: unknown): Promise<number[]>;
     decode(bytes: number[]): Promise<unknown>;
-    enqueue(url: string, token: string): Promise<{ pending: number }>;
+    enqueue(url: string, token: string, deviceId: string): Promise<{ pending: number }>;
   };
 };
 
@@ -142,7 +142,7 @@ describe('the browser packages bundle with no configuration (packed tarballs)', 
       await gateway?.close();
     });
 
-    it('encodes byte-identically to Node, decodes Node frames, and enqueues into IndexedDB', async () => {
+    it('encodes byte-identically to Node, decodes Node frames, enqueues into IndexedDB and syncs over WebSocket', async () => {
       const node = await createCodec();
       const byDevice = fixtureOps();
       for (const [index, result] of results.entries()) {
@@ -171,12 +171,22 @@ describe('the browser packages bundle with no configuration (packed tarballs)', 
               expect(decoded).toEqual(JSON.parse(JSON.stringify(batch)));
             }
           }
-          const token = await createToken({ secret, userId: 'user-1', deviceId: `browser-${index}` });
+          const deviceId = `browser-${index}`;
+          const token = await createToken({ secret, userId: 'user-1', deviceId });
           const counts = await page.evaluate(
-            ([gatewayUrl, t]) => (globalThis as unknown as PageApi).bundleCheck.enqueue(gatewayUrl, t),
-            [gateway.url, token] as const,
+            ([gatewayUrl, t, d]) => (globalThis as unknown as PageApi).bundleCheck.enqueue(gatewayUrl, t, d),
+            [gateway.url, token, deviceId] as const,
           );
-          expect(counts, result.bundler).toMatchObject({ pending: 1, deadLettered: 0, lastSeq: 1 });
+          // Queued in IndexedDB, then replayed over WebSocket: the gateway logged it.
+          expect(counts, result.bundler).toMatchObject({
+            queued: 1,
+            pending: 0,
+            deadLettered: 0,
+            lastSeq: 1,
+            stoppedBy: 'drained',
+            published: 1,
+          });
+          expect(await gateway.headOf('user-1'), result.bundler).toBe(index + 1);
           expect(errors).toEqual([]);
         } finally {
           await context.close();

@@ -6,12 +6,14 @@ import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
 import { createQueue } from '@media-sync/queue';
 import { createIndexedDbStorage } from '@media-sync/storage-indexeddb';
 
-async function enqueue(gatewayUrl, token) {
+async function enqueue(gatewayUrl, token, deviceId) {
   const storage = await createIndexedDbStorage({ name: 'bundle-check' });
   const publisher = createWebSocketPublisher({ url: gatewayUrl, token });
-  const queue = createQueue({ deviceId: 'browser-1', userId: 'user-1', storage, publisher });
+  const queue = createQueue({ deviceId, userId: 'user-1', storage, publisher });
   await queue.enqueue({ type: 'watchlistAdd', userId: 'user-1', contentId: 'tt0111161', timestamp: Date.now() });
-  const counts = await storage.counts();
+  const queued = await storage.counts();
+  const { stoppedBy, published } = await queue.replay();
+  const counts = { queued: queued.pending, ...(await storage.counts()), stoppedBy, published };
   await queue.close();
   await publisher.close();
   await storage.close();

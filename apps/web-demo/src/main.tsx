@@ -1,0 +1,51 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { actionsOf } from './actions.js';
+import { DeviceEngine } from './engine.js';
+import { exposeForTests } from './test-api.js';
+
+// Which user and device this page is: `?user=alice&device=laptop`. Without `device`, the tab
+// keeps a generated one in localStorage, so one browser profile is one device.
+const params = new URLSearchParams(location.search);
+const userId = params.get('user') ?? 'demo-user';
+const deviceId = params.get('device') ?? deviceOfThisBrowser();
+const maxBatchOps = params.has('batch') ? Number(params.get('batch')) : undefined;
+
+function deviceOfThisBrowser(): string {
+  const key = 'media-sync-demo:device';
+  const known = localStorage.getItem(key);
+  if (known !== null) return known;
+  const made = `browser-${crypto.randomUUID().slice(0, 8)}`;
+  localStorage.setItem(key, made);
+  return made;
+}
+
+const engine = new DeviceEngine({ userId, deviceId, ...(maxBatchOps === undefined ? {} : { maxBatchOps }) });
+const actions = actionsOf(engine);
+exposeForTests(engine, actions);
+
+// Reconnect when the browser says the network is back or the page is looked at again, not
+// only when a reconnect timer fires; drop the link when the browser says it is offline.
+addEventListener('online', () => engine.reconnect());
+addEventListener('offline', () => engine.reconnect());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && engine.connection.connectionState === 'offline') engine.reconnect();
+});
+
+// The app's files come from the service worker's cache once it has been installed: the page
+// opens offline after one visit. (Secure contexts only: https, or http on localhost/127.0.0.1.)
+if ('serviceWorker' in navigator) {
+  void navigator.serviceWorker.register('./sw.js').catch((error: Error) => console.warn('no offline copy:', error));
+}
+
+await engine.start();
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App engine={engine} actions={actions} />
+  </StrictMode>,
+);
+document.title = `media-sync · ${deviceId}`;
+document.documentElement.dataset.ready = 'true';
