@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLoopbackPublisher, createQueue } from '@media-sync/queue';
+import { createMemoryPublisher } from '@media-sync/publisher-memory';
+import { createQueue } from '@media-sync/queue';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { verifyToken } from '@media-sync/sync-server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -97,7 +98,7 @@ describe('media-sync serve: one gateway per database file', () => {
     const dir = tempDir();
     const queueDb = join(dir, 'tv.db');
     const storage = createSqliteStorage({ path: queueDb });
-    const queue = createQueue({ deviceId: 'tv', userId: 'u', storage, publisher: createLoopbackPublisher() });
+    const queue = createQueue({ deviceId: 'tv', userId: 'u', storage, publisher: createMemoryPublisher() });
     await queue.enqueueMany([{ type: 'watchlistAdd', userId: 'u', contentId: 'tt1', timestamp: Date.now() }]);
     await queue.close();
     await storage.close();

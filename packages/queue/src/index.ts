@@ -4,14 +4,6 @@ export { type Environment, SyncDeltaConfig } from './config.js';
 export { ConfigError, type ConfigErrorCode, QueueError, type QueueErrorCode } from './errors.js';
 export { TypedEmitter } from './events.js';
 export {
-  createLoopbackPublisher,
-  type FrameDecoder,
-  type LoopbackFault,
-  type LoopbackFrame,
-  type LoopbackPublisher,
-  type LoopbackPublisherOptions,
-} from './loopback.js';
-export {
   type ConnectionState,
   type EncodedFrame,
   type IncomingFrame,

@@ -1,7 +1,8 @@
 import { compareHlc, formatHlc, ValidationError } from '@media-sync/protocol';
+import { createMemoryPublisher } from '@media-sync/publisher-memory';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { describe, expect, it } from 'vitest';
-import { createLoopbackPublisher, createQueue, decodeBody, META_KEYS, QueueError } from '../src/index.js';
+import { createQueue, decodeBody, META_KEYS, QueueError } from '../src/index.js';
 import { command, DEVICE, distinctOps, harness, progress, spyOn, T0, USER, watchlistAdd } from './helpers.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -56,7 +57,7 @@ describe('enqueue', () => {
       deviceId: DEVICE,
       userId: USER,
       storage,
-      publisher: createLoopbackPublisher(),
+      publisher: createMemoryPublisher(),
       now: () => T0,
     });
     await withUser.enqueueMany([command('c1', T0), command('c2', T0, T0 + 10)]);
@@ -73,7 +74,7 @@ describe('enqueue', () => {
 
   it('learns the userId from an op and files later commands under it, across restarts', async () => {
     const storage = createMemoryStorage();
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     const first = createQueue({ deviceId: DEVICE, storage, publisher, now: () => T0 });
     await first.enqueue(watchlistAdd('a'));
     expect(await storage.getMeta(META_KEYS.userId)).toBe(USER);
@@ -83,7 +84,7 @@ describe('enqueue', () => {
 
   it('keeps HLCs increasing across a restart with a wall clock that went back', async () => {
     const storage = createMemoryStorage();
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     const before = createQueue({ deviceId: DEVICE, storage, publisher, now: () => T0 + 60_000 });
     const last = await before.enqueue(watchlistAdd('a'));
     const after = createQueue({ deviceId: DEVICE, storage, publisher, now: () => T0 });
@@ -96,7 +97,7 @@ describe('enqueue', () => {
 
   it('refuses storage that holds another device’s queue', async () => {
     const storage = createMemoryStorage();
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     await createQueue({ deviceId: 'tv-1', storage, publisher }).enqueue(watchlistAdd('a'));
     const error = await rejection(createQueue({ deviceId: DEVICE, storage, publisher }).enqueue(watchlistAdd('b')));
     expect((error as QueueError).code).toBe('DEVICE_MISMATCH');

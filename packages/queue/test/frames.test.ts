@@ -1,8 +1,8 @@
 import { createCodec } from '@media-sync/codec';
+import { createMemoryPublisher } from '@media-sync/publisher-memory';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { describe, expect, it } from 'vitest';
 import {
-  createLoopbackPublisher,
   createQueue,
   type FrameByteMetrics,
   type FrameEncoder,
@@ -87,7 +87,7 @@ describe('one encode per frame', () => {
     expect(publisher.baselineReads).toBe(0);
   });
 
-  it('the loopback’s wire bytes are the self-contained bytes it received', async () => {
+  it('the memory publisher’s wire bytes are the self-contained bytes it received', async () => {
     const { queue, publisher } = harness({ config: { maxBatchOps: 4 } });
     await queue.enqueueMany(distinctOps(10));
     const report = await queue.replay();
@@ -125,7 +125,7 @@ describe('one encode per frame', () => {
       },
     };
     const storage = createMemoryStorage();
-    const publisher = createLoopbackPublisher({ codec });
+    const publisher = createMemoryPublisher({ codec });
     const queue = createQueue({ deviceId: DEVICE, storage, publisher, codec: picky, config: { maxBatchOps: 8 } });
     await queue.enqueueMany(distinctOps(8));
     expect(await queue.replay()).toMatchObject({ published: 7, deadLettered: 1, pending: 0 });

@@ -1,14 +1,7 @@
 import type { SyncOperation } from '@media-sync/protocol';
+import { createMemoryPublisher, type MemoryPublisher, type MemoryPublisherOptions } from '@media-sync/publisher-memory';
 import { createMemoryStorage, type MemoryStorageOptions } from '@media-sync/storage-memory';
-import {
-  createLoopbackPublisher,
-  createQueue,
-  type LoopbackPublisher,
-  type LoopbackPublisherOptions,
-  type Queue,
-  type QueueConfig,
-  type StorageAdapter,
-} from '../src/index.js';
+import { createQueue, type Queue, type QueueConfig, type StorageAdapter } from '../src/index.js';
 
 export const USER = 'user-1';
 export const DEVICE = 'phone-1';
@@ -64,7 +57,7 @@ export function spyOn(storage: StorageAdapter, before?: (method: string, args: u
 
 export interface Harness {
   readonly queue: Queue;
-  readonly publisher: LoopbackPublisher;
+  readonly publisher: MemoryPublisher;
   readonly storage: StorageAdapter;
   readonly clock: { now: number };
 }
@@ -72,7 +65,7 @@ export interface Harness {
 export function harness(
   options: {
     config?: QueueConfig;
-    publisher?: LoopbackPublisherOptions;
+    publisher?: MemoryPublisherOptions;
     storage?: StorageAdapter;
     memory?: MemoryStorageOptions;
     userId?: string;
@@ -81,7 +74,7 @@ export function harness(
 ): Harness {
   const clock = { now: T0 };
   const storage = options.storage ?? createMemoryStorage(options.memory);
-  const publisher = createLoopbackPublisher({ timeoutMs: 20, ...options.publisher });
+  const publisher = createMemoryPublisher({ timeoutMs: 20, ...options.publisher });
   const queue = createQueue({
     deviceId: DEVICE,
     ...(options.userId === undefined ? {} : { userId: options.userId }),

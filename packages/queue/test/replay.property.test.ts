@@ -1,9 +1,10 @@
 import { createCodec } from '@media-sync/codec';
 import type { SyncOperation } from '@media-sync/protocol';
+import { createMemoryPublisher, type MemoryFault } from '@media-sync/publisher-memory';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLoopbackPublisher, createQueue, type LoopbackFault, META_KEYS } from '../src/index.js';
+import { createQueue, META_KEYS } from '../src/index.js';
 import { DEVICE, progress, spyOn, T0, watchlistAdd } from './helpers.js';
 
 const opArbitrary = fc.oneof(
@@ -13,7 +14,7 @@ const opArbitrary = fc.oneof(
     .map(({ content, position }) => progress(`c${content}`, position)),
 );
 
-const faultArbitrary: fc.Arbitrary<LoopbackFault | null> = fc.oneof(
+const faultArbitrary: fc.Arbitrary<MemoryFault | null> = fc.oneof(
   fc.constant(null),
   fc.constant({ kind: 'transient' } as const),
   fc.constant({ kind: 'dropConnection', delivered: true } as const),
@@ -47,7 +48,7 @@ describe('replay laws', () => {
             }
           });
           const storage = spy.storage;
-          const publisher = createLoopbackPublisher({ codec });
+          const publisher = createMemoryPublisher({ codec });
           const publish = publisher.publish.bind(publisher);
           publisher.publish = async (frame, options) => {
             const ack = await publish(frame, options);

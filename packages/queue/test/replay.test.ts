@@ -1,14 +1,9 @@
 import { createCodec } from '@media-sync/codec';
 import type { SequencedOperation } from '@media-sync/protocol';
+import { createMemoryPublisher } from '@media-sync/publisher-memory';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { describe, expect, it } from 'vitest';
-import {
-  createLoopbackPublisher,
-  createQueue,
-  type FramePublishedEvent,
-  type ReplayProgress,
-  type ReplayReport,
-} from '../src/index.js';
+import { createQueue, type FramePublishedEvent, type ReplayProgress, type ReplayReport } from '../src/index.js';
 import {
   command,
   DEVICE,
@@ -176,7 +171,7 @@ describe('replay', () => {
 
   it('two queues over one store (two processes) never replay at once: each op is published once', async () => {
     const storage = createMemoryStorage();
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     const make = () => createQueue({ deviceId: DEVICE, storage, publisher, config: { maxBatchOps: 3 } });
     const one = make();
     const two = make();
@@ -487,7 +482,7 @@ describe('replay', () => {
     expect(await queue.pending()).toBe(1);
     expect(await queue.purgeDeadLetters()).toBe(1);
     expect(await queue.status()).toMatchObject({ pending: 1, deadLettered: 0, lastSeq: 4 });
-    const receiver = createLoopbackPublisher();
+    const receiver = createMemoryPublisher();
     const again = createQueue({ deviceId: DEVICE, storage, publisher: receiver });
     expect(await again.replay()).toMatchObject({ published: 1, pending: 0 });
     expect(seqsOf(receiver.delivered)).toEqual([3]);

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createLoopbackPublisher, createQueue } from '@media-sync/queue';
+import { createMemoryPublisher } from '@media-sync/publisher-memory';
+import { createQueue } from '@media-sync/queue';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnFixture, watchLines } from './child.js';
@@ -75,7 +76,7 @@ describe('replay lease across connections and processes', () => {
     await holding;
 
     const storage = createSqliteStorage({ path });
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     const queue = createQueue({ deviceId: 'phone-1', storage, publisher });
     await queue.enqueue({ type: 'watchlistAdd', userId: 'u1', contentId: 'tt1', timestamp: 1_790_000_000_000 });
     const blocked = await queue.replay();

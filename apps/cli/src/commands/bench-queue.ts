@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Codec, createCodec } from '@media-sync/codec';
 import { type SyncOperation, toCanonicalJson } from '@media-sync/protocol';
-import { createLoopbackPublisher, createQueue, type StorageAdapter } from '@media-sync/queue';
+import { createMemoryPublisher } from '@media-sync/publisher-memory';
+import { createQueue, type StorageAdapter } from '@media-sync/queue';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import Database from 'better-sqlite3';
@@ -200,7 +201,7 @@ async function timeReplay(
   codec: Codec,
 ): Promise<{ opsPerSecond: number; frames: number; bytes: number }> {
   const storage = await factory.open(dir, run);
-  const publisher = createLoopbackPublisher({ codec, retain: false });
+  const publisher = createMemoryPublisher({ codec, retain: false });
   // Coalescing off: every queued op is encoded, published and deleted (the most work).
   const queue = createQueue({ deviceId, storage, publisher, codec, config: { coalesceProgress: false } });
   try {
@@ -229,13 +230,13 @@ const RAW_SAME_SCHEMA = 'raw better-sqlite3 insert loop (same table and index)';
 const RAW_BARE = 'raw better-sqlite3 insert loop (bare table, no index)';
 
 /**
- * The child side of the RSS measurement: replays the queue in `db` to a loopback publisher that
+ * The child side of the RSS measurement: replays the queue in `db` to a memory publisher that
  * keeps nothing, sampling RSS after every frame and on a timer. Prints one JSON line.
  */
 export async function replayForRss(db: string, deviceId: string): Promise<Omit<RssResult, 'fillOpsPerSecond' | 'ops'>> {
   const codec = await createCodec();
   const storage = createSqliteStorage({ path: db });
-  const publisher = createLoopbackPublisher({ codec, retain: false });
+  const publisher = createMemoryPublisher({ codec, retain: false });
   const queue = createQueue({ deviceId, storage, publisher, codec, config: { coalesceProgress: false } });
   try {
     await queue.status();
@@ -465,7 +466,7 @@ export function formatQueueBench(result: QueueBenchResult, options: QueueBenchOp
   }
   lines.push(
     '',
-    `replay to the loopback publisher (${options.batchOps} ops, coalescing off, frames of ≤ 500 ops, zstd)`,
+    `replay to the memory publisher (${options.batchOps} ops, coalescing off, frames of ≤ 500 ops, zstd)`,
     '',
     '| adapter | ops/s | frames | wire bytes/op |',
     '|---|---:|---:|---:|',

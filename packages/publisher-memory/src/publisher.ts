@@ -9,9 +9,10 @@ import {
   type PublisherErrorCode,
   type SeqRange,
   toRejectedRanges,
-} from './publisher.js';
+} from '@media-sync/queue';
+import { coreOf, createMemoryBroker, type MemoryBroker } from './broker.js';
 
-/** The codec half the loopback receiver uses: `@media-sync/codec`'s `Codec` satisfies it. */
+/** The codec half the memory receiver uses: `@media-sync/codec`'s `Codec` satisfies it. */
 export interface FrameDecoder {
   decodeFrame(bytes: Uint8Array): {
     readonly header: {
@@ -26,7 +27,7 @@ export interface FrameDecoder {
 }
 
 /** One injected failure; each applies to one `publish` call, in the order injected. */
-export type LoopbackFault =
+export type MemoryFault =
   /** No failure: delivers and acks as usual (a placeholder in a scripted sequence). */
   | { readonly kind: 'ok' }
   /** Rejects with a transient error (default `UNAVAILABLE`); nothing is delivered. */
@@ -43,7 +44,15 @@ export type LoopbackFault =
   /** Accepts the frame at once but holds the ack until `releaseAcks()`. */
   | { readonly kind: 'lateAck' };
 
-export interface LoopbackPublisherOptions {
+export interface MemoryPublisherOptions {
+  /**
+   * The broker the frames go to; publishers and subscribers given the same broker see one
+   * another, and its faults (`down`, `up`, `cutNextPublish`) reach every one of its publishers.
+   * Default: a broker of this publisher's own.
+   */
+  readonly broker?: MemoryBroker;
+  /** Compared with the broker's `credentials`, when it has some. */
+  readonly credentials?: string;
   /** Decodes frames; default `createCodec()` of `@media-sync/codec`. */
   readonly codec?: FrameDecoder;
   /** Default 1 MiB (the codec's default frame limit). */
@@ -53,19 +62,20 @@ export interface LoopbackPublisherOptions {
   /** Starts offline when false. Default true. */
   readonly online?: boolean;
   /**
-   * Keep every frame and op (`frames`, `delivered`, `applied`), dedupe by (deviceId, seq) and
-   * honour `rejectSeqs`. Default true. False keeps only `counts`, so a benchmark replaying
+   * Keep every frame and op (`frames`, `delivered`, `applied`, the broker's log), dedupe by
+   * (deviceId, seq) and honour `rejectSeqs`. Default true. False keeps only `counts` (and
+   * appends nothing to the broker, so subscribers receive nothing): a benchmark replaying
    * millions of ops measures the queue's memory, not the receiver's.
    */
   readonly retain?: boolean;
   /** Runs for every accepted frame, after it is recorded and before its ack. */
-  readonly onFrame?: (frame: LoopbackFrame) => void;
+  readonly onFrame?: (frame: MemoryFrame) => void;
 }
 
-/** A frame the loopback receiver accepted. */
-export interface LoopbackFrame {
+/** A frame the memory receiver accepted. */
+export interface MemoryFrame {
   readonly userId: string;
-  /** The self-contained bytes it received (the only encoding the loopback makes). */
+  /** The self-contained bytes it received (the only encoding this publisher makes). */
   readonly bytes: Uint8Array;
   readonly ops: readonly SequencedOperation[];
   /** The seq ranges the frame declared skipped. */
@@ -74,9 +84,11 @@ export interface LoopbackFrame {
   readonly duplicate: boolean;
 }
 
-export interface LoopbackPublisher extends Publisher {
+export interface MemoryPublisher extends Publisher {
+  /** The broker this publisher sends to (its own unless one was given). */
+  readonly broker: MemoryBroker;
   /** Every accepted frame, in order, re-deliveries included. */
-  readonly frames: readonly LoopbackFrame[];
+  readonly frames: readonly MemoryFrame[];
   /** Every op of every accepted frame, in order, re-deliveries included. */
   readonly delivered: readonly SequencedOperation[];
   /** Delivered ops once each (first delivery), as a receiver that dedupes by (deviceId, seq) applies them. */
@@ -91,7 +103,7 @@ export interface LoopbackPublisher extends Publisher {
   /** Frames and ops accepted (re-deliveries included), counted even when `retain` is false; bytes received. */
   readonly counts: { readonly frames: number; readonly ops: number; readonly bytes: number };
   /** Queues failures for the next `publish` calls. */
-  inject(...faults: LoopbackFault[]): void;
+  inject(...faults: MemoryFault[]): void;
   /** Ops the receiver refuses for good, listed in the ack's `rejected` ranges with `code` (default `INVALID`). */
   rejectSeqs(seqs: Iterable<number>, code?: string): void;
   /** Forgets every `rejectSeqs`: the receiver accepts those ops again. */
@@ -115,26 +127,36 @@ async function loadDefaultDecoder(): Promise<FrameDecoder> {
 }
 
 /**
- * An in-process receiver for tests and benchmarks: decodes every frame with the codec, records
- * what it delivered, dedupes by (deviceId, seq) like a real gateway, and fails on command.
+ * The in-process reference publisher, for tests, benchmarks and one-process apps: decodes every
+ * frame with the codec, records what it delivered, dedupes by (deviceId, seq) like a real
+ * gateway, appends it to its broker's log for subscribers, and fails on command.
  */
-export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}): LoopbackPublisher {
+export function createMemoryPublisher(options: MemoryPublisherOptions = {}): MemoryPublisher {
   const maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 1_000;
-  const frames: LoopbackFrame[] = [];
+  const frames: MemoryFrame[] = [];
   const delivered: SequencedOperation[] = [];
   const applied: SequencedOperation[] = [];
   const seen = new Set<string>();
   const marks = new Map<string, number>();
   /** Per device, settled seqs above its mark: O(gaps outstanding). */
   const settledAbove = new Map<string, Set<number>>();
-  const faults: LoopbackFault[] = [];
+  const faults: MemoryFault[] = [];
   const rejections = new Map<number, string>();
   const heldAcks: Array<() => void> = [];
   const stateListeners = new Set<(state: ConnectionState) => void>();
   const waiters = new Set<() => void>();
   let decoder: Promise<FrameDecoder> | undefined;
-  let state: ConnectionState = options.online === false ? 'offline' : 'online';
+  const broker = options.broker ?? createMemoryBroker();
+  const core = coreOf(broker);
+  /**
+   * Why the publisher is offline: `manual` (`online: false`, `setConnectionState`, an injected
+   * `dropConnection`) until told otherwise; `broker` (down) until the broker is up; `link` (a
+   * cut) until the next publish reconnects.
+   */
+  let offlineCause: 'manual' | 'broker' | 'link' | undefined =
+    options.online === false ? 'manual' : core.isDown ? 'broker' : undefined;
+  let state: ConnectionState = offlineCause === undefined ? 'online' : 'offline';
   let publishCalls = 0;
   let closed = false;
   const retain = options.retain ?? true;
@@ -154,7 +176,8 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
       waiters.add(check);
     });
 
-  function setState(next: ConnectionState): void {
+  function setState(next: ConnectionState, cause: 'manual' | 'broker' | 'link' = 'manual'): void {
+    offlineCause = next === 'offline' ? cause : undefined;
     if (next === state) return;
     state = next;
     for (const listener of [...stateListeners]) listener(next);
@@ -207,22 +230,38 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
         settle(op.deviceId, op.seq, op.seq);
       }
     }
-    const accepted: LoopbackFrame = {
+    const appended = core.append(
+      frame.userId,
+      {
+        deviceId: frame.deviceId,
+        firstSeq: frame.firstSeq,
+        lastSeq: frame.lastSeq,
+        opSeqs: decoded.ops.map((op) => op.seq),
+      },
+      encoded.bytes,
+    );
+    const accepted: MemoryFrame = {
       userId: frame.userId,
       bytes: encoded.bytes,
       ops: decoded.ops,
       skipped: frame.skipped,
-      duplicate: decoded.ops.length > 0 && fresh.length === 0,
+      duplicate: decoded.ops.length > 0 && (fresh.length === 0 || !appended),
     };
     frames.push(accepted);
     options.onFrame?.(accepted);
     return { duplicate: accepted.duplicate, rejected: toRejectedRanges(rejected), metrics: encoded.metrics };
   }
 
-  const publisher: LoopbackPublisher = {
-    name: 'loopback',
+  const stopWatching = core.watch((next) => {
+    if (next === 'offline') setState('offline', 'broker');
+    else if (offlineCause === 'broker') setState('online');
+  });
+
+  const publisher: MemoryPublisher = {
+    name: 'memory',
     capabilities: { sessionContext: false, dedupe: true },
     maxFrameBytes,
+    broker,
     get connectionState() {
       return state;
     },
@@ -252,11 +291,19 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
       publishCalls += 1;
       notify();
       const signal = publishOptions?.signal;
-      if (closed) throw new PublisherError('CLOSED', 'loopback publisher is closed');
+      if (closed) throw new PublisherError('CLOSED', 'the memory publisher is closed');
       if (signal?.aborted) throw new PublisherError('ABORTED', 'publish aborted', { cause: signal.reason });
+      if (core.credentials !== undefined && options.credentials !== core.credentials) {
+        throw new PublisherError('UNAUTHORIZED', 'the memory broker refused the credentials');
+      }
+      // A link cut by the broker is opened again by the next publish, as a client reconnects.
+      if (offlineCause === 'link' && !core.isDown) setState('online');
       const fault = faults.shift();
       if (state === 'offline' && fault?.kind !== 'stall') {
-        throw new PublisherError('UNAVAILABLE', 'loopback receiver is offline');
+        throw new PublisherError(
+          'UNAVAILABLE',
+          core.isDown ? 'the memory broker is down' : 'the memory publisher is offline',
+        );
       }
       if (fault?.kind === 'transient') {
         throw new PublisherError(fault.code ?? 'UNAVAILABLE', 'injected transient failure', { transient: true });
@@ -303,7 +350,15 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
         if (fault.delivered) receive(frame, encoded, decoded);
         setState('offline');
         notify();
-        throw new PublisherError('DISCONNECTED', 'loopback connection dropped mid-frame');
+        throw new PublisherError('DISCONNECTED', 'the memory link dropped mid-frame');
+      }
+      const cut = core.takeCut();
+      if (cut !== undefined) {
+        if (cut.delivered) receive(frame, encoded, decoded);
+        setState('offline', 'link');
+        notify();
+        cut.done();
+        throw new PublisherError('DISCONNECTED', 'the memory broker cut the link mid-frame');
       }
       const ack = receive(frame, encoded, decoded);
       notify();
@@ -345,6 +400,7 @@ export function createLoopbackPublisher(options: LoopbackPublisherOptions = {}):
 
     async close() {
       closed = true;
+      stopWatching();
       publisher.releaseAcks();
       setState('offline');
     },

@@ -1,13 +1,22 @@
 import { createCodec } from '@media-sync/codec';
+import type { SyncOperation } from '@media-sync/protocol';
+import { type EncodedFrame, type OutgoingFrame, PublisherError, type SeqRange } from '@media-sync/queue';
 import { describe, expect, it } from 'vitest';
-import {
-  createLoopbackPublisher,
-  type EncodedFrame,
-  type OutgoingFrame,
-  PublisherError,
-  type SeqRange,
-} from '../src/index.js';
-import { DEVICE, distinctOps, harness, T0, USER } from './helpers.js';
+import { createMemoryPublisher } from '../src/index.js';
+
+const USER = 'user-1';
+const DEVICE = 'phone-1';
+const T0 = 1_790_000_000_000;
+
+/** `count` distinct watchlist adds: nothing coalesces, so every op must arrive. */
+function distinctOps(count: number, from = 0): SyncOperation[] {
+  return Array.from({ length: count }, (_, i) => ({
+    type: 'watchlistAdd',
+    userId: USER,
+    contentId: `tt${String(from + i).padStart(7, '0')}`,
+    timestamp: T0 + from + i,
+  }));
+}
 
 /** A frame as the queue builds it; `encodes` counts calls of `selfContained()` that did encode. */
 async function frameOf(
@@ -53,9 +62,9 @@ async function publishError(promise: Promise<unknown>): Promise<PublisherError> 
   return error as PublisherError;
 }
 
-describe('createLoopbackPublisher', () => {
+describe('createMemoryPublisher', () => {
   it('decodes, records and acks a frame; a re-sent frame is a duplicate', async () => {
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     const frame = await frameOf(3);
     expect(await publisher.publish(frame)).toEqual({
       duplicate: false,
@@ -70,7 +79,7 @@ describe('createLoopbackPublisher', () => {
   });
 
   it('acks rejections as seq ranges per code, and keeps its mark below a rejected op', async () => {
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     publisher.rejectSeqs([2, 3], 'FORBIDDEN_USER');
     publisher.rejectSeqs([5], 'CLOCK_DRIFT');
     const ack = await publisher.publish(await frameOf(6));
@@ -82,7 +91,7 @@ describe('createLoopbackPublisher', () => {
   });
 
   it('advances its mark over declared skips, also from a frame without ops', async () => {
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     await publisher.publish(await frameOf(2, 4, [{ first: 1, last: 2 }]));
     expect(publisher.marks.get(DEVICE)).toBe(2);
     const skipsOnly = await frameOf(0, 8, [
@@ -101,7 +110,7 @@ describe('createLoopbackPublisher', () => {
   });
 
   it('fails on command with the right codes and transience', async () => {
-    const publisher = createLoopbackPublisher({ timeoutMs: 5 });
+    const publisher = createMemoryPublisher({ timeoutMs: 5 });
     const frame = await frameOf(2);
     publisher.inject({ kind: 'transient' }, { kind: 'permanent' }, { kind: 'stall' }, { kind: 'dropConnection' });
     const codes: Array<[string, boolean]> = [];
@@ -126,16 +135,16 @@ describe('createLoopbackPublisher', () => {
 
   it('refuses frames over maxFrameBytes and frames whose header disagrees', async () => {
     const frame = await frameOf(5);
-    const small = createLoopbackPublisher({ maxFrameBytes: frame.selfContained().bytes.length - 1 });
+    const small = createMemoryPublisher({ maxFrameBytes: frame.selfContained().bytes.length - 1 });
     const tooLarge = await publishError(small.publish(frame));
     expect([tooLarge.code, tooLarge.transient]).toEqual(['FRAME_TOO_LARGE', false]);
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     expect((await publishError(publisher.publish({ ...frame, firstSeq: 2 }))).code).toBe('REJECTED');
     expect((await publishError(publisher.publish(withBytes(frame, Uint8Array.of(1, 2, 3))))).code).toBe('REJECTED');
   });
 
   it('reports connection changes and CLOSED after close', async () => {
-    const publisher = createLoopbackPublisher();
+    const publisher = createMemoryPublisher();
     const states: string[] = [];
     const off = publisher.onConnectionState((state) => states.push(state));
     publisher.setConnectionState('offline');
@@ -148,25 +157,9 @@ describe('createLoopbackPublisher', () => {
   });
 });
 
-describe('a receiver smaller than advertised', () => {
-  it('the queue halves its frames on FRAME_TOO_LARGE and still delivers everything once', async () => {
-    const { queue, publisher } = harness({ config: { maxBatchOps: 8 } });
-    const original = publisher.publish.bind(publisher);
-    const limitOps = 3;
-    publisher.publish = async (frame, options) => {
-      if (frame.ops.length > limitOps) throw new PublisherError('FRAME_TOO_LARGE', 'receiver limit');
-      return original(frame, options);
-    };
-    await queue.enqueueMany(distinctOps(10));
-    const report = await queue.replay();
-    expect(report).toMatchObject({ published: 10, deadLettered: 0, pending: 0 });
-    expect(publisher.frames.every((frame) => frame.ops.length <= 3)).toBe(true);
-  });
-});
-
-describe('createLoopbackPublisher({ retain: false })', () => {
+describe('createMemoryPublisher({ retain: false })', () => {
   it('counts frames and ops without keeping them', async () => {
-    const publisher = createLoopbackPublisher({ retain: false });
+    const publisher = createMemoryPublisher({ retain: false });
     const frame = await frameOf(4);
     await publisher.publish(frame);
     await publisher.publish(frame);

@@ -1,0 +1,37 @@
+import { PublisherError, type Subscriber, type Subscription } from '@media-sync/queue';
+import { coreOf, type MemoryBroker } from './broker.js';
+
+export interface MemorySubscriberOptions {
+  /** The broker the publishers send to. */
+  readonly broker: MemoryBroker;
+  /** The subscribing device: its position in each user's log is kept under this id. */
+  readonly deviceId: string;
+}
+
+/**
+ * Reads a user's log on the broker from the device's position: every frame after it, in order,
+ * then new ones as they are appended. The position moves past a frame once `onFrame` resolved;
+ * a frame whose `onFrame` failed is handed over again shortly. The position lives in the
+ * broker, so a device that subscribes again (another subscriber, same `deviceId`) resumes there.
+ */
+export function createMemorySubscriber(options: MemorySubscriberOptions): Subscriber {
+  const core = coreOf(options.broker);
+  const stops = new Set<() => Promise<void>>();
+  let closed = false;
+  return {
+    async subscribe(userId, onFrame): Promise<Subscription> {
+      if (closed) throw new PublisherError('CLOSED', 'the memory subscriber is closed');
+      const follow = core.follow(userId, options.deviceId, onFrame);
+      const stop = async () => {
+        stops.delete(stop);
+        await follow();
+      };
+      stops.add(stop);
+      return { unsubscribe: stop };
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...stops].map((stop) => stop()));
+    },
+  };
+}
