@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import type { Endpoint } from './proxy.js';
 
 /** What a broker test's `globalSetup` provides: where the broker is, or why it is missing. */
@@ -49,4 +50,51 @@ export async function findBroker(options: FindBrokerOptions): Promise<BrokerProb
   const line = '!'.repeat(100);
   console.warn(`\n${line}\n!! SKIPPING the ${options.name} tests: ${missing}\n${line}\n`);
   return { endpoint: undefined, missing };
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on (for a broker process a test starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface SpawnBrokerOptions {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** The port the broker was told to listen on, 127.0.0.1. */
+  readonly port: number;
+  /** How long it may take to listen. Default 5 000 ms. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Starts a broker process (a second server with other settings, e.g. one that refuses every
+ * password) and resolves once it accepts connections on `port`; undefined when the binary is
+ * missing, exits, or does not listen in time (then it is killed). The caller kills it after the run.
+ */
+export async function spawnBroker(options: SpawnBrokerOptions): Promise<ChildProcess | undefined> {
+  const child = spawn(options.command, [...options.args], { stdio: 'ignore' });
+  let exited = false;
+  child.once('error', () => {
+    exited = true;
+  });
+  child.once('exit', () => {
+    exited = true;
+  });
+  const endpoint = { host: '127.0.0.1', port: options.port };
+  const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+  while (!exited && Date.now() < deadline) {
+    if (await reachable(endpoint, 500)) return child;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill();
+  return undefined;
 }

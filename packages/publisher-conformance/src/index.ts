@@ -165,4 +165,11 @@ export function describePublisherConformance(options: PublisherConformanceOption
     describeAuthConformance(options);
   });
 }
-export { type BrokerProbe, type FindBrokerOptions, findBroker } from './broker.js';
+export {
+  type BrokerProbe,
+  type FindBrokerOptions,
+  findBroker,
+  freePort,
+  type SpawnBrokerOptions,
+  spawnBroker,
+} from './broker.js';

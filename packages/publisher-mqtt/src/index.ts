@@ -1,4 +1,4 @@
-export { escapeUserId } from './names.js';
+export { escapeUserId } from '@media-sync/queue';
 export {
   createMqttPublisher,
   type MqttPublisher,

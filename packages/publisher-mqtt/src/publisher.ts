@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectionState, PublishAck, Publisher } from '@media-sync/queue';
-import { PublisherError } from '@media-sync/queue';
+import { escapeUserId, PublisherError } from '@media-sync/queue';
 import { type IClientOptions, type MqttClient, connect as mqttConnect } from 'mqtt';
-import { escapeUserId } from './names.js';
 
 export interface MqttPublisherOptions {
   /** `mqtt://[user:password@]host:port`. Default `mqtt://127.0.0.1:1883`. */

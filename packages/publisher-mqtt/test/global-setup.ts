@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrokerProbe, findBroker } from '@media-sync/publisher-conformance';
+import { type BrokerProbe, findBroker, freePort, spawnBroker } from '@media-sync/publisher-conformance';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -14,49 +12,14 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /** Starts `mosquitto` with anonymous clients refused and no password file: every CONNECT is refused. */
-async function startRefusingBroker(): Promise<{ child: ChildProcess; port: number; dir: string } | undefined> {
+async function startRefusingBroker() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'media-sync-mosquitto-'));
   const config = join(dir, 'mosquitto.conf');
   writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous false\npersistence false\n`);
-  const child = spawn(process.env['MOSQUITTO_BIN'] ?? 'mosquitto', ['-c', config], { stdio: 'ignore' });
-  let exited = false;
-  child.once('error', () => {
-    exited = true;
-  });
-  child.once('exit', () => {
-    exited = true;
-  });
-  const deadline = Date.now() + 5_000;
-  while (!exited && Date.now() < deadline) {
-    if (await listening(port)) return { child, port, dir };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill();
+  const child = await spawnBroker({ command: process.env['MOSQUITTO_BIN'] ?? 'mosquitto', args: ['-c', config], port });
+  if (child) return { child, port, dir };
   rmSync(dir, { recursive: true, force: true });
   return undefined;
 }

@@ -1,6 +1,7 @@
-export { escapeUserId } from './names.js';
+export { escapeUserId } from '@media-sync/queue';
 export {
   createNatsPublisher,
+  deleteNatsStream,
   ensureStream,
   type NatsPublisher,
   type NatsPublisherOptions,

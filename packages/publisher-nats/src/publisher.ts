@@ -1,5 +1,5 @@
 import type { ConnectionState, PublishAck, Publisher } from '@media-sync/queue';
-import { PublisherError } from '@media-sync/queue';
+import { escapeUserId, PublisherError } from '@media-sync/queue';
 import {
   type ConnectionOptions,
   connect,
@@ -10,7 +10,6 @@ import {
   RetentionPolicy,
   StorageType,
 } from 'nats';
-import { escapeUserId } from './names.js';
 
 export interface NatsPublisherOptions {
   /** `nats://[user:password@]host:port`, or several. Default `nats://127.0.0.1:4222`. */
@@ -74,6 +73,22 @@ export async function ensureStream(manager: JetStreamManager, prefix: string, du
       retention: RetentionPolicy.Limits,
       duplicate_window: nanos(duplicateWindowMs),
     });
+  }
+}
+
+/**
+ * Deletes the stream of `prefix`, with every frame and durable consumer in it (a test run's or
+ * a demo's namespace). Resolves false when there was no such stream.
+ */
+export async function deleteNatsStream(
+  options: Pick<NatsPublisherOptions, 'servers' | 'timeoutMs' | 'connection'> & { readonly prefix: string },
+): Promise<boolean> {
+  const nc = await lazyConnection(options).get();
+  try {
+    const manager = await nc.jetstreamManager({ timeout: options.timeoutMs ?? 5_000 });
+    return await manager.streams.delete(natsNames(options.prefix).stream).catch(() => false);
+  } finally {
+    await settledWithin(nc.close(), options.timeoutMs ?? 5_000);
   }
 }
 
@@ -188,11 +203,27 @@ export function createNatsPublisher(options: NatsPublisherOptions = {}): NatsPub
     async close() {
       if (closed) return;
       closed = true;
-      const nc = await connection.current()?.catch(() => undefined);
-      await nc?.close();
+      // Bounded: a connection attempt or a close that cannot finish never holds `close()`.
+      const nc = await settledWithin(connection.current(), timeoutMs);
+      await settledWithin(nc?.close(), timeoutMs);
       setState('offline');
     },
   };
+}
+
+/** `promise`'s value once it settles, or undefined after `ms` (or when it rejects). */
+export async function settledWithin<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      (promise ?? Promise.resolve(undefined)).catch(() => undefined),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {

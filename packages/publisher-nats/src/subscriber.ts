@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Subscriber, Subscription } from '@media-sync/queue';
 import { PublisherError } from '@media-sync/queue';
 import { AckPolicy, type ConnectionOptions, DeliverPolicy } from 'nats';
-import { ensureStream, lazyConnection, natsNames } from './publisher.js';
+import { ensureStream, lazyConnection, natsNames, settledWithin } from './publisher.js';
 
 export interface NatsSubscriberOptions {
   /** The subscribing device: it has one durable consumer per user it follows. */
@@ -79,9 +79,12 @@ export function createNatsSubscriber(options: NatsSubscriberOptions): Subscriber
         if (stopped) return;
         stopped = true;
         stops.delete(stop);
-        await handing;
-        await messages.close();
-        await loop;
+        // Each step is bounded: an `onFrame` that never settles, or a server that went away
+        // while a frame was being acknowledged, must not hold `close()` for ever. A frame left
+        // unacknowledged is delivered again to the durable consumer.
+        await settledWithin(handing, timeoutMs);
+        await settledWithin(messages.close(), timeoutMs);
+        await settledWithin(loop, timeoutMs);
       };
       stops.add(stop);
       return { unsubscribe: stop };
@@ -90,8 +93,11 @@ export function createNatsSubscriber(options: NatsSubscriberOptions): Subscriber
     async close() {
       closed = true;
       await Promise.all([...stops].map((stop) => stop()));
-      const nc = await connection.current()?.catch(() => undefined);
-      await nc?.close();
+      const nc = await settledWithin(
+        connection.current()?.catch(() => undefined),
+        timeoutMs,
+      );
+      await settledWithin(nc?.close(), timeoutMs);
     },
   };
 }

@@ -1,7 +1,6 @@
 import { describePublisherConformance } from '@media-sync/publisher-conformance';
-import { connect } from 'nats';
 import { inject } from 'vitest';
-import { createNatsPublisher, createNatsSubscriber, natsNames } from '../src/index.js';
+import { createNatsPublisher, createNatsSubscriber, deleteNatsStream } from '../src/index.js';
 
 const { endpoint, missing } = inject('nats');
 const withPassword = inject('natsWithPassword');
@@ -26,9 +25,6 @@ describePublisherConformance({
       }
     : {}),
   teardown: async (namespace) => {
-    const nc = await connect({ servers: url() });
-    const manager = await nc.jetstreamManager();
-    await manager.streams.delete(natsNames(namespace).stream).catch(() => false);
-    await nc.close();
+    await deleteNatsStream({ servers: url(), prefix: namespace });
   },
 });

@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { type BrokerProbe, findBroker } from '@media-sync/publisher-conformance';
+import { type BrokerProbe, findBroker, freePort, spawnBroker } from '@media-sync/publisher-conformance';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -11,36 +9,12 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 /** Starts `nats-server` with a user and password on a free port; resolves once it listens. */
-async function startPasswordServer(): Promise<{ child: ChildProcess; port: number } | undefined> {
+async function startPasswordServer() {
   const port = await freePort();
-  const child = spawn(
-    process.env['NATS_SERVER_BIN'] ?? 'nats-server',
-    ['-a', '127.0.0.1', '-p', String(port), '--user', 'media-sync', '--pass', 'right-password'],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  const started = await new Promise<boolean>((resolve) => {
-    child.once('error', () => resolve(false));
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (String(chunk).includes('Server is ready')) resolve(true);
-    });
-    child.once('exit', () => resolve(false));
-  });
-  return started ? { child, port } : undefined;
+  const args = ['-a', '127.0.0.1', '-p', String(port), '--user', 'media-sync', '--pass', 'right-password'];
+  const child = await spawnBroker({ command: process.env['NATS_SERVER_BIN'] ?? 'nats-server', args, port });
+  return child ? { child, port } : undefined;
 }
 
 // Finds NATS once per run: NATS_URL, else 127.0.0.1:4222. Missing: a loud skip, or a failure under CI.

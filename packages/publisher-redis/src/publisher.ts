@@ -1,7 +1,6 @@
 import type { ConnectionState, PublishAck, Publisher } from '@media-sync/queue';
-import { PublisherError } from '@media-sync/queue';
+import { escapeUserId, PublisherError } from '@media-sync/queue';
 import { Redis, type RedisOptions } from 'ioredis';
-import { escapeUserId } from './names.js';
 
 export interface RedisPublisherOptions {
   /** `redis://[user:password@]host:port[/db]`. Default `redis://127.0.0.1:6379`. */
@@ -88,6 +87,30 @@ export function connectRedis(
     authError = undefined;
   });
   return { redis, lastAuthError: () => authError };
+}
+
+/**
+ * Deletes every key under `prefix` (a test run's or a demo's namespace: streams, frame ids,
+ * positions), walking them with `SCAN`, never `KEYS`. Resolves with how many it deleted.
+ */
+export async function deleteRedisKeys(
+  options: Pick<RedisPublisherOptions, 'url' | 'timeoutMs' | 'redis'> & { readonly prefix: string },
+): Promise<number> {
+  const { redis } = connectRedis(options, { maxRetriesPerRequest: 1, commandTimeout: options.timeoutMs ?? 5_000 });
+  // The prefix is matched literally: glob characters in it are escaped.
+  const pattern = `${options.prefix.replace(/[*?[\]\\]/g, '\\$&')}.*`;
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+    return deleted;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**

@@ -1,7 +1,6 @@
 import { describePublisherConformance } from '@media-sync/publisher-conformance';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { createRedisPublisher, createRedisSubscriber } from '../src/index.js';
+import { createRedisPublisher, createRedisSubscriber, deleteRedisKeys } from '../src/index.js';
 
 const { endpoint, missing } = inject('redis');
 const url = (at = endpoint) => `redis://${at?.host}:${at?.port}`;
@@ -21,9 +20,6 @@ describePublisherConformance({
       timeoutMs,
     }),
   teardown: async (namespace) => {
-    const redis = new Redis(url());
-    const keys = await redis.keys(`${namespace}.*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await deleteRedisKeys({ url: url(), prefix: namespace });
   },
 });

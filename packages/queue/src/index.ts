@@ -3,6 +3,7 @@ export { decodeBody, encodeBody } from './body.js';
 export { type Environment, SyncDeltaConfig } from './config.js';
 export { ConfigError, type ConfigErrorCode, QueueError, type QueueErrorCode } from './errors.js';
 export { TypedEmitter } from './events.js';
+export { escapeUserId } from './names.js';
 export {
   type ConnectionState,
   type EncodedFrame,

@@ -6,13 +6,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { createCodec } from '@media-sync/codec';
 import type { SyncOperation, TraceEntry } from '@media-sync/protocol';
 import { createMqttPublisher, createMqttSubscriber } from '@media-sync/publisher-mqtt';
-import { createNatsPublisher, createNatsSubscriber, natsNames } from '@media-sync/publisher-nats';
-import { createRedisPublisher, createRedisSubscriber } from '@media-sync/publisher-redis';
+import { createNatsPublisher, createNatsSubscriber, deleteNatsStream } from '@media-sync/publisher-nats';
+import { createRedisPublisher, createRedisSubscriber, deleteRedisKeys } from '@media-sync/publisher-redis';
 import { createQueue, type Publisher, type Subscriber } from '@media-sync/queue';
 import { createReplica, type UserStateReplica } from '@media-sync/state';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
-import { Redis } from 'ioredis';
-import { connect as natsConnect } from 'nats';
 import { exitCleanlyOnSignals, onEarlyExit } from '../process.js';
 
 export const BROKER_PUBLISHERS = ['mqtt', 'nats', 'redis'] as const;
@@ -49,22 +47,8 @@ export function brokerClients(kind: BrokerPublisherKind, prefix: string, url = b
 
 /** Removes what a run left on the broker under `prefix` (MQTT sessions expire by themselves). */
 export async function purgeBroker(kind: BrokerPublisherKind, prefix: string, url = brokerUrl(kind)): Promise<void> {
-  if (kind === 'redis') {
-    const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-    try {
-      const keys = await redis.keys(`${prefix}.*`);
-      if (keys.length > 0) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
-  } else if (kind === 'nats') {
-    const nc = await natsConnect({ servers: url });
-    try {
-      await (await nc.jetstreamManager()).streams.delete(natsNames(prefix).stream);
-    } finally {
-      await nc.close();
-    }
-  }
+  if (kind === 'redis') await deleteRedisKeys({ url, prefix });
+  else if (kind === 'nats') await deleteNatsStream({ servers: url, prefix });
 }
 
 interface BrokerDevice {
