@@ -12,6 +12,7 @@ import { createToken, startSyncServer } from '@media-sync/sync-server';
 import type { Command } from 'commander';
 import { loadBusiestDevice, median } from '../trace-files.js';
 import { benchGatewayUnderAttack, formatAttackBench } from './bench-attack.js';
+import { benchGatewayDevices, formatDevicesBench } from './bench-gateway-devices.js';
 
 export interface GatewayBenchOptions {
   /** The ops of one device, in order (one user). */
@@ -352,39 +353,88 @@ export function formatGatewayBench(rows: readonly GatewayBenchRow[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `media-sync bench gateway [--trace FILE] [--runs N]`. */
+/** A whole number ≥ `min` from a flag. */
+function wholeNumber(flag: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value.replace(/_/g, ''));
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new Error(`${flag} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+interface BenchGatewayFlags {
+  trace?: string;
+  runs: number;
+  devices?: number | true;
+  active?: number;
+  rate?: number;
+  seconds?: number;
+  store?: string[];
+  fanout?: string;
+  profile?: string;
+}
+
+/** `media-sync bench gateway [--trace FILE] [--runs N] [--devices [N] ...]`. */
 export function registerBenchGatewayCommand(bench: Command, defaultTrace: string | undefined): void {
   bench
     .command('gateway')
     .description('replay ops/s through a real loopback WebSocket to the gateway, and gateway ingest ops/s')
     .option('--trace <file>', 'trace to take the busiest device from', defaultTrace)
+    .option('--runs <n>', 'runs per storage adapter (medians are shown)', wholeNumber('--runs', 1), 3)
     .option(
-      '--runs <n>',
-      'runs per storage adapter (medians are shown)',
-      (value) => {
-        const runs = Number(value);
-        if (!Number.isSafeInteger(runs) || runs < 1)
-          throw new Error(`--runs must be an integer ≥ 1, got ${JSON.stringify(value)}`);
-        return runs;
-      },
-      3,
+      '--devices [n]',
+      'instead: N concurrent devices (default 1000), each its own connection and token, against serve processes',
+      wholeNumber('--devices', 2),
     )
-    .action(async (options: { trace?: string; runs: number }) => {
+    .option(
+      '--active <n>',
+      'with --devices: how many send one op at a time (default min(N, 1000))',
+      wholeNumber('--active', 1),
+    )
+    .option(
+      '--rate <n>',
+      'with --devices: ops per second each active device sends (default 1)',
+      wholeNumber('--rate', 1),
+    )
+    .option('--seconds <n>', 'with --devices: seconds the one-op phase lasts (default 10)', wholeNumber('--seconds', 1))
+    .option('--store <url...>', 'with --devices: also bench these stores (serve --store), beside SQLite')
+    .option('--fanout <url>', 'with --devices and a shared --store: also run 3 instances fanning out over this NATS')
+    .option('--profile <dir>', 'with --devices: write a CPU profile of each gateway process (node --cpu-prof) into dir')
+    .action(async (options: BenchGatewayFlags) => {
       if (options.trace === undefined) throw new Error('--trace is required when ../shared/traces is absent');
       const { deviceId, ops } = loadBusiestDevice(options.trace);
-      const rows = await benchGateway({
-        ops,
-        deviceId,
-        runs: options.runs,
-        progress: (line) => process.stderr.write(`${line}\n`),
-      });
+      const progress = (line: string) => process.stderr.write(`${line}\n`);
+      if (options.devices !== undefined) {
+        const devices = options.devices === true ? 1000 : options.devices;
+        const runs = options.runs;
+        const rows = await benchGatewayDevices({
+          ops,
+          devices,
+          runs,
+          ...(options.active === undefined ? {} : { active: options.active }),
+          ...(options.rate === undefined ? {} : { rate: options.rate }),
+          ...(options.seconds === undefined ? {} : { seconds: options.seconds }),
+          stores: [{ label: 'SQLite' }, ...(options.store ?? []).map((url) => ({ label: storeLabel(url), url }))],
+          instances: options.fanout === undefined ? [1] : [1, 3],
+          ...(options.fanout === undefined ? {} : { fanout: options.fanout }),
+          ...(options.profile === undefined ? {} : { profileDir: options.profile }),
+          progress,
+        });
+        process.stdout.write(formatDevicesBench(rows, runs));
+        return;
+      }
+      const rows = await benchGateway({ ops, deviceId, runs: options.runs, progress });
       process.stdout.write(formatGatewayBench(rows));
-      const durability = await benchGatewayDurability({
-        runs: options.runs,
-        progress: (line) => process.stderr.write(`${line}\n`),
-      });
+      const durability = await benchGatewayDurability({ runs: options.runs, progress });
       process.stdout.write(`\n${formatDurabilityBench(durability)}`);
-      const attack = await benchGatewayUnderAttack({ progress: (line) => process.stderr.write(`${line}\n`) });
+      const attack = await benchGatewayUnderAttack({ progress });
       process.stdout.write(`\n${formatAttackBench(attack)}`);
     });
+}
+
+/** `PostgreSQL` for a postgres:// URL (credentials never shown), else the URL's scheme. */
+function storeLabel(url: string): string {
+  const scheme = url.split(':')[0] ?? url;
+  return scheme.startsWith('postgres') ? 'PostgreSQL' : scheme;
 }
