@@ -8,6 +8,8 @@ export type SyncServerErrorCode =
   /** Another gateway process holds the database. */
   | 'DATABASE_LOCKED'
   | 'CLOSED'
+  /** `serve --fanout`: the broker could not be reached at start (outages later are ridden out). */
+  | 'FANOUT_UNAVAILABLE'
   /** A device sent more ops per second than `opsPerSecond` allows; the frame may be sent again later. */
   | 'RATE_LIMITED'
   /** A device has `maxStoredBytesPerDevice` stored; the frame was not stored. */

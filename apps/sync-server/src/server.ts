@@ -12,6 +12,7 @@ import {
 import type { ProgressEntry, WatchlistEntry } from '@media-sync/state';
 import type { WebSocket } from 'ws';
 import { Delivery } from './delivery.js';
+import { createLocalFanout, createNatsFanout, type Fanout } from './fanout.js';
 import { InboundScheduler } from './flow.js';
 import { Ingest } from './ingest.js';
 import { type GatewayLimits, type LimitOptions, resolveLimits } from './limits.js';
@@ -58,6 +59,18 @@ export interface SyncServerOptions extends LimitOptions {
    * on its own (to measure the difference).
    */
   readonly groupCommit?: boolean;
+  /**
+   * Fan-out between instances that share one store: a NATS URL (`nats://host:4222`), or a
+   * `Fanout` of your own. Default none: one instance, everything delivered in-process.
+   */
+  readonly fanout?: string | Fanout;
+  /** First subject tokens of the NATS fan-out; instances of one population share it. Default `media-sync.gateway`. */
+  readonly fanoutSubjectPrefix?: string;
+  /**
+   * With a fan-out, every this many ms each connected user's log head is read once and
+   * subscribers behind it catch up: what a lost notice costs at most. Default 15 000.
+   */
+  readonly fanoutSweepMs?: number;
 }
 
 export interface GatewayMetrics {
@@ -85,6 +98,16 @@ export interface GatewayMetrics {
   readonly commits: number;
   /** Inbound bytes all connections hold now (unfinished and queued messages), at most `maxInboundBytes`. */
   readonly inboundHeldBytes: number;
+  /** Notices of this instance's commits handed to the fan-out broker (0 without `fanout`). */
+  readonly fanoutNoticesPublished: number;
+  /** Notices of other instances' commits received for users connected here. */
+  readonly fanoutNoticesReceived: number;
+  /** Times the link to the fan-out broker came back after it dropped (each followed by a catch-up). */
+  readonly fanoutReconnects: number;
+  /** Commits of other instances sent on to a subscriber here, and the time it took (commit there to send here). */
+  readonly fanoutLagCount: number;
+  readonly fanoutLagMsSum: number;
+  readonly fanoutLagMsMax: number;
 }
 
 export interface SyncServer {
@@ -112,13 +135,28 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   keysOf(options.secret);
   const limits = resolveLimits(options);
   const codec = options.codec ?? (await createCodec({ limits: limits.decode }));
-  const gateway = new Gateway(options, limits, codec);
-  await gateway.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  const fanout =
+    typeof options.fanout === 'string'
+      ? createNatsFanout({
+          servers: options.fanout,
+          ...(options.fanoutSubjectPrefix === undefined ? {} : { subjectPrefix: options.fanoutSubjectPrefix }),
+        })
+      : (options.fanout ?? createLocalFanout());
+  const gateway = new Gateway(options, limits, codec, fanout);
+  try {
+    await gateway.start(options.fanoutSweepMs ?? DEFAULT_FANOUT_SWEEP_MS);
+    await gateway.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await gateway.close();
+    throw error;
+  }
   return gateway;
 }
 
 /** Same as `startSyncServer`. */
 export const createSyncServer = startSyncServer;
+
+const DEFAULT_FANOUT_SWEEP_MS = 15_000;
 
 /** Node's timers take at most a signed 32-bit delay; a longer wait is re-armed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -145,9 +183,11 @@ class Gateway implements SyncServer {
   readonly #inbound: InboundScheduler;
   readonly prometheus: GatewayPrometheus;
   readonly #heartbeat: ReturnType<typeof setInterval>;
+  readonly #fanout: Fanout;
+  readonly #fanoutLag = { count: 0, sumMs: 0, maxMs: 0 };
   #closing: Promise<void> | undefined;
 
-  constructor(options: SyncServerOptions, limits: GatewayLimits, codec: Codec) {
+  constructor(options: SyncServerOptions, limits: GatewayLimits, codec: Codec, fanout: Fanout) {
     this.#limits = limits;
     this.#codec = codec;
     this.#log = options.logger ?? SILENT;
@@ -166,14 +206,20 @@ class Gateway implements SyncServer {
     );
     // An evicted user is loaded exactly as after a restart: last snapshot plus the log after it.
     this.#users = new UserCache(limits.maxCachedUsers, (userId) => UserState.load(this.#store, userId));
+    this.#fanout = fanout;
     this.#delivery = new Delivery({
       codec,
       store: this.#store,
-      sessions: this.#sessions,
       counters: this.#counters,
       limits,
       now: this.#now,
+      fanout,
       onCatchUpFailure: (session, error) => this.#cut(session, 'catch-up failed', error),
+      onFanoutLag: (ms) => {
+        this.#fanoutLag.count += 1;
+        this.#fanoutLag.sumMs += ms;
+        this.#fanoutLag.maxMs = Math.max(this.#fanoutLag.maxMs, ms);
+      },
     });
     const budgets = new DeviceBudgets(this.#store, limits, this.#counters.limits);
     this.#ingest = new Ingest({
@@ -216,6 +262,11 @@ class Gateway implements SyncServer {
     this.#heartbeat.unref();
   }
 
+  /** Connects the fan-out between instances (nothing to do for one instance). */
+  start(sweepMs: number): Promise<void> {
+    return this.#delivery.start(sweepMs);
+  }
+
   listen(port: number, host: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#http.once('error', reject);
@@ -242,11 +293,18 @@ class Gateway implements SyncServer {
 
   metrics(): GatewayMetrics {
     const { limits: _limits, opsRejectedByCode: _byCode, ...counters } = this.#counters;
+    const fanout = this.#fanout.stats();
     return {
       connections: this.#sessions.size,
       ...counters,
       cachedUsers: this.#users.size,
       inboundHeldBytes: this.#inbound.heldBytes,
+      fanoutNoticesPublished: fanout.published,
+      fanoutNoticesReceived: fanout.received,
+      fanoutReconnects: fanout.reconnects,
+      fanoutLagCount: this.#fanoutLag.count,
+      fanoutLagMsSum: this.#fanoutLag.sumMs,
+      fanoutLagMsMax: this.#fanoutLag.maxMs,
     };
   }
 
@@ -285,6 +343,8 @@ class Gateway implements SyncServer {
     // Frames received during the close handshake are committed (their sockets are gone, so
     // their ACKs go nowhere, but a frame is never half done).
     this.#ingest.flush();
+    // The notices of those last commits go out before the link to the other instances closes.
+    await this.#delivery.close();
     // A fresh snapshot makes the next start replay no log.
     for (const user of this.#users.states()) {
       try {
@@ -347,6 +407,11 @@ class Gateway implements SyncServer {
       expiresAt: claims.expiresAt,
       subscribed: false,
       live: false,
+      cursor: 0,
+      catchingUp: false,
+      catchUpAgain: false,
+      commands: undefined,
+      lagMark: undefined,
       alive: true,
       frames: new FrameTimer(),
       prometheus: this.prometheus,
@@ -382,6 +447,7 @@ class Gateway implements SyncServer {
         },
         'connection closed',
       );
+      this.#delivery.closed(session);
       this.#users.disconnected(session.userId);
     });
     ws.on('error', (error) => this.#log.warn({ deviceId: session.deviceId, error: String(error) }, 'connection error'));
@@ -459,21 +525,24 @@ class Gateway implements SyncServer {
           this.#cut(session, 'subscription not set up', error);
         }
         return;
-      case 'commandAck':
-        try {
-          if (this.#store.deleteCommand(message.deliveryId, session.userId, session.deviceId))
-            this.#counters.commandsDelivered += 1;
-        } catch (error) {
-          // Thrown out of the message handler it would crash the process; the command stays
-          // stored and is delivered again on the next connection.
-          this.#log.error({ deviceId: session.deviceId, error: String(error) }, 'command ack not stored');
-          this.#sendError(session, {
-            frameId: 0,
-            code: 'INTERNAL',
-            message: `the gateway could not store the ack of command ${message.deliveryId}`,
-          });
-        }
+      case 'commandAck': {
+        const { deliveryId } = message;
+        this.#delivery.acknowledge(session, deliveryId).then(
+          (deleted) => {
+            if (deleted) this.#counters.commandsDelivered += 1;
+          },
+          (error: unknown) => {
+            // The command stays stored and is delivered again on the next connection.
+            this.#log.error({ deviceId: session.deviceId, error: String(error) }, 'command ack not stored');
+            this.#sendError(session, {
+              frameId: 0,
+              code: 'INTERNAL',
+              message: `the gateway could not store the ack of command ${deliveryId}`,
+            });
+          },
+        );
         return;
+      }
       default:
         this.#sendError(session, {
           frameId: 0,

@@ -16,11 +16,24 @@ export interface Session {
   /** Set by the client's Subscribe: it receives the user's log, live changes and its commands. */
   subscribed: boolean;
   /**
-   * Set once the catch-up has sent the whole log: until then live fan-out (and SYNCED) skips the
-   * session, because its cursor would jump past log entries the catch-up has not sent yet. The
-   * catch-up reads the log until it is empty, so it also sends what was accepted meanwhile.
+   * Set once the first catch-up has sent the whole log (and SYNCED): the session is up to date
+   * and gets what follows live.
    */
   live: boolean;
+  /**
+   * The user's log position this connection has been sent through. Live fan-out sends a commit's
+   * ops only to a session whose cursor is right before them; any other session (behind, or
+   * catching up) reads the log after its cursor instead, so it never gets an op twice or a gap.
+   */
+  cursor: number;
+  /** A catch-up is reading the log for this session; live sends wait for it to end. */
+  catchingUp: boolean;
+  /** The log may have grown past what the running catch-up read: it reads again before it ends. */
+  catchUpAgain: boolean;
+  /** Commands sent on this connection (made on first use; idle connections hold none). */
+  commands: SentCommands | undefined;
+  /** The oldest commit of another instance not yet sent here, for the fan-out lag. */
+  lagMark: { readonly head: number; readonly committedAt: number } | undefined;
   /** Cleared by each heartbeat ping, set by the pong: a socket that stays unset is dead. */
   alive: boolean;
   /** The connection's bounded inbound queue, event-loop budget and outbound bound. */
@@ -29,6 +42,18 @@ export interface Session {
   readonly frames: FrameTimer;
   readonly prometheus: GatewayPrometheus;
   readonly log: SyncServerLogger;
+}
+
+/**
+ * Which commands a connection has been sent, so that re-reading the command box (on a notice of
+ * another instance, or after a broker outage) sends each once. An acknowledged id is kept until
+ * no read or delete that could still return it is in flight.
+ */
+export interface SentCommands {
+  readonly sent: Set<number>;
+  readonly acked: Set<number>;
+  /** Command-box reads and deletes of this connection not finished yet. */
+  inFlight: number;
 }
 
 /**
