@@ -44,6 +44,16 @@ export const SERVE_SETTINGS: readonly ServeSetting[] = [
     defaultValue: 'info',
     parse: parseLogLevel,
   },
+  {
+    flag: '--fanout <url>',
+    env: 'MEDIA_SYNC_FANOUT',
+    description: 'NATS server (nats://host:4222) of the instances that share one store; none: one instance',
+  },
+  {
+    flag: '--fanout-subject-prefix <prefix>',
+    env: 'MEDIA_SYNC_FANOUT_SUBJECT_PREFIX',
+    description: 'first subject tokens of the fan-out, one per population of instances (default media-sync.gateway)',
+  },
 ];
 
 /**

@@ -16,6 +16,8 @@ interface ServeOptions {
   logLevel: string;
   secret?: string;
   secretFile?: string;
+  fanout?: string;
+  fanoutSubjectPrefix?: string;
 }
 
 export interface SecretOptions {
@@ -67,6 +69,8 @@ export function registerServeCommand(program: Command): void {
         secret: readSecrets(options),
         logger,
         ...limitOptionsFrom(options),
+        ...(options.fanout ? { fanout: options.fanout } : {}),
+        ...(options.fanoutSubjectPrefix ? { fanoutSubjectPrefix: options.fanoutSubjectPrefix } : {}),
       });
       // The first stdout line is the URL, so scripts (and tests) can wait for it.
       process.stdout.write(`${server.url}\n`);
