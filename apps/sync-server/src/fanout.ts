@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection, type Subscription } from 'nats';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { SyncServerError } from './errors.js';
 
 /**
@@ -300,4 +301,37 @@ function parseNotice(
     return { instance, notice: { kind: 'command', userId, deviceId, committedAt } };
   }
   return undefined;
+}
+
+/** `media_sync_fanout_notices_total{event}` and `media_sync_fanout_connected`, read at each scrape. */
+export function registerFanoutMetrics(registry: Registry, fanout: Fanout): void {
+  new Counter({
+    name: 'media_sync_fanout_notices_total',
+    help: 'Notices between instances: published, received (for users connected here), malformed (dropped), deferred (held while the broker was away)',
+    labelNames: ['event'],
+    registers: [registry],
+    collect() {
+      const stats = fanout.stats();
+      this.reset();
+      for (const event of ['published', 'received', 'malformed', 'deferred'] as const)
+        this.inc({ event }, stats[event]);
+    },
+  });
+  new Counter({
+    name: 'media_sync_fanout_reconnects_total',
+    help: 'Times the link to the fan-out broker came back after it dropped (each followed by a catch-up of every subscriber)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(fanout.stats().reconnects);
+    },
+  });
+  new Gauge({
+    name: 'media_sync_fanout_connected',
+    help: 'Whether the fan-out broker is reachable now (1 for a single instance)',
+    registers: [registry],
+    collect() {
+      this.set(fanout.stats().connected ? 1 : 0);
+    },
+  });
 }

@@ -12,7 +12,7 @@ import {
 import type { ProgressEntry, WatchlistEntry } from '@media-sync/state';
 import type { WebSocket } from 'ws';
 import { Delivery } from './delivery.js';
-import { createLocalFanout, createNatsFanout, type Fanout } from './fanout.js';
+import { createLocalFanout, createNatsFanout, type Fanout, registerFanoutMetrics } from './fanout.js';
 import { InboundScheduler } from './flow.js';
 import { Ingest } from './ingest.js';
 import { type GatewayLimits, type LimitOptions, resolveLimits } from './limits.js';
@@ -104,10 +104,6 @@ export interface GatewayMetrics {
   readonly fanoutNoticesReceived: number;
   /** Times the link to the fan-out broker came back after it dropped (each followed by a catch-up). */
   readonly fanoutReconnects: number;
-  /** Commits of other instances sent on to a subscriber here, and the time it took (commit there to send here). */
-  readonly fanoutLagCount: number;
-  readonly fanoutLagMsSum: number;
-  readonly fanoutLagMsMax: number;
 }
 
 export interface SyncServer {
@@ -184,7 +180,6 @@ class Gateway implements SyncServer {
   readonly prometheus: GatewayPrometheus;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   readonly #fanout: Fanout;
-  readonly #fanoutLag = { count: 0, sumMs: 0, maxMs: 0 };
   #closing: Promise<void> | undefined;
 
   constructor(options: SyncServerOptions, limits: GatewayLimits, codec: Codec, fanout: Fanout) {
@@ -207,6 +202,7 @@ class Gateway implements SyncServer {
     // An evicted user is loaded exactly as after a restart: last snapshot plus the log after it.
     this.#users = new UserCache(limits.maxCachedUsers, (userId) => UserState.load(this.#store, userId));
     this.#fanout = fanout;
+    registerFanoutMetrics(this.prometheus.registry, fanout);
     this.#delivery = new Delivery({
       codec,
       store: this.#store,
@@ -215,11 +211,7 @@ class Gateway implements SyncServer {
       now: this.#now,
       fanout,
       onCatchUpFailure: (session, error) => this.#cut(session, 'catch-up failed', error),
-      onFanoutLag: (ms) => {
-        this.#fanoutLag.count += 1;
-        this.#fanoutLag.sumMs += ms;
-        this.#fanoutLag.maxMs = Math.max(this.#fanoutLag.maxMs, ms);
-      },
+      onFanoutLag: (ms) => this.prometheus.observeFanoutLag(ms / 1000, 'remote'),
     });
     const budgets = new DeviceBudgets(this.#store, limits, this.#counters.limits);
     this.#ingest = new Ingest({
@@ -302,9 +294,6 @@ class Gateway implements SyncServer {
       fanoutNoticesPublished: fanout.published,
       fanoutNoticesReceived: fanout.received,
       fanoutReconnects: fanout.reconnects,
-      fanoutLagCount: this.#fanoutLag.count,
-      fanoutLagMsSum: this.#fanoutLag.sumMs,
-      fanoutLagMsMax: this.#fanoutLag.maxMs,
     };
   }
 

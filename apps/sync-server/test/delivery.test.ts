@@ -122,6 +122,9 @@ class Subscriber {
       commands: undefined,
       lagMark: undefined,
       alive: true,
+      // Delivery sends no ACK or ERROR, the only messages that are timed.
+      frames: undefined as never,
+      prometheus: undefined as never,
     };
   }
 
