@@ -127,6 +127,11 @@ describe('deployment files', () => {
     env.HOST = '127.0.0.1';
     env.MEDIA_SYNC_GATEWAY_DB = join(dir, 'gateway.db');
     for (const name of MULTI_INSTANCE) if (!reads.has(name)) delete env[name];
+    // The compose file's NATS service is the one on this machine, with a subject prefix of this run.
+    if (env.MEDIA_SYNC_FANOUT !== undefined) {
+      env.MEDIA_SYNC_FANOUT = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+      env.MEDIA_SYNC_FANOUT_SUBJECT_PREFIX = `media-sync.test.deploy${process.pid}`;
+    }
     const args = [...image.entrypoint.slice(2), ...(service.command ?? image.cmd)];
     expect(args[0]).toBe('serve');
     const served = spawnServe(args.slice(1), env);

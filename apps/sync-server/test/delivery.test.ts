@@ -125,6 +125,7 @@ class Subscriber {
       // Delivery sends no ACK or ERROR, the only messages that are timed.
       frames: undefined as never,
       prometheus: undefined as never,
+      log: undefined as never,
     };
   }
 
