@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build as esbuild } from 'esbuild';
+import { brotliCompressSync, gzipSync, inflateRawSync, constants as zlibConstants } from 'node:zlib';
+import { build as esbuild, transform } from 'esbuild';
 import { createLogger, build as viteBuild } from 'vite';
 import webpack from 'webpack';
 
@@ -55,6 +55,8 @@ export interface OutputFile {
   readonly name: string;
   readonly raw: number;
   readonly gzip: number;
+  /** Brotli at its highest quality: what a server that prefers `br` sends. */
+  readonly brotli: number;
   /** What the file mostly is: the deflated zstd WebAssembly, zstd's runtime, or the app and packages. */
   readonly kind: 'zstd wasm' | 'zstd runtime' | 'app + packages' | 'html';
 }
@@ -92,7 +94,13 @@ function listFiles(outDir: string): OutputFile[] {
           : text.includes(RUNTIME_MARKER) && !text.includes('bundleCheck')
             ? 'zstd runtime'
             : 'app + packages';
-      return { name: relative(outDir, path), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, kind };
+      return {
+        name: relative(outDir, path),
+        raw: bytes.length,
+        gzip: gzipSync(bytes, { level: 9 }).length,
+        brotli: brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+        kind,
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -168,19 +176,119 @@ export async function bundleWithWebpack(consumer: Consumer): Promise<BundleResul
 }
 
 /** Everything a page transfers (gzip, as a server compresses it), split by kind. */
-export function totals(result: BundleResult): Record<OutputFile['kind'] | 'total', { raw: number; gzip: number }> {
-  const sum = { raw: 0, gzip: 0 };
+export function totals(
+  result: BundleResult,
+): Record<OutputFile['kind'] | 'total', { raw: number; gzip: number; brotli: number }> {
+  const sum = { raw: 0, gzip: 0, brotli: 0 };
   const byKind = {
-    'zstd wasm': { raw: 0, gzip: 0 },
-    'zstd runtime': { raw: 0, gzip: 0 },
-    'app + packages': { raw: 0, gzip: 0 },
-    html: { raw: 0, gzip: 0 },
+    'zstd wasm': { raw: 0, gzip: 0, brotli: 0 },
+    'zstd runtime': { raw: 0, gzip: 0, brotli: 0 },
+    'app + packages': { raw: 0, gzip: 0, brotli: 0 },
+    html: { raw: 0, gzip: 0, brotli: 0 },
   };
   for (const file of result.files) {
-    byKind[file.kind].raw += file.raw;
-    byKind[file.kind].gzip += file.gzip;
-    sum.raw += file.raw;
-    sum.gzip += file.gzip;
+    for (const part of [byKind[file.kind], sum]) {
+      part.raw += file.raw;
+      part.gzip += file.gzip;
+      part.brotli += file.brotli;
+    }
   }
   return { ...byKind, total: sum };
+}
+
+/** A part of the bundle: what it is, its bytes in esbuild's minified output, and that code gzipped alone. */
+export interface BundlePart {
+  readonly part: string;
+  /** Bytes of the minified output that come from this part's modules (esbuild's metafile: exact). */
+  readonly raw: number;
+  /**
+   * The part's modules minified and gzipped on their own: an estimate of its share of the
+   * transfer (the whole bundle gzips a little better than the sum of its parts).
+   */
+  readonly gzipAlone: number;
+  readonly modules: number;
+}
+
+/** Which part of the bundle a module path belongs to. */
+function partOf(path: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(path);
+  if (pkg === null) return 'the page (src/)';
+  const [, name, file] = pkg as unknown as [string, string, string];
+  if (name === '@media-sync/codec') {
+    if (file.includes('zstd-wasm-binary')) return 'codec: zstd WebAssembly (deflated, base64)';
+    if (file.includes('zstd-wasm-glue')) return "codec: zstd's Emscripten runtime";
+    if (file.includes('dictionaries')) return 'codec: zstd dictionary (base64)';
+    return 'codec: frames, columns, session context';
+  }
+  if (name === '@media-sync/protocol')
+    return file.includes('/gen/') ? 'protocol: generated protobuf code' : 'protocol: types, validation, HLC';
+  if (name === 'protobufjs' || name === 'long' || name.startsWith('@protobufjs/')) return 'protobufjs runtime (+ long)';
+  if (name === 'idb') return 'idb (IndexedDB promises, used by storage-indexeddb)';
+  if (name === 'ws') return "ws (its browser stub: the page's own WebSocket)";
+  return name.replace('@media-sync/', '');
+}
+
+/**
+ * What esbuild's single-file bundle is made of, per part (the zstd build, protobuf, each package),
+ * from its metafile: the question "what else is in the bundle" besides the WebAssembly.
+ */
+export async function esbuildBreakdown(consumer: Consumer): Promise<BundlePart[]> {
+  const result = await esbuild({
+    absWorkingDir: consumer.dir,
+    entryPoints: ['src/index.js'],
+    bundle: true,
+    platform: 'browser',
+    minify: true,
+    write: false,
+    metafile: true,
+    outfile: join(consumer.dir, 'out-breakdown', 'index.js'),
+    logLevel: 'silent',
+  });
+  const [output] = Object.values(result.metafile.outputs);
+  const parts = new Map<string, { raw: number; sources: string[] }>();
+  for (const [path, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const part = partOf(path);
+    const entry = parts.get(part) ?? { raw: 0, sources: [] };
+    entry.raw += bytesInOutput;
+    entry.sources.push(readFileSync(join(consumer.dir, path), 'utf8'));
+    parts.set(part, entry);
+  }
+  const breakdown: BundlePart[] = [];
+  for (const [part, { raw, sources }] of parts) {
+    // Each module minified on its own (ESM keeps its top-level names), then the part gzipped whole.
+    const minified = await Promise.all(
+      sources.map(async (source) => (await transform(source, { minify: true, format: 'esm', loader: 'js' })).code),
+    );
+    const gzipAlone = gzipSync(minified.join('\n'), { level: 9 }).length;
+    breakdown.push({ part, raw, gzipAlone, modules: sources.length });
+  }
+  return breakdown.sort((a, b) => b.raw - a.raw);
+}
+
+/** The zstd WebAssembly binary the codec ships, and what each way of sending it transfers. */
+export interface WasmTravel {
+  readonly wasm: number;
+  /** As shipped: Zopfli raw-deflated, base64 inside a JS module, that module gzipped by the server. */
+  readonly deflatedBase64Gzip: number;
+  /** A `.wasm` file gzipped (level 9) by the server. */
+  readonly wasmGzip: number;
+  /** A `.wasm` file with Brotli (quality 11). */
+  readonly wasmBrotli: number;
+}
+
+export function wasmTravel(consumer: Consumer): WasmTravel {
+  const module = readFileSync(
+    join(consumer.dir, 'node_modules/@media-sync/codec/dist/generated/zstd-wasm-binary.js'),
+    'utf8',
+  );
+  const base64 = WASM_MARKER.exec(module);
+  if (base64 === null) throw new Error('the codec ships no base64 WebAssembly');
+  const run = /[A-Za-z0-9+/=]+/.exec(module.slice(base64.index))?.[0] ?? '';
+  const wasm = inflateRawSync(Buffer.from(run, 'base64'));
+  return {
+    wasm: wasm.length,
+    deflatedBase64Gzip: gzipSync(module, { level: 9 }).length,
+    wasmGzip: gzipSync(wasm, { level: 9 }).length,
+    wasmBrotli: brotliCompressSync(wasm, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
 }
