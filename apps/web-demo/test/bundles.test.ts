@@ -72,6 +72,7 @@ function fixtureOps(): Map<string, SequencedOperation[]> {
 type PageApi = {
   bundleCheck: {
     encode(deviceId: string, opsJson: string, options: unknown): Promise<number[]>;
+    encodeWithExplicitEngine(deviceId: string, opsJson: string, options: unknown): Promise<number[]>;
     decode(bytes: number[]): Promise<unknown>;
     enqueue(url: string, token: string, deviceId: string): Promise<{ pending: number }>;
   };
@@ -164,6 +165,11 @@ describe('the browser packages bundle with no configuration (packed tarballs)', 
                 [deviceId, JSON.stringify(batch), options] as [string, string, object],
               );
               expect(fromBrowser, `${result.bundler} ${deviceId} ${JSON.stringify(options)}`).toEqual(expected);
+              const fromExplicitEngine = await page.evaluate(
+                ([d, o, opt]) => (globalThis as unknown as PageApi).bundleCheck.encodeWithExplicitEngine(d, o, opt),
+                [deviceId, JSON.stringify(batch), options] as [string, string, object],
+              );
+              expect(fromExplicitEngine, `${result.bundler} @media-sync/codec/zstd-codec-engine`).toEqual(expected);
               const decoded = await page.evaluate(
                 (bytes) => (globalThis as unknown as PageApi).bundleCheck.decode(bytes),
                 expected,

@@ -2,6 +2,7 @@
 // configuration by esbuild, Vite and webpack 5 from the packed tarballs; the test then runs it
 // in Chromium and compares its frames with Node's.
 import { createCodec } from '@media-sync/codec';
+import { createZstdCodecEngine } from '@media-sync/codec/zstd-codec-engine';
 import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
 import { createQueue } from '@media-sync/queue';
 import { createIndexedDbStorage } from '@media-sync/storage-indexeddb';
@@ -21,8 +22,14 @@ async function enqueue(gatewayUrl, token, deviceId) {
 }
 
 let codec;
+let explicitCodec;
 globalThis.bundleCheck = {
   enqueue,
+  // The explicit engine entry: in a browser bundle it must be zstd's WebAssembly too.
+  async encodeWithExplicitEngine(deviceId, opsJson, options) {
+    explicitCodec ??= await createCodec({ engine: await createZstdCodecEngine() });
+    return Array.from(explicitCodec.encodeFrame(deviceId, JSON.parse(opsJson), options).bytes);
+  },
   async encode(deviceId, opsJson, options) {
     codec ??= await createCodec();
     return Array.from(codec.encodeFrame(deviceId, JSON.parse(opsJson), options).bytes);
