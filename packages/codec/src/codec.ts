@@ -34,7 +34,7 @@ import type {
   SessionFrame,
   SessionState,
 } from './types.js';
-import { loadDefaultEngine, Zstd } from './zstd.js';
+import { base64ToBytes, loadDefaultEngine, Zstd } from './zstd.js';
 
 export const DEFAULT_LEVEL = 9;
 export const DEFAULT_MIN_BATCH_SIZE = 3;
@@ -57,13 +57,6 @@ export interface Codec {
   readonly dictionaryIds: readonly number[];
   /** The zstd engine's name and version (compressed bytes depend on it). */
   readonly engine: string;
-}
-
-function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 /** Loads zstd (the default engine: an async WebAssembly init, once per process) and returns a codec. */
@@ -230,7 +223,8 @@ class FrameCodec implements Codec {
     const firstSeq = n > 0 ? (ops[0] as SequencedOperation).seq : 0;
     const skipped = options.skipped ?? [];
     if (!Array.isArray(skipped)) throw new TypeError('skipped must be an array of SeqRange');
-    checkSkipped(skipped, firstSeq, n, (detail) => new CodecError('INVALID_INPUT', 0, detail));
+    const lastSeq = n > 0 ? (ops[n - 1] as SequencedOperation).seq : 0;
+    checkSkipped(skipped, firstSeq, lastSeq, n, (detail) => new CodecError('INVALID_INPUT', 0, detail));
     const { body, update } = encodeBatch(deviceId, ops, context, session);
     const level = checkLevel(options.level ?? this.level);
     const minBatchSize = options.minBatchSize ?? this.minBatchSize;
@@ -248,7 +242,6 @@ class FrameCodec implements Codec {
         dictionaryId = dictionary;
       }
     }
-    const lastSeq = n > 0 ? (ops[n - 1] as SequencedOperation).seq : 0;
     const bodyLength = body.length;
     // The body CRC names the next context version; taken before `body` (scratch) is reused.
     const bodyCrc = session ? crc32c(body) : 0;

@@ -1,7 +1,10 @@
 import { CodecError } from './errors.js';
 import {
+  createReader,
   createWriter,
   ensure,
+  offsetOf,
+  type Reader,
   readVarInt,
   readVarUint,
   readVarUintWide,
@@ -341,7 +344,14 @@ export class BiasedColumnWriter {
   }
 }
 
-export class BiasedColumnReader extends IntColumnReader {
+/** What reads a signed column with a bias, in either form. */
+export interface BiasedReader {
+  readBiased(): number;
+  readonly offset: number;
+  finish(name: string): void;
+}
+
+export class BiasedColumnReader extends IntColumnReader implements BiasedReader {
   constructor(
     buf: Uint8Array,
     start: number,
@@ -375,56 +385,73 @@ export function columnBias(values: ArrayLike<number>, n = values.length): number
   return median > 2 ** 31 || median < -(2 ** 31) ? 0 : median;
 }
 
-// ---- run length --------------------------------------------------------------------------
+// ---- runs of non-default values -----------------------------------------------------------
 
 /**
- * Small unsigned values (enum codes) as runs: pairs of varints (value, run length − 1). A
- * thousand progress updates with a few pauses are a handful of pairs; the column is left out
- * when every entry is `absentValue`.
+ * Small unsigned values (enum codes) mostly equal to a default, as the runs that are not:
+ * per run, varint (defaults before it, since the previous run), varint (value × 2 + 1 when the
+ * run is longer than one entry) and then varint (run length − 2) for such a run. Defaults after
+ * the last run are implied. A thousand progress updates with a few pauses are a few bytes, an
+ * isolated other value two bytes; the column is left out when every entry is the default.
  */
 export class RunLengthColumnWriter {
   private readonly w: Writer = createWriter(32);
   private value = -1;
   private run = 0;
-  private allDefault = true;
+  private defaultsBefore = 0;
   constructor(readonly absentValue: number) {}
   reset(): void {
     this.w.pos = 0;
     this.value = -1;
     this.run = 0;
-    this.allDefault = true;
+    this.defaultsBefore = 0;
   }
   write(v: number): void {
-    if (v === this.value) {
+    if (this.run > 0 && v === this.value) {
       this.run++;
       return;
     }
+    if (v === this.absentValue) {
+      this.flush();
+      this.defaultsBefore++;
+      return;
+    }
+    if (!Number.isSafeInteger(v) || v < 0 || v >= 2 ** 31) throw new RangeError(`run value ${v} is not a small code`);
     this.flush();
-    if (v !== this.absentValue) this.allDefault = false;
     this.value = v;
     this.run = 1;
   }
   private flush(): void {
     if (this.run === 0) return;
-    writeVarUint(this.w, this.value);
-    writeVarUint(this.w, this.run - 1);
+    const w = this.w;
+    writeVarUint(w, this.defaultsBefore);
+    writeVarUint(w, this.value * 2 + (this.run > 1 ? 1 : 0));
+    if (this.run > 1) writeVarUint(w, this.run - 2);
+    this.defaultsBefore = 0;
+    this.run = 0;
   }
   bytes(): ColumnBytes {
-    if (this.allDefault) return null;
     this.flush();
-    this.run = 0;
-    return this.w.buf.subarray(0, this.w.pos);
+    return this.w.pos === 0 ? null : this.w.buf.subarray(0, this.w.pos);
   }
 }
 
 export class RunLengthColumnReader extends ColumnReader {
   private value = 0;
-  private left = 0;
-  private readonly absentValue: number | undefined;
+  /** Defaults still to yield before the current run. */
+  private defaultsLeft = 0;
+  /** Entries of the current run still to yield (0: no run pending). */
+  private runLeft = 0;
 
-  constructor(buf: Uint8Array, start: number, end: number, base: number, absentValue?: number) {
+  constructor(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    base: number,
+    readonly absentValue: number,
+  ) {
     super(buf, start, end, base);
-    this.absentValue = absentValue;
+    this.next();
   }
 
   /** An absent column: `defaultValue` for as many entries as are asked for. */
@@ -432,25 +459,370 @@ export class RunLengthColumnReader extends ColumnReader {
     return new RunLengthColumnReader(new Uint8Array(0), 0, 0, base, defaultValue);
   }
 
-  read(): number {
-    if (this.left > 0) {
-      this.left--;
-      return this.value;
-    }
-    if (this.absentValue !== undefined) return this.absentValue;
-    if (this.pos >= this.end) throw this.exhausted();
-    this.value = readVarUint(this);
+  /** Loads the next run, if any. */
+  private next(): void {
+    if (this.pos >= this.end) return;
     const at = this.offset;
-    if (this.pos >= this.end) throw malformed(at, 'run without a length');
-    const run = readVarUint(this);
-    if (run >= 2 ** 32) throw malformed(at, `run of ${run} entries`);
-    this.left = run;
-    return this.value;
+    const defaults = readVarUint(this);
+    if (this.pos >= this.end) throw malformed(at, 'run without a value');
+    const code = readVarUint(this);
+    let run = 1;
+    if (code % 2 === 1) {
+      if (this.pos >= this.end) throw malformed(at, 'run without a length');
+      run = readVarUint(this) + 2;
+    }
+    if (defaults >= 2 ** 32 || run >= 2 ** 32) throw malformed(at, `run of ${defaults} + ${run} entries`);
+    this.defaultsLeft = defaults;
+    this.value = Math.floor(code / 2);
+    this.runLeft = run;
+  }
+
+  read(): number {
+    if (this.defaultsLeft > 0) {
+      this.defaultsLeft--;
+      return this.absentValue;
+    }
+    if (this.runLeft > 0) {
+      const value = this.value;
+      if (--this.runLeft === 0) this.next();
+      return value;
+    }
+    return this.absentValue;
   }
 
   /** A run may not reach past the last op. */
   override finish(name: string): void {
-    if (this.left !== 0) throw malformed(this.offset, `${name} has a run longer than the ops`);
+    if (this.runLeft !== 0) throw malformed(this.offset, `${name} has a run longer than the ops`);
     super.finish(name);
+  }
+}
+
+// ---- bit-packed frame of reference ----------------------------------------------------------
+
+/** Widest entry a bit-packed column holds; wider spreads are as short as varints anyway. */
+export const MAX_PACKED_WIDTH = 24;
+
+const bitSampleScratch = new Float64Array(64);
+/** 2^w for every width. */
+const SPANS: readonly number[] = Array.from({ length: MAX_PACKED_WIDTH + 1 }, (_, w) => 2 ** w);
+
+/** Assumed bits of an exception's index gap while choosing the width (exact sizes are counted after). */
+const GAP_BITS = 8;
+
+/**
+ * Signed integers as a frame of reference with exceptions (the patched FOR of Parquet, ORC and
+ * Lemire's PFOR): a base (sent as the column's bias scalar) and a width w; an entry in
+ * [base, base + 2^w) is w bits of (entry − base), any other is an exception listed up front
+ * with its index and its own value (not relative to the base: exceptions are the irregular
+ * events — a pause, a burst, a seek — and are nearer zero than the steady step). Uniform jitter of 0..120 ms takes 7 bits an entry instead of a varint byte,
+ * which zstd can hardly shrink (its literal table is shared with every other column), and
+ * the rare pause or seek does not widen the rest.
+ *
+ * Layout: varint w, varint exception count, per exception the varint gap to its index (index −
+ * previous exception's index − 1; the first: its index) and the zigzag varint of the entry,
+ * then the other entries' bits in order, least significant first, zero-padded to a byte.
+ * Left out when every entry equals the base (read like an absent biased column).
+ */
+export class BitPackedColumnWriter {
+  private values = new Float64Array(64);
+  private count = 0;
+  private readonly w: Writer = createWriter(64);
+  private baseValue = 0;
+  private width = 0;
+  private sizeValue = 0;
+  private written = false;
+
+  reset(): void {
+    this.count = 0;
+    this.written = false;
+  }
+
+  write(v: number): void {
+    if (this.count === this.values.length) {
+      const next = new Float64Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.count++] = v;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** The base every entry is relative to (the column's bias scalar). */
+  get base(): number {
+    return this.baseValue;
+  }
+
+  /**
+   * Chooses base and width from up to 64 evenly spaced samples (sorting every entry would cost
+   * more than the rest of the frame): for each width, the window holding
+   * the most samples, and of those the width with the fewest estimated bits; then lowers the
+   * base over all entries to the lowest one the window can still start at. Deterministic.
+   * Call once, before `base`, `size` and `bytes`.
+   */
+  finish(): void {
+    this.written = false;
+    const n = this.count;
+    const values = this.values;
+    if (n === 0) {
+      this.baseValue = 0;
+      this.width = 0;
+      this.sizeValue = 0;
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      // Differences stay exact only within ±2^52; such columns go as varints.
+      if (v > 2 ** 52 || v < -(2 ** 52)) {
+        this.baseValue = 0;
+        this.width = 0;
+        this.sizeValue = Number.POSITIVE_INFINITY;
+        return;
+      }
+    }
+    const m = Math.min(n, 64);
+    const samples = bitSampleScratch.subarray(0, m);
+    for (let k = 0; k < m; k++) samples[k] = values[Math.floor((k * n) / m)] as number;
+    samples.sort();
+    let bestBits = Number.POSITIVE_INFINITY;
+    let bestStart = 0;
+    let bestEnd = 0;
+    let bestWidth = 0;
+    for (let width = 0; width <= MAX_PACKED_WIDTH; width++) {
+      const span = SPANS[width] as number;
+      let inliers = 0;
+      let start = 0;
+      let j = 0;
+      for (let i = 0; i < m && m - i > inliers; i++) {
+        if (j < i) j = i;
+        const limit = (samples[i] as number) + span;
+        while (j < m && (samples[j] as number) < limit) j++;
+        if (j - i > inliers) {
+          inliers = j - i;
+          start = i;
+        }
+      }
+      let bits = inliers * width;
+      for (let k = 0; k < start; k++) bits += GAP_BITS + 8 * zigzagSize(samples[k] as number);
+      for (let k = start + inliers; k < m; k++) bits += GAP_BITS + 8 * zigzagSize(samples[k] as number);
+      if (bits < bestBits) {
+        bestBits = bits;
+        bestStart = start;
+        bestEnd = start + inliers - 1;
+        bestWidth = width;
+      }
+      if (inliers === m) break;
+    }
+    // The window must still hold the highest sample in it: it may start as low as that minus
+    // 2^w − 1. Start it at the lowest entry in that reach, so entries below the samples fit.
+    const low = samples[bestStart] as number;
+    const floor = (samples[bestEnd] as number) - (SPANS[bestWidth] as number) + 1;
+    let base = low;
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      if (v < base && v >= floor) base = v;
+    }
+    this.baseValue = base;
+    this.width = bestWidth;
+    this.sizeValue = this.exactSize();
+  }
+
+  private exactSize(): number {
+    const n = this.count;
+    const values = this.values;
+    const base = this.baseValue;
+    const span = SPANS[this.width] as number;
+    let exceptions = 0;
+    let exceptionBytes = 0;
+    let previous = -1;
+    for (let i = 0; i < n; i++) {
+      const d = (values[i] as number) - base;
+      if (d >= 0 && d < span) continue;
+      exceptions++;
+      exceptionBytes += varUintSize(i - previous - 1) + zigzagSize(values[i] as number);
+      previous = i;
+    }
+    if (exceptions === 0 && this.width === 0) return 0;
+    return (
+      varUintSize(this.width) +
+      varUintSize(exceptions) +
+      exceptionBytes +
+      Math.ceil(((n - exceptions) * this.width) / 8)
+    );
+  }
+
+  /** Bytes the column takes in the body (0 when left out; Infinity when it cannot hold the values). */
+  size(): number {
+    return this.sizeValue;
+  }
+
+  bytes(): ColumnBytes {
+    const w = this.w;
+    if (!this.written) {
+      this.written = true;
+      w.pos = 0;
+      if (this.sizeValue === 0 || this.sizeValue === Number.POSITIVE_INFINITY) return null;
+      const n = this.count;
+      const values = this.values;
+      const base = this.baseValue;
+      const width = this.width;
+      const span = SPANS[width] as number;
+      let exceptions = 0;
+      for (let i = 0; i < n; i++) {
+        const d = (values[i] as number) - base;
+        if (!(d >= 0 && d < span)) exceptions++;
+      }
+      writeVarUint(w, width);
+      writeVarUint(w, exceptions);
+      let previous = -1;
+      for (let i = 0; i < n; i++) {
+        const d = (values[i] as number) - base;
+        if (d >= 0 && d < span) continue;
+        writeVarUint(w, i - previous - 1);
+        writeVarInt(w, values[i] as number);
+        previous = i;
+      }
+      ensure(w, Math.ceil(((n - exceptions) * width) / 8) + 1);
+      const buf = w.buf;
+      let pos = w.pos;
+      let acc = 0;
+      let filled = 0;
+      if (width > 0) {
+        for (let i = 0; i < n; i++) {
+          const d = (values[i] as number) - base;
+          if (!(d >= 0 && d < span)) continue;
+          acc |= d << filled;
+          filled += width;
+          while (filled >= 8) {
+            buf[pos++] = acc & 0xff;
+            acc >>>= 8;
+            filled -= 8;
+          }
+        }
+        if (filled > 0) buf[pos++] = acc & 0xff;
+      }
+      w.pos = pos;
+    }
+    return w.pos === 0 ? null : w.buf.subarray(0, w.pos);
+  }
+}
+
+function zigzagSize(d: number): number {
+  const z = d >= 0 ? d * 2 : -d * 2 - 1;
+  return z < 0x80 ? 1 : z < 0x4000 ? 2 : z < 0x200000 ? 3 : z < 0x10000000 ? 4 : varUintSize(z);
+}
+
+export class BitPackedColumnReader extends ColumnReader implements BiasedReader {
+  private readonly width: number;
+  private readonly mask: number;
+  /** Cursor over the exception list. */
+  private readonly exceptions: Reader;
+  private exceptionsLeft: number;
+  /** Index of the next exception; -1 when none is left. */
+  private nextException = -1;
+  private index = 0;
+  private acc = 0;
+  private filled = 0;
+
+  constructor(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    base: number,
+    readonly bias: number,
+  ) {
+    super(buf, start, end, base);
+    const widthAt = this.offset;
+    const width = readVarUint(this);
+    if (width > MAX_PACKED_WIDTH) throw malformed(widthAt, `bit width ${width} exceeds ${MAX_PACKED_WIDTH}`);
+    this.width = width;
+    this.mask = width === 0 ? 0 : 2 ** width - 1;
+    const count = readVarUint(this);
+    const listStart = this.pos;
+    // Walk the list once to find where the bits start (each exception is two varints).
+    for (let k = 0; k < count; k++) {
+      if (this.pos >= this.end) throw new CodecError('TRUNCATED', this.offset, 'exception list runs past the column');
+      readVarUintWide(this);
+      if (this.pos >= this.end) throw new CodecError('TRUNCATED', this.offset, 'exception without a value');
+      readVarUintWide(this);
+    }
+    this.exceptions = createReader(buf, listStart, this.pos, base);
+    this.exceptionsLeft = count;
+    if (count > 0) this.nextException = readVarUint(this.exceptions);
+  }
+
+  readBiased(): number {
+    const i = this.index++;
+    if (i === this.nextException) {
+      const value = readVarInt(this.exceptions);
+      if (--this.exceptionsLeft > 0) {
+        const gapAt = offsetOf(this.exceptions);
+        const next = i + 1 + readVarUint(this.exceptions);
+        if (next > Number.MAX_SAFE_INTEGER) throw malformed(gapAt, 'exception index out of range');
+        this.nextException = next;
+      } else this.nextException = -1;
+      return value;
+    }
+    const width = this.width;
+    if (width === 0) return this.bias;
+    while (this.filled < width) {
+      if (this.pos >= this.end) throw this.exhausted();
+      this.acc |= (this.buf[this.pos++] as number) << this.filled;
+      this.filled += 8;
+    }
+    const value = this.acc & this.mask;
+    this.acc >>>= width;
+    this.filled -= width;
+    return value + this.bias;
+  }
+
+  /** Every exception and every bit used, the padding zero. */
+  override finish(name: string): void {
+    if (this.exceptionsLeft > 0) throw malformed(this.offset, `${name} has an exception past its last entry`);
+    if (this.acc !== 0) throw malformed(this.offset, `${name} has non-zero padding bits`);
+    super.finish(name);
+  }
+}
+
+// ---- the shorter of two forms -------------------------------------------------------------
+
+/**
+ * A signed column sent in whichever form is shorter for this frame — biased zigzag varints or
+ * bit-packed frame of reference — each in its own field; both read their entries as
+ * `entry + bias`, so they share the bias scalar and read the same when left out.
+ */
+export class SignedColumnWriter {
+  readonly varints = new BiasedColumnWriter();
+  readonly bits = new BitPackedColumnWriter();
+  private packed = false;
+  reset(): void {
+    this.varints.reset();
+    this.bits.reset();
+  }
+  write(v: number): void {
+    this.varints.write(v);
+    this.bits.write(v);
+  }
+  /** Chooses the form; call once, before `bias`, `size` and the bytes. */
+  finish(): void {
+    this.varints.finish();
+    this.bits.finish();
+    this.packed = this.bits.size() < this.varints.size();
+  }
+  get bias(): number {
+    return this.packed ? this.bits.base : this.varints.bias;
+  }
+  size(): number {
+    return this.packed ? this.bits.size() : this.varints.size();
+  }
+  /** The varint form's bytes, null when the column is bit-packed or left out. */
+  varintBytes(): ColumnBytes {
+    return this.packed ? null : this.varints.bytes();
+  }
+  /** The bit-packed form's bytes, null when the column is varints or left out. */
+  bitBytes(): ColumnBytes {
+    return this.packed ? this.bits.bytes() : null;
   }
 }

@@ -40,7 +40,9 @@ export const EMPTY_CONTEXT: ContextState = {
   lastTimestamp: 0,
   lastInterval: 0,
   lastUserRef: 0,
-  lastContentRef: 0,
+  // Without context, a frame's first content id is predicted to be the second string it
+  // introduces (after the op's user id): a self-contained one-op frame then needs no ref column.
+  lastContentRef: 1,
   lastSeq: 0,
 };
 

@@ -16,6 +16,7 @@ import {
   writeVarUint,
 } from './varint.js';
 import { FrameField, WireType } from './wire.js';
+import { readZstdHeader } from './zstd.js';
 
 export const FORMAT_VERSION = 2;
 /** Frame.flags bits. */
@@ -111,10 +112,15 @@ export function frameChecksum(
   return crc32c(w.buf, 0, w.pos, crc32c(body, bodyStart, bodyEnd));
 }
 
-/** Checks contract-1 skipped ranges; `at` and `code` say how to report a violation. */
+/**
+ * Checks skipped ranges: sorted, disjoint, non-adjacent seqs ≥ 1, none inside the frame's own
+ * seq range (each below first seq or above last seq: a frame that ends a drained run declares
+ * the coalesced tail after its last op itself). `fail` says how to report a violation.
+ */
 export function checkSkipped(
   skipped: readonly SeqRange[],
   firstSeq: number,
+  lastSeq: number,
   opCount: number,
   fail: (detail: string) => CodecError,
 ): void {
@@ -126,8 +132,8 @@ export function checkSkipped(
       throw fail(`skipped range ${first}..${last} is not a range of seqs ≥ 1`);
     if (previousLast >= 0 && first <= previousLast + 1)
       throw fail(`skipped range ${first}..${last} overlaps or touches the one before (sorted, disjoint, non-adjacent)`);
-    if (opCount > 0 && last >= firstSeq)
-      throw fail(`skipped range ${first}..${last} is not below first seq ${firstSeq}`);
+    if (opCount > 0 && last >= firstSeq && first <= lastSeq)
+      throw fail(`skipped range ${first}..${last} overlaps the frame's seqs ${firstSeq}..${lastSeq}`);
     previousLast = last;
   }
 }
@@ -135,8 +141,9 @@ export function checkSkipped(
 /**
  * Writes a media_sync.v1.Frame (format 2). Values the reader can infer are left out, as proto3
  * does with defaults (but an empty frame writes op_count 0): op_count when it is 1, last_seq when it is first_seq + op_count − 1,
- * body_length when the body is not compressed; in a session frame also device_id, and first_seq
- * when it follows the context's last seq.
+ * body_length when the body is not compressed or its zstd header states it, dictionary_id when
+ * the zstd header names it; in a session frame also device_id, and first_seq when it follows
+ * the context's last seq.
  */
 export function writeFrame(fields: FrameFields): { bytes: Uint8Array; header: FrameHeader } {
   const w = headerScratch;
@@ -148,7 +155,10 @@ export function writeFrame(fields: FrameFields): { bytes: Uint8Array; header: Fr
     writeTag(w, FrameField.flags, WireType.varint);
     writeVarUint(w, fields.flags);
   }
-  if (fields.dictionaryId !== 0) {
+  const compressed = (fields.flags & FLAG_COMPRESSED) !== 0;
+  // A zstd body's own header states its dictionary and size: the frame repeats only what it lacks.
+  const stated = compressed ? readZstdHeader(fields.body, 0, fields.body.length) : undefined;
+  if (fields.dictionaryId !== (stated?.dictionaryId ?? 0)) {
     writeTag(w, FrameField.dictionaryId, WireType.varint);
     writeVarUint(w, fields.dictionaryId);
   }
@@ -170,7 +180,7 @@ export function writeFrame(fields: FrameFields): { bytes: Uint8Array; header: Fr
       writeVarUint(w, lastSeq);
     }
   }
-  if (fields.flags & FLAG_COMPRESSED) {
+  if (compressed && stated?.contentSize !== fields.bodyLength) {
     writeTag(w, FrameField.bodyLength, WireType.varint);
     writeVarUint(w, fields.bodyLength);
   }
@@ -330,7 +340,10 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): RawFrame {
   if ((flags & ~KNOWN_FLAGS) !== 0)
     throw new CodecError('UNSUPPORTED_FLAGS', at(FrameField.flags), `unknown flag bits in ${flags}`);
   const compressed = (flags & FLAG_COMPRESSED) !== 0;
-  const dictionaryId = values[FrameField.dictionaryId] ?? 0;
+  if (compressed && !hasBody) throw new CodecError('MALFORMED_FRAME', bytes.length, 'compressed frame without a body');
+  // A compressed body's zstd header states what the frame leaves out: its dictionary and size.
+  const stated = compressed ? readZstdHeader(bytes, bodyStart, bodyEnd) : undefined;
+  const dictionaryId = values[FrameField.dictionaryId] ?? stated?.dictionaryId ?? 0;
   if (dictionaryId !== 0 && !compressed)
     throw new CodecError('MALFORMED_FRAME', at(FrameField.dictionaryId), 'a dictionary id on an uncompressed body');
   const firstSeq = values[FrameField.firstSeq];
@@ -341,7 +354,13 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): RawFrame {
     throw new CodecError('LIMIT_EXCEEDED', at(FrameField.opCount), `op_count ${opCount} exceeds ${limits.maxOps}`);
   const sentLength = bodyEnd - bodyStart;
   const declaredLength = values[FrameField.bodyLength];
-  const bodyLength = compressed ? (declaredLength ?? 0) : sentLength;
+  const bodyLength = compressed ? (declaredLength ?? stated?.contentSize ?? -1) : sentLength;
+  if (bodyLength < 0)
+    throw new CodecError(
+      'MALFORMED_FRAME',
+      bodyStart,
+      'compressed body without body_length, and its zstd header states no content size',
+    );
   if (!compressed && declaredLength !== undefined && declaredLength !== sentLength) {
     throw new CodecError(
       'MALFORMED_FRAME',
@@ -356,7 +375,6 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): RawFrame {
       `body_length ${bodyLength} exceeds ${limits.maxBodyBytes}`,
     );
   }
-  if (compressed && !hasBody) throw new CodecError('MALFORMED_FRAME', bytes.length, 'compressed frame without a body');
   const skipped = skippedEnd > skippedStart ? readSkipped(bytes, skippedStart, skippedEnd) : [];
   return {
     bytes,
@@ -446,6 +464,7 @@ export function completeHeader(raw: RawFrame, binding: FrameBinding | undefined)
   checkSkipped(
     raw.skipped,
     firstSeq,
+    lastSeq,
     opCount,
     (detail) => new CodecError('MALFORMED_FRAME', raw.at(FrameField.skipped), detail),
   );

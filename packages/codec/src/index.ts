@@ -27,5 +27,6 @@ export type {
   SessionProgress,
   SessionState,
 } from './types.js';
+export { BatchField, FrameField } from './wire.js';
 export { createZstd, type ZstdCompressor, type ZstdEngine } from './zstd.js';
 export { createZstdWasmEngine } from './zstd-wasm-engine.js';

@@ -1,5 +1,5 @@
 import type { ContextState, ProgressEntry } from './context.js';
-import { progressKey } from './context.js';
+import { EMPTY_CONTEXT, progressKey } from './context.js';
 import type { SessionProgress, SessionState } from './types.js';
 
 export function toSessionState(context: ContextState): SessionState {
@@ -31,11 +31,12 @@ export function fromSessionState(state: SessionState): ContextState {
   const lastInterval = state.lastInterval ?? 0;
   if (!isSafe(lastInterval)) throw new TypeError(`session state lastInterval ${lastInterval} is invalid`);
   const lastUserRef = state.lastUserRef ?? 0;
-  const lastContentRef = state.lastContentRef ?? 0;
+  const lastContentRef = state.lastContentRef ?? EMPTY_CONTEXT.lastContentRef;
   const lastSeq = state.lastSeq ?? 0;
   if (!isSafe(lastSeq) || lastSeq < 0) throw new TypeError(`session state lastSeq ${lastSeq} is invalid`);
   for (const ref of [lastUserRef, lastContentRef]) {
-    if (!isSafe(ref) || ref < 0 || (ref > 0 && ref >= strings.length))
+    // 0 and 1 are the starting refs of an empty context (a prediction, not yet an index).
+    if (!isSafe(ref) || ref < 0 || (ref > 1 && ref >= strings.length))
       throw new TypeError(`session state ref ${ref} is invalid`);
   }
   if (!isSafe(version) || version < 0 || version > 0xffffffff)

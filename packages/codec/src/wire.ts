@@ -32,15 +32,17 @@ export const BatchField = {
   positionResiduals: 12,
   durations: 13,
   states: 14,
-  commandIdRefs: 15,
+  commandIdRefs: 22,
   sourceDeviceRefs: 16,
   targetDeviceRefs: 17,
   commandTypeRefs: 18,
   payloads: 19,
   expiryOffsets: 20,
   timestampDeltaBias: 21,
-  positionResidualBias: 22,
+  positionResidualBias: 15,
   positionPrediction: 23,
+  timestampDeltaBits: 24,
+  positionResidualBits: 25,
 } as const;
 
 /** media_sync.v1.OperationType, by the op's `type`. */

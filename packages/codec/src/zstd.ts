@@ -1,3 +1,4 @@
+import { DICTIONARY_BASE64 } from './dictionaries/index.js';
 import { CodecError } from './errors.js';
 
 /**
@@ -40,6 +41,40 @@ export function loadDefaultEngine(): Promise<ZstdEngine> {
 const MAGIC = 0xfd2fb528;
 /** Block_Maximum_Size of RFC 8878: no block decompresses to more. */
 const MAX_BLOCK_BYTES = 128 * 1024;
+
+/**
+ * The dictionary id and content size a zstd frame header states (RFC 8878 §3.1.1.1), or
+ * undefined when `bytes[start, end)` does not begin with a complete zstd frame header. Reads
+ * the header alone: a frame leaves out of its own header what this already says.
+ */
+export function readZstdHeader(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): { readonly dictionaryId: number; readonly contentSize: number | undefined } | undefined {
+  if (end - start < 5) return undefined;
+  const magic =
+    ((bytes[start] as number) |
+      ((bytes[start + 1] as number) << 8) |
+      ((bytes[start + 2] as number) << 16) |
+      ((bytes[start + 3] as number) << 24)) >>>
+    0;
+  if (magic !== MAGIC) return undefined;
+  const descriptor = bytes[start + 4] as number;
+  const fcsFlag = descriptor >> 6;
+  const singleSegment = (descriptor & 0x20) !== 0;
+  const dictIdSize = [0, 1, 2, 4][descriptor & 3] as number;
+  const fcsSize = fcsFlag === 0 ? (singleSegment ? 1 : 0) : ([0, 2, 4, 8][fcsFlag] as number);
+  let pos = start + 5 + (singleSegment ? 0 : 1);
+  if (pos + dictIdSize + fcsSize > end) return undefined;
+  let dictionaryId = 0;
+  for (let i = 0; i < dictIdSize; i++) dictionaryId += (bytes[pos + i] as number) * 2 ** (8 * i);
+  pos += dictIdSize;
+  if (fcsSize === 0) return { dictionaryId, contentSize: undefined };
+  let v = 0;
+  for (let i = 0; i < fcsSize; i++) v += (bytes[pos + i] as number) * 2 ** (8 * i);
+  return { dictionaryId, contentSize: fcsSize === 2 ? v + 256 : v };
+}
 
 /** What a zstd frame header says before anything is decompressed. */
 export interface ZstdFrameInfo {
@@ -179,18 +214,22 @@ export class Zstd {
   }
 }
 
-/** Plain zstd for tools and benchmarks (no dictionary, no frame): the same engine as the codec. */
+/** Plain zstd for tools and benchmarks (no frame): the same engine and shipped dictionaries as the codec. */
 export interface ZstdCompressor {
-  compress(bytes: Uint8Array, level: number): Uint8Array;
+  /** `dictionaryId` names a shipped dictionary (0, the default: none). */
+  compress(bytes: Uint8Array, level: number, dictionaryId?: number): Uint8Array;
   /** Decompresses one zstd frame, refusing (CodecError LIMIT_EXCEEDED) any that would exceed `maxBytes`. */
   decompress(bytes: Uint8Array, maxBytes: number): Uint8Array;
 }
 
 export async function createZstd(engine?: ZstdEngine): Promise<ZstdCompressor> {
   const zstd = new Zstd(engine ?? (await loadDefaultEngine()));
+  for (const [id, text] of DICTIONARY_BASE64) zstd.engine.addDictionary(id, base64ToBytes(text));
   return {
-    compress(bytes, level) {
-      const out = zstd.compress(bytes, level);
+    compress(bytes, level, dictionaryId = 0) {
+      if (dictionaryId !== 0 && !DICTIONARY_BASE64.has(dictionaryId))
+        throw new CodecError('UNKNOWN_DICTIONARY', 0, `no shipped zstd dictionary ${dictionaryId}`);
+      const out = zstd.compress(bytes, level, dictionaryId);
       if (out === null) throw new CodecError('INVALID_INPUT', 0, 'zstd could not compress the input');
       return out;
     },
@@ -202,4 +241,11 @@ export async function createZstd(engine?: ZstdEngine): Promise<ZstdCompressor> {
       return zstd.decompress(bytes, contentSize, maxBytes, 0);
     },
   };
+}
+
+export function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

@@ -131,7 +131,9 @@ describe('frames', () => {
   it('does not compress below minBatchSize, nor when zstd would not shrink the body', () => {
     expect(codec.encodeFrame('tv', [entry(1), entry(2)]).header.compressed).toBe(false);
     expect(codec.encodeFrame('tv', [entry(1), entry(2)], { minBatchSize: 1 }).header.compressed).toBe(false);
-    const many = Array.from({ length: 50 }, (_, i) => entry(i + 1, i * 1000));
+    // Positions with a repeating irregular step: bit-packed, yet repetitive enough for zstd.
+    const steps = [0, 500, 100, 900, 300, 700, 200];
+    const many = Array.from({ length: 200 }, (_, i) => entry(i + 1, i * 1000 + (steps[i % 7] as number)));
     const frame = codec.encodeFrame('tv', many);
     expect(frame.header.compressed).toBe(true);
     expect(frame.header.dictionaryId).toBe(1);
@@ -214,8 +216,8 @@ describe('perfectly regular traffic', () => {
       hlc: { physicalMs: 1_790_000_000_000 + i * 10_000, logical: 0, nodeId: 'tv' },
       op: {
         type: 'progressUpdate',
-        // One string for both ids keeps every ref 0, so even the ref columns are left out.
-        userId: 'x',
+        // A self-contained frame predicts refs 0 (user) and 1 (content): the ref columns are left out.
+        userId: 'u',
         contentId: 'x',
         positionMs: i * 10_000,
         state: 'playing',

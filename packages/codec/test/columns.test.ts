@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   BiasedColumnReader,
   BiasedColumnWriter,
+  BitPackedColumnReader,
+  BitPackedColumnWriter,
   type ColumnBytes,
   type ColumnReader,
   DeltaColumnReader,
@@ -10,8 +12,10 @@ import {
   defaultFill,
   IntColumnReader,
   IntColumnWriter,
+  MAX_PACKED_WIDTH,
   RunLengthColumnReader,
   RunLengthColumnWriter,
+  SignedColumnWriter,
   UintColumnReader,
   UintColumnWriter,
 } from '../src/columns.js';
@@ -198,7 +202,7 @@ describe('BiasedColumn (zigzag after subtracting a per-column median)', () => {
   });
 });
 
-describe('RunLengthColumn (pairs of value and run length − 1)', () => {
+describe('RunLengthColumn (runs of non-default values: defaults before, value × 2 + long, length − 2)', () => {
   it('reads back what it wrote; runs of the default are left out', () => {
     fc.assert(
       fc.property(
@@ -212,7 +216,7 @@ describe('RunLengthColumn (pairs of value and run length − 1)', () => {
           const read = readAll(
             bytes,
             values.length,
-            (b) => new RunLengthColumnReader(b, 0, b.length, 0),
+            (b) => new RunLengthColumnReader(b, 0, b.length, 0, absentValue),
             () => RunLengthColumnReader.absentRuns(absentValue, 0),
             (r) => r.read(),
           );
@@ -221,26 +225,130 @@ describe('RunLengthColumn (pairs of value and run length − 1)', () => {
       ),
     );
   });
-  it('a thousand entries with three changes are a few bytes', () => {
+  it('a thousand entries with three changes are a few bytes; an isolated value two', () => {
     const w = new RunLengthColumnWriter(3);
     for (let i = 0; i < 1000; i++) w.write(i === 500 || i === 501 || i === 900 ? 2 : 3);
-    expect(w.bytes()?.length).toBeLessThanOrEqual(16);
+    // 500 defaults, a run of two 2s; 398 defaults, one 2; the 99 defaults after are implied.
+    expect([...(w.bytes() ?? [])]).toEqual([0xf4, 0x03, 5, 0, 0x8e, 0x03, 4]);
+    const isolated = new RunLengthColumnWriter(1);
+    for (let i = 0; i < 100; i++) isolated.write(i === 40 ? 2 : 1);
+    expect([...(isolated.bytes() ?? [])]).toEqual([40, 4]);
+    const long = new RunLengthColumnWriter(1);
+    for (let i = 0; i < 1000; i++) long.write(4);
+    expect(long.bytes()?.length).toBeLessThanOrEqual(4);
   });
   it('fuzz: the reader throws only CodecErrors, and a run past the last entry is refused', () => {
     fc.assert(
       fc.property(fuzzInput, ([bytes, n]) => {
-        const r = new RunLengthColumnReader(bytes, 0, bytes.length, BASE);
+        let r: RunLengthColumnReader | undefined;
         fuzz(
           bytes,
           n,
-          () => () => r.read(),
-          () => r.finish('column'),
+          () => {
+            // The reader loads its first run when it is made.
+            r = new RunLengthColumnReader(bytes, 0, bytes.length, BASE, 1);
+            return () => r?.read();
+          },
+          () => r?.finish('column'),
         );
       }),
       { numRuns: 2000 },
     );
-    const tooLong = new RunLengthColumnReader(new Uint8Array([3, 9]), 0, 2, 0);
+    // Two defaults, then a run of five 2s: five ops end inside the run.
+    const tooLong = new RunLengthColumnReader(new Uint8Array([2, 5, 3]), 0, 3, 0, 3);
     for (let i = 0; i < 5; i++) tooLong.read();
     expect(() => tooLong.finish('types')).toThrowError(expect.objectContaining({ code: 'MALFORMED_BODY' }));
+  });
+});
+
+describe('BitPackedColumn (frame of reference with exceptions)', () => {
+  const read = (_w: BitPackedColumnWriter | SignedColumnWriter, n: number, bits: ColumnBytes, bias: number) =>
+    readAll<ColumnReader & { readBiased(): number }>(
+      bits,
+      n,
+      (b) => new BitPackedColumnReader(b, 0, b.length, 0, bias),
+      () => new BiasedColumnReader(defaultFill(0, n), 0, n, 0, bias),
+      (r) => r.readBiased(),
+    );
+  it('reads back what it wrote, also with exceptions far outside the window', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 9_990, max: 10_130 }), smallInt, safeInt), { maxLength: 120 }),
+        (values) => {
+          const w = new BitPackedColumnWriter();
+          for (const v of values) w.write(v);
+          w.finish();
+          const bytes = w.bytes();
+          if (w.size() === Number.POSITIVE_INFINITY) expect(bytes).toBeNull();
+          else {
+            expect(bytes?.length ?? 0).toBe(w.size());
+            expect(read(w, values.length, bytes, w.base)).toEqual(values.map((v) => v + 0));
+          }
+        },
+      ),
+    );
+  });
+  it('uniform jitter of 0..120 takes 7 bits an entry; a constant column is left out', () => {
+    const w = new BitPackedColumnWriter();
+    for (let i = 0; i < 800; i++) w.write(10_000 + ((i * 7_919) % 121) + (i === 400 ? 500_000 : 0));
+    w.finish();
+    expect(w.base).toBe(10_000);
+    // width, exception count, the exception (gap 400, zigzag 510 079: 3 bytes), 799 × 7 bits.
+    expect(w.size()).toBe(1 + 1 + 2 + 3 + Math.ceil((799 * 7) / 8));
+    const constant = new BitPackedColumnWriter();
+    for (let i = 0; i < 10; i++) constant.write(-42);
+    constant.finish();
+    expect([constant.bytes(), constant.base]).toEqual([null, -42]);
+  });
+  it('a signed column sends the shorter form, both read as entry + bias', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 120 }), safeInt), { maxLength: 80 }), (values) => {
+        const w = new SignedColumnWriter();
+        for (const v of values) w.write(v);
+        w.finish();
+        const varints = w.varintBytes();
+        const bits = w.bitBytes();
+        expect(varints !== null && bits !== null).toBe(false);
+        expect((varints ?? bits)?.length ?? 0).toBe(w.size());
+        const out =
+          varints !== null
+            ? readAll(
+                varints,
+                values.length,
+                (b) => new BiasedColumnReader(b, 0, b.length, 0, w.bias),
+                () => new BiasedColumnReader(defaultFill(0, values.length), 0, values.length, 0, w.bias),
+                (r) => r.readBiased(),
+              )
+            : read(w, values.length, bits, w.bias);
+        expect(out).toEqual(values.map((v) => v + 0));
+      }),
+    );
+  });
+  it('fuzz: the reader throws only CodecErrors, refuses widths over the limit and unused exceptions', () => {
+    fc.assert(
+      fc.property(fuzzInput, safeInt, ([bytes, n], bias) => {
+        try {
+          const r = new BitPackedColumnReader(bytes, 0, bytes.length, BASE, bias);
+          fuzz(
+            bytes,
+            n,
+            () => () => r.readBiased(),
+            () => r.finish('column'),
+          );
+        } catch (error) {
+          if (!(error instanceof CodecError)) throw error;
+          expect(error.offset).toBeGreaterThanOrEqual(BASE);
+          expect(error.offset).toBeLessThanOrEqual(BASE + bytes.length);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    expect(() => new BitPackedColumnReader(new Uint8Array([MAX_PACKED_WIDTH + 1, 0]), 0, 2, 0, 0)).toThrowError(
+      expect.objectContaining({ code: 'MALFORMED_BODY' }),
+    );
+    // Width 3, one exception at index 5 (value 7), one packed byte: two entries read, then finish.
+    const early = new BitPackedColumnReader(new Uint8Array([3, 1, 5, 14, 0b00_010_001]), 0, 5, 0, 100);
+    expect([early.readBiased(), early.readBiased()]).toEqual([101, 102]);
+    expect(() => early.finish('timestamp_deltas')).toThrowError(expect.objectContaining({ code: 'MALFORMED_BODY' }));
   });
 });

@@ -129,6 +129,20 @@ describe('skipped seq ranges (contract 1)', () => {
     expect(readFrameHeader(codec.encodeFrame('tv-den', [], { skipped }).bytes).skipped).toEqual(skipped);
   });
 
+  it('may lie above the last op too (the coalesced tail of a drained run), never among the ops', () => {
+    const later = ops.slice(10, 12); // seqs 11, 12
+    const skipped = [
+      { first: 2, last: 10 },
+      { first: 14, last: 20 },
+    ];
+    const frame = codec.encodeFrame('tv-den', later, { skipped });
+    expect(readFrameHeader(frame.bytes).skipped).toEqual(skipped);
+    expect(codec.decodeFrame(frame.bytes).ops).toEqual(later);
+    for (const inside of [[{ first: 12, last: 14 }], [{ first: 9, last: 11 }], [{ first: 1, last: 30 }]]) {
+      expect(codeOf(() => codec.encodeFrame('tv-den', later, { skipped: inside }))).toBe('INVALID_INPUT');
+    }
+  });
+
   it('go through session frames too', () => {
     const encoder = codec.createSessionEncoder();
     const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
@@ -136,7 +150,7 @@ describe('skipped seq ranges (contract 1)', () => {
     expect(decoder.decode(frame.bytes).header.skipped).toEqual([{ first: 2, last: 10 }]);
   });
 
-  it('unsorted, overlapping, adjacent, empty or not-below-first-seq ranges are INVALID_INPUT to the encoder', () => {
+  it('unsorted, overlapping, adjacent, empty or frame-overlapping ranges are INVALID_INPUT to the encoder', () => {
     const later = ops.slice(10, 12); // seqs 11, 12
     for (const skipped of [
       [
@@ -161,7 +175,7 @@ describe('skipped seq ranges (contract 1)', () => {
 
   it('a forged header with ranges that break the rules is MALFORMED_FRAME', () => {
     const frame = media_sync.v1.Frame.decode(codec.encodeFrame('tv-den', ops.slice(10, 12)).bytes);
-    // gap 10, length 0: the range 11..11, which is not below first_seq 11.
+    // gap 10, length 0: the range 11..11, which is one of the frame's own seqs (11, 12).
     frame.skipped = [10, 0];
     expect(codeOf(() => readFrameHeader(resign(media_sync.v1.Frame.encode(frame).finish())))).toBe('MALFORMED_FRAME');
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { media_sync, type SequencedOperation } from '@media-sync/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BitPackedColumnReader } from '../src/columns.js';
 import { type Codec, createCodec } from '../src/index.js';
 import { loadFixtureTrace, resign } from './helpers.js';
 
@@ -49,7 +50,9 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
       expect(text).toMatch(/checksum: \d+/);
       expect(text).toContain('device_id: "web-firefox"');
       expect(text).toContain(`op_count: ${ops.length}`);
-      expect(text).toContain(`body_length: ${frame.header.bodyLength}`);
+      // The zstd header states the body's size and dictionary: the frame does not repeat them.
+      expect(text).not.toContain('body_length');
+      expect(text).not.toContain('dictionary_id');
 
       const body = media_sync.v1.Frame.decode(frame.bytes).body;
       const compressed = join(dir, `body-${dict}.zst`);
@@ -59,13 +62,27 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
 
       const batch = protoc('Batch', raw);
       expect(batch).toContain('uuids: "');
-      expect(batch).toMatch(/timestamp_deltas: -?\d+/);
-      expect(batch).toMatch(/position_residuals: -?\d+/);
-      // The Batch decoded by protobufjs agrees with the codec on the column lengths.
+      // Steady updates with jitter: both jitter columns go bit-packed.
+      expect(batch).toContain('timestamp_delta_bits: "');
+      expect(batch).toContain('position_residual_bits: "');
+      expect(batch).not.toMatch(/timestamp_deltas: -?\d+/);
+      // The Batch decoded by protobufjs, its bit-packed timestamp deltas read back: every delta.
       const decoded = media_sync.v1.Batch.decode(raw);
-      const progress = ops.filter((e) => e.op.type === 'progressUpdate').length;
-      expect(decoded.positionResiduals.length).toBe(progress);
-      expect(decoded.timestampDeltas.length).toBe(ops.length - 1);
+      const bits = decoded.timestampDeltaBits;
+      const deltas = new BitPackedColumnReader(bits, 0, bits.length, 0, Number(decoded.timestampDeltaBias));
+      const expected = ops.slice(1).map((e, i) => e.op.timestamp - (ops[i] as SequencedOperation).op.timestamp);
+      expect(expected.map(() => deltas.readBiased())).toEqual(expected);
+      deltas.finish('timestamp_delta_bits');
+      const residuals = decoded.positionResidualBits;
+      const positions = new BitPackedColumnReader(
+        residuals,
+        0,
+        residuals.length,
+        0,
+        Number(decoded.positionResidualBias),
+      );
+      for (const e of ops) if (e.op.type === 'progressUpdate') positions.readBiased();
+      positions.finish('position_residual_bits');
     });
   }
 

@@ -2,8 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type Codec, createCodec, createZstd, referenceJsonEnvelope } from '@media-sync/codec';
-import { decodeSyncMessage, encodeSyncMessage, type SequencedOperation } from '@media-sync/protocol';
+import {
+  BatchField,
+  type Codec,
+  createCodec,
+  createZstd,
+  DEFAULT_LEVEL,
+  referenceJsonEnvelope,
+} from '@media-sync/codec';
+import { decodeSyncMessage, encodeSyncMessage, media_sync, type SequencedOperation } from '@media-sync/protocol';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Packr, pack, unpack } from 'msgpackr';
@@ -398,6 +405,112 @@ export function toMarkdown(
   return `${lines.join('\n')}\n`;
 }
 
+/** Where the bytes of the codec's frames go: one row per Batch field, then the frame header. */
+export interface BreakdownRow {
+  readonly name: string;
+  /** Bytes/op of the field in the uncompressed body (tag and length included). */
+  readonly rawBytesPerOp: number;
+  /**
+   * Bytes/op the field adds to the compressed body: the body compressed as the codec does (its
+   * level, the shipped dictionary) minus the same body without the field. Fields share zstd's
+   * tables, so these do not add up exactly to the total.
+   */
+  readonly compressedBytesPerOp: number;
+}
+
+const FIELD_NAMES = new Map<number, string>(
+  Object.entries(BatchField).map(([name, field]) => [field, name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)]),
+);
+
+/** Splits a Batch body into its fields: [field number, start, end] per field, in order. */
+function bodyFields(body: Uint8Array): [number, number, number][] {
+  const fields: [number, number, number][] = [];
+  let pos = 0;
+  const varint = () => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const b = body[pos++] as number;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+      scale *= 0x80;
+    }
+  };
+  while (pos < body.length) {
+    const start = pos;
+    const tag = varint();
+    if ((tag & 7) === 0) varint();
+    else pos += varint();
+    fields.push([Math.floor(tag / 8), start, pos]);
+  }
+  return fields;
+}
+
+/** Per-field bytes of the codec's frames at `size` ops a frame (`bench codec --breakdown`). */
+export async function benchBreakdown(trace: string, size: number): Promise<BreakdownRow[]> {
+  const devices = readTrace(trace);
+  const total = devices.reduce((n, d) => n + d.ops.length, 0);
+  const codec = await createCodec({ baselineTotals: false });
+  const zstd = await createZstd();
+  const raw = new Map<number, number>();
+  const marginal = new Map<number, number>();
+  let header = 0;
+  let body = 0;
+  let compressedBody = 0;
+  for (const c of chunks(devices, size)) {
+    const options = c.device.userId === undefined ? {} : { userId: c.device.userId };
+    const sent = codec.encodeFrame(c.device.deviceId, c.ops, options).bytes;
+    const sentBody = media_sync.v1.Frame.decode(sent).body.length;
+    header += sent.length - sentBody;
+    compressedBody += sentBody;
+    const plain = media_sync.v1.Frame.decode(
+      codec.encodeFrame(c.device.deviceId, c.ops, { ...options, compression: false }).bytes,
+    ).body;
+    body += plain.length;
+    const whole = zstd.compress(plain, DEFAULT_LEVEL, 1).length;
+    const spans = new Map<number, [number, number][]>();
+    for (const [field, start, end] of bodyFields(plain)) {
+      raw.set(field, (raw.get(field) ?? 0) + end - start);
+      spans.set(field, [...(spans.get(field) ?? []), [start, end]]);
+    }
+    for (const [field, list] of spans) {
+      const without: number[] = [];
+      let at = 0;
+      for (const [start, end] of list) {
+        for (let i = at; i < start; i++) without.push(plain[i] as number);
+        at = end;
+      }
+      for (let i = at; i < plain.length; i++) without.push(plain[i] as number);
+      const smaller = without.length === 0 ? 0 : zstd.compress(Uint8Array.from(without), DEFAULT_LEVEL, 1).length;
+      marginal.set(field, (marginal.get(field) ?? 0) + whole - smaller);
+    }
+  }
+  const rows: BreakdownRow[] = [...raw]
+    .sort((a, b) => (marginal.get(b[0]) ?? 0) - (marginal.get(a[0]) ?? 0))
+    .map(([field, bytes]) => ({
+      name: FIELD_NAMES.get(field) ?? `field ${field}`,
+      rawBytesPerOp: bytes / total,
+      compressedBytesPerOp: (marginal.get(field) ?? 0) / total,
+    }));
+  rows.push(
+    { name: 'body (all fields)', rawBytesPerOp: body / total, compressedBytesPerOp: compressedBody / total },
+    { name: 'frame header', rawBytesPerOp: header / total, compressedBytesPerOp: header / total },
+    { name: 'frame', rawBytesPerOp: (body + header) / total, compressedBytesPerOp: (compressedBody + header) / total },
+  );
+  return rows;
+}
+
+export function breakdownMarkdown(size: number, rows: readonly BreakdownRow[]): string {
+  const lines = [
+    `Where the bytes go at batch ${size} (bytes/op; "compressed" is what the field adds to the zstd body: the body compressed with the shipped dictionary minus the same body without the field):`,
+    '',
+    '| field | uncompressed | compressed |',
+    '|---|---:|---:|',
+    ...rows.map((r) => `| ${r.name} | ${r.rawBytesPerOp.toFixed(3)} | ${r.compressedBytesPerOp.toFixed(3)} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -451,8 +564,9 @@ export function registerBenchCodec(bench: Command): void {
       },
       5,
     )
+    .option('--breakdown', 'also print where the bytes go: per Batch field and the frame header, at batch 500 and 1000')
     .exitOverride()
-    .action(async (options: { trace?: string; out: string; runs: number; altTrace?: string }) => {
+    .action(async (options: { trace?: string; out: string; runs: number; altTrace?: string; breakdown?: boolean }) => {
       const trace = options.trace ?? standardTracePath();
       if (trace === undefined) throw new Error('no --trace given and ../shared/traces/standard-20k.jsonl not found');
       const rows = await benchCodec({ trace, runs: options.runs, progress: process.stderr.isTTY !== false });
@@ -461,7 +575,10 @@ export function registerBenchCodec(bench: Command): void {
         runs: options.runs,
         ...(options.altTrace === undefined ? {} : { altTrace: options.altTrace }),
       });
-      const markdown = toMarkdown(rows, trace, options.runs, alt);
+      let markdown = toMarkdown(rows, trace, options.runs, alt);
+      if (options.breakdown === true) {
+        for (const size of [500, 1000]) markdown += `\n${breakdownMarkdown(size, await benchBreakdown(trace, size))}`;
+      }
       mkdirSync(options.out, { recursive: true });
       writeFileSync(join(options.out, 'codec-bench.md'), markdown);
       writeFileSync(join(options.out, 'codec-bench.svg'), toSvg(rows));

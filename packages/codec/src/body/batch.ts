@@ -1,7 +1,8 @@
 import type { SequencedOperation, SyncOperation } from '@media-sync/protocol';
 import {
   BiasedColumnReader,
-  BiasedColumnWriter,
+  type BiasedReader,
+  BitPackedColumnReader,
   type ColumnBytes,
   type ColumnReader,
   DeltaColumnReader,
@@ -10,6 +11,7 @@ import {
   IntColumnWriter,
   RunLengthColumnReader,
   RunLengthColumnWriter,
+  SignedColumnWriter,
   UintColumnReader,
   UintColumnWriter,
 } from '../columns.js';
@@ -20,9 +22,11 @@ import { writeUtf8 } from '../utf8.js';
 import {
   createReader,
   createWriter,
+  ensure,
   offsetOf,
   readVarInt,
   readVarUint,
+  readVarUintWide,
   skipUnknownField,
   type Writer,
   writeVarInt,
@@ -37,17 +41,20 @@ import { readStringTable, StringTableWriter } from './strings.js';
 /**
  * The Batch body: which column goes in which field, in writing order. Adding a column is one
  * line here plus a writer/reader pair. `packed` columns are length-delimited runs of varints
- * (left out when all default), `scalar` ones a single zigzag varint (left out when 0),
- * `repeated` ones one length-delimited entry per item.
+ * (left out when all default; a column of one varint goes unpacked, as a plain varint field,
+ * which protobuf readers accept for packed fields), `bytes` ones length-delimited bytes,
+ * `scalar` ones a single zigzag varint (left out when 0), `repeated` ones one length-delimited
+ * entry per item.
  */
 const LAYOUT = [
   ['strings', BatchField.strings, 'texts'],
-  ['uuids', BatchField.uuids, 'packed'],
+  ['uuids', BatchField.uuids, 'bytes'],
   ['types', BatchField.types, 'packed'],
   ['seqGaps', BatchField.seqGaps, 'packed'],
   ['baseTimestamp', BatchField.baseTimestamp, 'scalar'],
   ['timestampDeltaBias', BatchField.timestampDeltaBias, 'scalar'],
   ['timestampDeltas', BatchField.timestampDeltas, 'packed'],
+  ['timestampDeltaBits', BatchField.timestampDeltaBits, 'bytes'],
   ['hlcPhysicalOffsets', BatchField.hlcPhysicalOffsets, 'packed'],
   ['hlcLogicals', BatchField.hlcLogicals, 'packed'],
   ['hlcNodeRefs', BatchField.hlcNodeRefs, 'packed'],
@@ -56,6 +63,7 @@ const LAYOUT = [
   ['positionPrediction', BatchField.positionPrediction, 'scalar'],
   ['positionResidualBias', BatchField.positionResidualBias, 'scalar'],
   ['positionResiduals', BatchField.positionResiduals, 'packed'],
+  ['positionResidualBits', BatchField.positionResidualBits, 'bytes'],
   ['durations', BatchField.durations, 'packed'],
   ['states', BatchField.states, 'packed'],
   ['commandIdRefs', BatchField.commandIdRefs, 'packed'],
@@ -79,7 +87,7 @@ type BodyParts = {
         : ColumnBytes;
 };
 
-const KIND_BY_FIELD: ('packed' | 'scalar' | 'repeated' | 'texts' | undefined)[] = [];
+const KIND_BY_FIELD: ('packed' | 'bytes' | 'scalar' | 'repeated' | 'texts' | undefined)[] = [];
 for (const [, field, kind] of LAYOUT) KIND_BY_FIELD[field] = kind;
 const FIELD_LIMIT = KIND_BY_FIELD.length;
 
@@ -119,7 +127,7 @@ function invalid(detail: string): CodecError {
 class OpColumnsWriter {
   readonly types = new RunLengthColumnWriter(OperationTypeCode.progressUpdate);
   readonly seqGaps = new UintColumnWriter();
-  readonly timestampDeltas = new BiasedColumnWriter();
+  readonly timestampDeltas = new SignedColumnWriter();
   readonly hlcPhysicalOffsets = new IntColumnWriter();
   readonly hlcLogicals = new UintColumnWriter();
   /** Provisional table ids of node ids; -1 = the frame's device. */
@@ -246,7 +254,8 @@ export function encodeBatch(
     seqGaps: cols.seqGaps.bytes(),
     baseTimestamp: n > 0 ? baseTimestamp - predictedStart(context) : 0,
     timestampDeltaBias: cols.timestampDeltas.bias,
-    timestampDeltas: cols.timestampDeltas.bytes(),
+    timestampDeltas: cols.timestampDeltas.varintBytes(),
+    timestampDeltaBits: cols.timestampDeltas.bitBytes(),
     hlcPhysicalOffsets: cols.hlcPhysicalOffsets.bytes(),
     hlcLogicals: cols.hlcLogicals.bytes(),
     hlcNodeRefs: nodeRefs,
@@ -255,6 +264,7 @@ export function encodeBatch(
     positionPrediction: progressBytes.prediction,
     positionResidualBias: progressBytes.residualBias,
     positionResiduals: progressBytes.residuals,
+    positionResidualBits: progressBytes.residualBits,
     durations: progressBytes.durations,
     states: progressBytes.states,
     commandIdRefs: refColumn(commands.commandIds, finalRef),
@@ -304,9 +314,25 @@ function writeBody(out: Writer, parts: BodyParts): Uint8Array {
       }
     } else if (kind === 'repeated') {
       for (const entry of value as readonly Uint8Array[]) writeLengthDelimited(out, field, entry);
-    } else if (value !== null) writeLengthDelimited(out, field, value as Uint8Array);
+    } else if (value !== null) {
+      const bytes = value as Uint8Array;
+      if (kind === 'packed' && isOneVarint(bytes)) {
+        writeVarUint(out, (field << 3) | WireType.varint);
+        ensure(out, bytes.length);
+        out.buf.set(bytes, out.pos);
+        out.pos += bytes.length;
+      } else writeLengthDelimited(out, field, bytes);
+    }
   }
   return out.buf.subarray(0, out.pos);
+}
+
+/** Whether a packed column holds exactly one varint (every byte but the last continues it). */
+function isOneVarint(bytes: Uint8Array): boolean {
+  const last = bytes.length - 1;
+  if (last < 0 || last > 9 || (bytes[last] as number) >= 0x80) return false;
+  for (let i = 0; i < last; i++) if ((bytes[i] as number) < 0x80) return false;
+  return true;
 }
 
 function writeLengthDelimited(w: Writer, field: number, bytes: Uint8Array): void {
@@ -390,9 +416,17 @@ function scanBody(body: Uint8Array, base: number): BodyFields {
       skipUnknownField(r, wireType, tagAt, 'MALFORMED_BODY');
       continue;
     }
-    if (kind === 'packed' || kind === 'scalar') {
+    if (kind === 'packed' || kind === 'bytes' || kind === 'scalar') {
       if (seen[field]) throw malformed(tagAt, `field ${field} appears twice`);
       seen[field] = true;
+    }
+    if (kind === 'packed' && wireType === WireType.varint) {
+      // A one-entry column sent unpacked: its varint is the column.
+      const start = r.pos;
+      readVarUintWide(r);
+      ranges[field * 2] = start;
+      ranges[field * 2 + 1] = r.pos;
+      continue;
     }
     if (kind === 'scalar') {
       if (wireType !== WireType.varint) throw malformed(tagAt, `field ${field} has wire type ${wireType}, expected 0`);
@@ -400,7 +434,7 @@ function scanBody(body: Uint8Array, base: number): BodyFields {
       continue;
     }
     if (wireType !== WireType.lengthDelimited)
-      throw malformed(tagAt, `field ${field} has wire type ${wireType}, expected 2 (packed)`);
+      throw malformed(tagAt, `field ${field} has wire type ${wireType}, expected 2 (length-delimited)`);
     const lengthAt = offsetOf(r);
     const length = readVarUint(r);
     if (length > r.end - r.pos)
@@ -472,16 +506,17 @@ export function decodeBatch(
     column(
       name,
       field,
-      (s, e) => new RunLengthColumnReader(body, s, e, base),
+      (s, e) => new RunLengthColumnReader(body, s, e, base, absentValue),
       () => RunLengthColumnReader.absentRuns(absentValue, base),
     );
-  const biased = (name: string, field: number, bias: number) =>
-    column(
-      name,
-      field,
-      (s, e) => new BiasedColumnReader(body, s, e, base, bias),
-      () => new BiasedColumnReader(defaultFill(0, n), 0, n, base, bias),
-    );
+  /** A signed column with a bias, as varints or bit-packed (never both), or absent. */
+  const biased = (name: string, field: number, bitsField: number, bias: number): BiasedReader => {
+    const varints = optional(name, field, (s, e) => new BiasedColumnReader(body, s, e, base, bias));
+    const bits = optional(name, bitsField, (s, e) => new BitPackedColumnReader(body, s, e, base, bias));
+    if (varints !== undefined && bits !== undefined)
+      throw malformed(bits.offset, `${name} is both varints and bit-packed`);
+    return varints ?? bits ?? new BiasedColumnReader(defaultFill(0, n), 0, n, base, bias);
+  };
   const delta = (name: string, field: number, initial: number) =>
     column(
       name,
@@ -497,6 +532,7 @@ export function decodeBatch(
   const timestampDeltas = biased(
     'timestamp_deltas',
     BatchField.timestampDeltas,
+    BatchField.timestampDeltaBits,
     scalars[BatchField.timestampDeltaBias] as number,
   );
   const physicalOffsets = optional(
@@ -509,7 +545,12 @@ export function decodeBatch(
   const userRefs = delta('user_refs', BatchField.userRefs, context.lastUserRef);
   const contentRefs = delta('content_refs', BatchField.contentRefs, context.lastContentRef);
   const progress = new ProgressColumnsReader(
-    biased('position_residuals', BatchField.positionResiduals, scalars[BatchField.positionResidualBias] as number),
+    biased(
+      'position_residuals',
+      BatchField.positionResiduals,
+      BatchField.positionResidualBits,
+      scalars[BatchField.positionResidualBias] as number,
+    ),
     uint('durations', BatchField.durations),
     runs('states', BatchField.states, 1),
     context,
@@ -609,7 +650,7 @@ export function applyUpdate(base: ContextState, update: ContextUpdate, version: 
       lastTimestamp: update.lastTimestamp,
       lastInterval: update.lastInterval,
       lastUserRef: 0,
-      lastContentRef: 0,
+      lastContentRef: 1,
       lastSeq: update.lastSeq,
     };
   }

@@ -1,10 +1,10 @@
 import type { PlaybackState, ProgressUpdateOperation } from '@media-sync/protocol';
 import {
-  type BiasedColumnReader,
-  BiasedColumnWriter,
+  type BiasedReader,
   type ColumnBytes,
   type RunLengthColumnReader,
   RunLengthColumnWriter,
+  SignedColumnWriter,
   type UintColumnReader,
   UintColumnWriter,
 } from '../columns.js';
@@ -67,9 +67,9 @@ function invalid(i: number, detail: string): CodecError {
 export const PositionPrediction = { elapsed: 0, previous: 1 } as const;
 
 export class ProgressColumnsWriter {
-  readonly residuals = new BiasedColumnWriter();
+  readonly residuals = new SignedColumnWriter();
   /** The same residuals under PositionPrediction.previous. */
-  readonly stepResiduals = new BiasedColumnWriter();
+  readonly stepResiduals = new SignedColumnWriter();
   readonly durations = new UintColumnWriter();
   readonly states = new RunLengthColumnWriter(PlaybackStateCode.playing);
   private readonly latest = new Map<number, MutableProgress>();
@@ -132,6 +132,7 @@ export class ProgressColumnsWriter {
 export interface ProgressColumnBytes {
   readonly prediction: number;
   readonly residuals: ColumnBytes;
+  readonly residualBits: ColumnBytes;
   readonly residualBias: number;
   readonly durations: ColumnBytes;
   readonly states: ColumnBytes;
@@ -144,7 +145,8 @@ export function finishProgress(w: ProgressColumnsWriter): ProgressColumnBytes {
   const chosen = w.stepResiduals.size() < w.residuals.size() ? w.stepResiduals : w.residuals;
   return {
     prediction: chosen === w.residuals ? PositionPrediction.elapsed : PositionPrediction.previous,
-    residuals: chosen.bytes(),
+    residuals: chosen.varintBytes(),
+    residualBits: chosen.bitBytes(),
     residualBias: chosen.bias,
     durations: w.durations.bytes(),
     states: w.states.bytes(),
@@ -158,7 +160,7 @@ export class ProgressColumnsReader {
   private readonly byKey = new Map<number, SlotProgress>();
 
   constructor(
-    private readonly residuals: BiasedColumnReader,
+    private readonly residuals: BiasedReader,
     private readonly durations: UintColumnReader,
     private readonly states: RunLengthColumnReader,
     private readonly context: ContextState,

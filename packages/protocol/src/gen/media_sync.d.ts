@@ -34,6 +34,8 @@ export namespace media_sync {
             timestampDeltaBias: number;
             positionResidualBias: number;
             positionPrediction: number;
+            timestampDeltaBits: Uint8Array;
+            positionResidualBits: Uint8Array;
             static create(properties: media_sync.v1.Batch.$Shape): media_sync.v1.Batch & media_sync.v1.Batch.$Shape;
             static create(properties?: media_sync.v1.Batch.$Properties): media_sync.v1.Batch;
             static encode(message: media_sync.v1.Batch.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -66,6 +68,8 @@ export namespace media_sync {
                 timestampDeltaBias?: (number|null);
                 positionResidualBias?: (number|null);
                 positionPrediction?: (number|null);
+                timestampDeltaBits?: (Uint8Array|null);
+                positionResidualBits?: (Uint8Array|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = media_sync.v1.Batch.$Properties;

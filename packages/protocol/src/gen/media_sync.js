@@ -54,6 +54,8 @@ export const media_sync = $root.media_sync = (() => {
              * @property {number|null} [timestampDeltaBias] Batch timestampDeltaBias
              * @property {number|null} [positionResidualBias] Batch positionResidualBias
              * @property {number|null} [positionPrediction] Batch positionPrediction
+             * @property {Uint8Array|null} [timestampDeltaBits] Batch timestampDeltaBits
+             * @property {Uint8Array|null} [positionResidualBits] Batch positionResidualBits
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -288,6 +290,22 @@ export const media_sync = $root.media_sync = (() => {
             Batch.prototype.positionPrediction = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
 
             /**
+             * Batch timestampDeltaBits.
+             * @member {Uint8Array} timestampDeltaBits
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.timestampDeltaBits = $util.newBuffer([]);
+
+            /**
+             * Batch positionResidualBits.
+             * @member {Uint8Array} positionResidualBits
+             * @memberof media_sync.v1.Batch
+             * @instance
+             */
+            Batch.prototype.positionResidualBits = $util.newBuffer([]);
+
+            /**
              * Creates a new Batch instance using the specified properties.
              * @function create
              * @memberof media_sync.v1.Batch
@@ -348,8 +366,8 @@ export const media_sync = $root.media_sync = (() => {
                     writer.uint32(/* id 13, wireType 2 =*/106).uint64s(message.durations);
                 if (message.states != null && message.states.length)
                     writer.uint32(/* id 14, wireType 2 =*/114).uint32s(message.states);
-                if (message.commandIdRefs != null && message.commandIdRefs.length)
-                    writer.uint32(/* id 15, wireType 2 =*/122).uint32s(message.commandIdRefs);
+                if (message.positionResidualBias != null && $Object.hasOwnProperty.call(message, "positionResidualBias") && (typeof message.positionResidualBias === "object" ? message.positionResidualBias.low || message.positionResidualBias.high : message.positionResidualBias !== 0))
+                    writer.uint32(/* id 15, wireType 0 =*/120).sint64(message.positionResidualBias);
                 if (message.sourceDeviceRefs != null && message.sourceDeviceRefs.length)
                     writer.uint32(/* id 16, wireType 2 =*/130).uint32s(message.sourceDeviceRefs);
                 if (message.targetDeviceRefs != null && message.targetDeviceRefs.length)
@@ -363,10 +381,14 @@ export const media_sync = $root.media_sync = (() => {
                     writer.uint32(/* id 20, wireType 2 =*/162).uint64s(message.expiryOffsets);
                 if (message.timestampDeltaBias != null && $Object.hasOwnProperty.call(message, "timestampDeltaBias") && (typeof message.timestampDeltaBias === "object" ? message.timestampDeltaBias.low || message.timestampDeltaBias.high : message.timestampDeltaBias !== 0))
                     writer.uint32(/* id 21, wireType 0 =*/168).sint64(message.timestampDeltaBias);
-                if (message.positionResidualBias != null && $Object.hasOwnProperty.call(message, "positionResidualBias") && (typeof message.positionResidualBias === "object" ? message.positionResidualBias.low || message.positionResidualBias.high : message.positionResidualBias !== 0))
-                    writer.uint32(/* id 22, wireType 0 =*/176).sint64(message.positionResidualBias);
+                if (message.commandIdRefs != null && message.commandIdRefs.length)
+                    writer.uint32(/* id 22, wireType 2 =*/178).uint32s(message.commandIdRefs);
                 if (message.positionPrediction != null && $Object.hasOwnProperty.call(message, "positionPrediction") && (typeof message.positionPrediction === "object" ? message.positionPrediction.low || message.positionPrediction.high : message.positionPrediction !== 0))
                     writer.uint32(/* id 23, wireType 0 =*/184).sint64(message.positionPrediction);
+                if (message.timestampDeltaBits != null && $Object.hasOwnProperty.call(message, "timestampDeltaBits") && message.timestampDeltaBits.length)
+                    writer.uint32(/* id 24, wireType 2 =*/194).bytes(message.timestampDeltaBits);
+                if (message.positionResidualBits != null && $Object.hasOwnProperty.call(message, "positionResidualBits") && message.positionResidualBits.length)
+                    writer.uint32(/* id 25, wireType 2 =*/202).bytes(message.positionResidualBits);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -591,7 +613,7 @@ export const media_sync = $root.media_sync = (() => {
                             message.states.push(reader.uint32());
                             continue;
                         }
-                    case 15: {
+                    case 22: {
                             if (wireType === 2) {
                                 if (!(message.commandIdRefs && message.commandIdRefs.length))
                                     message.commandIdRefs = [];
@@ -678,7 +700,7 @@ export const media_sync = $root.media_sync = (() => {
                                 delete message.timestampDeltaBias;
                             continue;
                         }
-                    case 22: {
+                    case 15: {
                             if (wireType !== 0)
                                 break;
                             if (typeof (value = reader.sint64()) === "object" ? value.low || value.high : value !== 0)
@@ -694,6 +716,24 @@ export const media_sync = $root.media_sync = (() => {
                                 message.positionPrediction = value;
                             else
                                 delete message.positionPrediction;
+                            continue;
+                        }
+                    case 24: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.timestampDeltaBits = value;
+                            else
+                                delete message.timestampDeltaBits;
+                            continue;
+                        }
+                    case 25: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.positionResidualBits = value;
+                            else
+                                delete message.positionResidualBits;
                             continue;
                         }
                     }
