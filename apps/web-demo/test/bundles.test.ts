@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createCodec } from '@media-sync/codec';
 import { parseTraceLine, type SequencedOperation } from '@media-sync/protocol';
@@ -89,6 +89,11 @@ describe('the browser packages bundle with no configuration (packed tarballs)', 
     results.push(await bundleWithVite(consumer));
     results.push(await bundleWithWebpack(consumer));
   }, 600_000);
+
+  afterAll(() => {
+    // The consumer project and its tarballs (bundle-sizes keeps its own for inspection).
+    if (consumer !== undefined) rmSync(dirname(consumer.dir), { recursive: true, force: true });
+  });
 
   it('builds in esbuild, Vite and webpack 5 without a warning, and never ships asm.js', () => {
     expect(results.map((result) => result.bundler)).toEqual([
