@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, type Option } from 'commander';
 import { registerBenchCodec } from './commands/bench-codec.js';
+import { registerBenchPublishersCommand } from './commands/bench-publishers.js';
 import { registerCodecCommands } from './commands/codec.js';
 import { registerDeadLetterCommands } from './commands/dead-letters.js';
 import { registerQueueCommands } from './commands/queue.js';
@@ -38,6 +39,7 @@ export function createProgram(): Command {
   registerCodecCommands(codec);
   registerTraceCommands(trace);
   registerBenchCodec(bench);
+  registerBenchPublishersCommand(bench);
   registerGatewayCommands(program);
   registerQueueCommands(program);
   registerDeadLetterCommands(program);
