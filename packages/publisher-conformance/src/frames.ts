@@ -107,6 +107,8 @@ export interface ReceivedFrame {
  */
 export class Replica {
   readonly received: ReceivedFrame[] = [];
+  /** Every op of every frame received, in arrival order, copies included. */
+  readonly receivedOps: SequencedOperation[] = [];
   readonly applied: SequencedOperation[] = [];
   private readonly seen = new Set<string>();
   private readonly waiters = new Set<() => void>();
@@ -124,6 +126,7 @@ export class Replica {
       lastSeq: header.lastSeq,
       userIds: ops.map(({ op }) => (op.type === 'deviceCommand' ? '' : op.userId)),
     });
+    this.receivedOps.push(...ops);
     for (const op of ops) {
       const key = `${op.deviceId}\n${op.seq}`;
       if (this.seen.has(key)) continue;
@@ -132,6 +135,11 @@ export class Replica {
     }
     for (const wake of [...this.waiters]) wake();
   };
+
+  /** Seqs of `deviceId` in every frame received, in arrival order, copies included. */
+  receivedSeqs(deviceId: string): number[] {
+    return this.receivedOps.filter((op) => op.deviceId === deviceId).map((op) => op.seq);
+  }
 
   /** Seqs applied for `deviceId`, in the order applied. */
   appliedSeqs(deviceId: string): number[] {

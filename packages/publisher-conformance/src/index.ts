@@ -37,6 +37,11 @@ export interface ClientContext {
   readonly namespace: string;
   /** The client's own timeout for an ack or a connection. */
   readonly timeoutMs: number;
+  /**
+   * The case asked for a client through the fault injection. With `broker`, `endpoint` is then
+   * the proxy's already; an adapter with its own `faults` per namespace picks its path by it.
+   */
+  readonly viaFaults: boolean;
 }
 
 export interface PublisherConformanceOptions {
@@ -97,6 +102,7 @@ export function runPublisherConformanceCases(
             endpoint: viaFaults ? proxy?.endpoint : options.broker,
             namespace,
             timeoutMs,
+            viaFaults,
           });
           const track = <T extends Publisher | Subscriber>(made: T): T => {
             opened.push(made);

@@ -140,6 +140,9 @@ export class GatewayConnection {
       return;
     }
     if (this.closed) {
+      // Closed while the WebSocket implementation loaded: `ws` reports closing a socket that is
+      // still connecting as an error event, which must not go unhandled.
+      socket.onerror = () => undefined;
       socket.close(1000, 'client closed');
       return;
     }

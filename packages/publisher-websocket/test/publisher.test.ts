@@ -324,6 +324,23 @@ describe('createWebSocketPublisher connection failures', () => {
     await expect(closed.publish(opaque())).rejects.toMatchObject({ message: expect.stringContaining('refused') });
   }, 15_000);
 
+  it('closed at once, before its socket opened, it closes quietly', async () => {
+    const gateway = await fake();
+    const unhandled: unknown[] = [];
+    const onError = (error: unknown) => unhandled.push(error);
+    process.on('uncaughtException', onError);
+    try {
+      const link = createWebSocketPublisher({ url: gateway.url, token: 'claims.signature' });
+      await link.close();
+      // Long enough for the socket made after the close to be opened and closed again.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(unhandled).toEqual([]);
+      expect(link.connectionState).toBe('offline');
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+  });
+
   it('refuses a URL that can never work when it is created', () => {
     for (const url of ['not a url', 'http://127.0.0.1:1', '127.0.0.1:8787']) {
       expect(() => createWebSocketPublisher({ url, token: 't' })).toThrow(TypeError);
