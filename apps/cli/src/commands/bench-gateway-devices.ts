@@ -92,6 +92,9 @@ export interface DevicesBenchRow {
 
 interface GatewaySample {
   readonly cpuSeconds: number;
+  readonly systemCpuSeconds: number;
+  /** Store transactions that committed frames (`media_sync_commits_total`). */
+  readonly commits: number;
   readonly rssBytes: number;
   /** Cumulative counts of the gateway's own ACK latency histogram, by upper bound in seconds. */
   readonly ackBuckets: Map<number, number>;
@@ -218,6 +221,7 @@ async function benchOnce(
     const bulkWallSeconds = (performance.now() - bulkWall) / 1000;
     const bulkEnd = await sampleAll(gateways);
     const bulkOps = bulkDevices * bulkFrames * 500;
+    progress(cpuLine(bulkStart, bulkEnd, bulkOps));
     const bulkLatencies = bulkAcks.flat();
     rows.push({
       store: store.label,
@@ -326,6 +330,7 @@ async function benchOnce(
     await waitFor(() => fanoutLatencies.length >= ackLatencies.length - countRefused(senders), 5000);
     const singleEnd = await sampleAll(gateways);
     const singleOps = ackLatencies.length;
+    progress(cpuLine(singleStart, singleEnd, singleOps));
     rows.push({
       store: store.label,
       instances,
@@ -348,6 +353,13 @@ async function benchOnce(
     await Promise.all(gateways.map((gateway) => gateway.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Where the gateway's CPU went between two scrapes: user and system (kernel: sockets, fsync) microseconds per op. */
+function cpuLine(before: Sampled, after: Sampled, ops: number): string {
+  const system = after.systemCpuSeconds - before.systemCpuSeconds;
+  const user = after.cpuSeconds - before.cpuSeconds - system;
+  return `gateway CPU: ${user.toFixed(2)} s user + ${system.toFixed(2)} s system = ${((user * 1e6) / ops).toFixed(1)} + ${((system * 1e6) / ops).toFixed(1)} µs per op; ${after.commits - before.commits} store commits`;
 }
 
 function countRefused(clients: readonly DeviceClient[]): number {
@@ -498,6 +510,8 @@ async function startGateway(serve: ServeCommand, env: Record<string, string>): P
       const text = await (await fetch(`${http}/metrics`)).text();
       return {
         cpuSeconds: metricValue(text, 'process_cpu_seconds_total'),
+        systemCpuSeconds: metricValue(text, 'process_cpu_system_seconds_total'),
+        commits: metricValue(text, 'media_sync_commits_total'),
         rssBytes: metricValue(text, 'process_resident_memory_bytes'),
         ackBuckets: ackBuckets(text),
       };
@@ -515,6 +529,8 @@ async function startGateway(serve: ServeCommand, env: Record<string, string>): P
 
 interface Sampled {
   readonly cpuSeconds: number;
+  readonly systemCpuSeconds: number;
+  readonly commits: number;
   readonly maxRssBytes: number;
   readonly ackBuckets: Map<number, number>;
 }
@@ -527,6 +543,8 @@ async function sampleAll(gateways: readonly GatewayProcess[]): Promise<Sampled> 
   }
   return {
     cpuSeconds: samples.reduce((sum, sample) => sum + sample.cpuSeconds, 0),
+    systemCpuSeconds: samples.reduce((sum, sample) => sum + sample.systemCpuSeconds, 0),
+    commits: samples.reduce((sum, sample) => sum + sample.commits, 0),
     maxRssBytes: Math.max(...samples.map((sample) => sample.rssBytes)),
     ackBuckets: buckets,
   };
