@@ -130,7 +130,9 @@ export interface SyncServer {
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   keysOf(options.secret);
   const limits = resolveLimits(options);
-  const codec = options.codec ?? (await createCodec({ limits: limits.decode }));
+  // No baseline totals: the gateway never reads codec metrics, and keeping them would hold up to
+  // 65 536 fanned-out ops by reference and size each again as JSON and protobuf.
+  const codec = options.codec ?? (await createCodec({ limits: limits.decode, baselineTotals: false }));
   const fanout =
     typeof options.fanout === 'string'
       ? createNatsFanout({

@@ -34,6 +34,8 @@ export interface BenchStore {
   readonly label: string;
   /** `MEDIA_SYNC_STORE` for the gateways; undefined for the SQLite default (`MEDIA_SYNC_GATEWAY_DB`). */
   readonly url?: string;
+  /** More environment for the gateways (e.g. `MEDIA_SYNC_SQLITE_SYNCHRONOUS`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface DevicesBenchOptions {
@@ -184,6 +186,7 @@ async function benchOnce(
           MEDIA_SYNC_LOG_LEVEL: 'warn',
           MEDIA_SYNC_MAX_CONNECTIONS: String(devices + bulkDevices + 100),
           ...(store.url === undefined ? {} : { MEDIA_SYNC_STORE: store.url }),
+          ...store.env,
           ...(instances > 1 && options.fanout !== undefined ? { MEDIA_SYNC_FANOUT: options.fanout } : {}),
         }),
       );

@@ -373,6 +373,7 @@ interface BenchGatewayFlags {
   store?: string[];
   fanout?: string;
   profile?: string;
+  synchronousNormal?: boolean;
 }
 
 /** `media-sync bench gateway [--trace FILE] [--runs N] [--devices [N] ...]`. */
@@ -400,6 +401,10 @@ export function registerBenchGatewayCommand(bench: Command, defaultTrace: string
     .option('--seconds <n>', 'with --devices: seconds the one-op phase lasts (default 10)', wholeNumber('--seconds', 1))
     .option('--store <url...>', 'with --devices: also bench these stores (serve --store), beside SQLite')
     .option('--fanout <url>', 'with --devices and a shared --store: also run 3 instances fanning out over this NATS')
+    .option(
+      '--synchronous-normal',
+      'with --devices: also bench SQLite without a sync per commit (serve --synchronous normal)',
+    )
     .option('--profile <dir>', 'with --devices: write a CPU profile of each gateway process (node --cpu-prof) into dir')
     .action(async (options: BenchGatewayFlags) => {
       if (options.trace === undefined) throw new Error('--trace is required when ../shared/traces is absent');
@@ -415,7 +420,13 @@ export function registerBenchGatewayCommand(bench: Command, defaultTrace: string
           ...(options.active === undefined ? {} : { active: options.active }),
           ...(options.rate === undefined ? {} : { rate: options.rate }),
           ...(options.seconds === undefined ? {} : { seconds: options.seconds }),
-          stores: [{ label: 'SQLite' }, ...(options.store ?? []).map((url) => ({ label: storeLabel(url), url }))],
+          stores: [
+            { label: 'SQLite' },
+            ...(options.synchronousNormal
+              ? [{ label: 'SQLite NORMAL', env: { MEDIA_SYNC_SQLITE_SYNCHRONOUS: 'normal' } }]
+              : []),
+            ...(options.store ?? []).map((url) => ({ label: storeLabel(url), url })),
+          ],
           instances: options.fanout === undefined ? [1] : [1, 3],
           ...(options.fanout === undefined ? {} : { fanout: options.fanout }),
           ...(options.profile === undefined ? {} : { profileDir: options.profile }),

@@ -38,6 +38,13 @@ export const SERVE_SETTINGS: readonly ServeSetting[] = [
     defaultValue: 'media-sync-gateway.db',
   },
   {
+    flag: '--synchronous <mode>',
+    env: 'MEDIA_SYNC_SQLITE_SYNCHRONOUS',
+    description: 'SQLite sync: full (an ACK survives a power cut) or normal (survives a crash)',
+    defaultValue: 'full',
+    parse: parseSynchronous,
+  },
+  {
     flag: '--log-level <level>',
     env: 'MEDIA_SYNC_LOG_LEVEL',
     description: 'fatal, error, warn, info, debug or silent',
@@ -144,6 +151,13 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 function parseLogLevel(text: string): string {
   if (!LOG_LEVELS.includes(text)) {
     throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(text)}`);
+  }
+  return text;
+}
+
+function parseSynchronous(text: string): string {
+  if (text !== 'full' && text !== 'normal') {
+    throw new InvalidArgumentError(`expected full or normal, got ${JSON.stringify(text)}`);
   }
   return text;
 }

@@ -14,6 +14,7 @@ interface ServeOptions {
   host: string;
   db: string;
   logLevel: string;
+  synchronous: 'full' | 'normal';
   secret?: string;
   secretFile?: string;
   fanout?: string;
@@ -66,6 +67,7 @@ export function registerServeCommand(program: Command): void {
         port: options.port,
         host: options.host,
         dbPath: options.db,
+        synchronous: options.synchronous,
         secret: readSecrets(options),
         logger,
         ...limitOptionsFrom(options),
