@@ -35,6 +35,8 @@ export class InboundScheduler {
    * next message costs what is waiting, not what is connected (10 000 idle devices cost nothing).
    */
   readonly #waiting = new Set<ConnectionFlow>();
+  /** Connections opened so far: ties for the next turn go to the longest connected. */
+  #opened = 0;
   #scheduled = false;
   #heldBytes = 0;
 
@@ -60,6 +62,7 @@ export class InboundScheduler {
     handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void,
   ): ConnectionFlow {
     const flow = new ConnectionFlow(this, ws, socket, identity, handle);
+    flow.order = this.#opened++;
     this.#flows.add(flow);
     return flow;
   }
@@ -135,7 +138,10 @@ export class InboundScheduler {
       for (const flow of this.#waiting) {
         if (!flow.ready) continue;
         flow.refill(now);
-        if (next === undefined || flow.tokens > next.tokens) next = flow;
+        // The most budget left goes first; on a tie, the connection opened first (the order of
+        // `#waiting` is when each last had a message, which would favour clients that never pause).
+        if (next === undefined || flow.tokens > next.tokens || (flow.tokens === next.tokens && flow.order < next.order))
+          next = flow;
       }
       if (next === undefined) return;
       next.handleNext();
@@ -149,6 +155,8 @@ export class InboundScheduler {
  */
 export class ConnectionFlow {
   readonly identity: Record<string, unknown>;
+  /** When it was opened among all connections (ties in the scheduler go to the lower). */
+  order = 0;
   readonly #scheduler: InboundScheduler;
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
