@@ -305,43 +305,49 @@ export class BiasedColumnWriter {
   }
   /** Bytes the column takes in the body (0 when left out), without writing it. */
   size(): number {
-    const values = this.values;
-    const bias = this.biasValue;
-    let bytes = 0;
-    let allZero = true;
-    for (let i = 0; i < this.count; i++) {
-      const d = (values[i] as number) - bias;
-      if (d !== 0) allZero = false;
-      const z = d >= 0 ? d * 2 : -d * 2 - 1;
-      bytes += z < 0x80 ? 1 : z < 0x4000 ? 2 : varUintSize(z);
-    }
-    return allZero ? 0 : bytes;
+    return biasedSize(this.values, this.count, this.biasValue);
   }
   bytes(): ColumnBytes {
     const w = this.w;
     if (!this.written) {
       this.written = true;
-      w.pos = 0;
-      const values = this.values;
-      const bias = this.biasValue;
-      let allZero = true;
-      ensure(w, this.count);
-      for (let i = 0; i < this.count; i++) {
-        const d = (values[i] as number) - bias;
-        if (d === 0) {
-          if (w.pos >= w.buf.length) ensure(w, 1);
-          w.buf[w.pos++] = 0;
-          continue;
-        }
-        allZero = false;
-        const z = d > 0 ? d * 2 : -d * 2 - 1;
-        if (z < 0x80 && w.pos < w.buf.length) w.buf[w.pos++] = z;
-        else writeVarInt(w, d);
-      }
-      if (allZero) w.pos = 0;
+      writeBiased(w, this.values, this.count, this.biasValue);
     }
     return w.pos === 0 ? null : w.buf.subarray(0, w.pos);
   }
+}
+
+/** Bytes of `values[0, n)` minus `bias` as zigzag varints; 0 when all equal the bias. */
+function biasedSize(values: Float64Array, n: number, bias: number): number {
+  let bytes = 0;
+  let allZero = true;
+  for (let i = 0; i < n; i++) {
+    const d = (values[i] as number) - bias;
+    if (d !== 0) allZero = false;
+    const z = d >= 0 ? d * 2 : -d * 2 - 1;
+    bytes += z < 0x80 ? 1 : z < 0x4000 ? 2 : varUintSize(z);
+  }
+  return allZero ? 0 : bytes;
+}
+
+/** Writes `values[0, n)` minus `bias` as zigzag varints into `w` (from 0); nothing when all equal the bias. */
+function writeBiased(w: Writer, values: Float64Array, n: number, bias: number): void {
+  w.pos = 0;
+  let allZero = true;
+  ensure(w, n);
+  for (let i = 0; i < n; i++) {
+    const d = (values[i] as number) - bias;
+    if (d === 0) {
+      if (w.pos >= w.buf.length) ensure(w, 1);
+      w.buf[w.pos++] = 0;
+      continue;
+    }
+    allZero = false;
+    const z = d > 0 ? d * 2 : -d * 2 - 1;
+    if (z < 0x80 && w.pos < w.buf.length) w.buf[w.pos++] = z;
+    else writeVarInt(w, d);
+  }
+  if (allZero) w.pos = 0;
 }
 
 /** What reads a signed column with a bias, in either form. */
@@ -503,6 +509,7 @@ export class RunLengthColumnReader extends ColumnReader {
 export const MAX_PACKED_WIDTH = 24;
 
 const bitSampleScratch = new Float64Array(64);
+const exceptionBitsScratch = new Float64Array(65);
 /** 2^w for every width. */
 const SPANS: readonly number[] = Array.from({ length: MAX_PACKED_WIDTH + 1 }, (_, w) => 2 ** w);
 
@@ -524,8 +531,14 @@ const GAP_BITS = 8;
  * Left out when every entry equals the base (read like an absent biased column).
  */
 export class BitPackedColumnWriter {
-  private values = new Float64Array(64);
-  private count = 0;
+  /** The entries written, in order (read by SignedColumnWriter for the varint form). */
+  values = new Float64Array(64);
+  count = 0;
+  /**
+   * The varint form's bias from the same samples: `columnBias` of the entries (lower median of
+   * the samples; 0 for fewer than 4 entries or out-of-range ones), so both forms sort once.
+   */
+  medianBias = 0;
   private readonly w: Writer = createWriter(64);
   private baseValue = 0;
   private width = 0;
@@ -566,6 +579,7 @@ export class BitPackedColumnWriter {
     this.written = false;
     const n = this.count;
     const values = this.values;
+    this.medianBias = 0;
     if (n === 0) {
       this.baseValue = 0;
       this.width = 0;
@@ -586,6 +600,15 @@ export class BitPackedColumnWriter {
     const samples = bitSampleScratch.subarray(0, m);
     for (let k = 0; k < m; k++) samples[k] = values[Math.floor((k * n) / m)] as number;
     samples.sort();
+    if (n >= 4) {
+      const median = samples[(m - 1) >> 1] as number;
+      this.medianBias = median > 2 ** 31 || median < -(2 ** 31) ? 0 : median;
+    }
+    // Exceptions carry their own value, so a sample's cost as one is fixed: prefix sums of it.
+    const exceptionBits = exceptionBitsScratch;
+    exceptionBits[0] = 0;
+    for (let k = 0; k < m; k++)
+      exceptionBits[k + 1] = (exceptionBits[k] as number) + GAP_BITS + 8 * zigzagSize(samples[k] as number);
     let bestBits = Number.POSITIVE_INFINITY;
     let bestStart = 0;
     let bestEnd = 0;
@@ -604,9 +627,11 @@ export class BitPackedColumnWriter {
           start = i;
         }
       }
-      let bits = inliers * width;
-      for (let k = 0; k < start; k++) bits += GAP_BITS + 8 * zigzagSize(samples[k] as number);
-      for (let k = start + inliers; k < m; k++) bits += GAP_BITS + 8 * zigzagSize(samples[k] as number);
+      const bits =
+        inliers * width +
+        (exceptionBits[start] as number) +
+        (exceptionBits[m] as number) -
+        (exceptionBits[start + inliers] as number);
       if (bits < bestBits) {
         bestBits = bits;
         bestStart = start;
@@ -794,32 +819,40 @@ export class BitPackedColumnReader extends ColumnReader implements BiasedReader 
  * `entry + bias`, so they share the bias scalar and read the same when left out.
  */
 export class SignedColumnWriter {
-  readonly varints = new BiasedColumnWriter();
   readonly bits = new BitPackedColumnWriter();
+  private readonly w: Writer = createWriter(64);
+  private varintSize = 0;
   private packed = false;
+  private written = false;
   reset(): void {
-    this.varints.reset();
     this.bits.reset();
   }
   write(v: number): void {
-    this.varints.write(v);
     this.bits.write(v);
   }
   /** Chooses the form; call once, before `bias`, `size` and the bytes. */
   finish(): void {
-    this.varints.finish();
-    this.bits.finish();
-    this.packed = this.bits.size() < this.varints.size();
+    const bits = this.bits;
+    bits.finish();
+    this.varintSize = biasedSize(bits.values, bits.count, bits.medianBias);
+    this.packed = bits.size() < this.varintSize;
+    this.written = false;
   }
   get bias(): number {
-    return this.packed ? this.bits.base : this.varints.bias;
+    return this.packed ? this.bits.base : this.bits.medianBias;
   }
   size(): number {
-    return this.packed ? this.bits.size() : this.varints.size();
+    return this.packed ? this.bits.size() : this.varintSize;
   }
   /** The varint form's bytes, null when the column is bit-packed or left out. */
   varintBytes(): ColumnBytes {
-    return this.packed ? null : this.varints.bytes();
+    if (this.packed) return null;
+    const w = this.w;
+    if (!this.written) {
+      this.written = true;
+      writeBiased(w, this.bits.values, this.bits.count, this.bits.medianBias);
+    }
+    return w.pos === 0 ? null : w.buf.subarray(0, w.pos);
   }
   /** The bit-packed form's bytes, null when the column is varints or left out. */
   bitBytes(): ColumnBytes {
