@@ -128,7 +128,8 @@ export function consecutiveRuns(seqs: readonly number[]): Array<[number, number]
  * - rows are read in seq order, in pages of `pageSize`; memory holds at most a page, a frame's
  *   worth of entries, and `pageSize` skipped seqs;
  * - a skipped row (coalesced, expired) is declared in the `skipped` ranges of the next frame
- *   that starts after it (or of a frame of its own when nothing follows), so a receiver's
+ *   that starts after it, or of a frame that ends before it (the tail of a run), or of a frame
+ *   of its own when no frame is left to carry it, so a receiver's
  *   per-device mark can pass it. It is deleted once that frame is acknowledged, or, when it
  *   lies between the first and last op of an acknowledged frame, with that frame, after being
  *   written to `SKIPPED_META_KEY` for the next frame to declare (a progress update is never
@@ -317,9 +318,17 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
       ...carried.filter((range) => range.last < firstSeq),
       ...rangesOf(skips.filter((skip) => skip.seq < firstSeq)),
     ]);
-    const skipped = candidates.slice(0, MAX_SKIPPED_RANGES);
-    const declaredUpTo = skipped[skipped.length - 1]?.last ?? 0;
-    const declared = skips.filter((skip) => skip.seq <= declaredUpTo);
+    const before = candidates.slice(0, MAX_SKIPPED_RANGES);
+    const declaredUpTo = before[before.length - 1]?.last ?? 0;
+    // Skips after the frame's last op (a coalesced or expired tail) go with it too, as far as
+    // the range limit allows: a drained run then needs no frame of skips alone.
+    const tail =
+      entries.length === 0
+        ? []
+        : rangesOf(skips.filter((skip) => skip.seq > lastSeq)).slice(0, MAX_SKIPPED_RANGES - before.length);
+    const tailUpTo = tail[tail.length - 1]?.last ?? 0;
+    const skipped = [...before, ...tail];
+    const declared = skips.filter((skip) => skip.seq <= declaredUpTo || (skip.seq > lastSeq && skip.seq <= tailUpTo));
     const between = skips.filter((skip) => skip.seq > firstSeq && skip.seq < lastSeq);
     const frame = outgoing(entries, skipped, userId);
     let ack: PublishAck;

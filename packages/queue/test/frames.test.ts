@@ -156,16 +156,26 @@ describe('skipped seqs', () => {
     expect(publisher.marks.get(DEVICE)).toBe(5);
   });
 
-  it('a queue that ends with skips declares them in a frame of their own', async () => {
+  it('a queue that ends with skips declares them after the last frame’s ops, in that frame', async () => {
     const { queue, publisher, clock } = harness({ userId: USER });
     await queue.enqueueMany([watchlistAdd('x'), command('soon', T0, T0 + 1_000), command('soon2', T0, T0 + 1_000)]);
     clock.now = T0 + 5_000;
-    expect(await queue.replay()).toMatchObject({ published: 1, expired: 2, pending: 0, frames: 2 });
+    expect(await queue.replay()).toMatchObject({ published: 1, expired: 2, pending: 0, frames: 1 });
     expect(publisher.frames.map((frame) => [seqsOf(frame.ops), frame.skipped])).toEqual([
-      [[1], []],
-      [[], [{ first: 2, last: 3 }]],
+      [[1], [{ first: 2, last: 3 }]],
     ]);
     expect(publisher.marks.get(DEVICE)).toBe(3);
+  });
+
+  it('a queue of skips alone declares them in a frame of their own', async () => {
+    const { queue, publisher, clock } = harness({ userId: USER });
+    await queue.enqueueMany([command('soon', T0, T0 + 1_000), command('soon2', T0, T0 + 1_000)]);
+    clock.now = T0 + 5_000;
+    expect(await queue.replay()).toMatchObject({ published: 0, expired: 2, pending: 0, frames: 1 });
+    expect(publisher.frames.map((frame) => [seqsOf(frame.ops), frame.skipped])).toEqual([
+      [[], [{ first: 1, last: 2 }]],
+    ]);
+    expect(publisher.marks.get(DEVICE)).toBe(2);
   });
 
   it('skips between a frame’s ops go with its ack, written down, and the next run declares them', async () => {
