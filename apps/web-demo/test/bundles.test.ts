@@ -29,7 +29,7 @@ if (!chromiumAvailable) {
 
 /** The target of issue §10's browser story: a page that enqueues and syncs, JS + wasm, gzip. */
 const BUDGET_GZIP_BYTES = 200 * 1024;
-const ESBUILD_SINGLE_FILE_GZIP_BYTES = 206 * 1024;
+const ESBUILD_SINGLE_FILE_GZIP_BYTES = 209 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -118,8 +118,9 @@ describe('the browser packages bundle with no configuration (packed tarballs)', 
   });
 
   it(`esbuild's single-file default stays within ${ESBUILD_SINGLE_FILE_GZIP_BYTES / 1024} KB gzip`, () => {
-    // One file gzipped whole compresses the base64 worse than the split chunks: measured 203.9 KB,
-    // over the 200 KB target; this ceiling catches growth, it does not claim the target.
+    // One file gzipped whole compresses the base64 worse than the split chunks: measured 207.1 KB
+    // (203.5 KB before the codec's bit-packed columns and retrained dictionary), over the 200 KB
+    // target; this ceiling catches growth, it does not claim the target.
     for (const result of results.filter((r) => r.bundler.startsWith('esbuild'))) {
       expect(totals(result).total.gzip, result.bundler).toBeLessThanOrEqual(ESBUILD_SINGLE_FILE_GZIP_BYTES);
     }
