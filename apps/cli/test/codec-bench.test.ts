@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { benchBreakdown } from '../src/commands/bench-codec.js';
 import { run } from '../src/main.js';
 import { generateTrace } from '../src/trace-generator.js';
 
@@ -72,6 +73,32 @@ describe('bench codec', () => {
       expect(svg.match(/<rect /g)?.length).toBe(14);
     } finally {
       spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('--breakdown: per-field bytes that add up to the body, and the header, to the frame', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codec-breakdown-'));
+    try {
+      const trace = join(dir, 'trace.jsonl');
+      writeFileSync(trace, `${generateTrace({ seed: 3, ops: 1_200 }).join('\n')}\n`);
+      const rows = await benchBreakdown(trace, 500);
+      const byName = new Map(rows.map((row) => [row.name, row]));
+      const fields = rows.filter((row) => !['body (all fields)', 'frame header', 'frame'].includes(row.name));
+      // Field names come from the codec's field numbers, never "field N".
+      expect(fields.every((row) => !row.name.startsWith('field '))).toBe(true);
+      expect(byName.has('uuids')).toBe(true);
+      const body = byName.get('body (all fields)');
+      const header = byName.get('frame header');
+      const frame = byName.get('frame');
+      const sum = fields.reduce((n, row) => n + row.rawBytesPerOp, 0);
+      expect(sum).toBeCloseTo(body?.rawBytesPerOp ?? 0, 9);
+      expect((body?.compressedBytesPerOp ?? 0) + (header?.compressedBytesPerOp ?? 0)).toBeCloseTo(
+        frame?.compressedBytesPerOp ?? 0,
+        9,
+      );
+      expect(frame?.compressedBytesPerOp).toBeLessThan(frame?.rawBytesPerOp ?? 0);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);

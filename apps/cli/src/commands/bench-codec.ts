@@ -440,7 +440,10 @@ function bodyFields(body: Uint8Array): [number, number, number][] {
     const start = pos;
     const tag = varint();
     if ((tag & 7) === 0) varint();
-    else pos += varint();
+    else {
+      const length = varint();
+      pos += length;
+    }
     fields.push([Math.floor(tag / 8), start, pos]);
   }
   return fields;
