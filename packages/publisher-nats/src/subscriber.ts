@@ -62,7 +62,12 @@ export function createNatsSubscriber(options: NatsSubscriberOptions): Subscriber
       let handing: Promise<void> = Promise.resolve();
       const loop = (async () => {
         for await (const message of messages) {
-          if (stopped) break;
+          if (stopped) {
+            // Delivered after `unsubscribe`: handed back at once, so it is not held for the ack
+            // wait while the frames after it reach the device's next subscriber first.
+            message.nak();
+            continue;
+          }
           handing = (async () => {
             try {
               await onFrame({ bytes: message.data, transportId: String(message.seq) });
@@ -85,6 +90,11 @@ export function createNatsSubscriber(options: NatsSubscriberOptions): Subscriber
         await settledWithin(handing, timeoutMs);
         await settledWithin(messages.close(), timeoutMs);
         await settledWithin(loop, timeoutMs);
+        // The server drops a waiting pull request once it sees no interest in its inbox; until
+        // it has read the UNSUB, a frame published now would go to the closed inbox and stay
+        // unacknowledged for the whole ack wait, overtaken by the frames after it. A round
+        // trip makes sure it has read the UNSUB and the NAKs above.
+        await settledWithin(nc.flush(), timeoutMs);
       };
       stops.add(stop);
       return { unsubscribe: stop };
