@@ -28,6 +28,8 @@ export interface MetricSources {
   readonly openConnections: () => number;
   readonly cachedUsers: () => number;
   readonly inboundHeldBytes: () => number;
+  /** Connections whose codec decoder may hold a session context. */
+  readonly sessionContexts: () => number;
 }
 
 /**
@@ -131,6 +133,20 @@ export class GatewayPrometheus {
         this.set(sources.inboundHeldBytes());
       },
     });
+    new Gauge({
+      name: 'media_sync_session_contexts',
+      help: 'Connections whose codec decoder holds a session context (released after a heartbeat period without frames)',
+      registers,
+      collect() {
+        this.set(sources.sessionContexts());
+      },
+    });
+    counterFrom(
+      registers,
+      'media_sync_session_contexts_released_total',
+      'Codec contexts of connections idle for a heartbeat period, given back',
+      () => [[{}, counters.contextsReleased]],
+    );
     new Gauge({
       name: 'media_sync_cached_users',
       help: 'Merged user states held in memory',

@@ -156,6 +156,13 @@ export const createSyncServer = startSyncServer;
 
 const DEFAULT_FANOUT_SWEEP_MS = 15_000;
 
+/**
+ * Codec context versions kept per connection (the codec's default is 16, each a copy of the
+ * context): a publisher has a few frames in flight on one acknowledged base at most; a frame on
+ * a dropped version fails CONTEXT_MISMATCH and is sent again self-contained.
+ */
+const SESSION_CONTEXT_VERSIONS = 4;
+
 /** Node's timers take at most a signed 32-bit delay; a longer wait is re-armed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -196,6 +203,11 @@ class Gateway implements SyncServer {
       openConnections: () => this.#sessions.size,
       cachedUsers: () => this.#users.size,
       inboundHeldBytes: () => this.#inbound.heldBytes,
+      sessionContexts: () => {
+        let holding = 0;
+        for (const session of this.#sessions) if (session.holdsContext) holding += 1;
+        return holding;
+      },
     });
     this.#store = instrumentStore(
       new GatewayStore(dbPath, options.synchronous ? { synchronous: options.synchronous } : {}),
@@ -251,6 +263,15 @@ class Gateway implements SyncServer {
         }
         session.alive = false;
         session.ws.ping();
+        // A connection that sent no frame for a whole period gives back its codec context
+        // (up to a few MiB for a sender of thousands of distinct ids): most connected devices
+        // are idle. Its next session frame fails CONTEXT_MISMATCH and comes again self-contained.
+        if (!session.sentFrames && session.holdsContext) {
+          session.decoder.reset();
+          session.holdsContext = false;
+          this.#counters.contextsReleased += 1;
+        }
+        session.sentFrames = false;
       }
     }, limits.heartbeatMs);
     this.#heartbeat.unref();
@@ -286,7 +307,7 @@ class Gateway implements SyncServer {
   }
 
   metrics(): GatewayMetrics {
-    const { limits: _limits, opsRejectedByCode: _byCode, ...counters } = this.#counters;
+    const { limits: _limits, opsRejectedByCode: _byCode, contextsReleased: _released, ...counters } = this.#counters;
     const fanout = this.#fanout.stats();
     return {
       connections: this.#sessions.size,
@@ -394,7 +415,12 @@ class Gateway implements SyncServer {
       ws,
       userId: claims.userId,
       deviceId: claims.deviceId,
-      decoder: this.#codec.createSessionDecoder(undefined, { deviceId: claims.deviceId }),
+      decoder: this.#codec.createSessionDecoder(undefined, {
+        deviceId: claims.deviceId,
+        maxVersions: SESSION_CONTEXT_VERSIONS,
+      }),
+      sentFrames: false,
+      holdsContext: false,
       expiresAt: claims.expiresAt,
       subscribed: false,
       live: false,
@@ -501,6 +527,8 @@ class Gateway implements SyncServer {
     }
     switch (message.type) {
       case 'frame':
+        session.sentFrames = true;
+        session.holdsContext = true;
         session.frames.received(message.frameId, receivedAt);
         this.#counters.bytesReceived += message.frame.length;
         this.#ingest.receive(session, message.frameId, message.frame);

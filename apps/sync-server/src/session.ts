@@ -36,6 +36,10 @@ export interface Session {
   lagMark: { readonly head: number; readonly committedAt: number } | undefined;
   /** Cleared by each heartbeat ping, set by the pong: a socket that stays unset is dead. */
   alive: boolean;
+  /** Set by each frame, cleared by each heartbeat: a connection idle for a whole period drops its codec context. */
+  sentFrames: boolean;
+  /** The codec decoder may hold a context (a frame was decoded since it was last reset). */
+  holdsContext: boolean;
   /** The connection's bounded inbound queue, event-loop budget and outbound bound. */
   readonly flow: ConnectionFlow;
   /** Receipt times of frames awaiting their reply (ACK latency). */
@@ -105,6 +109,8 @@ export interface Counters {
   commits: number;
   /** Ops refused in ACKs, by reject code (their sum is `opsRejected`). */
   opsRejectedByCode: Record<string, number>;
+  /** Codec contexts of idle connections given back at a heartbeat. */
+  contextsReleased: number;
   /** How often each bound of `GatewayLimits` was hit (README, limits table). */
   limits: LimitCounters;
 }
@@ -175,6 +181,7 @@ export function newCounters(): Counters {
     tokensExpired: 0,
     commits: 0,
     opsRejectedByCode: {},
+    contextsReleased: 0,
     limits: newLimitCounters(),
   };
 }

@@ -122,6 +122,8 @@ class Subscriber {
       commands: undefined,
       lagMark: undefined,
       alive: true,
+      sentFrames: false,
+      holdsContext: false,
       // Delivery sends no ACK or ERROR, the only messages that are timed.
       frames: undefined as never,
       prometheus: undefined as never,

@@ -307,10 +307,12 @@ class FrameCodec implements Codec {
   }
 
   createSessionDecoder(states?: readonly SessionState[], options: SessionDecoderOptions = {}): SessionDecoder {
-    const { deviceId } = options;
+    const { deviceId, maxVersions = MAX_RECEIVER_VERSIONS } = options;
     if (deviceId !== undefined && (typeof deviceId !== 'string' || deviceId.length === 0))
       throw new TypeError('deviceId must be a non-empty string');
-    const receiver = new SessionReceiver(this, deviceId);
+    if (!Number.isSafeInteger(maxVersions) || maxVersions < 1)
+      throw new TypeError(`maxVersions must be a positive integer, got ${maxVersions}`);
+    const receiver = new SessionReceiver(this, deviceId, maxVersions);
     if (states !== undefined) receiver.restore(states);
     return receiver;
   }
@@ -332,7 +334,7 @@ function checkLevel(level: number): number {
 
 /** How many unacknowledged contexts a sender keeps waiting for their ack. */
 const MAX_PENDING = 64;
-/** How many context versions a receiver keeps, for frames sent before the newest ack arrived. */
+/** How many context versions a receiver keeps by default, for frames sent before the newest ack arrived. */
 const MAX_RECEIVER_VERSIONS = 16;
 
 class Session implements SessionEncoder {
@@ -395,6 +397,7 @@ class SessionReceiver implements SessionDecoder {
   constructor(
     private readonly codec: FrameCodec,
     readonly deviceId: string | undefined,
+    private readonly maxVersions: number,
   ) {}
 
   /**
@@ -447,7 +450,7 @@ class SessionReceiver implements SessionDecoder {
       }
       this.versions.delete(version);
       this.versions.set(version, applyUpdate(base, update, version));
-      while (this.versions.size > MAX_RECEIVER_VERSIONS)
+      while (this.versions.size > this.maxVersions)
         this.versions.delete(this.versions.keys().next().value as number);
     }
     return { header: frame.header, ops: frame.ops, version };
@@ -462,6 +465,6 @@ class SessionReceiver implements SessionDecoder {
   }
 
   restore(states: readonly SessionState[]): void {
-    this.versions = new Map(states.map((s) => [s.version, fromSessionState(s)]));
+    this.versions = new Map(states.slice(-this.maxVersions).map((s) => [s.version, fromSessionState(s)]));
   }
 }

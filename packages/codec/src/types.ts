@@ -189,6 +189,13 @@ export interface SessionDecoderOptions {
    * without it only self-contained frames decode.
    */
   readonly deviceId?: string;
+  /**
+   * Context versions kept for frames sent before the newest ack reached the sender (default
+   * 16). Each version is a copy of the context, so a server holding many links keeps fewer: 2
+   * covers a sender with one frame in flight that re-sends it after a lost ack; a frame made on
+   * a dropped version fails CONTEXT_MISMATCH and is sent again self-contained.
+   */
+  readonly maxVersions?: number;
 }
 
 export interface SessionProgress {

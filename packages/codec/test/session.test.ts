@@ -55,6 +55,28 @@ describe('session context', () => {
     );
   });
 
+  it('a decoder keeps maxVersions contexts: a frame on an older one is a mismatch, on a kept one it decodes', () => {
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den', maxVersions: 2 });
+    // Three encoders that stop acknowledging at versions 1, 2 and 3 of one link.
+    const encoder = codec.createSessionEncoder();
+    const states = [];
+    for (let i = 0; i < 3; i += 1) {
+      encoder.acknowledge(decoder.decode(encoder.encode('tv-den', phone.slice(i, i + 1)).bytes).version);
+      states.push(encoder.toJSON());
+    }
+    expect(decoder.toJSON()).toHaveLength(2);
+    const onOldest = codec.createSessionEncoder(states[0]).encode('tv-den', phone.slice(3, 4));
+    const onKept = codec.createSessionEncoder(states[1]).encode('tv-den', phone.slice(3, 4));
+    expect(mismatch(() => decoder.decode(onOldest.bytes))).toBe(true);
+    expect(decoder.decode(onKept.bytes).ops).toEqual(phone.slice(3, 4));
+    expect(() => codec.createSessionDecoder(undefined, { maxVersions: 0 })).toThrow(/maxVersions/);
+    // Frames sent on one base before any ack each leave a version: by default 16 are kept.
+    const roomy = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    const sender = codec.createSessionEncoder();
+    for (let i = 0; i < 20; i += 1) roomy.decode(sender.encode('tv-den', phone.slice(i, i + 1)).bytes);
+    expect(roomy.toJSON()).toHaveLength(16);
+  });
+
   it('session state survives JSON persistence on both ends', () => {
     const encoder = codec.createSessionEncoder();
     const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
