@@ -638,7 +638,8 @@ export class BitPackedColumnWriter {
         bestEnd = start + inliers - 1;
         bestWidth = width;
       }
-      if (inliers === m) break;
+      // Wider windows hold at least these inliers, at more bits each: none can do better.
+      if (inliers === m || inliers * (width + 1) >= bestBits) break;
     }
     // The window must still hold the highest sample in it: it may start as low as that minus
     // 2^w − 1. Start it at the lowest entry in that reach, so entries below the samples fit.
