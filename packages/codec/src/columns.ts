@@ -509,6 +509,20 @@ export class RunLengthColumnReader extends ColumnReader {
 export const MAX_PACKED_WIDTH = 24;
 
 const bitSampleScratch = new Float64Array(64);
+const intSampleScratch = new Int32Array(64);
+
+/** Sorts samples ascending; 32-bit integers (the usual case) sort about twice as fast as doubles. */
+function sortSamples(samples: Float64Array, small: boolean): void {
+  if (!small) {
+    samples.sort();
+    return;
+  }
+  const m = samples.length;
+  const ints = intSampleScratch.subarray(0, m);
+  for (let k = 0; k < m; k++) ints[k] = samples[k] as number;
+  ints.sort();
+  for (let k = 0; k < m; k++) samples[k] = ints[k] as number;
+}
 const exceptionBitsScratch = new Float64Array(65);
 /** 2^w for every width. */
 const SPANS: readonly number[] = Array.from({ length: MAX_PACKED_WIDTH + 1 }, (_, w) => 2 ** w);
@@ -598,8 +612,13 @@ export class BitPackedColumnWriter {
     }
     const m = Math.min(n, 64);
     const samples = bitSampleScratch.subarray(0, m);
-    for (let k = 0; k < m; k++) samples[k] = values[Math.floor((k * n) / m)] as number;
-    samples.sort();
+    let small = true;
+    for (let k = 0; k < m; k++) {
+      const v = values[Math.floor((k * n) / m)] as number;
+      samples[k] = v;
+      if (v > 0x7fffffff || v < -0x80000000) small = false;
+    }
+    sortSamples(samples, small);
     if (n >= 4) {
       const median = samples[(m - 1) >> 1] as number;
       this.medianBias = median > 2 ** 31 || median < -(2 ** 31) ? 0 : median;

@@ -141,6 +141,15 @@ describe('frames', () => {
     expect(codec.encodeFrame('tv', many, { compression: false }).header.compressed).toBe(false);
   });
 
+  it('refuses a missing or empty id even right after a valid one (INVALID_INPUT)', () => {
+    for (const userId of [undefined, '', 7]) {
+      const broken = { ...entry(2), op: { ...entry(2).op, userId } } as unknown as SequencedOperation;
+      expect(() => codec.encodeFrame('tv', [entry(1), broken])).toThrowError(
+        expect.objectContaining({ code: 'INVALID_INPUT' }),
+      );
+    }
+  });
+
   it('encodes an empty frame', () => {
     const frame = codec.encodeFrame('tv', []);
     expect(codec.decodeFrame(frame.bytes)).toEqual({ header: frame.header, ops: [] });

@@ -145,6 +145,8 @@ class OpColumnsWriter {
   }
 }
 
+const NO_ID: unknown = Symbol('no id');
+
 /** Scratch writers shared by every encode: encoding is synchronous and never re-entered. */
 const scratch = {
   ops: new OpColumnsWriter(),
@@ -177,6 +179,11 @@ export function encodeBatch(
   let prevTimestamp = 0;
   let baseTimestamp = 0;
   let lastDelta = 0;
+  // Never equal to any op's id (not even a missing one, which the table refuses).
+  let lastUserId: unknown = NO_ID;
+  let lastUserRef = 0;
+  let lastContentId: unknown = NO_ID;
+  let lastContentRef = 0;
 
   for (let i = 0; i < n; i++) {
     const entry = ops[i] as SequencedOperation;
@@ -238,8 +245,19 @@ export function encodeBatch(
       commands.write(op, ref, i);
       continue;
     }
-    const userRef = table.ref(op.userId);
-    const contentRef = table.ref(op.contentId);
+    // Runs of ops share their user and content: compare with the last before hashing.
+    const userId = op.userId;
+    if (userId !== lastUserId) {
+      lastUserId = userId;
+      lastUserRef = table.ref(userId);
+    }
+    const contentId = op.contentId;
+    if (contentId !== lastContentId) {
+      lastContentId = contentId;
+      lastContentRef = table.ref(contentId);
+    }
+    const userRef = lastUserRef;
+    const contentRef = lastContentRef;
     owned.write(userRef, contentRef);
     if (op.type === 'progressUpdate') progress.write(op, userRef, contentRef, i);
   }
