@@ -137,12 +137,12 @@ describe('queue → WebSocket → gateway under SIGKILL (§12)', () => {
     const clean = createReplica({ userId });
     const stateOps = sequenced.filter((entry) => entry.op.type !== 'deviceCommand');
     clean.applyAll(stateOps);
-    expect(check.stateOf(userId)).toEqual({
+    expect(await check.stateOf(userId)).toEqual({
       progress: clean.progress(),
       watchlist: clean.watchlist({ includeTombstones: true }),
     });
     // Every state op logged exactly once: none lost, none applied twice.
-    expect(check.headOf(userId)).toBe(stateOps.length);
+    expect(await check.headOf(userId)).toBe(stateOps.length);
   }, 90_000);
 
   it("replays on its own when the publisher comes online (the queue's auto-replay driver)", async () => {
@@ -186,6 +186,6 @@ describe('queue → WebSocket → gateway under SIGKILL (§12)', () => {
       }),
     );
     await drained;
-    expect(server.headOf(userId)).toBe(50);
+    expect(await server.headOf(userId)).toBe(50);
   }, 30_000);
 });

@@ -133,7 +133,7 @@ describe('an outage never costs data (§6, §12)', () => {
     cleanups.push(() => live.close());
     const drained = await queue.replay({ force: true });
     expect(drained).toMatchObject({ stoppedBy: 'drained', published: 60, deadLettered: 0, pending: 0 });
-    expect(live.headOf(USER)).toBe(60);
+    expect(await live.headOf(USER)).toBe(60);
     console.log(
       `outage: ${reports.length} failed replays (${reports.map((report) => report.error?.code ?? report.stoppedBy).join(', ')}), ` +
         `0 dead letters, 60 pending; then 1 replay published ${drained.published} in ${drained.frames} frames`,

@@ -47,7 +47,7 @@ describe('media-sync replay', () => {
     expect(result.stdout).toMatch(/^bytes sent \((1 of 2 )?frames with session context\)\s+\d+$/m);
     expect(result.stdout).not.toContain('self-contained');
     expect(result.stdout).toMatch(/^stopped by\s+drained$/m);
-    expect(server.headOf(USER)).toBe(26);
+    expect(await server.headOf(USER)).toBe(26);
 
     const again = await cli(['replay', '--db', db, '--json'], env);
     expect(again.code).toBe(0);
@@ -99,7 +99,7 @@ describe('media-sync replay', () => {
     );
     // Nothing coalesced, expired or counted: the file is byte for byte the same.
     expect(readFileSync(db).equals(before)).toBe(true);
-    expect(server.headOf(USER)).toBe(0);
+    expect(await server.headOf(USER)).toBe(0);
   });
 
   it('exits 3 for an expired token without contacting the gateway', async () => {

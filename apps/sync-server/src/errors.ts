@@ -7,6 +7,12 @@ export type SyncServerErrorCode =
   | 'DATABASE_KIND'
   /** Another gateway process holds the database. */
   | 'DATABASE_LOCKED'
+  /** The database was migrated by a newer gateway (its schema version is higher than this one knows). */
+  | 'SCHEMA_TOO_NEW'
+  /** `--store` / `MEDIA_SYNC_STORE` is not a store this gateway can open (scheme, syntax). */
+  | 'STORE_URL'
+  /** The store's server could not be reached, or refused the gateway, at start. */
+  | 'STORE_UNREACHABLE'
   | 'CLOSED'
   /** `serve --fanout`: the broker could not be reached at start (outages later are ridden out). */
   | 'FANOUT_UNAVAILABLE'

@@ -38,7 +38,12 @@ export class InboundScheduler {
   /** Connections opened so far: ties for the next turn go to the longest connected. */
   #opened = 0;
   #scheduled = false;
+  /** A drain is under way (it may wait for a handler): a scheduled one runs after it. */
+  #draining = false;
+  #drainAgain = false;
   #heldBytes = 0;
+  /** Messages whose handling waits for the store. */
+  readonly #handling = new Set<Promise<void>>();
 
   constructor(limits: GatewayLimits, counters: LimitCounters, log: SyncServerLogger) {
     this.#limits = limits;
@@ -59,7 +64,7 @@ export class InboundScheduler {
     ws: WebSocket,
     socket: Duplex,
     identity: Record<string, unknown>,
-    handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void,
+    handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void | Promise<void>,
   ): ConnectionFlow {
     const flow = new ConnectionFlow(this, ws, socket, identity, handle);
     flow.order = this.#opened++;
@@ -77,6 +82,20 @@ export class InboundScheduler {
 
   get log(): SyncServerLogger {
     return this.#log;
+  }
+
+  /** Resolves once no message is being handled (those that waited for the store are done). */
+  async idle(): Promise<void> {
+    while (this.#handling.size > 0) await Promise.allSettled([...this.#handling]);
+  }
+
+  /** Tracks a message being handled until it is done. */
+  handling(done: Promise<void>): void {
+    this.#handling.add(done);
+    const forget = () => {
+      this.#handling.delete(done);
+    };
+    void done.then(forget, forget);
   }
 
   /** `flow` has received messages to handle (`false`: it has none left). */
@@ -122,11 +141,33 @@ export class InboundScheduler {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      this.#drain();
+      if (this.#draining) {
+        this.#drainAgain = true;
+        return;
+      }
+      void this.#drain();
     });
   }
 
-  #drain(): void {
+  /**
+   * Handles messages for one slice. A handler that waits only for the store's answers already
+   * given (SQLite) finishes within the slice and its time is charged to its connection; one that
+   * waits for I/O (PostgreSQL) goes on beside the next connections' messages.
+   */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      await this.#drainSlice();
+    } finally {
+      this.#draining = false;
+      if (this.#drainAgain) {
+        this.#drainAgain = false;
+        this.schedule();
+      }
+    }
+  }
+
+  async #drainSlice(): Promise<void> {
     const started = performance.now();
     for (;;) {
       const now = performance.now();
@@ -144,9 +185,20 @@ export class InboundScheduler {
           next = flow;
       }
       if (next === undefined) return;
-      next.handleNext();
+      const handling = next.handleNext();
+      if (handling !== undefined) {
+        const handed = performance.now();
+        // A handler never rejects; if one did, the drain goes on all the same.
+        await Promise.race([handling.catch(() => undefined), nextTurn()]);
+        next.charge(performance.now() - handed);
+      }
     }
   }
+}
+
+/** Resolves in the event loop's next turn (after pending I/O callbacks). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
@@ -160,12 +212,14 @@ export class ConnectionFlow {
   readonly #scheduler: InboundScheduler;
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
-  readonly #handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void;
+  readonly #handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void | Promise<void>;
   readonly #inbox: Inbound[] = [];
   #inboxBytes = 0;
   #partialBytes = 0;
   #partialTimer: ReturnType<typeof setTimeout> | undefined;
   #waitingForDrain = false;
+  /** A message's handling is under way (it waits for the store): the next one waits for it. */
+  #handling = false;
   #readingPaused = false;
   #errorsInRow = 0;
   #lastRefill = performance.now();
@@ -177,7 +231,7 @@ export class ConnectionFlow {
     ws: WebSocket,
     socket: Duplex,
     identity: Record<string, unknown>,
-    handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void,
+    handle: (data: Uint8Array, isBinary: boolean, receivedAt: number) => void | Promise<void>,
   ) {
     this.#scheduler = scheduler;
     this.#ws = ws;
@@ -200,7 +254,7 @@ export class ConnectionFlow {
 
   /** Has a message to handle and may be served now. */
   get ready(): boolean {
-    return this.#inbox.length > 0 && !this.#waitingForDrain && !this.closing;
+    return this.#inbox.length > 0 && !this.#handling && !this.#waitingForDrain && !this.closing;
   }
 
   refill(now: number): void {
@@ -209,11 +263,15 @@ export class ConnectionFlow {
     this.#lastRefill = now;
   }
 
-  /** Handles the oldest queued message and charges its event-loop time to this connection. */
-  handleNext(): void {
+  /**
+   * Handles the oldest queued message and charges its event-loop time to this connection. A
+   * handler that returns a promise holds the connection's next message back until it settles,
+   * so one connection's messages are handled in order; the promise is returned.
+   */
+  handleNext(): Promise<void> | undefined {
     const message = this.#inbox.shift();
     if (this.#inbox.length === 0) this.#scheduler.waiting(this, false);
-    if (message === undefined) return;
+    if (message === undefined) return undefined;
     this.#inboxBytes -= message.data.length;
     this.#scheduler.held(-message.data.length);
     if (this.#readingPaused && this.#inboxBytes <= this.#scheduler.limits.maxMessageBytes) {
@@ -222,11 +280,27 @@ export class ConnectionFlow {
     }
     const started = performance.now();
     try {
-      this.#handle(message.data, message.isBinary, message.receivedAt);
+      const handling = this.#handle(message.data, message.isBinary, message.receivedAt);
+      if (handling === undefined) return undefined;
+      this.#handling = true;
+      this.#scheduler.handling(handling);
+      const next = () => {
+        this.#handling = false;
+        this.#scheduler.schedule();
+      };
+      void handling.then(next, next);
+      return handling;
     } finally {
-      const limits = this.#scheduler.limits;
-      this.tokens = Math.max(this.tokens - (performance.now() - started), -MAX_DEBT_FACTOR * limits.cpuBurstMs);
+      this.charge(performance.now() - started);
     }
+  }
+
+  /**
+   * Charges event-loop time spent for this connection after its message was handed over (the
+   * work of a frame that resumes once the store answered), so the budget sees what a client costs.
+   */
+  charge(ms: number): void {
+    this.tokens = Math.max(this.tokens - ms, -MAX_DEBT_FACTOR * this.#scheduler.limits.cpuBurstMs);
   }
 
   /**

@@ -8,6 +8,26 @@ export {
   startSyncServer,
 } from './server.js';
 export {
+  type CommandWrite,
+  type FrameWrite,
+  type FrameWriteResult,
+  GATEWAY_APPLICATION_ID,
+  type GatewayStore,
+  type LogEntry,
+  openGatewayStore,
+  type PendingCommand,
+  POSTGRES_SCHEMA_VERSION,
+  PostgresGatewayStore,
+  type PostgresGatewayStoreOptions,
+  type SnapshotWrite,
+  SQLITE_SCHEMA_VERSION,
+  SqliteGatewayStore,
+  type SqliteGatewayStoreOptions,
+  type StoredCommand,
+  type StoredSnapshot,
+  type Synchronous,
+} from './store.js';
+export {
   type CreateTokenOptions,
   createToken,
   DEFAULT_KID,

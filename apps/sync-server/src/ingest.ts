@@ -27,15 +27,10 @@ export type RejectCode =
 /** A frame checked and merged in memory, waiting for the group commit before its ACK. */
 interface PendingFrame {
   readonly session: Session;
-  readonly user: UserState;
-  /** The user's log head before this frame's state ops. */
-  readonly baseHead: number;
   readonly write: FrameWrite;
   readonly ack: AckMessage;
-}
-
-function deviceKey(session: Session): string {
-  return `${session.userId}\u0000${session.deviceId}`;
+  /** Called once the frame is committed and acknowledged, or answered with an error. */
+  readonly done: () => void;
 }
 
 interface Verdict {
@@ -44,12 +39,16 @@ interface Verdict {
 }
 
 /**
- * Decode, authorise, dedupe, merge and commit one frame (SPEC §9). Synchronous from the bytes to
- * the ACK: a frame is never half done, whatever happens to its connection.
+ * Decode, authorise, dedupe, commit and merge one frame (SPEC §9). A frame is never half done,
+ * whatever happens to its connection: it is committed whole (or not at all) before its ACK, and
+ * merged into the in-memory replica only once committed.
  *
  * Dedupe has one authority: the store's settled seq ranges per (user, device). A seq is settled
- * once, in the transaction that logs it (or stores its command, or its rejection), so an ACK
- * without a rejection always means the op is in the log.
+ * once, in the transaction that logs it (or stores its command, or its rejection), and that
+ * transaction checks the seqs again, so an ACK without a rejection always means the op is in the
+ * log exactly once, even when another gateway received the same frame at the same time.
+ *
+ * Commits are serial: while one group commits, the next one gathers.
  */
 export class Ingest {
   readonly #store: GatewayStore;
@@ -62,9 +61,9 @@ export class Ingest {
   readonly #groupCommit: boolean;
   readonly #budgets: DeviceBudgets;
   readonly #pending: PendingFrame[] = [];
-  /** `userId deviceId` of every device with a frame in `#pending`. */
-  readonly #pendingDevices = new Set<string>();
   #flushScheduled = false;
+  /** The commits so far, one after another: a flush waits for the one before it. */
+  #commits: Promise<void> = Promise.resolve();
 
   constructor(deps: {
     store: GatewayStore;
@@ -91,13 +90,14 @@ export class Ingest {
   /**
    * Handles one FrameUpload: answers a bad frame with ERROR at once, a re-send or a frame that
    * changes nothing with its ACK at once, and queues any other frame's writes for the next group
-   * commit, whose ACKs go out once the commit is durable.
+   * commit, whose ACKs go out once the commit is durable. Resolves once the frame is answered;
+   * never rejects. The caller hands a connection's next frame over only after that.
    */
-  receive(session: Session, frameId: number, bytes: Uint8Array): void {
+  async receive(session: Session, frameId: number, bytes: Uint8Array): Promise<void> {
     const started = performance.now();
+    let prepared: AckMessage | Omit<PendingFrame, 'done'>;
     try {
-      const ack = this.#prepare(session, frameId, bytes);
-      if (ack !== undefined) send(session, ack);
+      prepared = await this.#prepare(session, frameId, bytes);
     } catch (error) {
       this.#counters.framesFailed += 1;
       if (error instanceof CodecError) {
@@ -112,70 +112,116 @@ export class Ingest {
         // A device bound (RATE_LIMITED, QUOTA_EXCEEDED): nothing of the frame was stored.
         send(session, { type: 'error', frameId, code: error.code, message: error.message });
       } else {
-        // A database failure while reading: nothing was changed.
+        // A store failure while reading (an outage): nothing was changed, and INTERNAL tells the
+        // client to send the frame again later rather than give its ops up.
         this.#log.error({ deviceId: session.deviceId, error: String(error) }, 'frame not read');
         send(session, { type: 'error', frameId, code: 'INTERNAL', message: 'the gateway could not read its state' });
       }
+      return;
     } finally {
+      this.#counters.ingestMs += performance.now() - started;
+    }
+    if ('type' in prepared) {
+      send(session, prepared);
+      return;
+    }
+    await new Promise<void>((done) => this.#queue({ ...prepared, done }));
+  }
+
+  /**
+   * Commits every queued frame (in one transaction with group commit; one sync with
+   * `synchronous = FULL`), then merges, fans out, delivers commands and sends the ACKs. A frame
+   * whose commit fails gets INTERNAL (the client sends it again later). Waits for the commits
+   * before it.
+   */
+  flush(): Promise<void> {
+    this.#commits = this.#commits.then(() => this.#flushQueued());
+    return this.#commits;
+  }
+
+  async #flushQueued(): Promise<void> {
+    const pending = this.#pending.splice(0);
+    this.#flushScheduled = false;
+    if (pending.length === 0) return;
+    if (this.#groupCommit) {
+      await this.#commit(pending);
+      return;
+    }
+    for (const frame of pending) await this.#commit([frame]);
+  }
+
+  async #commit(group: readonly PendingFrame[]): Promise<void> {
+    const started = performance.now();
+    const userIds = new Set(group.map((frame) => frame.session.userId));
+    try {
+      const users = new Map<string, UserState>();
+      let outcomes: PromiseSettledResult<FrameWriteResult>[];
+      try {
+        // Loaded before the commit: its head tells whether another writer came in between.
+        for (const userId of userIds) users.set(userId, await this.#users.get(userId));
+        const snapshots = [...users.values()]
+          .filter((user) => user.sinceSnapshot >= this.#limits.snapshotEvery)
+          .map((user) => ({ userId: user.userId, logSeq: user.head, state: () => JSON.stringify(user.replica) }));
+        outcomes = await this.#store.writeFrames(
+          group.map((frame) => frame.write),
+          snapshots,
+        );
+        if (outcomes.some((outcome) => outcome.status === 'fulfilled')) {
+          this.#counters.commits += 1;
+          for (const snapshot of snapshots) (users.get(snapshot.userId) as UserState).sinceSnapshot = 0;
+        }
+      } catch (error) {
+        outcomes = group.map(() => ({ status: 'rejected', reason: error }));
+      }
+      for (const [i, frame] of group.entries()) {
+        const outcome = outcomes[i] as PromiseSettledResult<FrameWriteResult>;
+        const user = users.get(frame.session.userId);
+        if (outcome.status === 'rejected' || user === undefined) {
+          this.#failed(frame, outcome.status === 'rejected' ? outcome.reason : 'user not loaded');
+          continue;
+        }
+        await this.#committed(frame, user, outcome.value);
+      }
+    } finally {
+      for (const frame of group) {
+        this.#users.disconnected(frame.session.userId);
+        frame.done();
+      }
       this.#counters.ingestMs += performance.now() - started;
     }
   }
 
-  /**
-   * Commits every queued frame in one transaction (one sync with `synchronous = FULL`), then
-   * fans out, delivers commands and sends the ACKs. If the commit fails, every frame of the
-   * group gets INTERNAL and the users' in-memory replicas are rebuilt from disk.
-   */
-  flush(): void {
-    const pending = this.#pending.splice(0);
-    this.#pendingDevices.clear();
-    this.#flushScheduled = false;
-    if (pending.length === 0) return;
-    const started = performance.now();
-    const users = new Map<string, UserState>();
-    for (const frame of pending) users.set(frame.session.userId, frame.user);
-    let results: FrameWriteResult[];
+  /** A committed frame: merged into the user's replica, fanned out, its commands sent, acknowledged. */
+  async #committed(frame: PendingFrame, user: UserState, result: FrameWriteResult): Promise<void> {
+    const { userId, deviceId } = frame.session;
     try {
-      const snapshots = [...users.values()]
-        .filter((user) => user.sinceSnapshot >= this.#limits.snapshotEvery)
-        .map((user) => ({ userId: user.userId, logSeq: user.head, state: () => JSON.stringify(user.replica) }));
-      results = this.#store.writeFrames(
-        pending.map((frame) => ({ write: frame.write, headLogSeq: frame.baseHead })),
-        snapshots,
-      );
-      this.#counters.commits += 1;
-      for (const snapshot of snapshots) (users.get(snapshot.userId) as UserState).sinceSnapshot = 0;
+      await user.committed(this.#store, result);
     } catch (error) {
-      // The in-memory replicas are ahead of disk: rebuild them.
-      for (const userId of users.keys()) this.#users.drop(userId);
-      this.#log.error({ frames: pending.length, error: String(error) }, 'frames not stored');
-      for (const frame of pending) {
-        this.#counters.framesFailed += 1;
-        send(frame.session, {
-          type: 'error',
-          frameId: frame.ack.frameId,
-          code: 'INTERNAL',
-          message: 'the gateway could not store the frame',
-        });
-      }
-      return;
-    } finally {
-      for (const userId of users.keys()) this.#users.disconnected(userId);
-      this.#counters.ingestMs += performance.now() - started;
+      // The frame is stored; only the cache could not follow: it is rebuilt on next use.
+      this.#users.drop(userId);
+      this.#log.error({ userId, error: String(error) }, 'user state not updated after a commit');
     }
-    pending.forEach((frame, i) => {
-      const result = results[i] as FrameWriteResult;
-      const { userId, deviceId } = frame.session;
-      this.#counters.framesAccepted += 1;
-      this.#budgets.stored(userId, deviceId, result.storedBytes);
-      if (frame.write.stateOps.length > 0) {
-        this.#delivery.fanOut(userId, deviceId, frame.write.stateOps, result.headLogSeq);
-      }
-      frame.write.commands.forEach((command, j) => {
-        const id = result.commandIds[j];
-        if (id !== undefined) this.#delivery.sendCommand(userId, command.targetDeviceId, id, command.entry);
-      });
-      send(frame.session, frame.ack);
+    this.#counters.framesAccepted += 1;
+    this.#budgets.stored(userId, deviceId, result.storedBytes);
+    // A subscriber whose cursor is not at `previousHead` (another writer's ops came in between)
+    // is caught up from the store by the delivery instead.
+    if (result.logged.length > 0) this.#delivery.fanOut(userId, deviceId, result.logged, result.headLogSeq);
+    for (const command of result.commands) {
+      this.#delivery.sendCommand(userId, command.targetDeviceId, command.id, command.entry);
+    }
+    send(frame.session, frame.ack);
+  }
+
+  #failed(frame: PendingFrame, reason: unknown): void {
+    this.#counters.framesFailed += 1;
+    this.#log.error({ deviceId: frame.session.deviceId, error: String(reason) }, 'frame not stored');
+    // INTERNAL: the client keeps the ops and sends the frame again later (an outage never
+    // dead-letters them); if the commit did happen, the re-send is acknowledged as a duplicate.
+    send(frame.session, {
+      type: 'error',
+      frameId: frame.ack.frameId,
+      code: 'INTERNAL',
+      message: 'the gateway could not store the frame',
     });
   }
 
@@ -183,22 +229,22 @@ export class Ingest {
     // An accepted frame ends a run of bad ones now, though its ACK waits for the commit.
     frame.session.flow.noteAck();
     this.#pending.push(frame);
-    this.#pendingDevices.add(deviceKey(frame.session));
     // Pinned like a connected user: the cache must not drop a state whose writes are pending.
     this.#users.connected(frame.session.userId);
-    if (!this.#groupCommit) {
-      this.flush();
-      return;
-    }
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      // Every frame that arrives in this turn of the event loop joins the same commit.
-      setImmediate(() => this.flush());
+      // Every frame that arrives in this turn of the event loop (or while the commit before
+      // runs) joins the same commit.
+      setImmediate(() => void this.flush());
     }
   }
 
-  /** The ACK when nothing is to be written; undefined when the frame was queued for the commit. */
-  #prepare(session: Session, frameId: number, bytes: Uint8Array): AckMessage | undefined {
+  /** The ACK when nothing is to be written; otherwise the frame's write, for the commit. */
+  async #prepare(
+    session: Session,
+    frameId: number,
+    bytes: Uint8Array,
+  ): Promise<AckMessage | Omit<PendingFrame, 'done'>> {
     // Session frames carry no device id: the session's decoder (bound to the authenticated
     // device) verifies them; self-contained frames verify alone.
     const header = session.decoder.readHeader(bytes, { limits: this.#limits.decode });
@@ -218,9 +264,6 @@ export class Ingest {
       maxBodyBytes: Math.min(this.#limits.decode.maxBodyBytes, bodyBound),
     };
     const { userId, deviceId } = session;
-    // Dedupe reads the store: a frame of a device whose previous frame is not committed yet
-    // (only a client that does not wait for its ACKs sends one) commits the group first.
-    if (this.#pendingDevices.has(deviceKey(session))) this.flush();
     const { firstSeq, lastSeq, opCount } = header;
     const ack = (duplicate: boolean, rejected: readonly CodedRange[], rejectedCount: number): AckMessage =>
       this.#ack(frameId, header, duplicate, rejected, rejectedCount);
@@ -239,16 +282,22 @@ export class Ingest {
     let settled: SeqRange[] = [];
     let ops: readonly SequencedOperation[] = [];
     if (opCount > 0) {
-      settled = this.#store.settledIn(userId, deviceId, firstSeq, lastSeq);
+      settled = await this.#store.settledIn(userId, deviceId, firstSeq, lastSeq);
       // A re-send: every seq of its range is settled, so is every op it carries. Acknowledged
       // from the (checksummed) header alone, with the stored rejections of its range.
       if (settled.length === 1 && settled[0]?.first === firstSeq && settled[0]?.last === lastSeq) {
         this.#counters.framesDuplicate += 1;
         this.#counters.opsDuplicate += opCount;
-        const rejected = this.#store.rejectedIn(userId, deviceId, firstSeq, lastSeq, this.#limits.maxAckRanges + 1);
+        const rejected = await this.#store.rejectedIn(
+          userId,
+          deviceId,
+          firstSeq,
+          lastSeq,
+          this.#limits.maxAckRanges + 1,
+        );
         return ack(true, rejected, Math.min(opCount, size(rejected.map(toSeqRange))));
       }
-      this.#budgets.admit(userId, deviceId, opCount);
+      await this.#budgets.admit(userId, deviceId, opCount);
       ({ ops } = session.decoder.decode(bytes, { limits: decodeLimits }));
     }
     const now = this.#now();
@@ -283,7 +332,7 @@ export class Ingest {
         ? []
         : subtract(
             declared,
-            this.#store.settledIn(
+            await this.#store.settledIn(
               userId,
               deviceId,
               (declared[0] as SeqRange).first,
@@ -293,11 +342,6 @@ export class Ingest {
     const carried = ops.map((entry) => entry.seq);
     const rejected = codedRanges(verdicts, carried);
     const skippedRejections = skipped.map((range) => ({ firstSeq: range.first, lastSeq: range.last, code: 'SKIPPED' }));
-    const user = this.#users.get(userId);
-    user.apply(stateOps);
-    const baseHead = user.head;
-    user.head += stateOps.length;
-    user.sinceSnapshot += stateOps.length;
     this.#counters.opsApplied += stateOps.length + commands.length;
     this.#counters.opsDuplicate += repeatedSeqs.length;
     for (const verdict of verdicts) countRejectedOps(this.#counters, verdict.code, 1);
@@ -308,7 +352,7 @@ export class Ingest {
     } else {
       // An op settled earlier is acknowledged again with the rejection it got then; otherwise
       // the client would count a refused op as delivered.
-      const repeated = this.#repeatedVerdicts(userId, deviceId, repeatedSeqs);
+      const repeated = await this.#repeatedVerdicts(userId, deviceId, repeatedSeqs);
       const all = [...verdicts, ...repeated].sort((a, b) => a.seq - b.seq);
       answer = ack(false, codedRanges(all, carried), all.length);
     }
@@ -317,10 +361,8 @@ export class Ingest {
       this.#counters.framesDuplicate += 1;
       return answer;
     }
-    this.#queue({
+    return {
       session,
-      user,
-      baseHead,
       ack: answer,
       write: {
         userId,
@@ -330,16 +372,15 @@ export class Ingest {
         rejected: [...rejected, ...skippedRejections],
         settled: settledNow,
       },
-    });
-    return undefined;
+    };
   }
 
   /** The stored verdicts of already settled seqs (those that were rejected). */
-  #repeatedVerdicts(userId: string, deviceId: string, seqs: readonly number[]): Verdict[] {
+  async #repeatedVerdicts(userId: string, deviceId: string, seqs: readonly number[]): Promise<Verdict[]> {
     const first = seqs[0] as number;
     const last = seqs[seqs.length - 1] as number;
     // Ranges, not ops: as many as the frame has seqs at most, each a short index seek.
-    const stored = this.#store.rejectedIn(userId, deviceId, first, last, seqs.length);
+    const stored = await this.#store.rejectedIn(userId, deviceId, first, last, seqs.length);
     const out: Verdict[] = [];
     let i = 0;
     for (const seq of seqs) {

@@ -33,8 +33,9 @@ export class DeviceBudgets {
   }
 
   /** Throws SyncServerError RATE_LIMITED or QUOTA_EXCEEDED when the device may not send `opCount` ops now. */
-  admit(userId: string, deviceId: string, opCount: number, now = performance.now()): void {
-    const budget = this.#budget(userId, deviceId, now);
+  async admit(userId: string, deviceId: string, opCount: number): Promise<void> {
+    const budget = await this.#budget(userId, deviceId);
+    const now = performance.now();
     const { opsPerSecond, opsBurst, maxStoredBytesPerDevice } = this.#limits;
     if (budget.storedBytes >= maxStoredBytesPerDevice) {
       this.#counters.framesOverQuota += 1;
@@ -62,11 +63,13 @@ export class DeviceBudgets {
     if (budget !== undefined) budget.storedBytes += bytes;
   }
 
-  #budget(userId: string, deviceId: string, now: number): DeviceBudget {
+  async #budget(userId: string, deviceId: string): Promise<DeviceBudget> {
     const id = key(userId, deviceId);
     let budget = this.#devices.get(id);
     if (budget === undefined) {
-      budget = { ops: this.#limits.opsBurst, refilledAt: now, storedBytes: this.#store.storedBytes(userId, deviceId) };
+      const storedBytes = await this.#store.storedBytes(userId, deviceId);
+      // Another frame of the device may have loaded it meanwhile: one budget per device.
+      budget = this.#devices.get(id) ?? { ops: this.#limits.opsBurst, refilledAt: performance.now(), storedBytes };
       if (this.#devices.size >= MAX_TRACKED_DEVICES) {
         const oldest = this.#devices.keys().next().value;
         if (oldest !== undefined) this.#devices.delete(oldest);

@@ -20,7 +20,8 @@ import { SILENT, type SyncServerLogger } from './logger.js';
 import { FrameTimer, GatewayPrometheus, instrumentStore } from './metrics.js';
 import { DeviceBudgets } from './quotas.js';
 import { type Counters, type LimitCounters, newCounters, type Session, send } from './session.js';
-import { GatewayStore, type Synchronous } from './store.js';
+import { openGatewayStore } from './store/open.js';
+import type { GatewayStore, Synchronous } from './store.js';
 import { keysOf, type TokenClaims, type TokenSecrets, verifyToken } from './token.js';
 import { Upgrades, unauthorizedReason } from './upgrade.js';
 import { UserCache } from './user-cache.js';
@@ -43,6 +44,13 @@ export interface SyncServerOptions extends LimitOptions {
   readonly secret: TokenSecrets;
   /** SQLite file of the durable state. Default `:memory:` (not durable; says so in the log). */
   readonly dbPath?: string;
+  /**
+   * The durable state instead of `dbPath`: a PostgreSQL URL (`postgres://user@host:5432/db`,
+   * shared by any number of gateways; `?schema=NAME` picks a schema), an SQLite file
+   * (`sqlite:PATH` or a plain path), or an open `GatewayStore` (the gateway then leaves it open
+   * when it closes). Migrations run on start.
+   */
+  readonly store?: string | GatewayStore;
   readonly logger?: SyncServerLogger;
   /** Clock for token and command expiry and drift (tests). Default `Date.now`. */
   readonly now?: () => number;
@@ -110,10 +118,13 @@ export interface SyncServer {
   /** `ws://host:port` to give to clients. */
   readonly url: string;
   readonly port: number;
-  /** The merged progress and watchlist of a user, as every converged replica holds them. */
-  stateOf(userId: string): { progress: ProgressEntry[]; watchlist: WatchlistEntry[] };
-  /** The user's log cursor: how many state ops the gateway has accepted for them. */
-  headOf(userId: string): number;
+  /**
+   * The merged progress and watchlist of a user, as every converged replica holds them (with
+   * what other gateways on the same store accepted).
+   */
+  stateOf(userId: string): Promise<{ progress: ProgressEntry[]; watchlist: WatchlistEntry[] }>;
+  /** The user's log cursor: how many state ops the store has accepted for them. */
+  headOf(userId: string): Promise<number>;
   metrics(): GatewayMetrics;
   /** How often each bound was hit, one counter per bound (README, limits); also in `/healthz`. */
   limitsHit(): Readonly<LimitCounters>;
@@ -133,14 +144,32 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   // No baseline totals: the gateway never reads codec metrics, and keeping them would hold up to
   // 65 536 fanned-out ops by reference and size each again as JSON and protobuf.
   const codec = options.codec ?? (await createCodec({ limits: limits.decode, baselineTotals: false }));
-  const fanout =
-    typeof options.fanout === 'string'
-      ? createNatsFanout({
-          servers: options.fanout,
-          ...(options.fanoutSubjectPrefix === undefined ? {} : { subjectPrefix: options.fanoutSubjectPrefix }),
-        })
-      : (options.fanout ?? createLocalFanout());
-  const gateway = new Gateway(options, limits, codec, fanout);
+  const log = options.logger ?? SILENT;
+  let store: GatewayStore;
+  let ownsStore = true;
+  if (typeof options.store === 'object') {
+    store = options.store;
+    ownsStore = false;
+  } else {
+    const location = options.store ?? options.dbPath ?? ':memory:';
+    if (location === ':memory:') log.warn({}, 'gateway state is in memory: it will not survive a restart');
+    store = await openGatewayStore(location, options.synchronous ? { synchronous: options.synchronous } : {});
+  }
+  let gateway: Gateway;
+  try {
+    const fanout =
+      typeof options.fanout === 'string'
+        ? createNatsFanout({
+            servers: options.fanout,
+            ...(options.fanoutSubjectPrefix === undefined ? {} : { subjectPrefix: options.fanoutSubjectPrefix }),
+          })
+        : (options.fanout ?? createLocalFanout());
+    gateway = new Gateway(options, limits, codec, fanout, store, ownsStore);
+  } catch (error) {
+    // The store is released (an SQLite file stays locked otherwise).
+    if (ownsStore) await store.close();
+    throw error;
+  }
   try {
     await gateway.start(options.fanoutSweepMs ?? DEFAULT_FANOUT_SWEEP_MS);
     await gateway.listen(options.port ?? 0, options.host ?? '127.0.0.1');
@@ -175,6 +204,7 @@ class Gateway implements SyncServer {
   port = 0;
   readonly #limits: GatewayLimits;
   readonly #store: GatewayStore;
+  readonly #ownsStore: boolean;
   readonly #log: SyncServerLogger;
   readonly #now: () => number;
   readonly #http: Server;
@@ -191,13 +221,18 @@ class Gateway implements SyncServer {
   readonly #fanout: Fanout;
   #closing: Promise<void> | undefined;
 
-  constructor(options: SyncServerOptions, limits: GatewayLimits, codec: Codec, fanout: Fanout) {
+  constructor(
+    options: SyncServerOptions,
+    limits: GatewayLimits,
+    codec: Codec,
+    fanout: Fanout,
+    store: GatewayStore,
+    ownsStore: boolean,
+  ) {
     this.#limits = limits;
     this.#codec = codec;
     this.#log = options.logger ?? SILENT;
     this.#now = options.now ?? Date.now;
-    const dbPath = options.dbPath ?? ':memory:';
-    if (dbPath === ':memory:') this.#log.warn({}, 'gateway state is in memory: it will not survive a restart');
     this.prometheus = new GatewayPrometheus({
       counters: this.#counters,
       openConnections: () => this.#sessions.size,
@@ -209,10 +244,8 @@ class Gateway implements SyncServer {
         return holding;
       },
     });
-    this.#store = instrumentStore(
-      new GatewayStore(dbPath, options.synchronous ? { synchronous: options.synchronous } : {}),
-      this.prometheus,
-    );
+    this.#store = instrumentStore(store, this.prometheus);
+    this.#ownsStore = ownsStore;
     // An evicted user is loaded exactly as after a restart: last snapshot plus the log after it.
     this.#users = new UserCache(limits.maxCachedUsers, (userId) => UserState.load(this.#store, userId));
     this.#fanout = fanout;
@@ -297,13 +330,16 @@ class Gateway implements SyncServer {
     });
   }
 
-  stateOf(userId: string): { progress: ProgressEntry[]; watchlist: WatchlistEntry[] } {
-    const replica = this.#users.get(userId).replica;
+  async stateOf(userId: string): Promise<{ progress: ProgressEntry[]; watchlist: WatchlistEntry[] }> {
+    const user = await this.#users.get(userId);
+    // Other gateways may have logged ops of this user: the cache takes them in first.
+    await user.catchUp(this.#store, await this.#store.head(userId));
+    const replica = user.replica;
     return { progress: replica.progress(), watchlist: replica.watchlist({ includeTombstones: true }) };
   }
 
-  headOf(userId: string): number {
-    return this.#users.get(userId).head;
+  headOf(userId: string): Promise<number> {
+    return this.#store.head(userId);
   }
 
   metrics(): GatewayMetrics {
@@ -331,9 +367,10 @@ class Gateway implements SyncServer {
 
   async #shutdown(): Promise<void> {
     clearInterval(this.#heartbeat);
-    // Frames are handled synchronously from receipt to ack, so none is ever half done: stop
-    // accepting, close every socket (a frame that arrives during the close handshake is still
-    // handled, with the database open), and only once all are closed close the database.
+    // A frame is committed whole before its ACK, so none is ever half done: stop accepting,
+    // close every socket (a frame that arrives during the close handshake is still handled,
+    // with the store open), wait for the messages being handled and the commits, and only then
+    // close the store.
     const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     const socketsClosed = [...this.#sessions].map(
       (session) =>
@@ -354,18 +391,19 @@ class Gateway implements SyncServer {
     clearTimeout(deadline);
     // Frames received during the close handshake are committed (their sockets are gone, so
     // their ACKs go nowhere, but a frame is never half done).
-    this.#ingest.flush();
+    await this.#inbound.idle();
+    await this.#ingest.flush();
     // The notices of those last commits go out before the link to the other instances closes.
     await this.#delivery.close();
     // A fresh snapshot makes the next start replay no log.
     for (const user of this.#users.states()) {
       try {
-        this.#store.putSnapshot(user.userId, user.head, JSON.stringify(user.replica));
+        await this.#store.putSnapshot(user.userId, user.head, JSON.stringify(user.replica));
       } catch (error) {
         this.#log.warn({ userId: user.userId, error: String(error) }, 'could not write the shutdown snapshot');
       }
     }
-    this.#store.close();
+    if (this.#ownsStore) await this.#store.close();
     this.#log.info({}, 'gateway closed');
   }
 
@@ -468,22 +506,20 @@ class Gateway implements SyncServer {
       this.#users.disconnected(session.userId);
     });
     ws.on('error', (error) => this.#log.warn({ deviceId: session.deviceId, error: String(error) }, 'connection error'));
-    // This runs inside an event handler: a database failure thrown from here would crash the
-    // process. The device cannot be served without its registration, so it is cut instead and
-    // reconnects later.
-    try {
-      this.#store.registerDevice(claims.userId, claims.deviceId);
-      send(session, {
-        type: 'hello',
-        protocol: GATEWAY_PROTOCOL_VERSION,
-        userId: claims.userId,
-        deviceId: claims.deviceId,
-        maxFrameBytes: this.#limits.maxFrameBytes,
-        tokenExpiresAt: claims.expiresAt,
-      });
-    } catch (error) {
-      this.#cut(session, 'connection not set up', error);
-    }
+    // A store failure here must not become an unhandled rejection. The device cannot be
+    // served without its registration, so it is cut instead and reconnects later.
+    this.#store.registerDevice(claims.userId, claims.deviceId).then(
+      () =>
+        send(session, {
+          type: 'hello',
+          protocol: GATEWAY_PROTOCOL_VERSION,
+          userId: claims.userId,
+          deviceId: claims.deviceId,
+          maxFrameBytes: this.#limits.maxFrameBytes,
+          tokenExpiresAt: claims.expiresAt,
+        }),
+      (error) => this.#cut(session, 'connection not set up', error),
+    );
   }
 
   /**
@@ -514,7 +550,8 @@ class Gateway implements SyncServer {
     session.ws.close(1011, 'gateway internal error');
   }
 
-  #onMessage(session: Session, data: Uint8Array, isBinary: boolean, receivedAt: number): void {
+  /** Resolves once the message is handled; never rejects (a store failure is answered or cuts). */
+  async #onMessage(session: Session, data: Uint8Array, isBinary: boolean, receivedAt: number): Promise<void> {
     // A token that expired while its frame was in flight no longer grants anything.
     if (this.#now() >= session.expiresAt) return;
     let message: GatewayMessage;
@@ -531,7 +568,7 @@ class Gateway implements SyncServer {
         session.holdsContext = true;
         session.frames.received(message.frameId, receivedAt);
         this.#counters.bytesReceived += message.frame.length;
-        this.#ingest.receive(session, message.frameId, message.frame);
+        await this.#ingest.receive(session, message.frameId, message.frame);
         return;
       case 'subscribe':
         if (session.subscribed) {

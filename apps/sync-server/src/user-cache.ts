@@ -9,14 +9,16 @@ import type { UserState } from './user-state.js';
  */
 export class UserCache {
   readonly #maxUsers: number;
-  readonly #load: (userId: string) => UserState;
+  readonly #load: (userId: string) => Promise<UserState>;
   readonly #states = new Map<string, UserState>();
+  /** Loads under way: a second `get` of the same user waits for the first load. */
+  readonly #loading = new Map<string, Promise<UserState>>();
   /** Live connections per user; a user in here is never evicted. */
   readonly #connections = new Map<string, number>();
   /** Cached users with no live connection, least recently used first: the eviction candidates. */
   readonly #idle = new Set<string>();
 
-  constructor(maxUsers: number, load: (userId: string) => UserState) {
+  constructor(maxUsers: number, load: (userId: string) => Promise<UserState>) {
     this.#maxUsers = maxUsers;
     this.#load = load;
   }
@@ -27,10 +29,17 @@ export class UserCache {
   }
 
   /** The user's state, loaded from the store when it is not cached. */
-  get(userId: string): UserState {
+  async get(userId: string): Promise<UserState> {
     let state = this.#states.get(userId);
     if (state === undefined) {
-      state = this.#load(userId);
+      let loading = this.#loading.get(userId);
+      if (loading === undefined) {
+        loading = this.#load(userId).finally(() => this.#loading.delete(userId));
+        this.#loading.set(userId, loading);
+      }
+      const loaded = await loading;
+      // Another caller may have stored it meanwhile: one state per user.
+      state = this.#states.get(userId) ?? loaded;
       this.#states.set(userId, state);
     }
     if (!this.#connections.has(userId)) {
@@ -40,6 +49,11 @@ export class UserCache {
     }
     this.#evict();
     return state;
+  }
+
+  /** The user's state if it is in memory, without loading it. */
+  peek(userId: string): UserState | undefined {
+    return this.#states.get(userId);
   }
 
   states(): IterableIterator<UserState> {

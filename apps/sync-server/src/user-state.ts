@@ -1,18 +1,21 @@
 import type { SequencedOperation } from '@media-sync/protocol';
 import { createReplica, UserStateReplica } from '@media-sync/state';
 import { DEFAULT_LOG_PAGE } from './limits.js';
-import type { GatewayStore } from './store.js';
+import type { FrameWriteResult, GatewayStore } from './store.js';
 
 /**
  * A user's merged state held in memory: the replica of `@media-sync/state` rebuilt from the
- * last snapshot plus the log after it, and the log head. The store stays the source of truth;
- * if a write fails, the gateway drops this object and rebuilds it from disk.
+ * last snapshot plus the log after it, and the log head it reflects. The store stays the source
+ * of truth: ops are merged here only once committed, and when a commit shows that the log moved
+ * past `head` without this gateway (another gateway wrote the user), the difference is read from
+ * the store first, so the replica never merges against a stale state.
  */
 export class UserState {
   readonly userId: string;
   readonly replica: UserStateReplica;
+  /** The log position the replica reflects: every logged op up to it is merged, none after. */
   head: number;
-  /** State ops logged since the last snapshot. */
+  /** State ops merged since the last snapshot. */
   sinceSnapshot: number;
 
   private constructor(userId: string, replica: UserStateReplica, head: number, sinceSnapshot: number) {
@@ -22,25 +25,49 @@ export class UserState {
     this.sinceSnapshot = sinceSnapshot;
   }
 
-  static load(store: GatewayStore, userId: string): UserState {
-    const snapshot = store.snapshot(userId);
+  static async load(store: GatewayStore, userId: string): Promise<UserState> {
+    const snapshot = await store.snapshot(userId);
     // The store's settled ranges are the only dedupe authority: the replica only merges.
     const options = { userId, trackSeqs: false };
     const replica = snapshot ? UserStateReplica.fromJSON(JSON.parse(snapshot.state), options) : createReplica(options);
-    let cursor = snapshot?.logSeq ?? 0;
-    let replayed = 0;
-    for (;;) {
-      const page = store.logAfter(userId, cursor, DEFAULT_LOG_PAGE);
-      if (page.length === 0) break;
-      replica.applyAll(page.map((row) => row.entry));
-      cursor = page[page.length - 1]?.logSeq ?? cursor;
-      replayed += page.length;
-    }
-    return new UserState(userId, replica, cursor, replayed);
+    const state = new UserState(userId, replica, snapshot?.logSeq ?? 0, 0);
+    await state.catchUp(store, Number.POSITIVE_INFINITY);
+    return state;
   }
 
-  /** Merges ops the store has not settled before (the caller checked); each is logged. */
-  apply(ops: readonly SequencedOperation[]): void {
+  /**
+   * Takes in a committed frame of this user. If the replica is at the head the frame's
+   * transaction found, its ops are merged directly; otherwise another writer logged ops in
+   * between, and the log is read from the store up to the frame's head (its ops included).
+   */
+  async committed(store: GatewayStore, result: FrameWriteResult): Promise<void> {
+    if (this.head === result.previousHead) {
+      this.#merge(result.logged, result.headLogSeq);
+      return;
+    }
+    await this.catchUp(store, result.headLogSeq);
+  }
+
+  /** Merges the log after `head` from the store, up to `until` (or its end). */
+  async catchUp(store: GatewayStore, until: number): Promise<void> {
+    while (this.head < until) {
+      const page = await store.logAfter(this.userId, this.head, Math.min(DEFAULT_LOG_PAGE, until - this.head));
+      const last = page[page.length - 1];
+      if (last === undefined) break;
+      // A commit may have been merged while the page was read: only what lies past the head now.
+      const fresh = page.filter((row) => row.logSeq > this.head);
+      if (fresh.length > 0) {
+        this.#merge(
+          fresh.map((row) => row.entry),
+          last.logSeq,
+        );
+      }
+    }
+  }
+
+  #merge(ops: readonly SequencedOperation[], head: number): void {
     this.replica.applyAll(ops);
+    this.head = head;
+    this.sinceSnapshot += ops.length;
   }
 }

@@ -85,8 +85,8 @@ describe('gateway authentication and authorisation', () => {
       expect(closed).toEqual({ code: UNAUTHORIZED_CLOSE_CODE, reason: `UNAUTHORIZED: ${why}`, received: 0 });
     }
     expect(UNAUTHORIZED_CLOSE_CODE).toBe(4401);
-    expect(server.headOf(USER)).toBe(0);
-    expect(server.stateOf(USER)).toEqual({ progress: [], watchlist: [] });
+    expect(await server.headOf(USER)).toBe(0);
+    expect(await server.stateOf(USER)).toEqual({ progress: [], watchlist: [] });
     expect(server.metrics().connections).toBe(0);
   });
 
@@ -99,7 +99,7 @@ describe('gateway authentication and authorisation', () => {
       code: 'UNAUTHORIZED',
       transient: false,
     });
-    expect(server.headOf(USER)).toBe(0);
+    expect(await server.headOf(USER)).toBe(0);
   });
 
   it("rejects another user's ops per op, applies the rest, and repeats the verdict for a re-sent frame", async () => {
@@ -112,13 +112,13 @@ describe('gateway authentication and authorisation', () => {
     const frame = await outgoing([own, foreign, watchlistOp('tv', 3, 'tt1')]);
     const ack = await publisher.publish(frame);
     expect(ack.rejected).toEqual([{ firstSeq: 2, lastSeq: 2, code: 'FORBIDDEN_USER' }]);
-    expect(server.headOf(OTHER_USER)).toBe(0);
-    expect(server.stateOf(OTHER_USER)).toEqual({ progress: [], watchlist: [] });
-    expect(server.headOf(USER)).toBe(2);
+    expect(await server.headOf(OTHER_USER)).toBe(0);
+    expect(await server.stateOf(OTHER_USER)).toEqual({ progress: [], watchlist: [] });
+    expect(await server.headOf(USER)).toBe(2);
 
     const again = await publisher.publish(frame);
     expect(again).toMatchObject({ duplicate: true, rejected: [{ firstSeq: 2, lastSeq: 2, code: 'FORBIDDEN_USER' }] });
-    expect(server.headOf(USER)).toBe(2);
+    expect(await server.headOf(USER)).toBe(2);
   });
 
   it("rejects a frame of another device and leaves that device's dedupe mark alone", async () => {
@@ -133,7 +133,7 @@ describe('gateway authentication and authorisation', () => {
       frameId: 1,
       rejected: [{ firstSeq: 1, lastSeq: 3, code: 'FORBIDDEN_DEVICE' }],
     });
-    expect(server.headOf(USER)).toBe(0);
+    expect(await server.headOf(USER)).toBe(0);
 
     // The publisher does not even send it: a token for the wrong device is a credentials
     // mistake (UNAUTHORIZED keeps the queue's ops pending), not a verdict on the ops.
@@ -143,12 +143,12 @@ describe('gateway authentication and authorisation', () => {
       code: 'UNAUTHORIZED',
       message: expect.stringMatching(/token is for device tv, the frame is of device phone/),
     });
-    expect(server.headOf(USER)).toBe(0);
+    expect(await server.headOf(USER)).toBe(0);
 
     const phone = createWebSocketPublisher({ url: server.url, token: await token('phone') });
     deferCleanup(() => phone.close());
     expect(await phone.publish(frame)).toMatchObject({ duplicate: false, rejected: [] });
-    expect(server.headOf(USER)).toBe(3);
+    expect(await server.headOf(USER)).toBe(3);
   });
 
   it("scopes device ids per user: another user's device of the same id changes nothing for A's commands", async () => {
@@ -195,7 +195,7 @@ describe('gateway authentication and authorisation', () => {
       { firstSeq: 3, lastSeq: 3, code: 'FORBIDDEN_NODE' },
     ]);
     expect(server.metrics().commandsStored).toBe(0);
-    expect(server.headOf(USER)).toBe(1);
+    expect(await server.headOf(USER)).toBe(1);
   });
 
   it('rejects an op whose clock runs further ahead of the gateway than maxDriftMs', async () => {
@@ -207,6 +207,6 @@ describe('gateway authentication and authorisation', () => {
     const future = { ...ahead, hlc: { ...ahead.hlc, physicalMs: Date.now() + 10 * 60_000 } };
     const ack = await tv.publish(await outgoing([own, future]));
     expect(ack.rejected).toEqual([{ firstSeq: 2, lastSeq: 2, code: 'CLOCK_DRIFT' }]);
-    expect(server.headOf(USER)).toBe(1);
+    expect(await server.headOf(USER)).toBe(1);
   });
 });

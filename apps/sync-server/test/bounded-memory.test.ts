@@ -67,38 +67,38 @@ describe('user state cache', () => {
     }
     expect(server.metrics().opsApplied).toBe(38);
     for (const userId of [USER, OTHER_USER]) {
-      expect(server.stateOf(userId)).toEqual(expectedState(userId, published.get(userId) ?? []));
-      expect(server.headOf(userId)).toBe(19);
+      expect(await server.stateOf(userId)).toEqual(expectedState(userId, published.get(userId) ?? []));
+      expect(await server.headOf(userId)).toBe(19);
       expect(server.metrics().cachedUsers).toBe(1);
     }
   }, 30_000);
 
-  it('evicts the least recently used idle user and never a connected one', () => {
+  it('evicts the least recently used idle user and never a connected one', async () => {
     const loads: string[] = [];
     const cache = new UserCache(2, (userId) => {
       loads.push(userId);
-      return { userId } as UserState;
+      return Promise.resolve({ userId } as UserState);
     });
     cache.connected('a');
-    cache.get('a');
-    cache.get('b');
-    cache.get('c'); // over the bound: b is the only idle candidate
+    await cache.get('a');
+    await cache.get('b');
+    await cache.get('c'); // over the bound: b is the only idle candidate
     expect(cache.size).toBe(2);
-    cache.get('a');
-    cache.get('c');
+    await cache.get('a');
+    await cache.get('c');
     expect(loads).toEqual(['a', 'b', 'c']);
-    cache.get('b'); // c is evicted, a stays although it was used less recently
+    await cache.get('b'); // c is evicted, a stays although it was used less recently
     expect(loads).toEqual(['a', 'b', 'c', 'b']);
     cache.connected('b');
-    cache.get('d'); // a and b connected: d is loaded, then evicted as the only idle user
+    await cache.get('d'); // a and b connected: d is loaded, then evicted as the only idle user
     expect(cache.size).toBe(2);
     cache.connected('c');
-    cache.get('c');
+    await cache.get('c');
     expect(cache.size).toBe(3); // every cached user connected: the bound gives way
     cache.disconnected('a');
     expect(cache.size).toBe(2);
-    cache.get('b');
-    cache.get('c');
+    await cache.get('b');
+    await cache.get('c');
     expect(loads).toEqual(['a', 'b', 'c', 'b', 'd', 'c']);
   });
 
@@ -121,7 +121,7 @@ describe('catch-up flow control', () => {
       await tv.publish(await outgoing(progressOps('tv', i * 50 + 1, 50)));
       await phone.publish(await outgoing(progressOps('phone', i * 50 + 1, 50)));
     }
-    expect(server.headOf(USER)).toBe(2500);
+    expect(await server.headOf(USER)).toBe(2500);
 
     const replica = createReplica({ userId: USER });
     const c = await codec();
@@ -133,10 +133,10 @@ describe('catch-up flow control', () => {
     });
     deferCleanup(() => subscription.unsubscribe());
     await tv.publish(await outgoing(progressOps('tv', 1251, 30)));
-    await subscriber.waitForCursor(server.headOf(USER), 20_000);
-    expect(server.headOf(USER)).toBe(2530);
+    await subscriber.waitForCursor(await server.headOf(USER), 20_000);
+    expect(await server.headOf(USER)).toBe(2530);
     expect(frames).toBeGreaterThanOrEqual(50);
-    const expected = server.stateOf(USER);
+    const expected = await server.stateOf(USER);
     expect(replica.progress()).toEqual(expected.progress);
     expect(replica.watchlist({ includeTombstones: true })).toEqual(expected.watchlist);
   }, 30_000);

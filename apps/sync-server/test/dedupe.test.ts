@@ -41,13 +41,13 @@ describe('dedupe by durable settled ranges', () => {
     for (let first = 3; first < 3 + above; first += 10_000) {
       expect((await tv.publish(await outgoing(progressOps('tv', first, 10_000)))).rejected).toEqual([]);
     }
-    expect(server.headOf(USER)).toBe(1 + above);
+    expect(await server.headOf(USER)).toBe(1 + above);
     const requeued = watchlistOp('tv', 2, 'tt-requeued');
     const ack = await tv.publish(await outgoing([requeued]));
     // No rejection: so it must be in the log, and merged.
     expect(ack).toMatchObject({ duplicate: false, rejected: [] });
-    expect(server.headOf(USER)).toBe(2 + above);
-    expect(server.stateOf(USER).watchlist.map((entry) => entry.contentId)).toContain('tt-requeued');
+    expect(await server.headOf(USER)).toBe(2 + above);
+    expect((await server.stateOf(USER)).watchlist.map((entry) => entry.contentId)).toContain('tt-requeued');
     // And sent again, it is a duplicate.
     expect((await tv.publish(await outgoing([requeued]))).duplicate).toBe(true);
     await server.close();
@@ -78,7 +78,7 @@ describe('dedupe by durable settled ranges', () => {
     expect(again?.type === 'ack' && again.rejected).toHaveLength(64);
     // 64 ranges of ~20 bytes: far below the 11.4 MB a per-op list of 100 000 rejections took.
     for (const bytes of sizes) expect(bytes).toBeLessThan(2048);
-    expect(server.headOf(USER)).toBe(10_000);
+    expect(await server.headOf(USER)).toBe(10_000);
   }, 60_000);
 
   it('refuses a header-only frame claiming more ops than its body holds, before any lookup', async () => {
@@ -111,7 +111,7 @@ describe('dedupe by durable settled ranges', () => {
     );
     expect(ack.rejected.every((range) => range.lastSeq === range.firstSeq)).toBe(true);
     expect(new Set(ack.rejected.map((range) => range.code))).toEqual(new Set(['FORBIDDEN_USER']));
-    expect(server.headOf(USER)).toBe(100);
+    expect(await server.headOf(USER)).toBe(100);
   });
 });
 
@@ -138,7 +138,7 @@ describe('skipped seq ranges (format 2 frames)', () => {
     // A sender that breaks its word: the op is refused, not acknowledged without being logged.
     const late = await tv.publish(await outgoing(progressOps('tv', 3, 1)));
     expect(late.rejected).toEqual([{ firstSeq: 3, lastSeq: 3, code: 'SKIPPED' }]);
-    expect(server.headOf(USER)).toBe(2);
+    expect(await server.headOf(USER)).toBe(2);
     await server.close();
     const db = new Database(dbPath, { readonly: true });
     deferCleanup(() => void db.close());

@@ -81,6 +81,6 @@ describe('gateway fed random and mutated frames', () => {
     const health = await fetch(`${gateway.server.url.replace('ws:', 'http:')}/healthz`);
     expect(health.status).toBe(200);
     // Whatever got through was a well-formed frame of this device's user: state stays checkable.
-    expect(gateway.server.stateOf(USER).progress.every((entry) => entry.userId === USER)).toBe(true);
+    expect((await gateway.server.stateOf(USER)).progress.every((entry) => entry.userId === USER)).toBe(true);
   }, 60_000);
 });

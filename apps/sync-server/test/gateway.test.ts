@@ -2,7 +2,7 @@ import { createWebSocketPublisher, createWebSocketSubscriber } from '@media-sync
 import type { IncomingFrame } from '@media-sync/queue';
 import { createReplica } from '@media-sync/state';
 import { describe, expect, it, vi } from 'vitest';
-import { GatewayStore } from '../src/store.js';
+import { SqliteGatewayStore } from '../src/store.js';
 import {
   codec,
   commandOp,
@@ -52,14 +52,14 @@ describe('sync gateway', () => {
     const frame = await outgoing(progressOps('tv', 1, 10));
     const ack = await tv.publish(frame);
     expect(ack).toMatchObject({ duplicate: false, rejected: [] });
-    expect(server.headOf(USER)).toBe(10);
-    const before = server.stateOf(USER);
+    expect(await server.headOf(USER)).toBe(10);
+    const before = await server.stateOf(USER);
     expect(before.progress).toHaveLength(5);
 
     const again = await tv.publish(frame);
     expect(again.duplicate).toBe(true);
-    expect(server.stateOf(USER)).toEqual(before);
-    expect(server.headOf(USER)).toBe(10);
+    expect(await server.stateOf(USER)).toEqual(before);
+    expect(await server.headOf(USER)).toBe(10);
     expect(server.metrics()).toMatchObject({ opsApplied: 10, opsDuplicate: 10, framesDuplicate: 1 });
   });
 
@@ -69,7 +69,7 @@ describe('sync gateway', () => {
     await tv.publish(await outgoing(progressOps('tv', 1, 5)));
     const ack = await tv.publish(await outgoing(progressOps('tv', 3, 6)));
     expect(ack.duplicate).toBe(false);
-    expect(server.headOf(USER)).toBe(8);
+    expect(await server.headOf(USER)).toBe(8);
     expect(server.metrics().opsApplied).toBe(8);
   });
 
@@ -80,12 +80,12 @@ describe('sync gateway', () => {
     await tv.publish(await outgoing(ops.slice(0, 3)));
     const later = await outgoing(ops.slice(4, 6));
     await tv.publish(later);
-    expect(server.headOf(USER)).toBe(5);
+    expect(await server.headOf(USER)).toBe(5);
     const requeued = await tv.publish(await outgoing(ops.slice(3, 4)));
     expect(requeued.duplicate).toBe(false);
-    expect(server.headOf(USER)).toBe(6);
+    expect(await server.headOf(USER)).toBe(6);
     expect((await tv.publish(later)).duplicate).toBe(true);
-    expect(server.headOf(USER)).toBe(6);
+    expect(await server.headOf(USER)).toBe(6);
   });
 
   it('applies the unsettled ops of a re-sent frame with seq gaps whose range count looks settled', async () => {
@@ -95,12 +95,12 @@ describe('sync gateway', () => {
     await tv.publish(await outgoing(ops.slice(0, 2)));
     await tv.publish(await outgoing(ops.slice(3, 5)));
     await tv.publish(await outgoing(ops.slice(6, 7)));
-    expect(server.headOf(USER)).toBe(5);
+    expect(await server.headOf(USER)).toBe(5);
     // Seqs 3 and 6 were dead-lettered and come back in one frame; 4 and 5 in its range are
     // settled, so a range count equals its op count although neither of its ops was applied.
     const requeued = await tv.publish(await outgoing(ops.filter((entry) => entry.seq === 3 || entry.seq === 6)));
     expect(requeued).toMatchObject({ duplicate: false, rejected: [] });
-    expect(server.headOf(USER)).toBe(7);
+    expect(await server.headOf(USER)).toBe(7);
   });
 
   it('repeats the stored rejection of an already settled op in a partly duplicate frame', async () => {
@@ -112,7 +112,7 @@ describe('sync gateway', () => {
     const overlapping = await tv.publish(await outgoing([...foreign, ...progressOps('tv', 2, 1)]));
     expect(overlapping.duplicate).toBe(false);
     expect(overlapping.rejected).toEqual(first.rejected);
-    expect(server.headOf(USER)).toBe(1);
+    expect(await server.headOf(USER)).toBe(1);
     expect(server.metrics().opsRejected).toBe(1);
   });
 
@@ -123,20 +123,20 @@ describe('sync gateway', () => {
     const tv = await publisher(server.url, 'tv');
     await tv.publish(await outgoing(progressOps('tv', 1, 20)));
     await tv.publish(await outgoing([watchlistOp('tv', 21, 'tt0111161')]));
-    await phone.subscriber.waitForCursor(server.headOf(USER));
-    const expected = server.stateOf(USER);
+    await phone.subscriber.waitForCursor(await server.headOf(USER));
+    const expected = await server.stateOf(USER);
     expect(phone.replica.progress()).toEqual(expected.progress);
     expect(phone.replica.watchlist({ includeTombstones: true })).toEqual(expected.watchlist);
 
     const late = await device(server.url, 'laptop');
-    await late.subscriber.waitForCursor(server.headOf(USER));
+    await late.subscriber.waitForCursor(await server.headOf(USER));
     expect(late.replica.progress()).toEqual(expected.progress);
     // The sender does not get its own ops back live, only its cursor moves past them.
-    const tvDevice = await device(server.url, 'tv', server.headOf(USER));
+    const tvDevice = await device(server.url, 'tv', await server.headOf(USER));
     await eventually(() => tvDevice.subscriber.connectionState === 'online');
     await tv.publish(await outgoing(progressOps('tv', 22, 1)));
-    await tvDevice.subscriber.waitForCursor(server.headOf(USER));
-    await phone.subscriber.waitForCursor(server.headOf(USER));
+    await tvDevice.subscriber.waitForCursor(await server.headOf(USER));
+    await phone.subscriber.waitForCursor(await server.headOf(USER));
     expect(tvDevice.frames).toHaveLength(0);
   });
 
@@ -188,7 +188,7 @@ describe('sync gateway', () => {
     expect(second).toMatchObject({ type: 'error', frameId: 2 });
     expect(third).toMatchObject({ type: 'error', frameId: 0, code: 'BAD_MESSAGE' });
     expect(fourth).toMatchObject({ type: 'ack', frameId: 3, duplicate: false, rejected: [], rejectedCount: 0 });
-    expect(server.headOf(USER)).toBe(3);
+    expect(await server.headOf(USER)).toBe(3);
   });
 
   it('cuts a connection whose device it cannot register, logs why and keeps serving', async () => {
@@ -196,9 +196,9 @@ describe('sync gateway', () => {
     const { server } = await gateway({
       logger: { info() {}, warn() {}, error: (_fields, message) => errors.push(message) },
     });
-    const register = vi.spyOn(GatewayStore.prototype, 'registerDevice').mockImplementationOnce(() => {
-      throw new Error('disk I/O error');
-    });
+    const register = vi
+      .spyOn(SqliteGatewayStore.prototype, 'registerDevice')
+      .mockRejectedValueOnce(new Error('disk I/O error'));
     deferCleanup(async () => register.mockRestore());
     const client = rawClient(server.url, await token('tv'));
     expect((await client.closed).code).toBe(1011);
@@ -209,9 +209,9 @@ describe('sync gateway', () => {
 
   it('answers a command ack it cannot store with INTERNAL and keeps the connection', async () => {
     const { server } = await gateway();
-    const remove = vi.spyOn(GatewayStore.prototype, 'deleteCommand').mockImplementationOnce(() => {
-      throw new Error('disk I/O error');
-    });
+    const remove = vi
+      .spyOn(SqliteGatewayStore.prototype, 'deleteCommand')
+      .mockRejectedValueOnce(new Error('disk I/O error'));
     deferCleanup(async () => remove.mockRestore());
     const client = rawClient(server.url, await token('phone'));
     await client.receivedCount(1); // HELLO
@@ -222,7 +222,7 @@ describe('sync gateway', () => {
     client.send({ type: 'frame', frameId: 7, frame: frame.bytes });
     await client.receivedCount(3);
     expect(client.received[2]).toMatchObject({ type: 'ack', frameId: 7 });
-    expect(server.headOf(USER)).toBe(1);
+    expect(await server.headOf(USER)).toBe(1);
   });
 
   it('carries session context: later frames are smaller; a duplicate ack does not advance the context', async () => {
@@ -234,7 +234,7 @@ describe('sync gateway', () => {
     const withContext = acks[acks.length - 1]?.metrics.bytesWire ?? 0;
     expect(withContext).toBeLessThan(alone);
     expect(tv.stats().contextFrames).toBeGreaterThan(0);
-    expect(first.server.headOf(USER)).toBe(30);
+    expect(await first.server.headOf(USER)).toBe(30);
 
     // A re-sent frame is acked from its header without decoding, so the gateway's session never
     // holds its version; the client does not build on it, and the next frame still uses context.
@@ -244,7 +244,7 @@ describe('sync gateway', () => {
     const ack = await tv.publish(next);
     expect(ack.metrics.bytesWire).toBeLessThan(next.bytes.length);
     expect(tv.stats().contextMismatches).toBe(0);
-    expect(first.server.headOf(USER)).toBe(31);
+    expect(await first.server.headOf(USER)).toBe(31);
   });
 
   it('survives a restart on the same database: state, log and dedupe marks are durable', async () => {
@@ -252,20 +252,20 @@ describe('sync gateway', () => {
     const tv = await publisher(first.server.url, 'tv');
     const frame = await outgoing(progressOps('tv', 1, 50));
     await tv.publish(frame);
-    const state = first.server.stateOf(USER);
+    const state = await first.server.stateOf(USER);
     await first.server.close();
     await tv.close();
 
     const second = await gateway({ dir: first.dir, dbPath: first.dbPath, snapshotEvery: 7 });
-    expect(second.server.stateOf(USER)).toEqual(state);
-    expect(second.server.headOf(USER)).toBe(50);
+    expect(await second.server.stateOf(USER)).toEqual(state);
+    expect(await second.server.headOf(USER)).toBe(50);
     const again = await publisher(second.server.url, 'tv');
     expect((await again.publish(frame)).duplicate).toBe(true);
     await again.publish(await outgoing(progressOps('tv', 51, 20)));
-    const expected = second.server.stateOf(USER);
+    const expected = await second.server.stateOf(USER);
     await second.server.close();
     const third = await gateway({ dir: first.dir, dbPath: first.dbPath });
-    expect(third.server.stateOf(USER)).toEqual(expected);
+    expect(await third.server.stateOf(USER)).toEqual(expected);
   });
 
   it('cuts a connection that stops answering heartbeat pings', async () => {

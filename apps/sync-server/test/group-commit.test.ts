@@ -1,6 +1,6 @@
 import { createWebSocketPublisher, type WebSocketPublisher } from '@media-sync/publisher-websocket';
 import { describe, expect, it, vi } from 'vitest';
-import { GatewayStore } from '../src/store.js';
+import { SqliteGatewayStore } from '../src/store.js';
 import { deferCleanup, gateway, outgoing, progressOps, token, USER } from './helpers.js';
 
 const DEVICES = 20;
@@ -33,7 +33,7 @@ describe('group commit', () => {
     const before = server.metrics().commits;
     const acks = await Promise.all((await publishTogether(publishers)).sends());
     expect(acks.every((ack) => !ack.duplicate && ack.rejected.length === 0)).toBe(true);
-    expect(server.headOf(USER)).toBe(DEVICES * 6);
+    expect(await server.headOf(USER)).toBe(DEVICES * 6);
     const commits = server.metrics().commits - before;
     expect(commits).toBeGreaterThanOrEqual(1);
     expect(commits).toBeLessThan(DEVICES);
@@ -42,9 +42,9 @@ describe('group commit', () => {
   it('answers every frame of a failed group commit INTERNAL, keeps nothing of it, and takes the re-send', async () => {
     const { server } = await gateway();
     const publishers = await devices(server.url);
-    const write = vi.spyOn(GatewayStore.prototype, 'writeFrames').mockImplementationOnce(() => {
-      throw new Error('disk I/O error');
-    });
+    const write = vi
+      .spyOn(SqliteGatewayStore.prototype, 'writeFrames')
+      .mockRejectedValueOnce(new Error('disk I/O error'));
     deferCleanup(() => write.mockRestore());
     const { sends } = await publishTogether(publishers);
     const results = await Promise.allSettled(sends());
@@ -53,7 +53,7 @@ describe('group commit', () => {
     for (const result of failed) expect(result.reason).toMatchObject({ code: 'UNAVAILABLE', transient: true });
     // The failed group left no trace in memory or on disk: re-sending applies each op once.
     await Promise.all(sends());
-    expect(server.headOf(USER)).toBe(DEVICES * 6);
-    expect(server.stateOf(USER).progress.length).toBeGreaterThan(0);
+    expect(await server.headOf(USER)).toBe(DEVICES * 6);
+    expect((await server.stateOf(USER)).progress.length).toBeGreaterThan(0);
   });
 });

@@ -27,7 +27,7 @@ describe('per-frame and per-device bounds', () => {
     const [big, fits] = await exchange(server.url, 'tv', [await frame('tv', 1, 501), await frame('tv', 1, 500)]);
     expect(big).toMatchObject({ type: 'error', code: 'LIMIT_EXCEEDED' });
     expect(fits).toMatchObject({ type: 'ack', rejectedCount: 0 });
-    expect(server.headOf(USER)).toBe(500);
+    expect(await server.headOf(USER)).toBe(500);
   });
 
   it('refuses from the header a body larger than op_count × the largest op, before inflating it', async () => {
@@ -42,7 +42,7 @@ describe('per-frame and per-device bounds', () => {
       { type: 'error', code: 'LIMIT_EXCEEDED' },
     ]);
     expect(server.limitsHit().framesOverBody).toBe(1);
-    expect(server.headOf(USER)).toBe(0);
+    expect(await server.headOf(USER)).toBe(0);
   });
 
   it('answers RATE_LIMITED past opsBurst, stores nothing of that frame, and accepts it once the budget refilled', async () => {
@@ -56,7 +56,7 @@ describe('per-frame and per-device bounds', () => {
     await client.receivedCount(3);
     expect(client.received[1]).toMatchObject({ type: 'ack', frameId: 1 });
     expect(client.received[2]).toMatchObject({ type: 'error', frameId: 2, code: 'RATE_LIMITED' });
-    expect(server.headOf(USER)).toBe(200);
+    expect(await server.headOf(USER)).toBe(200);
     expect(server.limitsHit().framesRateLimited).toBe(1);
     // 100 more ops of budget come in half a second; then the same frame is taken.
     let frameId = 2;
@@ -69,7 +69,7 @@ describe('per-frame and per-device bounds', () => {
       }
       return false;
     }, 5000);
-    expect(server.headOf(USER)).toBe(400);
+    expect(await server.headOf(USER)).toBe(400);
   });
 
   it('answers QUOTA_EXCEEDED once a device stored its quota, and keeps serving its other devices', async () => {
@@ -81,7 +81,7 @@ describe('per-frame and per-device bounds', () => {
     const firstRefused = codes.indexOf('QUOTA_EXCEEDED');
     expect(firstRefused).toBeGreaterThan(0);
     expect(codes.slice(firstRefused)).toEqual(codes.slice(firstRefused).map(() => 'QUOTA_EXCEEDED'));
-    const head = server.headOf(USER);
+    const head = await server.headOf(USER);
     expect(head).toBe(firstRefused * 50);
     expect(server.limitsHit().framesOverQuota).toBe(codes.length - firstRefused);
     const [phone] = await exchange(server.url, 'phone', [await frame('phone', 1, 10)]);

@@ -234,9 +234,9 @@ describe('gateway reliability (§12)', () => {
 
     const check = await startSyncServer({ secret: SECRET, dbPath, codec: await codec() });
     deferCleanup(() => check.close());
-    expect(check.stateOf(USER)).toEqual(cleanState(ops));
+    expect(await check.stateOf(USER)).toEqual(cleanState(ops));
     // Every state op was logged exactly once: no duplicate applied, none lost.
-    expect(check.headOf(USER)).toBe(ops.length);
+    expect(await check.headOf(USER)).toBe(ops.length);
   }, 60_000);
 
   it('ends equal to a clean run when the connection drops mid-frame and when an ack is lost', async () => {
@@ -268,8 +268,8 @@ describe('gateway reliability (§12)', () => {
     expect(retries).toBeGreaterThanOrEqual(2);
     // The frame whose ack was lost had been applied: its re-send is acked as a duplicate.
     expect(duplicates).toBe(1);
-    expect(gateway.server.stateOf(USER)).toEqual(cleanState(ops));
-    expect(gateway.server.headOf(USER)).toBe(ops.length);
+    expect(await gateway.server.stateOf(USER)).toEqual(cleanState(ops));
+    expect(await gateway.server.headOf(USER)).toBe(ops.length);
     expect(gateway.server.metrics().opsApplied).toBe(ops.length);
   });
 
@@ -285,7 +285,7 @@ describe('gateway reliability (§12)', () => {
     const frame = await outgoing(progressOps('tv', 1, 30));
     const acks = await Promise.all([first.publish(frame), second.publish(frame)]);
     expect(acks.map((ack) => ack.duplicate).sort()).toEqual([false, true]);
-    expect(gateway.server.headOf(USER)).toBe(30);
+    expect(await gateway.server.headOf(USER)).toBe(30);
     await eventually(() => gateway.server.metrics().opsApplied === 30);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GATEWAY_APPLICATION_ID, GatewayStore } from '../src/store.js';
+import { GATEWAY_APPLICATION_ID, SQLITE_SCHEMA_VERSION, SqliteGatewayStore } from '../src/store.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -16,62 +16,8 @@ function dbFile(): string {
   return join(dir, 'gateway.db');
 }
 
-const write = (
-  settled: { first: number; last: number }[],
-  rejected: { firstSeq: number; lastSeq: number; code: string }[] = [],
-) => ({
-  userId: 'u',
-  deviceId: 'tv',
-  stateOps: [],
-  commands: [],
-  rejected,
-  settled,
-});
-
-describe('GatewayStore settled and rejected ranges', () => {
-  it('merges settled ranges that touch or overlap into one row, and clips reads to the asked range', () => {
-    const store = new GatewayStore(':memory:');
-    store.writeFrame(write([{ first: 5, last: 5 }]), 0);
-    store.writeFrame(write([{ first: 1, last: 3 }]), 0);
-    expect(store.settledIn('u', 'tv', 1, 10)).toEqual([
-      { first: 1, last: 3 },
-      { first: 5, last: 5 },
-    ]);
-    store.writeFrame(
-      write([
-        { first: 4, last: 4 },
-        { first: 7, last: 9 },
-      ]),
-      0,
-    );
-    expect(store.settledIn('u', 'tv', 1, 100)).toEqual([
-      { first: 1, last: 5 },
-      { first: 7, last: 9 },
-    ]);
-    expect(store.settledIn('u', 'tv', 3, 8)).toEqual([
-      { first: 3, last: 5 },
-      { first: 7, last: 8 },
-    ]);
-    expect(store.settledIn('u', 'phone', 1, 100)).toEqual([]);
-    store.close();
-  });
-
-  it('stores rejections as ranges per code, merging a touching neighbour of the same code', () => {
-    const store = new GatewayStore(':memory:');
-    store.writeFrame(write([{ first: 1, last: 2 }], [{ firstSeq: 1, lastSeq: 2, code: 'A' }]), 0);
-    store.writeFrame(write([{ first: 3, last: 3 }], [{ firstSeq: 3, lastSeq: 3, code: 'A' }]), 0);
-    store.writeFrame(write([{ first: 4, last: 4 }], [{ firstSeq: 4, lastSeq: 4, code: 'B' }]), 0);
-    expect(store.rejectedIn('u', 'tv', 1, 10, 10)).toEqual([
-      { firstSeq: 1, lastSeq: 3, code: 'A' },
-      { firstSeq: 4, lastSeq: 4, code: 'B' },
-    ]);
-    expect(store.rejectedIn('u', 'tv', 2, 10, 1)).toEqual([{ firstSeq: 2, lastSeq: 3, code: 'A' }]);
-    store.close();
-  });
-});
-
-describe('GatewayStore schema 1 → 2', () => {
-  it('turns per-seq rows into ranges, drops the rejection texts and marks the file', () => {
+describe('SqliteGatewayStore migrations and file lock', () => {
+  it('migrates schema 1 to 3: per-seq rows become ranges, rejection texts go, the file is marked', async () => {
     const path = dbFile();
     const old = new Database(path);
     old.exec(`
@@ -97,18 +43,18 @@ describe('GatewayStore schema 1 → 2', () => {
       INSERT INTO device_seqs VALUES ('u','tv',7);
     `);
     old.close();
-    const store = new GatewayStore(path);
-    expect(store.settledIn('u', 'tv', 1, 100)).toEqual([
+    const store = new SqliteGatewayStore(path);
+    expect(await store.settledIn('u', 'tv', 1, 100)).toEqual([
       { first: 1, last: 5 },
       { first: 7, last: 7 },
     ]);
-    expect(store.settledIn('u', 'phone', 1, 100)).toEqual([{ first: 1, last: 1 }]);
-    expect(store.rejectedIn('u', 'tv', 1, 100, 10)).toEqual([
+    expect(await store.settledIn('u', 'phone', 1, 100)).toEqual([{ first: 1, last: 1 }]);
+    expect(await store.rejectedIn('u', 'tv', 1, 100, 10)).toEqual([
       { firstSeq: 2, lastSeq: 3, code: 'FORBIDDEN_USER' },
       { firstSeq: 4, lastSeq: 4, code: 'CLOCK_DRIFT' },
       { firstSeq: 7, lastSeq: 7, code: 'FORBIDDEN_USER' },
     ]);
-    store.close();
+    await store.close();
     const check = new Database(path, { readonly: true });
     expect(check.pragma('application_id', { simple: true })).toBe(GATEWAY_APPLICATION_ID);
     const tables = check
@@ -117,14 +63,38 @@ describe('GatewayStore schema 1 → 2', () => {
       .map((row) => row.name);
     expect(tables).not.toContain('settled_ops');
     expect(tables).not.toContain('rejections');
+    expect(tables).not.toContain('schema_version');
+    const versions = check
+      .prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+      .all();
+    expect(versions.map((row) => row.version)).toEqual([2, 3]);
+    expect(SQLITE_SCHEMA_VERSION).toBe(3);
     check.close();
   });
 
-  it('refuses a second store on the same file while the first holds it, and the file once it is released', () => {
+  it('refuses a second store on the same file while the first holds it, and the file once it is released', async () => {
     const path = dbFile();
-    const first = new GatewayStore(path);
-    expect(() => new GatewayStore(path)).toThrow(expect.objectContaining({ code: 'DATABASE_LOCKED' }));
-    first.close();
-    new GatewayStore(path).close();
+    const first = new SqliteGatewayStore(path);
+    expect(() => new SqliteGatewayStore(path)).toThrow(expect.objectContaining({ code: 'DATABASE_LOCKED' }));
+    await first.close();
+    await new SqliteGatewayStore(path).close();
+  });
+
+  it('refuses a file of schema version 2 whose migration table a newer gateway wrote, unchanged', async () => {
+    const path = dbFile();
+    await new SqliteGatewayStore(path).close();
+    const newer = new Database(path);
+    newer
+      .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+      .run(SQLITE_SCHEMA_VERSION + 1, 0);
+    newer.close();
+    const before = readFileSync(path);
+    expect(() => new SqliteGatewayStore(path)).toThrow(
+      expect.objectContaining({
+        code: 'SCHEMA_TOO_NEW',
+        message: expect.stringContaining(`schema version ${SQLITE_SCHEMA_VERSION + 1}`),
+      }),
+    );
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 });

@@ -178,9 +178,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const live = server;
     const results = await Promise.all(
       devices.map(async (device) => {
-        await device.subscriber.waitForCursor(live.headOf(device.userId), 15_000);
+        await device.subscriber.waitForCursor(await live.headOf(device.userId), 15_000);
         device.commandsReceived = device.replica.takeCommands(device.deviceId, Date.now()).length;
-        const expected = live.stateOf(device.userId);
+        const expected = await live.stateOf(device.userId);
         const converged =
           isDeepStrictEqual(device.replica.progress(), expected.progress) &&
           isDeepStrictEqual(device.replica.watchlist({ includeTombstones: true }), expected.watchlist);

@@ -1,0 +1,447 @@
+import { existsSync, statSync } from 'node:fs';
+import type { SequencedOperation } from '@media-sync/protocol';
+import Database from 'better-sqlite3';
+import { SyncServerError } from '../errors.js';
+import { type CodedRange, normalize, type SeqRange } from '../seq-ranges.js';
+import type {
+  FrameWrite,
+  FrameWriteResult,
+  GatewayStore,
+  LogEntry,
+  PendingCommand,
+  SnapshotWrite,
+  StoredCommand,
+  StoredSnapshot,
+} from './contract.js';
+import { migrationError } from './migrations.js';
+import { withoutSettled } from './trim.js';
+
+export type Synchronous = 'full' | 'normal';
+
+export interface SqliteGatewayStoreOptions {
+  /**
+   * `full` (the default): a committed frame survives a power cut. `normal`: WAL commits are not
+   * synced, so a power cut (not a process crash) can lose the last acknowledged frames.
+   */
+  readonly synchronous?: Synchronous;
+}
+
+/** `PRAGMA application_id` of a gateway database: 'MSGW'. */
+export const GATEWAY_APPLICATION_ID = 0x4d_53_47_57;
+/** `PRAGMA application_id` of a device queue database (`@media-sync/storage-sqlite`): 'MSQQ'. */
+const QUEUE_APPLICATION_ID = 0x4d_53_51_51;
+/**
+ * Schema versions, recorded in `schema_migrations`: 1 a row per settled seq, 2 settled and
+ * rejected seqs as ranges, 3 the versions in `schema_migrations` (was one row in `schema_version`).
+ */
+export const SQLITE_SCHEMA_VERSION = 3;
+
+/**
+ * The gateway's durable state in one SQLite file (WAL): per-user op log and snapshots of the
+ * merged replica; per device the seqs it settled and the ones it rejected, as ranges (a device
+ * that sent a million ops without a gap holds one row); the device registry and the
+ * store-and-forward command box. Every query is by primary key or index.
+ *
+ * The file is marked as a gateway database (`application_id` 'MSGW') and held with an exclusive
+ * lock for the store's life: a second gateway on the same file is refused at once.
+ */
+export class SqliteGatewayStore implements GatewayStore {
+  readonly kind = 'sqlite';
+  readonly #db: Database.Database;
+  readonly #statements;
+
+  constructor(path: string, options: SqliteGatewayStoreOptions = {}) {
+    if (path !== ':memory:') checkKind(path);
+    this.#db = open(path, () => new Database(path));
+    try {
+      // The lock is taken before anything is written, so a refused second gateway changes nothing.
+      this.#db.pragma('busy_timeout = 0');
+      this.#db.pragma('locking_mode = EXCLUSIVE');
+      this.#db.exec('BEGIN EXCLUSIVE; COMMIT');
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
+      this.#migrate(path);
+    } catch (error) {
+      this.#db.close();
+      throw translate(path, error);
+    }
+    const db = this.#db;
+    this.#statements = {
+      head: db.prepare<[string], { head: number | null }>('SELECT max(log_seq) AS head FROM oplog WHERE user_id = ?'),
+      appendLog: db.prepare('INSERT INTO oplog (user_id, log_seq, device_id, seq, entry) VALUES (?, ?, ?, ?, ?)'),
+      logAfter: db.prepare<[string, number, number], { log_seq: number; entry: string }>(
+        'SELECT log_seq, entry FROM oplog WHERE user_id = ? AND log_seq > ? ORDER BY log_seq LIMIT ?',
+      ),
+      snapshot: db.prepare<[string], { log_seq: number; state: string }>(
+        'SELECT log_seq, state FROM snapshots WHERE user_id = ?',
+      ),
+      putSnapshot: db.prepare(
+        `INSERT INTO snapshots (user_id, log_seq, state) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET log_seq = excluded.log_seq, state = excluded.state
+         WHERE excluded.log_seq >= snapshots.log_seq`,
+      ),
+      // Ranges are disjoint and sorted, so the ones meeting first..last are the last one starting
+      // at or before `first` plus those starting inside: two index seeks, no scan.
+      settledBefore: db.prepare<[string, string, number], { first_seq: number; last_seq: number }>(
+        `SELECT first_seq, last_seq FROM settled_ranges WHERE user_id = ? AND device_id = ? AND first_seq <= ?
+         ORDER BY first_seq DESC LIMIT 1`,
+      ),
+      settledInside: db.prepare<[string, string, number, number], { first_seq: number; last_seq: number }>(
+        `SELECT first_seq, last_seq FROM settled_ranges WHERE user_id = ? AND device_id = ? AND first_seq > ?
+         AND first_seq <= ? ORDER BY first_seq`,
+      ),
+      deleteSettled: db.prepare('DELETE FROM settled_ranges WHERE user_id = ? AND device_id = ? AND first_seq = ?'),
+      putSettled: db.prepare(
+        'INSERT INTO settled_ranges (user_id, device_id, first_seq, last_seq) VALUES (?, ?, ?, ?)',
+      ),
+      rejectedBefore: db.prepare<[string, string, number], { first_seq: number; last_seq: number; code: string }>(
+        `SELECT first_seq, last_seq, code FROM rejected_ranges WHERE user_id = ? AND device_id = ? AND first_seq <= ?
+         ORDER BY first_seq DESC LIMIT 1`,
+      ),
+      rejectedInside: db.prepare<
+        [string, string, number, number, number],
+        { first_seq: number; last_seq: number; code: string }
+      >(
+        `SELECT first_seq, last_seq, code FROM rejected_ranges WHERE user_id = ? AND device_id = ? AND first_seq > ?
+         AND first_seq <= ? ORDER BY first_seq LIMIT ?`,
+      ),
+      rejectedAt: db.prepare<[string, string, number], { first_seq: number; last_seq: number; code: string }>(
+        'SELECT first_seq, last_seq, code FROM rejected_ranges WHERE user_id = ? AND device_id = ? AND first_seq = ?',
+      ),
+      deleteRejected: db.prepare('DELETE FROM rejected_ranges WHERE user_id = ? AND device_id = ? AND first_seq = ?'),
+      putRejected: db.prepare(
+        'INSERT INTO rejected_ranges (user_id, device_id, first_seq, last_seq, code) VALUES (?, ?, ?, ?, ?)',
+      ),
+      registerDevice: db.prepare('INSERT OR IGNORE INTO devices (user_id, device_id) VALUES (?, ?)'),
+      putCommand: db.prepare('INSERT INTO commands (user_id, target_device_id, expires_at, entry) VALUES (?, ?, ?, ?)'),
+      commandsFor: db.prepare<[string, string], { id: number; entry: string; expires_at: number }>(
+        'SELECT id, entry, expires_at FROM commands WHERE user_id = ? AND target_device_id = ? ORDER BY id',
+      ),
+      deleteCommand: db.prepare('DELETE FROM commands WHERE id = ? AND user_id = ? AND target_device_id = ?'),
+      deleteExpired: db.prepare('DELETE FROM commands WHERE expires_at < ?'),
+      storedLogBytes: db.prepare<[string, string], { n: number }>(
+        'SELECT coalesce(sum(length(entry)), 0) AS n FROM oplog WHERE user_id = ? AND device_id = ?',
+      ),
+      storedCommandBytes: db.prepare<[string, string], { n: number }>(
+        "SELECT coalesce(sum(length(entry)), 0) AS n FROM commands WHERE user_id = ? AND json_extract(entry, '$.deviceId') = ?",
+      ),
+    };
+  }
+
+  async head(userId: string): Promise<number> {
+    return this.#head(userId);
+  }
+
+  async settledIn(userId: string, deviceId: string, first: number, last: number): Promise<SeqRange[]> {
+    return this.#settledIn(userId, deviceId, first, last);
+  }
+
+  async rejectedIn(
+    userId: string,
+    deviceId: string,
+    first: number,
+    last: number,
+    limit: number,
+  ): Promise<CodedRange[]> {
+    const s = this.#statements;
+    const before = s.rejectedBefore.get(userId, deviceId, first);
+    const rows = [before, ...s.rejectedInside.all(userId, deviceId, first, last, limit)];
+    const out: CodedRange[] = [];
+    for (const row of rows) {
+      if (row === undefined || row.last_seq < first || out.length >= limit) continue;
+      out.push({ firstSeq: Math.max(row.first_seq, first), lastSeq: Math.min(row.last_seq, last), code: row.code });
+    }
+    return out;
+  }
+
+  async registerDevice(userId: string, deviceId: string): Promise<void> {
+    this.#statements.registerDevice.run(userId, deviceId);
+  }
+
+  async snapshot(userId: string): Promise<StoredSnapshot | undefined> {
+    const row = this.#statements.snapshot.get(userId);
+    return row && { logSeq: row.log_seq, state: row.state };
+  }
+
+  async putSnapshot(userId: string, logSeq: number, state: string): Promise<void> {
+    this.#statements.putSnapshot.run(userId, logSeq, state);
+  }
+
+  async logAfter(userId: string, logSeq: number, limit: number): Promise<LogEntry[]> {
+    return this.#statements.logAfter
+      .all(userId, logSeq, limit)
+      .map((row) => ({ logSeq: row.log_seq, entry: JSON.parse(row.entry) as SequencedOperation }));
+  }
+
+  /** A scan of the user's rows. */
+  async storedBytes(userId: string, deviceId: string): Promise<number> {
+    const s = this.#statements;
+    return (s.storedLogBytes.get(userId, deviceId)?.n ?? 0) + (s.storedCommandBytes.get(userId, deviceId)?.n ?? 0);
+  }
+
+  /**
+   * Writes all frames and snapshots in one transaction: one commit, so one sync, for a whole
+   * group. They succeed or fail together.
+   */
+  async writeFrames(
+    frames: readonly FrameWrite[],
+    snapshots: readonly SnapshotWrite[],
+  ): Promise<PromiseSettledResult<FrameWriteResult>[]> {
+    try {
+      const results = this.#db.transaction((): FrameWriteResult[] => {
+        const written = frames.map((frame) => this.#write(frame));
+        for (const snapshot of snapshots) {
+          this.#statements.putSnapshot.run(snapshot.userId, snapshot.logSeq, snapshot.state());
+        }
+        return written;
+      })();
+      return results.map((value) => ({ status: 'fulfilled', value }));
+    } catch (reason) {
+      return frames.map(() => ({ status: 'rejected', reason }));
+    }
+  }
+
+  #head(userId: string): number {
+    return this.#statements.head.get(userId)?.head ?? 0;
+  }
+
+  #settledIn(userId: string, deviceId: string, first: number, last: number): SeqRange[] {
+    const s = this.#statements;
+    const rows = [s.settledBefore.get(userId, deviceId, first), ...s.settledInside.all(userId, deviceId, first, last)];
+    const out: SeqRange[] = [];
+    for (const row of rows) {
+      if (row === undefined || row.last_seq < first) continue;
+      out.push({ first: Math.max(row.first_seq, first), last: Math.min(row.last_seq, last) });
+    }
+    return out;
+  }
+
+  /**
+   * One frame inside the group's transaction: the head is read here, and the frame's seqs are
+   * checked again, so a frame whose seqs were settled since the gateway's dedupe read (the same
+   * device on two connections) writes nothing twice.
+   */
+  #write(frame: FrameWrite): FrameWriteResult {
+    const s = this.#statements;
+    const alreadySettled = normalize(frame.settled).flatMap((range) =>
+      this.#settledIn(frame.userId, frame.deviceId, range.first, range.last),
+    );
+    const write = withoutSettled(frame, alreadySettled);
+    const previousHead = this.#head(write.userId);
+    let head = previousHead;
+    let storedBytes = 0;
+    for (const entry of write.stateOps) {
+      head += 1;
+      const json = JSON.stringify(entry);
+      storedBytes += json.length;
+      s.appendLog.run(write.userId, head, entry.deviceId, entry.seq, json);
+    }
+    const commands = write.commands.map((command): StoredCommand => {
+      const json = JSON.stringify(command.entry);
+      storedBytes += json.length;
+      const id = Number(
+        s.putCommand.run(write.userId, command.targetDeviceId, command.expiresAt, json).lastInsertRowid,
+      );
+      return { id, targetDeviceId: command.targetDeviceId, entry: command.entry };
+    });
+    for (const range of write.rejected) this.#addRejected(write.userId, write.deviceId, range);
+    for (const range of write.settled) this.#addSettled(write.userId, write.deviceId, range);
+    return { previousHead, headLogSeq: head, logged: write.stateOps, commands, storedBytes, alreadySettled };
+  }
+
+  /** Adds a range to the settled ranges, merging it with every range it overlaps or touches. */
+  #addSettled(userId: string, deviceId: string, range: SeqRange): void {
+    const s = this.#statements;
+    let first = range.first;
+    let last = range.last;
+    const touching = [
+      s.settledBefore.get(userId, deviceId, first),
+      ...s.settledInside.all(userId, deviceId, first, last + 1),
+    ];
+    for (const row of touching) {
+      if (row === undefined || row.last_seq < first - 1) continue;
+      first = Math.min(first, row.first_seq);
+      last = Math.max(last, row.last_seq);
+      s.deleteSettled.run(userId, deviceId, row.first_seq);
+    }
+    s.putSettled.run(userId, deviceId, first, last);
+  }
+
+  /**
+   * Adds a rejected range of newly settled seqs (so it overlaps no stored rejection), merged
+   * with a neighbour of the same code that it touches.
+   */
+  #addRejected(userId: string, deviceId: string, range: CodedRange): void {
+    const s = this.#statements;
+    let first = range.firstSeq;
+    let last = range.lastSeq;
+    const previous = s.rejectedBefore.get(userId, deviceId, first - 1);
+    if (previous && previous.last_seq === first - 1 && previous.code === range.code) {
+      first = previous.first_seq;
+      s.deleteRejected.run(userId, deviceId, previous.first_seq);
+    }
+    const next = s.rejectedAt.get(userId, deviceId, last + 1);
+    if (next && next.code === range.code) {
+      last = next.last_seq;
+      s.deleteRejected.run(userId, deviceId, next.first_seq);
+    }
+    s.putRejected.run(userId, deviceId, first, last, range.code);
+  }
+
+  async pendingCommands(userId: string, deviceId: string, now: number): Promise<PendingCommand[]> {
+    this.#statements.deleteExpired.run(now);
+    return this.#statements.commandsFor.all(userId, deviceId).map((row) => ({
+      id: row.id,
+      entry: JSON.parse(row.entry) as SequencedOperation,
+      expiresAt: row.expires_at,
+    }));
+  }
+
+  async deleteCommand(id: number, userId: string, deviceId: string): Promise<boolean> {
+    return this.#statements.deleteCommand.run(id, userId, deviceId).changes > 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /**
+   * Brings the file to `SQLITE_SCHEMA_VERSION` in one transaction. The version is the highest
+   * row of `schema_migrations` (before version 3: the one row of `schema_version`).
+   */
+  #migrate(where: string): void {
+    const db = this.#db;
+    const tables = new Set(
+      db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .all()
+        .map((row) => row.name),
+    );
+    let version = 0;
+    if (tables.has('schema_migrations')) {
+      version = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations').get()?.v ?? 0;
+    } else if (tables.has('schema_version')) {
+      version = db.prepare<[], { version: number }>('SELECT version FROM schema_version').get()?.version ?? 0;
+    }
+    if (version > SQLITE_SCHEMA_VERSION) throw migrationError(where, version, SQLITE_SCHEMA_VERSION);
+    if (version === SQLITE_SCHEMA_VERSION) return;
+    db.transaction(() => {
+      db.pragma(`application_id = ${GATEWAY_APPLICATION_ID}`);
+      if (version === 0) {
+        db.exec(`
+          CREATE TABLE oplog (
+            user_id TEXT NOT NULL, log_seq INTEGER NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
+            entry TEXT NOT NULL, PRIMARY KEY (user_id, log_seq)) WITHOUT ROWID;
+          CREATE TABLE snapshots (user_id TEXT PRIMARY KEY, log_seq INTEGER NOT NULL, state TEXT NOT NULL);
+          CREATE TABLE devices (user_id TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (user_id, device_id)) WITHOUT ROWID;
+          CREATE TABLE commands (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, target_device_id TEXT NOT NULL,
+            expires_at INTEGER NOT NULL, entry TEXT NOT NULL);
+          CREATE INDEX commands_by_target ON commands (user_id, target_device_id, id);
+          CREATE INDEX commands_by_expiry ON commands (expires_at);
+        `);
+      }
+      if (version < 2) {
+        db.exec(`
+          CREATE TABLE settled_ranges (
+            user_id TEXT NOT NULL, device_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+            PRIMARY KEY (user_id, device_id, first_seq)) WITHOUT ROWID;
+          CREATE TABLE rejected_ranges (
+            user_id TEXT NOT NULL, device_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+            code TEXT NOT NULL, PRIMARY KEY (user_id, device_id, first_seq)) WITHOUT ROWID;
+        `);
+      }
+      if (version === 1) {
+        // Version 1 kept a row per settled seq and per rejection (with its text): runs of
+        // consecutive seqs (per code) become ranges; seq minus its rank is constant along a run.
+        db.exec(`
+          INSERT INTO settled_ranges
+            SELECT user_id, device_id, min(seq), max(seq) FROM (
+              SELECT user_id, device_id, seq,
+                     seq - row_number() OVER (PARTITION BY user_id, device_id ORDER BY seq) AS run
+              FROM settled_ops)
+            GROUP BY user_id, device_id, run;
+          INSERT INTO rejected_ranges
+            SELECT user_id, device_id, min(seq), max(seq), code FROM (
+              SELECT user_id, device_id, seq, code,
+                     seq - row_number() OVER (PARTITION BY user_id, device_id ORDER BY seq) AS run
+              FROM rejections)
+            GROUP BY user_id, device_id, run, code;
+          DROP TABLE settled_ops;
+          DROP TABLE rejections;
+          DROP TABLE device_seqs;
+          DROP INDEX IF EXISTS devices_by_device;
+        `);
+      }
+      db.exec(`
+        CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+        DROP TABLE IF EXISTS schema_version;
+      `);
+      const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+      for (let next = version + 1; next <= SQLITE_SCHEMA_VERSION; next++) record.run(next, Date.now());
+    })();
+  }
+}
+
+/**
+ * Refuses, before opening it for writing, a file that is not a gateway database: another kind
+ * of SQLite database (a device queue), or not a database at all. A new or empty file becomes a
+ * gateway database. The refused file is left byte-identical.
+ */
+function checkKind(path: string): void {
+  if (!existsSync(path) || statSync(path).size === 0) return;
+  const probe = open(path, () => new Database(path, { readonly: true, fileMustExist: true }));
+  try {
+    probe.pragma('busy_timeout = 0');
+    const applicationId = probe.pragma('application_id', { simple: true }) as number;
+    if (applicationId === GATEWAY_APPLICATION_ID) return;
+    if (applicationId === QUEUE_APPLICATION_ID) {
+      throw new SyncServerError(
+        'DATABASE_KIND',
+        `${path} is a device queue database, not a gateway database: give serve its own --db file`,
+      );
+    }
+    if (applicationId !== 0) {
+      throw new SyncServerError(
+        'DATABASE_KIND',
+        `${path} is not a gateway database (SQLite application_id 0x${(applicationId >>> 0).toString(16)})`,
+      );
+    }
+    // Unmarked: a gateway database of schema version 1, or someone else's.
+    const tables = probe
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")
+      .all()
+      .map((row) => row.name);
+    if (tables.length > 0 && !(tables.includes('schema_version') && tables.includes('oplog'))) {
+      throw new SyncServerError(
+        'DATABASE_KIND',
+        `${path} is not a gateway database (it holds tables ${tables.slice(0, 3).join(', ')})`,
+      );
+    }
+  } catch (error) {
+    throw translate(path, error);
+  } finally {
+    probe.close();
+  }
+}
+
+function open(path: string, make: () => Database.Database): Database.Database {
+  try {
+    return make();
+  } catch (error) {
+    throw translate(path, error);
+  }
+}
+
+/** SQLite's errors about the file, as one line naming it. */
+function translate(path: string, error: unknown): unknown {
+  if (error instanceof SyncServerError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new SyncServerError('DATABASE_LOCKED', `${path} is in use by another gateway process`, { cause: error });
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new SyncServerError('DATABASE_KIND', `${path} is not an SQLite database`, { cause: error });
+  }
+  return error;
+}
