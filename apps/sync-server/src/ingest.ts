@@ -29,8 +29,10 @@ interface PendingFrame {
   readonly session: Session;
   readonly write: FrameWrite;
   readonly ack: AckMessage;
-  /** Called once the frame is committed and acknowledged, or answered with an error. */
-  readonly done: () => void;
+}
+
+function deviceKey(session: Session): string {
+  return `${session.userId}\u0000${session.deviceId}`;
 }
 
 interface Verdict {
@@ -61,6 +63,8 @@ export class Ingest {
   readonly #groupCommit: boolean;
   readonly #budgets: DeviceBudgets;
   readonly #pending: PendingFrame[] = [];
+  /** `userId deviceId` of every device with a frame in `#pending`. */
+  readonly #pendingDevices = new Set<string>();
   #flushScheduled = false;
   /** The commits so far, one after another: a flush waits for the one before it. */
   #commits: Promise<void> = Promise.resolve();
@@ -90,12 +94,12 @@ export class Ingest {
   /**
    * Handles one FrameUpload: answers a bad frame with ERROR at once, a re-send or a frame that
    * changes nothing with its ACK at once, and queues any other frame's writes for the next group
-   * commit, whose ACKs go out once the commit is durable. Resolves once the frame is answered;
-   * never rejects. The caller hands a connection's next frame over only after that.
+   * commit, whose ACKs go out once the commit is durable. Resolves once the frame is answered or
+   * queued; never rejects. The caller hands a connection's next frame over only after that.
    */
   async receive(session: Session, frameId: number, bytes: Uint8Array): Promise<void> {
     const started = performance.now();
-    let prepared: AckMessage | Omit<PendingFrame, 'done'>;
+    let prepared: AckMessage | PendingFrame;
     try {
       prepared = await this.#prepare(session, frameId, bytes);
     } catch (error) {
@@ -125,7 +129,7 @@ export class Ingest {
       send(session, prepared);
       return;
     }
-    await new Promise<void>((done) => this.#queue({ ...prepared, done }));
+    this.#queue(prepared);
   }
 
   /**
@@ -141,6 +145,7 @@ export class Ingest {
 
   async #flushQueued(): Promise<void> {
     const pending = this.#pending.splice(0);
+    this.#pendingDevices.clear();
     this.#flushScheduled = false;
     if (pending.length === 0) return;
     if (this.#groupCommit) {
@@ -183,10 +188,7 @@ export class Ingest {
         await this.#committed(frame, user, outcome.value);
       }
     } finally {
-      for (const frame of group) {
-        this.#users.disconnected(frame.session.userId);
-        frame.done();
-      }
+      for (const frame of group) this.#users.disconnected(frame.session.userId);
       this.#counters.ingestMs += performance.now() - started;
     }
   }
@@ -229,6 +231,7 @@ export class Ingest {
     // An accepted frame ends a run of bad ones now, though its ACK waits for the commit.
     frame.session.flow.noteAck();
     this.#pending.push(frame);
+    this.#pendingDevices.add(deviceKey(frame.session));
     // Pinned like a connected user: the cache must not drop a state whose writes are pending.
     this.#users.connected(frame.session.userId);
     if (!this.#flushScheduled) {
@@ -240,11 +243,7 @@ export class Ingest {
   }
 
   /** The ACK when nothing is to be written; otherwise the frame's write, for the commit. */
-  async #prepare(
-    session: Session,
-    frameId: number,
-    bytes: Uint8Array,
-  ): Promise<AckMessage | Omit<PendingFrame, 'done'>> {
+  async #prepare(session: Session, frameId: number, bytes: Uint8Array): Promise<AckMessage | PendingFrame> {
     // Session frames carry no device id: the session's decoder (bound to the authenticated
     // device) verifies them; self-contained frames verify alone.
     const header = session.decoder.readHeader(bytes, { limits: this.#limits.decode });
@@ -264,6 +263,9 @@ export class Ingest {
       maxBodyBytes: Math.min(this.#limits.decode.maxBodyBytes, bodyBound),
     };
     const { userId, deviceId } = session;
+    // Dedupe reads the store: a frame of a device whose previous frame is not committed yet
+    // (only a client that does not wait for its ACKs sends one) waits for that commit first.
+    if (this.#pendingDevices.has(deviceKey(session))) await this.flush();
     const { firstSeq, lastSeq, opCount } = header;
     const ack = (duplicate: boolean, rejected: readonly CodedRange[], rejectedCount: number): AckMessage =>
       this.#ack(frameId, header, duplicate, rejected, rejectedCount);
