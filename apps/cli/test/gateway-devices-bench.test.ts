@@ -55,6 +55,18 @@ describe('bench gateway --devices', () => {
     expect(table.split('\n').filter((line) => line.startsWith('| SQLite'))).toHaveLength(3);
   }, 120_000);
 
+  it('refuses to bench a store or fan-out the serve it runs does not read', async () => {
+    const { ops } = loadBusiestDevice(TRACE);
+    // A stand-in whose help names no variable.
+    const bare = { command: process.execPath, args: ['-e', 'console.log("Usage: media-sync serve")', '--'] };
+    await expect(
+      benchGatewayDevices({ ops, serve: bare, stores: [{ label: 'PostgreSQL', url: 'postgres://127.0.0.1/none' }] }),
+    ).rejects.toThrow('does not read MEDIA_SYNC_STORE');
+    await expect(benchGatewayDevices({ ops, serve: bare, fanout: 'nats://127.0.0.1:4222' })).rejects.toThrow(
+      'does not read MEDIA_SYNC_FANOUT',
+    );
+  });
+
   it('takes percentiles by nearest rank', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect(percentile(values, 0.5)).toBe(50);

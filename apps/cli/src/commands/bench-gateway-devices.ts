@@ -134,6 +134,18 @@ export async function benchGatewayDevices(options: DevicesBenchOptions): Promise
   const runs = options.runs ?? 1;
   const ops = options.ops.filter((op) => op.type !== 'deviceCommand');
   if (ops.length === 0) throw new Error('the bench needs state ops');
+  const serve = options.serve ?? currentServeCommand();
+  // A serve that does not read a variable would quietly bench SQLite under another name.
+  const wanted = [
+    ...(stores.some((store) => store.url !== undefined) ? ['MEDIA_SYNC_STORE'] : []),
+    ...(options.fanout === undefined ? [] : ['MEDIA_SYNC_FANOUT']),
+  ];
+  if (wanted.length > 0) {
+    const help = await serveHelp(serve);
+    for (const variable of wanted) {
+      if (!help.includes(variable)) throw new Error(`this serve does not read ${variable}: no such rows to bench`);
+    }
+  }
   const rows: DevicesBenchRow[] = [];
   for (const store of stores) {
     for (const instances of instanceCounts) {
@@ -479,6 +491,19 @@ class DeviceClient {
   close(): void {
     this.ws.terminate();
   }
+}
+
+/** What `serve --help` prints (the variables it reads). */
+function serveHelp(serve: ServeCommand): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(serve.command, [...serve.args, '--help'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', () => resolve(out.replace(/\s+/g, ' ')));
+  });
 }
 
 function withProfile(serve: ServeCommand, profileDir: string | undefined): ServeCommand {
