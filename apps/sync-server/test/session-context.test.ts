@@ -2,7 +2,7 @@ import type { Codec } from '@media-sync/codec';
 import type { SequencedOperation } from '@media-sync/protocol';
 import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
 import { describe, expect, it } from 'vitest';
-import { codec, deferCleanup, eventually, gateway, token, USER } from './helpers.js';
+import { codec, deferCleanup, gateway, token, USER } from './helpers.js';
 
 const BASE_TIME = Date.now() - 86_400_000;
 
@@ -62,7 +62,8 @@ describe('codec session contexts of connections', () => {
       await tv.publish(frameOf(distinctTitles(first, 100), c));
       expect(await scrape(server.url, 'media_sync_session_contexts')).toBe(1);
     }
-    await eventually(() => server.metrics().connections === 1 && server.headOf(USER) === 300);
+    expect(server.metrics().connections).toBe(1);
+    expect(await server.headOf(USER)).toBe(300);
     // Busy through several heartbeat periods (a frame every 50 ms): the context stays.
     const busyUntil = Date.now() + 3000;
     let seq = 301;
@@ -84,8 +85,8 @@ describe('codec session contexts of connections', () => {
     // and sent again self-contained, and each op is applied once.
     const ack = await tv.publish(frameOf(distinctTitles(seq, 100), c));
     expect(ack).toMatchObject({ duplicate: false, rejected: [] });
-    expect(server.headOf(USER)).toBe(seq + 99);
-    expect(server.stateOf(USER).progress).toHaveLength(seq + 99);
+    expect(await server.headOf(USER)).toBe(seq + 99);
+    expect((await server.stateOf(USER)).progress).toHaveLength(seq + 99);
     const text = await (await fetch(`${server.url.replace('ws:', 'http:')}/metrics`)).text();
     expect(text).toMatch(/^media_sync_frames_rejected_total\{code="CONTEXT_MISMATCH"\} 1$/m);
   }, 60_000);
