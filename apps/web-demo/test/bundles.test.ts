@@ -29,7 +29,6 @@ if (!chromiumAvailable) {
 
 /** The target of issue §10's browser story: a page that enqueues and syncs, JS + wasm, gzip. */
 const BUDGET_GZIP_BYTES = 200 * 1024;
-const ESBUILD_SINGLE_FILE_GZIP_BYTES = 209 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -111,18 +110,10 @@ describe('the browser packages bundle with no configuration (packed tarballs)', 
     }
   });
 
-  it(`stays within ${BUDGET_GZIP_BYTES / 1024} KB gzip where the bundler splits code (Vite, webpack)`, () => {
-    for (const result of results.filter((r) => r.bundler === 'vite' || r.bundler === 'webpack')) {
+  it(`stays within ${BUDGET_GZIP_BYTES / 1024} KB gzip in every bundler, esbuild's single file included`, () => {
+    // Measured 189.8 (esbuild, one file), 189.0 (esbuild, split), 184.6 (Vite), 185.9 KB (webpack).
+    for (const result of results) {
       expect(totals(result).total.gzip, result.bundler).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
-    }
-  });
-
-  it(`esbuild's single-file default stays within ${ESBUILD_SINGLE_FILE_GZIP_BYTES / 1024} KB gzip`, () => {
-    // One file gzipped whole compresses the base64 worse than the split chunks: measured 207.1 KB
-    // (203.5 KB before the codec's bit-packed columns and retrained dictionary), over the 200 KB
-    // target; this ceiling catches growth, it does not claim the target.
-    for (const result of results.filter((r) => r.bundler.startsWith('esbuild'))) {
-      expect(totals(result).total.gzip, result.bundler).toBeLessThanOrEqual(ESBUILD_SINGLE_FILE_GZIP_BYTES);
     }
   });
 
