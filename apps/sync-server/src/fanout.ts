@@ -96,6 +96,8 @@ export interface NatsFanoutOptions {
 }
 
 const DEFAULT_SUBJECT_PREFIX = 'media-sync.gateway';
+/** How long closing waits for notices in flight to reach the broker. */
+const DRAIN_TIMEOUT_MS = 2_000;
 const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;
 
 /**
@@ -272,8 +274,19 @@ export function createNatsFanout(options: NatsFanoutOptions): Fanout {
       connection = undefined;
       watched.clear();
       deferred.clear();
-      // Notices already handed over are flushed before the link closes (drain).
-      await nc?.drain().catch(() => nc.close());
+      if (nc === undefined) return;
+      // Notices already handed over are flushed before the link closes (drain), unless the
+      // broker is away: then they are hints nobody can get, and shutdown does not wait for it.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const gaveUp = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), DRAIN_TIMEOUT_MS);
+      });
+      const drained = nc.drain().then(
+        () => 'drained' as const,
+        () => 'failed' as const,
+      );
+      if ((await Promise.race([drained, gaveUp])) !== 'drained') await nc.close().catch(() => undefined);
+      clearTimeout(timer);
     },
   };
 }

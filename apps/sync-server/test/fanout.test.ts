@@ -166,6 +166,19 @@ describe.skipIf(nats.endpoint === undefined)('NATS fan-out against a real server
     await eventually(() => a.notices.length === 1);
   });
 
+  it('closes within its drain timeout while the broker is away', async () => {
+    const proxy = await startFaultProxy(nats.endpoint as { host: string; port: number });
+    deferCleanup(() => proxy.close());
+    const a = await instance(runPrefix(), `nats://127.0.0.1:${proxy.endpoint.port}`);
+    await proxy.down();
+    await eventually(() => !a.fanout.stats().connected);
+    a.fanout.publish(head('user-1', 1));
+    const started = Date.now();
+    await a.fanout.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(a.fanout.stats().connected).toBe(false);
+  });
+
   it('refuses to start when the broker cannot be reached, naming it', async () => {
     const port = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
