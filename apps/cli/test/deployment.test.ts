@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createToken } from '@media-sync/sync-server';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { parse } from 'yaml';
@@ -127,7 +128,19 @@ describe('deployment files', () => {
     env.HOST = '127.0.0.1';
     env.MEDIA_SYNC_GATEWAY_DB = join(dir, 'gateway.db');
     for (const name of MULTI_INSTANCE) if (!reads.has(name)) delete env[name];
-    // The compose file's NATS service is the one on this machine, with a subject prefix of this run.
+    // The compose file's PostgreSQL and NATS services are the ones on this machine, with a schema
+    // and a subject prefix of this run.
+    if (env.MEDIA_SYNC_STORE !== undefined) {
+      const schema = `media_sync_deploy_${process.pid}_${Date.now()}`;
+      const postgres = process.env.POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
+      env.MEDIA_SYNC_STORE = `${postgres}${postgres.includes('?') ? '&' : '?'}schema=${schema}`;
+      later(async () => {
+        const client = new pg.Client({ connectionString: postgres });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
+      });
+    }
     if (env.MEDIA_SYNC_FANOUT !== undefined) {
       env.MEDIA_SYNC_FANOUT = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
       env.MEDIA_SYNC_FANOUT_SUBJECT_PREFIX = `media-sync.test.deploy${process.pid}`;

@@ -52,6 +52,11 @@ export const SERVE_SETTINGS: readonly ServeSetting[] = [
     parse: parseLogLevel,
   },
   {
+    flag: '--store <url>',
+    env: 'MEDIA_SYNC_STORE',
+    description: 'the gateway state: postgres://user@host:5432/db[?schema=NAME] (shared by instances), else --db',
+  },
+  {
     flag: '--fanout <url>',
     env: 'MEDIA_SYNC_FANOUT',
     description: 'NATS server (nats://host:4222) of the instances that share one store; none: one instance',

@@ -17,6 +17,7 @@ interface ServeOptions {
   synchronous: 'full' | 'normal';
   secret?: string;
   secretFile?: string;
+  store?: string;
   fanout?: string;
   fanoutSubjectPrefix?: string;
 }
@@ -71,6 +72,7 @@ export function registerServeCommand(program: Command): void {
         secret: readSecrets(options),
         logger,
         ...limitOptionsFrom(options),
+        ...(options.store ? { store: options.store } : {}),
         ...(options.fanout ? { fanout: options.fanout } : {}),
         ...(options.fanoutSubjectPrefix ? { fanoutSubjectPrefix: options.fanoutSubjectPrefix } : {}),
       });
