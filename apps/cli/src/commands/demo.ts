@@ -16,7 +16,7 @@ import { createReplica, type UserStateReplica } from '@media-sync/state';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { createToken, type GatewayMetrics, type SyncServer, startSyncServer } from '@media-sync/sync-server';
 import { MultiBar, Presets } from 'cli-progress';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { exitCleanlyOnSignals, onEarlyExit } from '../process.js';
 import { standardTracePath } from '../trace-files.js';
 import { generateTrace } from '../trace-generator.js';
@@ -34,6 +34,15 @@ export interface DemoOptions {
   readonly onlineShare?: number;
   /** Print the result as JSON on `out` (the running commentary goes to `err`). */
   readonly json?: boolean;
+  /** Gateway instances the devices are spread over. Default 1. */
+  readonly gateways?: number;
+  /**
+   * The gateways' store: a PostgreSQL URL (the demo works in a schema of its own, dropped at the
+   * end), required for several gateways. Default an SQLite file in the demo's temporary folder.
+   */
+  readonly store?: string;
+  /** NATS URL of the fan-out between the gateways; required for several. */
+  readonly fanout?: string;
   readonly out?: NodeJS.WritableStream;
   readonly err?: NodeJS.WritableStream;
 }
@@ -68,6 +77,8 @@ export interface DemoResult {
   readonly durationMs: number;
   /** A command sent live between two devices of one user, and how often its target got it. */
   readonly liveCommand: { readonly from: string; readonly to: string; readonly deliveries: number } | null;
+  /** Gateway instances the devices were spread over. */
+  readonly gateways: number;
 }
 
 /** `media-sync demo [--trace FILE]`: the main job on embedded defaults (§10). */
@@ -84,7 +95,18 @@ export function registerDemoCommand(program: Command): void {
       `websocket (in-process gateway, no broker), ${BROKER_PUBLISHERS.join(', ')}`,
       'websocket',
     )
-    .action(async (options: DemoCommandOptions) => {
+    .option(
+      '--gateways <n>',
+      'gateway instances the devices are spread over (several need --store and --fanout)',
+      parseGateways,
+      1,
+    )
+    .option(
+      '--store <url>',
+      "the gateways' store: postgres://… (a schema of the demo's own; default SQLite in a temp folder)",
+    )
+    .option('--fanout <url>', 'NATS server for the fan-out between the gateways (nats://host:4222)')
+    .action(async (options: DemoCommandOptions & { gateways: number; store?: string; fanout?: string }) => {
       if (options.publisher !== 'websocket') return await brokerDemoCommand(options, { loadTrace, byDevice });
       // Ctrl-C exits at once, but not before the temporary folder (queues, gateway) is removed.
       const result = await exitCleanlyOnSignals(() =>
@@ -92,7 +114,10 @@ export function registerDemoCommand(program: Command): void {
           coalesce: options.coalesce,
           generated: options.generated === true,
           json: options.json === true,
+          gateways: options.gateways,
           ...(options.trace === undefined ? {} : { trace: options.trace }),
+          ...(options.store === undefined ? {} : { store: options.store }),
+          ...(options.fanout === undefined ? {} : { fanout: options.fanout }),
         }),
       );
       if (!result.converged) throw new Error('the devices did not converge with the gateway');
@@ -129,23 +154,40 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const err = options.err ?? process.stderr;
   const say = options.json === true ? err : out;
   const started = performance.now();
+  const gatewayCount = options.gateways ?? 1;
+  if (gatewayCount > 1 && (!/^postgres(ql)?:/i.test(options.store ?? '') || options.fanout === undefined)) {
+    throw new Error(
+      `--gateways ${gatewayCount} needs a store they share and a fan-out between them: --store postgres://… --fanout nats://…`,
+    );
+  }
   const { label, entries } = await loadTrace(options.trace, options.generated === true);
   const dir = mkdtempSync(join(tmpdir(), 'media-sync-demo-'));
   // A closed pipe or Ctrl-C ends the process early; the folder (15–200 MB of queues) goes too.
   const forgetDir = onEarlyExit(() => rmSync(dir, { recursive: true, force: true }));
   const secret = randomBytes(32).toString('base64url');
   const codec = await createCodec();
-  let server: SyncServer | undefined;
+  const run = randomBytes(6).toString('hex');
+  const store = demoStore(options.store, join(dir, 'gateway.db'), run);
+  const fanout =
+    options.fanout === undefined ? {} : { fanout: options.fanout, fanoutSubjectPrefix: `media-sync.demo.r${run}` };
+  let servers: SyncServer[] = [];
   const devices: Device[] = [];
   try {
-    const dbPath = join(dir, 'gateway.db');
-    server = await startSyncServer({ secret, dbPath, codec });
-    const port = server.port;
-    const url = server.url;
+    for (let i = 0; i < gatewayCount; i++) {
+      servers.push(await startSyncServer({ secret, store: store.location, codec, ...fanout }));
+    }
+    const ports = servers.map((server) => server.port);
+    const urls = servers.map((server) => server.url);
     say.write(`media-sync demo: ${entries.length} ops from ${label}\n`);
-    say.write(`gateway ${url} (SQLite in ${dir})\n`);
+    say.write(
+      gatewayCount === 1
+        ? `gateway ${urls[0]} (${store.label})\n`
+        : `${gatewayCount} gateways ${urls.join(' ')} (${store.label}; fan-out over NATS ${options.fanout})\n`,
+    );
 
     for (const [deviceId, ops] of byDevice(entries)) {
+      // Spread over the gateways, as a load balancer would: the devices of one user meet on different ones.
+      const url = urls[devices.length % urls.length] as string;
       devices.push(await openDevice({ dir, deviceId, ops, url, secret, codec, coalesce: options.coalesce ?? true }));
     }
     const onlineShare = options.onlineShare ?? 0.3;
@@ -155,10 +197,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       await device.queue.enqueueMany(device.ops.slice(0, Math.floor(device.ops.length * onlineShare)));
     await replayAll(devices, err, 'online');
 
-    // 2. The gateway goes away; the devices keep recording into their durable queues.
-    const firstRun = server.metrics();
-    await server.close();
-    server = undefined;
+    // 2. The gateways go away; the devices keep recording into their durable queues.
+    const firstRun = servers.map((server) => server.metrics());
+    await Promise.all(servers.map((server) => server.close()));
+    servers = [];
     for (const device of devices)
       await device.queue.enqueueMany(device.ops.slice(Math.floor(device.ops.length * onlineShare)));
     const queued = await Promise.all(devices.map((device) => device.queue.pending()));
@@ -166,16 +208,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       `offline: gateway down, ${queued.reduce((a, b) => a + b, 0)} ops queued (${devices.map((d, i) => `${d.deviceId} ${queued[i]}`).join(', ')})\n`,
     );
 
-    // 3. The gateway comes back on the same port and database; devices reconnect and replay.
-    server = await startSyncServer({ secret, dbPath, codec, port });
+    // 3. The gateways come back on the same ports and store; devices reconnect and replay.
+    for (const port of ports)
+      servers.push(await startSyncServer({ secret, store: store.location, codec, port, ...fanout }));
     await Promise.all(devices.map((device) => online(device)));
     await replayAll(devices, err, 'back online');
 
-    // The trace's commands are long expired; one fresh command shows store-and-forward delivery.
-    const liveCommand = await sendLiveCommand(devices, server);
+    // The trace's commands are long expired; one fresh command shows store-and-forward delivery
+    // (to a device on another gateway, when there are several).
+    const liveCommand = await sendLiveCommand(devices, servers);
 
-    // Every device's replica, fed by fan-out, must now equal the gateway's merged state.
-    const live = server;
+    // Every device's replica, fed by fan-out, must now equal the gateways' merged state.
+    const live = servers[0] as SyncServer;
     const results = await Promise.all(
       devices.map(async (device) => {
         await device.subscriber.waitForCursor(await live.headOf(device.userId), 15_000);
@@ -187,12 +231,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         return summarize(device, converged);
       }),
     );
-    const metrics = addMetrics(firstRun, live.metrics());
+    const metrics = [...firstRun, ...servers.map((server) => server.metrics())].reduce(addMetrics);
     const result: DemoResult = {
       trace: label,
       devices: results,
       converged: results.every((device) => device.converged),
       liveCommand,
+      gateways: gatewayCount,
       gatewayIngestOpsPerSecond: metrics.ingestMs > 0 ? metrics.opsApplied / (metrics.ingestMs / 1000) : 0,
       durationMs: performance.now() - started,
     };
@@ -204,10 +249,54 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     return result;
   } finally {
     for (const device of devices) await device.close();
-    await server?.close();
+    await Promise.all(servers.map((server) => server.close()));
+    await store.drop();
     rmSync(dir, { recursive: true, force: true });
     forgetDir();
   }
+}
+
+function parseGateways(text: string): number {
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1 || count > 16) {
+    throw new InvalidArgumentError(`expected 1-16 gateways, got ${JSON.stringify(text)}`);
+  }
+  return count;
+}
+
+/**
+ * Where the demo's gateways keep their state: an SQLite file in its folder, or a schema of its
+ * own in the PostgreSQL database given (the trace's user ids would otherwise meet a previous
+ * run's log there), dropped at the end.
+ */
+function demoStore(given: string | undefined, sqlitePath: string, run: string) {
+  if (given === undefined || !/^postgres(ql)?:/i.test(given)) {
+    const path = given ?? sqlitePath;
+    return { location: path, label: `SQLite ${path}`, drop: async () => {} };
+  }
+  const url = new URL(given);
+  const schema = `media_sync_demo_${run}`;
+  url.searchParams.set('schema', schema);
+  const shown = new URL(url);
+  shown.password = shown.password ? '***' : '';
+  return {
+    location: url.toString(),
+    label: `PostgreSQL ${shown.host}${shown.pathname}, schema ${schema}`,
+    async drop() {
+      url.searchParams.delete('schema');
+      // Loaded only here: the other commands never need the PostgreSQL client.
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: url.toString() });
+      try {
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } catch {
+        // The schema stays; the demo's result does not depend on it.
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+  };
 }
 
 async function openDevice(options: {
@@ -277,10 +366,14 @@ async function openDevice(options: {
   return device;
 }
 
-/** Sends a command from the first device to another of the same user; counts what the target got. */
-async function sendLiveCommand(devices: Device[], server: SyncServer): Promise<DemoResult['liveCommand']> {
+/**
+ * Sends a command from the first device to another of the same user (on another gateway when
+ * there are several: devices are spread by index); counts what the target got.
+ */
+async function sendLiveCommand(devices: Device[], servers: SyncServer[]): Promise<DemoResult['liveCommand']> {
   const from = devices[0];
-  const to = devices.find((device) => device !== from && device.userId === from?.userId);
+  const sameUser = devices.filter((device) => device !== from && device.userId === from?.userId);
+  const to = sameUser.find((device) => devices.indexOf(device) % servers.length !== 0) ?? sameUser[0];
   if (from === undefined || to === undefined) return null;
   const before = to.commandFrames;
   const arrived = new Promise<void>((resolve, reject) => {
@@ -303,12 +396,13 @@ async function sendLiveCommand(devices: Device[], server: SyncServer): Promise<D
     timestamp: now,
     expiresAt: now + 5 * 60_000,
   });
-  const acknowledged = server.metrics().commandsDelivered;
+  const delivered = () => servers.reduce((sum, server) => sum + server.metrics().commandsDelivered, 0);
+  const acknowledged = delivered();
   await from.queue.replay();
   await arrived;
-  // The target acknowledges after handling it; wait for the gateway to drop it from its box.
+  // The target acknowledges after handling it; wait for its gateway to drop it from the box.
   const deadline = Date.now() + 5000;
-  while (server.metrics().commandsDelivered === acknowledged && Date.now() < deadline) {
+  while (delivered() === acknowledged && Date.now() < deadline) {
     await new Promise((resolve) => setImmediate(resolve));
   }
   return { from: from.deviceId, to: to.deviceId, deliveries: to.commandFrames - before };
@@ -471,13 +565,13 @@ function formatDemo(result: DemoResult, metrics: GatewayMetrics): string {
           `live command ${result.liveCommand.from} → ${result.liveCommand.to}: delivered ${result.liveCommand.deliveries === 1 ? 'once' : `${result.liveCommand.deliveries} times`}`,
         ]
       : []),
-    `converged: ${result.converged ? 'yes' : 'no'} (${result.devices.length} device replicas vs gateway state)`,
+    `converged: ${result.converged ? 'yes' : 'no'} (${result.devices.length} device replicas vs gateway state${result.gateways > 1 ? `, devices spread over ${result.gateways} gateways` : ''})`,
     `done in ${(result.durationMs / 1000).toFixed(1)} s`,
     '',
   ].join('\n');
 }
 
-/** The gateway's counters over both of its runs in the demo. */
+/** The gateways' counters over both of their runs in the demo. */
 function addMetrics(a: GatewayMetrics, b: GatewayMetrics): GatewayMetrics {
   const sum = { ...b } as Record<string, number>;
   for (const [key, value] of Object.entries(a)) if (key !== 'connections') sum[key] = (sum[key] ?? 0) + value;
