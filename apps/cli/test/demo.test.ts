@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { findBroker } from '@media-sync/publisher-conformance';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../src/commands/demo.js';
 import { generateTrace } from '../src/trace-generator.js';
@@ -76,4 +77,43 @@ describe('media-sync demo', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('spreads the devices over three gateways on one PostgreSQL store with NATS between them, and converges', async (context) => {
+    const postgres = await findBroker({ name: 'PostgreSQL', envVar: 'POSTGRES_URL', defaultPort: 5432 });
+    const nats = await findBroker({ name: 'NATS', envVar: 'NATS_URL', defaultPort: 4222 });
+    const missing = postgres.missing ?? nats.missing;
+    if (missing) return context.skip(missing);
+    const dir = mkdtempSync(join(tmpdir(), 'media-sync-demo-test-'));
+    try {
+      const trace = join(dir, 'generated.jsonl');
+      writeFileSync(trace, `${generateTrace({ seed: 31, ops: 2_000, devices: 4 }).join('\n')}\n`);
+      const out = sink();
+      const result = await runDemo({
+        out: out.stream,
+        err: sink().stream,
+        trace,
+        gateways: 3,
+        store: process.env.POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test',
+        fanout: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      });
+      expect(result.gateways).toBe(3);
+      expect(result.devices).toHaveLength(4);
+      expect(result.converged).toBe(true);
+      expect(result.liveCommand).toEqual({ from: expect.any(String), to: expect.any(String), deliveries: 1 });
+      expect(out.text()).toMatch(
+        /^3 gateways ws:\/\/\S+ ws:\/\/\S+ ws:\/\/\S+ \(PostgreSQL .+, schema media_sync_demo_[0-9a-f]+; fan-out over NATS/m,
+      );
+      expect(out.text()).toContain(
+        'converged: yes (4 device replicas vs gateway state, devices spread over 3 gateways)',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('refuses several gateways without a PostgreSQL store and a fan-out', async () => {
+    await expect(runDemo({ out: sink().stream, err: sink().stream, gateways: 3 })).rejects.toThrow(
+      '--gateways 3 needs a store they share and a fan-out between them: --store postgres://… --fanout nats://…',
+    );
+  });
 });
