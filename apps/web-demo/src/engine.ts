@@ -5,6 +5,12 @@
 // to the leader over a BroadcastChannel and show the replica the leader persists). When the
 // leader's tab closes the browser drops its lock and the next tab takes over: the ops are in
 // IndexedDB, so nothing is lost, and the gateway drops what the old leader had already sent.
+//
+// A forwarded edit carries its tab's id and a number, and the leader writes "recorded up to n for
+// that tab" in the same IndexedDB transaction as the edit's ops. A follower re-sends an edit the
+// leader never confirmed to the next leader (or records it itself when it is next), and that
+// leader finds the mark and only confirms: stored once even when the old leader closed between
+// storing and confirming.
 import { type Codec, createCodec } from '@media-sync/codec';
 import type { SequencedOperation, SyncOperation } from '@media-sync/protocol';
 import {
@@ -32,6 +38,11 @@ export interface DeviceConfig {
   readonly deviceId: string;
   /** Ops per frame (the queue's `maxBatchOps`); small values make a replay many frames. */
   readonly maxBatchOps?: number;
+  /**
+   * The link's own reconnect delay after it drops (default: 100 ms doubling to 5 s). Whatever it
+   * is, the page reconnects at once on `online` and on becoming visible.
+   */
+  readonly retryMs?: number;
 }
 
 /** A command this device received, and how many times the gateway delivered it. */
@@ -66,9 +77,22 @@ type ChannelMessage =
   | { readonly type: 'changed' }
   | { readonly type: 'connection'; readonly state: ConnectionState }
   | { readonly type: 'bytes'; readonly totals: ByteTotals }
-  | { readonly type: 'enqueue'; readonly id: string; readonly ops: readonly SyncOperation[] }
-  | { readonly type: 'enqueued'; readonly id: string }
-  | { readonly type: 'enqueueFailed'; readonly id: string; readonly message: string };
+  // `from` is the follower's tab id, `n` its forward's number (1, 2, … in the order it sends them).
+  | { readonly type: 'enqueue'; readonly from: string; readonly n: number; readonly ops: readonly SyncOperation[] }
+  | { readonly type: 'enqueued'; readonly from: string; readonly n: number }
+  | { readonly type: 'enqueueFailed'; readonly from: string; readonly n: number; readonly message: string };
+
+/** A follower's edit waiting to be forwarded, and how its `record()` call settles. */
+interface WaitingEdit {
+  readonly ops: readonly SyncOperation[];
+  readonly done: (error?: Error) => void;
+}
+
+/** Storage meta key: per follower tab, the highest forward number recorded and when. */
+const FORWARDED_META_KEY = 'media-sync-demo:forwarded';
+/** A tab that forwarded nothing for a day is gone: its mark is dropped (the meta value stays small). */
+const FORWARDED_MARK_TTL_MS = 24 * 60 * 60 * 1000;
+type ForwardedMarks = ReadonlyMap<string, { readonly n: number; readonly at: number }>;
 
 export type Role = 'starting' | 'leader' | 'follower';
 
@@ -95,8 +119,22 @@ export class DeviceEngine {
   #commands = new Map<string, ReceivedCommand>();
   #bytes: ByteTotals = ZERO_BYTES;
   #leader: LeaderLink | undefined;
-  /** A follower's edits not yet confirmed durable by a leader: re-sent to the next one. */
-  readonly #outstanding = new Map<string, { ops: readonly SyncOperation[]; done: (error?: Error) => void }>();
+  /** A follower's edits not yet forwarded: sent together once the forward in flight is confirmed. */
+  #waiting: WaitingEdit[] = [];
+  /** The forward no leader has confirmed yet: re-sent under the same number to the next leader. */
+  #inFlight: { readonly n: number; readonly edits: readonly WaitingEdit[] } | undefined;
+  #forwards = 0;
+  /** The leader's view of `FORWARDED_META_KEY`, as last committed. */
+  #forwardedMarks: ForwardedMarks = new Map();
+  /** Meta the leader's next append writes in its transaction (with exactly `records` ops). */
+  #nextAppendMeta: { readonly records: number; readonly meta: Readonly<Record<string, string>> } | undefined;
+  /** The leader's enqueues, one at a time: each append holds one request's ops and its mark. */
+  #writes: Promise<unknown> = Promise.resolve();
+  /**
+   * Tests: called when a forwarded edit is durable, before its follower is told; returning
+   * `false` withholds the confirmation, as a leader tab closing at that moment would.
+   */
+  onForwardStored: (() => boolean) | undefined;
   /** What a follower shows as the connection: the leader's, as it last said. */
   #followerConnection: ConnectionState = 'offline';
   readonly #connectionListeners = new Set<() => void>();
@@ -209,16 +247,78 @@ export class DeviceEngine {
 
   /** Records ops durably: in the leader's queue, or handed to the leader by a follower. */
   async record(ops: readonly SyncOperation[]): Promise<void> {
-    const queue = this.#parts.queue;
-    if (this.#parts.role === 'leader' && queue !== null) {
-      await queue.enqueueMany(ops);
+    if (this.#parts.role === 'leader') {
+      await this.#enqueueAsLeader(ops);
       return;
     }
-    const id = crypto.randomUUID();
     await new Promise<void>((resolve, reject) => {
-      this.#outstanding.set(id, { ops, done: (error) => (error ? reject(error) : resolve()) });
-      this.#post({ type: 'enqueue', id, ops });
+      this.#waiting.push({ ops, done: (error) => (error ? reject(error) : resolve()) });
+      this.#forwardNext();
     });
+  }
+
+  /** Sends the waiting edits as one forward, unless one is still unconfirmed. */
+  #forwardNext(): void {
+    if (this.#inFlight !== undefined || this.#waiting.length === 0 || this.#parts.role === 'leader') return;
+    this.#inFlight = { n: ++this.#forwards, edits: this.#waiting };
+    this.#waiting = [];
+    this.#sendInFlight();
+  }
+
+  #sendInFlight(): void {
+    const forward = this.#inFlight;
+    if (forward === undefined) return;
+    this.#post({ type: 'enqueue', from: this.tabId, n: forward.n, ops: forward.edits.flatMap((edit) => edit.ops) });
+  }
+
+  /**
+   * The leader's enqueue, one at a time. A forwarded edit (`from` tab, number `n`) is skipped when
+   * the marks say it is recorded already, else enqueued with the new mark in the same transaction.
+   * Reading the mark first and writing it with the ops is safe because only the lock holder
+   * writes, one request at a time, and IndexedDB orders the old leader's last transaction first.
+   */
+  #enqueueAsLeader(ops: readonly SyncOperation[], forwarded?: { from: string; n: number }): Promise<void> {
+    const write = async () => {
+      const queue = this.#parts.queue;
+      if (queue === null) throw new Error('the leader has no queue');
+      if (forwarded === undefined) {
+        await queue.enqueueMany(ops);
+        return;
+      }
+      const seen = this.#forwardedMarks.get(forwarded.from);
+      if (seen !== undefined && seen.n >= forwarded.n) return;
+      const now = Date.now();
+      const marks = new Map([...this.#forwardedMarks].filter(([, mark]) => now - mark.at < FORWARDED_MARK_TTL_MS));
+      marks.set(forwarded.from, { n: forwarded.n, at: now });
+      this.#nextAppendMeta = { records: ops.length, meta: { [FORWARDED_META_KEY]: JSON.stringify([...marks]) } };
+      try {
+        await queue.enqueueMany(ops);
+      } finally {
+        this.#nextAppendMeta = undefined;
+      }
+      this.#forwardedMarks = marks;
+    };
+    const done = this.#writes.then(write);
+    this.#writes = done.catch(() => undefined);
+    return done;
+  }
+
+  /** The storage the leader's queue writes through: its appends carry `#nextAppendMeta`. */
+  #marking(storage: StorageAdapter): StorageAdapter {
+    return {
+      ...storage,
+      append: (records, meta) => {
+        const extra = this.#nextAppendMeta;
+        if (extra === undefined) return storage.append(records, meta);
+        this.#nextAppendMeta = undefined;
+        if (records.length !== extra.records) {
+          return Promise.reject(
+            new Error(`a forwarded edit of ${extra.records} ops met an append of ${records.length}`),
+          );
+        }
+        return storage.append(records, { ...meta, ...extra.meta });
+      },
+    };
   }
 
   /** Drops the link and opens a fresh one now (the `online` and `visibilitychange` handlers). */
@@ -242,10 +342,12 @@ export class DeviceEngine {
     const storage = this.#storage;
     if (storage === undefined) throw new Error('start() opens the storage first');
     await this.#parts.queue?.close();
+    const marks = await storage.getMeta(FORWARDED_META_KEY);
+    this.#forwardedMarks = new Map(marks === undefined ? [] : JSON.parse(marks));
     const queue = createQueue({
       deviceId: this.config.deviceId,
       userId: this.config.userId,
-      storage,
+      storage: this.#marking(storage),
       publisher: this.link,
       config: this.config.maxBatchOps === undefined ? {} : { maxBatchOps: this.config.maxBatchOps },
     });
@@ -261,12 +363,25 @@ export class DeviceEngine {
     this.#changes.notify();
     for (const wake of this.#connectionListeners) wake();
     this.#post({ type: 'leader', tabId: this.tabId });
-    // Edits this tab handed to the old leader and never heard back about: recorded here now.
-    for (const [id, { ops, done }] of this.#outstanding) {
-      this.#outstanding.delete(id);
-      queue.enqueueMany(ops).then(
-        () => done(),
-        (error: Error) => done(error),
+    // Edits this tab handed to the old leader and never heard back about: recorded here now,
+    // unless the old leader stored them before it closed (the mark says so).
+    const inFlight = this.#inFlight;
+    this.#inFlight = undefined;
+    if (inFlight !== undefined) {
+      const ops = inFlight.edits.flatMap((edit) => edit.ops);
+      this.#enqueueAsLeader(ops, { from: this.tabId, n: inFlight.n }).then(
+        () => {
+          for (const edit of inFlight.edits) edit.done();
+        },
+        (error: Error) => {
+          for (const edit of inFlight.edits) edit.done(error);
+        },
+      );
+    }
+    for (const edit of this.#waiting.splice(0)) {
+      this.#enqueueAsLeader(edit.ops).then(
+        () => edit.done(),
+        (error: Error) => edit.done(error),
       );
     }
     await this.#leader.reconnect();
@@ -295,8 +410,8 @@ export class DeviceEngine {
         return;
       case 'leader':
         if (this.#parts.role === 'starting') this.#becomeFollower();
-        // A new leader: what the old one never confirmed goes to it.
-        for (const [id, { ops }] of this.#outstanding) this.#post({ type: 'enqueue', id, ops });
+        // A new leader: what the old one never confirmed goes to it, under the same number.
+        this.#sendInFlight();
         return;
       case 'changed':
         if (!leader) this.#mergePersisted();
@@ -313,22 +428,26 @@ export class DeviceEngine {
           this.#changes.notify();
         }
         return;
-      case 'enqueue':
-        if (leader && this.#parts.queue !== null) {
-          try {
-            await this.#parts.queue.enqueueMany(message.ops);
-            this.#post({ type: 'enqueued', id: message.id });
-          } catch (error) {
-            this.#post({ type: 'enqueueFailed', id: message.id, message: (error as Error).message });
-          }
+      case 'enqueue': {
+        if (!leader) return;
+        const { from, n } = message;
+        try {
+          await this.#enqueueAsLeader(message.ops, { from, n });
+        } catch (error) {
+          this.#post({ type: 'enqueueFailed', from, n, message: (error as Error).message });
+          return;
         }
+        if (this.onForwardStored?.() !== false) this.#post({ type: 'enqueued', from, n });
         return;
+      }
       case 'enqueued':
       case 'enqueueFailed': {
-        const request = this.#outstanding.get(message.id);
-        if (request === undefined) return;
-        this.#outstanding.delete(message.id);
-        request.done(message.type === 'enqueued' ? undefined : new Error(message.message));
+        const forward = this.#inFlight;
+        if (message.from !== this.tabId || forward?.n !== message.n) return;
+        this.#inFlight = undefined;
+        const error = message.type === 'enqueued' ? undefined : new Error(message.message);
+        for (const edit of forward.edits) edit.done(error);
+        this.#forwardNext();
         return;
       }
     }
@@ -482,11 +601,14 @@ class LeaderLink {
     }
     const codec = await this.#engine.codec();
     if (generation !== this.#generation) return;
-    const publisher = createWebSocketPublisher({ url: credentials.url, token: credentials.token, codec });
+    const { retryMs } = this.#engine.config;
+    const backoff = retryMs === undefined ? {} : { backoff: { initialMs: retryMs, maxMs: retryMs } };
+    const publisher = createWebSocketPublisher({ url: credentials.url, token: credentials.token, codec, ...backoff });
     const subscriber = createWebSocketSubscriber({
       url: credentials.url,
       token: credentials.token,
       since: this.#cursor,
+      ...backoff,
     });
     this.#publisher = publisher;
     this.#subscriber = subscriber;

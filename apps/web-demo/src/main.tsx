@@ -11,6 +11,9 @@ const params = new URLSearchParams(location.search);
 const userId = params.get('user') ?? 'demo-user';
 const deviceId = params.get('device') ?? deviceOfThisBrowser();
 const maxBatchOps = params.has('batch') ? Number(params.get('batch')) : undefined;
+// `&retry=600000`: the link's own reconnect delay (the tests make it long, so that only the
+// `online` and `visibilitychange` handlers below can bring the link back in time).
+const retryMs = params.has('retry') ? Number(params.get('retry')) : undefined;
 
 function deviceOfThisBrowser(): string {
   const key = 'media-sync-demo:device';
@@ -21,7 +24,12 @@ function deviceOfThisBrowser(): string {
   return made;
 }
 
-const engine = new DeviceEngine({ userId, deviceId, ...(maxBatchOps === undefined ? {} : { maxBatchOps }) });
+const engine = new DeviceEngine({
+  userId,
+  deviceId,
+  ...(maxBatchOps === undefined ? {} : { maxBatchOps }),
+  ...(retryMs === undefined ? {} : { retryMs }),
+});
 const actions = actionsOf(engine);
 exposeForTests(engine, actions);
 

@@ -10,6 +10,12 @@ export interface DemoTestApi {
   /** Arms a wait for the leader's next `count` acknowledged frames; `published` resolves then. */
   awaitFrames(count: number): void;
   published: Promise<void> | undefined;
+  /**
+   * Makes this leader store the next forwarded edit and never confirm it, as if its tab closed in
+   * between; `forwardStored` resolves once that edit is durable.
+   */
+  withholdNextConfirmation(): void;
+  forwardStored: Promise<void> | undefined;
 }
 
 export type Edit =
@@ -34,6 +40,16 @@ export function exposeForTests(engine: DeviceEngine, actions: Actions): void {
   const api: DemoTestApi = {
     actions,
     published: undefined,
+    forwardStored: undefined,
+    withholdNextConfirmation() {
+      api.forwardStored = new Promise((resolve) => {
+        engine.onForwardStored = () => {
+          engine.onForwardStored = undefined;
+          resolve();
+          return false;
+        };
+      });
+    },
     awaitFrames(count) {
       const queue = engine.queue;
       if (queue === null || engine.role !== 'leader') throw new Error('only the leader tab publishes frames');

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createCodec } from '@media-sync/codec';
+import type { SequencedOperation } from '@media-sync/protocol';
 import { createWebSocketSubscriber } from '@media-sync/publisher-websocket';
 import { createToken } from '@media-sync/sync-server';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
 import { build as viteBuild } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoTestApi, DemoView, Edit } from '../src/test-api.js';
@@ -82,10 +83,28 @@ describe.skipIf(!chromiumAvailable)('the web demo in Chromium (media-sync web)',
     return (await response.json()) as GatewayState;
   };
 
-  async function open(context: BrowserContext, userId: string, deviceId: string): Promise<Page> {
+  /** The gateway's log of `userId` up to `head`, read by a subscriber of the user from the start. */
+  const gatewayLog = async (userId: string, head: number): Promise<SequencedOperation[]> => {
+    const codec = await createCodec();
+    const token = await createToken({ secret: SECRET, userId, deviceId: 'auditor' });
+    const { url: gatewayUrl } = (await (await fetch(`${url}api/token?user=${userId}&device=auditor`)).json()) as {
+      url: string;
+    };
+    const subscriber = createWebSocketSubscriber({ url: gatewayUrl, token });
+    const logged: SequencedOperation[] = [];
+    const subscription = await subscriber.subscribe(userId, (frame) => {
+      logged.push(...codec.decodeFrame(frame.bytes).ops);
+    });
+    await subscriber.waitForCursor(head, 30_000);
+    await subscription.unsubscribe();
+    await subscriber.close();
+    return logged;
+  };
+
+  async function open(context: BrowserContext, userId: string, deviceId: string, extra = ''): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(`${deviceId}: ${error.message}`));
-    await page.goto(`${url}?user=${userId}&device=${deviceId}&batch=${BATCH}`);
+    await page.goto(`${url}?user=${userId}&device=${deviceId}&batch=${BATCH}${extra}`);
     await page.waitForSelector('html[data-ready="true"]');
     return page;
   }
@@ -231,20 +250,7 @@ describe.skipIf(!chromiumAvailable)('the web demo in Chromium (media-sync web)',
     await eventually(async () => expect(await view(pageA2)).toMatchObject({ role: 'leader', pending: 0 }));
     const head = (await gatewayState(USER)).head;
 
-    // The gateway's log, read by a subscriber of the user from the start.
-    const codec = await createCodec();
-    const token = await createToken({ secret: SECRET, userId: USER, deviceId: 'auditor' });
-    const { url: gatewayUrl } = (await (await fetch(`${url}api/token?user=${USER}&device=auditor`)).json()) as {
-      url: string;
-    };
-    const subscriber = createWebSocketSubscriber({ url: gatewayUrl, token });
-    const logged: string[] = [];
-    const subscription = await subscriber.subscribe(USER, (frame) => {
-      for (const op of codec.decodeFrame(frame.bytes).ops) logged.push(`${op.deviceId}#${op.seq}`);
-    });
-    await subscriber.waitForCursor(head, 30_000);
-    await subscription.unsubscribe();
-    await subscriber.close();
+    const logged = (await gatewayLog(USER, head)).map((entry) => `${entry.deviceId}#${entry.seq}`);
     expect(logged).toHaveLength(head);
     expect(new Set(logged).size).toBe(logged.length);
     for (let seq = firstSeq; seq <= before.lastSeq; seq++) expect(logged).toContain(`A#${seq}`);
@@ -304,5 +310,73 @@ describe.skipIf(!chromiumAvailable)('the web demo in Chromium (media-sync web)',
     expect((await view(pageC)).commands).toEqual([]);
     expect((await view(pageA2)).commands).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it("a follower's edit stored by a leader that closes before confirming it is in the gateway's log once", async () => {
+    const contextD = await browser.newContext();
+    const leader = await open(contextD, USER, 'D');
+    const follower = await open(contextD, USER, 'D');
+    expect((await view(leader)).role).toBe('leader');
+    expect((await view(follower)).role).toBe('follower');
+    await eventually(async () => expect((await view(leader)).connection).toBe('online'));
+
+    await leader.evaluate(() =>
+      (globalThis as unknown as { mediaSyncDemo: DemoTestApi }).mediaSyncDemo.withholdNextConfirmation(),
+    );
+    // A watchlist edit: the queue coalesces progress updates, which would hide a second copy.
+    const marker = { kind: 'watchlist', contentId: 'tmdb:603', member: true } as const;
+    // Not awaited: the follower's edit settles only once a leader confirms it.
+    const recorded = edits(follower, [marker]);
+    await leader.evaluate(() => (globalThis as unknown as { mediaSyncDemo: DemoTestApi }).mediaSyncDemo.forwardStored);
+    await leader.close();
+
+    // The follower becomes leader, finds its edit stored under the old leader's mark, and replays it.
+    await recorded;
+    await eventually(async () => expect(await view(follower)).toMatchObject({ role: 'leader', pending: 0 }));
+    const head = (await gatewayState(USER)).head;
+    const copies = (await gatewayLog(USER, head)).filter(
+      (entry) => entry.deviceId === 'D' && entry.op.type === 'watchlistAdd' && entry.op.contentId === marker.contentId,
+    );
+    expect(copies).toHaveLength(1);
+    expect(pageErrors).toEqual([]);
+    await contextD.close();
+  });
+
+  it('a dropped link comes back at once on `visibilitychange` and on `online`, not on its retry timer', async () => {
+    const contextE = await browser.newContext();
+    const page = await contextE.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`E: ${error.message}`));
+    // Every socket of the page passes through here, so the test can cut them as the network would.
+    const links: Array<{ page: WebSocketRoute; gateway: WebSocketRoute }> = [];
+    await page.routeWebSocket(/.*/, (socket) => {
+      links.push({ page: socket, gateway: socket.connectToServer() });
+    });
+    // A retry delay of ten minutes: only the page's event handlers can reconnect within the test.
+    await page.goto(`${url}?user=${USER}&device=E&batch=${BATCH}&retry=600000`);
+    await page.waitForSelector('html[data-ready="true"]');
+    await eventually(async () => expect((await view(page)).connection).toBe('online'));
+
+    const cut = async () => {
+      for (const link of links.splice(0)) {
+        await link.page.close();
+        await link.gateway.close();
+      }
+      await eventually(async () => expect((await view(page)).connection).toBe('offline'));
+    };
+
+    await cut();
+    expect(await page.evaluate(() => document.visibilityState)).toBe('visible');
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await eventually(async () => expect((await view(page)).connection).toBe('online'));
+    await edits(page, [{ kind: 'watchlist', contentId: 'tmdb:604', member: true }]);
+    await eventually(async () => expect((await view(page)).pending).toBe(0));
+
+    await cut();
+    await page.evaluate(() => dispatchEvent(new Event('online')));
+    await eventually(async () => expect((await view(page)).connection).toBe('online'));
+    await edits(page, [{ kind: 'watchlist', contentId: 'tmdb:604', member: false }]);
+    await eventually(async () => expect((await view(page)).pending).toBe(0));
+    expect(pageErrors).toEqual([]);
+    await contextE.close();
   });
 });
