@@ -331,10 +331,23 @@ describe.skipIf(missing !== undefined)('three serve processes on one PostgreSQL 
       0,
     );
     expect(lagCount).toBeGreaterThan(0);
+    // The bucket a quantile falls in (the histogram's upper bound), summed over the survivors.
+    const bucketBound = (quantile: number) => {
+      const buckets = new Map<string, number>();
+      for (const text of survivors) {
+        for (const match of text.matchAll(
+          /^media_sync_fanout_lag_seconds_bucket\{le="([^"]+)",path="remote"\} (\d+)$/gm,
+        )) {
+          buckets.set(match[1] as string, (buckets.get(match[1] as string) ?? 0) + Number(match[2]));
+        }
+      }
+      const found = [...buckets].find(([, cumulative]) => cumulative >= quantile * lagCount);
+      return found === undefined ? '?' : found[0] === '+Inf' ? '> 10 s' : `≤ ${1000 * Number(found[0])} ms`;
+    };
     console.log(
       `instances: ${totalOps} ops of ${devices.length} devices (${users.length} users) over 3 serve processes, ` +
         `instance 0 SIGKILLed at ${killedAt} acked ops (${Math.round((100 * killedAt) / totalOps)}%), ` +
-        `${replays.reduce((a, b) => a + b, 0)} replay runs; remote fan-outs ${lagCount}, mean lag ${((1000 * lagSum) / lagCount).toFixed(1)} ms; ` +
+        `${replays.reduce((a, b) => a + b, 0)} replay runs; remote fan-outs ${lagCount}, lag mean ${((1000 * lagSum) / lagCount).toFixed(1)} ms, p50 ${bucketBound(0.5)}, p99 ${bucketBound(0.99)}; ` +
         `converged in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   }, 120_000);
