@@ -13,6 +13,7 @@ import {
   type SyncOperation,
 } from '@media-sync/protocol';
 import { createToken } from '@media-sync/sync-server';
+import pg from 'pg';
 import { WebSocket } from 'ws';
 import { median } from '../trace-files.js';
 
@@ -184,6 +185,12 @@ async function benchOnce(
   const secret = randomBytes(32).toString('base64url');
   // Unique per run, so runs (and engineers) sharing one PostgreSQL or NATS do not meet.
   const prefix = `bench-${process.pid}-${Date.now().toString(36)}-${run}`;
+  // A PostgreSQL store gets a schema of this run, dropped afterwards.
+  const schema = prefix.replace(/-/g, '_');
+  const storeUrl =
+    store.url !== undefined && /^postgres(ql)?:/i.test(store.url)
+      ? `${store.url}${store.url.includes('?') ? '&' : '?'}schema=${schema}`
+      : store.url;
   const rows: DevicesBenchRow[] = [];
   const gateways: GatewayProcess[] = [];
   const clients: DeviceClient[] = [];
@@ -197,9 +204,11 @@ async function benchOnce(
           MEDIA_SYNC_GATEWAY_DB: join(dir, 'gateway.db'),
           MEDIA_SYNC_LOG_LEVEL: 'warn',
           MEDIA_SYNC_MAX_CONNECTIONS: String(devices + bulkDevices + 100),
-          ...(store.url === undefined ? {} : { MEDIA_SYNC_STORE: store.url }),
+          ...(storeUrl === undefined ? {} : { MEDIA_SYNC_STORE: storeUrl }),
           ...store.env,
-          ...(instances > 1 && options.fanout !== undefined ? { MEDIA_SYNC_FANOUT: options.fanout } : {}),
+          ...(instances > 1 && options.fanout !== undefined
+            ? { MEDIA_SYNC_FANOUT: options.fanout, MEDIA_SYNC_FANOUT_SUBJECT_PREFIX: `media-sync.${prefix}` }
+            : {}),
         }),
       );
     }
@@ -367,6 +376,7 @@ async function benchOnce(
     for (const client of clients) client.close();
     await Promise.all(gateways.map((gateway) => gateway.stop()));
     rmSync(dir, { recursive: true, force: true });
+    if (storeUrl !== store.url && store.url !== undefined) await dropSchema(store.url, schema);
   }
 }
 
@@ -490,6 +500,16 @@ class DeviceClient {
 
   close(): void {
     this.ws.terminate();
+  }
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
   }
 }
 
