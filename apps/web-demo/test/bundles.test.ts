@@ -111,7 +111,7 @@ describe('the browser packages bundle with no configuration (packed tarballs)', 
   });
 
   it(`stays within ${BUDGET_GZIP_BYTES / 1024} KB gzip in every bundler, esbuild's single file included`, () => {
-    // Measured 189.8 (esbuild, one file), 189.0 (esbuild, split), 184.6 (Vite), 185.9 KB (webpack).
+    // Measured 190.1 (esbuild, one file), 189.3 (esbuild, split), 184.9 (Vite), 186.1 KB (webpack).
     for (const result of results) {
       expect(totals(result).total.gzip, result.bundler).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
     }
