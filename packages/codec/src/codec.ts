@@ -450,8 +450,7 @@ class SessionReceiver implements SessionDecoder {
       }
       this.versions.delete(version);
       this.versions.set(version, applyUpdate(base, update, version));
-      while (this.versions.size > this.maxVersions)
-        this.versions.delete(this.versions.keys().next().value as number);
+      while (this.versions.size > this.maxVersions) this.versions.delete(this.versions.keys().next().value as number);
     }
     return { header: frame.header, ops: frame.ops, version };
   }
