@@ -45,7 +45,16 @@ const EXIT_OF_CODE: Record<CliErrorCode, ExitCode> = {
 };
 
 /** Publisher and storage failures that are worth retrying as they are. */
-const TRANSIENT_CODES = new Set(['TIMEOUT', 'UNAVAILABLE', 'DISCONNECTED', 'BUSY', 'ABORTED', 'FANOUT_UNAVAILABLE']);
+const TRANSIENT_CODES = new Set([
+  'TIMEOUT',
+  'UNAVAILABLE',
+  'DISCONNECTED',
+  'BUSY',
+  'ABORTED',
+  'FANOUT_UNAVAILABLE',
+  // The gateway's store server could not be reached at start.
+  'STORE_UNREACHABLE',
+]);
 
 /** The exit code for any error a command can end with. */
 export function exitCodeOf(error: unknown): ExitCode {

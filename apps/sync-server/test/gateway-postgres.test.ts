@@ -1,0 +1,148 @@
+import { createServer } from 'node:net';
+import type { SequencedOperation } from '@media-sync/protocol';
+import { startFaultProxy } from '@media-sync/publisher-conformance';
+import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
+import { createReplica } from '@media-sync/state';
+import { describe, expect, inject, it } from 'vitest';
+import { type SyncServer, startSyncServer } from '../src/index.js';
+import { codec, deferCleanup, outgoing, progressOps, SECRET, token, USER, watchlistOp } from './helpers.js';
+import { dropSchema, uniqueSchema } from './store-conformance/postgres.js';
+
+const url = inject('postgresUrl');
+
+/** The URL of a fresh schema of the test server, dropped after the test. */
+function freshStore(): string {
+  const schema = uniqueSchema('msgw_gateway');
+  deferCleanup(() => dropSchema(url as string, schema));
+  const store = new URL(url as string);
+  store.searchParams.set('schema', schema);
+  return store.toString();
+}
+
+async function instance(store: string, options: { snapshotEvery?: number } = {}): Promise<SyncServer> {
+  const server = await startSyncServer({ secret: SECRET, store, codec: await codec(), ...options });
+  deferCleanup(() => server.close());
+  return server;
+}
+
+async function publisher(serverUrl: string, deviceId: string) {
+  const created = createWebSocketPublisher({ url: serverUrl, token: await token(deviceId) });
+  deferCleanup(() => created.close());
+  return created;
+}
+
+function expectedState(ops: readonly SequencedOperation[]) {
+  const replica = createReplica({ userId: USER });
+  replica.applyAll([...ops]);
+  return { progress: replica.progress(), watchlist: replica.watchlist({ includeTombstones: true }) };
+}
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe.skipIf(url === undefined)('gateways sharing a PostgreSQL store', () => {
+  it('two gateways writing one user at once converge, and a third loads the same state from snapshot and log', async () => {
+    const store = freshStore();
+    // A snapshot every few ops: each gateway writes them while the other writes the same user,
+    // so a snapshot of a replica that missed the other's ops would show in the third gateway.
+    const a = await instance(store, { snapshotEvery: 7 });
+    const b = await instance(store, { snapshotEvery: 7 });
+    const tv = await publisher(a.url, 'tv');
+    const phone = await publisher(b.url, 'phone');
+    const sent: SequencedOperation[] = [];
+    const rounds = 12;
+    await Promise.all([
+      (async () => {
+        for (let round = 0; round < rounds; round++) {
+          const ops = progressOps('tv', round * 3 + 1, 3);
+          sent.push(...ops);
+          await tv.publish(await outgoing(ops));
+        }
+      })(),
+      (async () => {
+        for (let round = 0; round < rounds; round++) {
+          const ops = [watchlistOp('phone', round * 2 + 1, `tt-${round}`), ...progressOps('phone', round * 2 + 2, 1)];
+          sent.push(...ops);
+          await phone.publish(await outgoing(ops));
+        }
+      })(),
+    ]);
+    const total = rounds * 5;
+    expect(await a.headOf(USER)).toBe(total);
+    expect(await b.headOf(USER)).toBe(total);
+    const expected = expectedState(sent);
+    expect(await a.stateOf(USER)).toEqual(expected);
+    expect(await b.stateOf(USER)).toEqual(expected);
+    // Re-sent to the other gateway, a frame is a duplicate there: the settled seqs are shared.
+    const again = await (await publisher(b.url, 'tv')).publish(await outgoing(progressOps('tv', 1, 3)));
+    expect(again.duplicate).toBe(true);
+    await a.close();
+    await b.close();
+    const c = await instance(store);
+    expect(await c.headOf(USER)).toBe(total);
+    expect(await c.stateOf(USER)).toEqual(expected);
+  }, 60_000);
+
+  it('answers frames with a retryable error while PostgreSQL is unreachable, and takes them once it is back', async () => {
+    const target = new URL(url as string);
+    const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    deferCleanup(() => proxy.close());
+    const schema = uniqueSchema('msgw_outage');
+    deferCleanup(() => dropSchema(url as string, schema));
+    const viaProxy = new URL(url as string);
+    viaProxy.host = `127.0.0.1:${proxy.endpoint.port}`;
+    viaProxy.searchParams.set('schema', schema);
+    const server = await instance(viaProxy.toString());
+    const tv = await publisher(server.url, 'tv');
+    await tv.publish(await outgoing(progressOps('tv', 1, 2)));
+    await proxy.down();
+    const failed = await tv.publish(await outgoing(progressOps('tv', 3, 2))).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // UNAVAILABLE is transient: the queue keeps the ops and sends them again; nothing dead-letters.
+    expect(failed).toMatchObject({ code: 'UNAVAILABLE', transient: true });
+    await proxy.up();
+    let ack: Awaited<ReturnType<typeof tv.publish>> | undefined;
+    const deadline = Date.now() + 20_000;
+    while (ack === undefined && Date.now() < deadline) {
+      ack = await tv.publish(await outgoing(progressOps('tv', 3, 2))).catch(() => undefined);
+    }
+    expect(ack).toMatchObject({ duplicate: false, rejected: [] });
+    expect(await server.headOf(USER)).toBe(4);
+    expect(await server.stateOf(USER)).toEqual(expectedState(progressOps('tv', 1, 4)));
+  }, 60_000);
+});
+
+describe('the store option', () => {
+  it('refuses a store URL of an unknown scheme with STORE_URL', async () => {
+    await expect(startSyncServer({ secret: SECRET, store: 'mysql://root@127.0.0.1/test' })).rejects.toMatchObject({
+      name: 'SyncServerError',
+      code: 'STORE_URL',
+    });
+    await expect(
+      startSyncServer({ secret: SECRET, store: 'postgres://root@127.0.0.1:5432/test?schema=bad-name;' }),
+    ).rejects.toMatchObject({ code: 'STORE_URL' });
+  });
+
+  it('fails with STORE_UNREACHABLE naming the server (password hidden) when nothing answers', async () => {
+    const port = await closedPort();
+    const failure = await startSyncServer({
+      secret: SECRET,
+      store: `postgres://root:hunter2@127.0.0.1:${port}/test`,
+    }).then(
+      () => undefined,
+      (error: unknown) => error as Error & { code?: string },
+    );
+    expect(failure).toMatchObject({ name: 'SyncServerError', code: 'STORE_UNREACHABLE' });
+    expect(failure?.message).toContain(`127.0.0.1:${port}`);
+    expect(failure?.message).not.toContain('hunter2');
+  });
+});
