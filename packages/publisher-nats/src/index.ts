@@ -5,6 +5,7 @@ export {
   ensureStream,
   type NatsPublisher,
   type NatsPublisherOptions,
+  natsMsgId,
   natsNames,
   toPublisherError,
 } from './publisher.js';

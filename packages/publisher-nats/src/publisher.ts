@@ -40,6 +40,16 @@ export function natsNames(prefix: string) {
   };
 }
 
+/**
+ * The `Nats-Msg-Id` of a frame: `<escaped userId>:<deviceId>:<firstSeq>-<lastSeq>`. The server
+ * dedupes per stream, and one stream holds every user's subject: device ids are chosen per user
+ * ("tv" in two homes), so without the user a frame of one user's "tv" was dropped as a copy of
+ * another user's. The escaped user id has no `:`, so the first `:` ends it.
+ */
+export function natsMsgId(userId: string, deviceId: string, firstSeq: number, lastSeq: number): string {
+  return `${escapeUserId(userId)}:${deviceId}:${firstSeq}-${lastSeq}`;
+}
+
 /** What nats.js threw, as the contract's codes. */
 export function toPublisherError(error: unknown, timeoutMs: number): PublisherError {
   if (error instanceof PublisherError) return error;
@@ -115,7 +125,7 @@ export function lazyConnection(options: Pick<NatsPublisherOptions, 'servers' | '
 }
 
 /**
- * Publishes frames to JetStream. `Nats-Msg-Id` is `<deviceId>:<firstSeq>-<lastSeq>`, so the
+ * Publishes frames to JetStream. `Nats-Msg-Id` is `<escaped userId>:<deviceId>:<firstSeq>-<lastSeq>`, so the
  * server drops a copy published within the stream's duplicate window; the ack is the PubAck
  * (the frame is stored in the stream, file storage, replicated as the stream is configured).
  */
@@ -183,7 +193,7 @@ export function createNatsPublisher(options: NatsPublisherOptions = {}): NatsPub
         // While reconnecting nats.js would buffer the message; the contract wants an outage now.
         if (nc.isClosed() || state === 'offline') throw new PublisherError('DISCONNECTED', 'NATS is reconnecting');
         const msgHeaders = headers();
-        msgHeaders.set('Nats-Msg-Id', `${frame.deviceId}:${frame.firstSeq}-${frame.lastSeq}`);
+        msgHeaders.set('Nats-Msg-Id', natsMsgId(frame.userId, frame.deviceId, frame.firstSeq, frame.lastSeq));
         const pubAck = await nc.jetstream({ timeout: timeoutMs }).publish(names.subjectOf(frame.userId), bytes, {
           headers: msgHeaders,
           timeout: timeoutMs,
