@@ -21,6 +21,17 @@ export function standardTracePath(): string | undefined {
   }
 }
 
+/**
+ * Why a benchmark has no trace, and how to get one: a fresh clone has no `../shared/traces`
+ * beside it, and "not found" alone left a newcomer at the README's first bench command.
+ */
+export function missingTraceError(): Error {
+  return new Error(
+    'no --trace given and ../shared/traces/standard-20k.jsonl is not beside the repository: make a trace with ' +
+      '`npx media-sync trace generate --seed 1 --ops 20000 --out trace.jsonl` and pass --trace trace.jsonl',
+  );
+}
+
 /** The ops of the trace's busiest device (all of one user in the standard trace), in order. */
 export function loadBusiestDevice(trace: string): { deviceId: string; ops: SyncOperation[] } {
   const byDevice = new Map<string, SyncOperation[]>();

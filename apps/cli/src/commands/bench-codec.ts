@@ -14,7 +14,7 @@ import { decodeSyncMessage, encodeSyncMessage, media_sync, type SequencedOperati
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Packr, pack, unpack } from 'msgpackr';
-import { median, standardTracePath } from '../trace-files.js';
+import { median, missingTraceError, standardTracePath } from '../trace-files.js';
 import { generateTrace, type TraceOptions } from '../trace-generator.js';
 import { type DeviceOps, readTrace } from './codec.js';
 
@@ -571,7 +571,7 @@ export function registerBenchCodec(bench: Command): void {
     .exitOverride()
     .action(async (options: { trace?: string; out: string; runs: number; altTrace?: string; breakdown?: boolean }) => {
       const trace = options.trace ?? standardTracePath();
-      if (trace === undefined) throw new Error('no --trace given and ../shared/traces/standard-20k.jsonl not found');
+      if (trace === undefined) throw missingTraceError();
       const rows = await benchCodec({ trace, runs: options.runs, progress: process.stderr.isTTY !== false });
       const alt = await benchAltTrace({
         trace,

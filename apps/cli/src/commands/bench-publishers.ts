@@ -10,7 +10,7 @@ import { createQueue, type Publisher } from '@media-sync/queue';
 import { createMemoryStorage } from '@media-sync/storage-memory';
 import { createToken, startSyncServer } from '@media-sync/sync-server';
 import { type Command, Option } from 'commander';
-import { loadBusiestDevice, median, standardTracePath } from '../trace-files.js';
+import { loadBusiestDevice, median, missingTraceError, standardTracePath } from '../trace-files.js';
 import { cycleOps } from './bench-queue.js';
 import { brokerClients, brokerUrl, purgeBroker } from './demo-brokers.js';
 
@@ -377,7 +377,7 @@ export function registerBenchPublishersCommand(bench: Command): void {
         }),
     )
     .action(async (options: { trace?: string; ops: number; frameOps: number; runs: number; publishers: string }) => {
-      if (options.trace === undefined) throw new Error('--trace is required when ../shared/traces is absent');
+      if (options.trace === undefined) throw missingTraceError();
       const { deviceId, ops } = loadBusiestDevice(options.trace);
       const rows = await benchPublishers({
         ops: cycleOps(ops, options.ops),
