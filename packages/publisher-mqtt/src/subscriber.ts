@@ -20,7 +20,11 @@ export interface MqttSubscriberOptions {
 
 /** The client id of (prefix, user, device): the broker keeps the session, and what it missed, under it. */
 export function sessionClientId(prefix: string, userId: string, deviceId: string): string {
-  return `media-sync-${createHash('sha256').update(`${prefix}\n${userId}\n${deviceId}`).digest('hex').slice(0, 32)}`;
+  // JSON keeps the parts apart: ids may hold a newline, and `a` + `b\nc` must not name the session of `a\nb` + `c`.
+  return `media-sync-${createHash('sha256')
+    .update(JSON.stringify([prefix, userId, deviceId]))
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
 /**

@@ -23,7 +23,11 @@ export interface NatsSubscriberOptions {
  * from both ids (a hash, since consumer names allow fewer characters than ids do).
  */
 export function durableName(userId: string, deviceId: string): string {
-  return `media-sync-${createHash('sha256').update(`${userId}\n${deviceId}`).digest('hex').slice(0, 32)}`;
+  // JSON keeps the parts apart: ids may hold a newline, and `a` + `b\nc` must not name the consumer of `a\nb` + `c`.
+  return `media-sync-${createHash('sha256')
+    .update(JSON.stringify([userId, deviceId]))
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
 /**

@@ -24,9 +24,10 @@ export interface PubNubSubscriberOptions extends PubNubClientOptions {
 export function memoryPositions(): PubNubPositionStore {
   const positions = new Map<string, string>();
   return {
-    load: (userId, deviceId) => positions.get(`${userId}\n${deviceId}`),
+    load: (userId, deviceId) => positions.get(JSON.stringify([userId, deviceId])),
     save: (userId, deviceId, timetoken) => {
-      positions.set(`${userId}\n${deviceId}`, timetoken);
+      // JSON keeps the parts apart: ids may hold a newline.
+      positions.set(JSON.stringify([userId, deviceId]), timetoken);
     },
   };
 }
