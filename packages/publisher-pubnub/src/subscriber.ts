@@ -18,6 +18,12 @@ export interface PubNubSubscriberOptions extends PubNubClientOptions {
   readonly pollIntervalMs?: number;
   /** Frames being put together from parts, at most; the oldest is dropped beyond. Default 32. */
   readonly maxPartialFrames?: number;
+  /**
+   * Largest frame put together from parts (the publisher's `maxFrameBytes`). Parts beyond it
+   * drop the frame: anyone who may publish on the channel could otherwise make this subscriber
+   * hold `maxPartialFrames` × 4 096 parts of 32 KiB (4 GiB). Default 1 MiB.
+   */
+  readonly maxFrameBytes?: number;
 }
 
 /** An in-memory position store. */
@@ -38,9 +44,17 @@ interface Partial {
   readonly before: bigint;
   readonly parts: Array<string | undefined>;
   received: number;
+  /** Bytes of the parts received so far, decoded. */
+  bytes: number;
 }
 
 const HISTORY_PAGE = 100;
+
+/** Bytes a base64 text decodes to. */
+function base64Bytes(text: string): number {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return Math.floor((text.length * 3) / 4) - padding;
+}
 
 function isPart(message: unknown): message is FramePart {
   const part = message as FramePart | null;
@@ -73,6 +87,7 @@ export function createPubNubSubscriber(options: PubNubSubscriberOptions): Subscr
   const positions = options.positions ?? memoryPositions();
   const pollIntervalMs = options.pollIntervalMs ?? 10_000;
   const maxPartial = options.maxPartialFrames ?? 32;
+  const maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
   const stops = new Set<() => Promise<void>>();
   let closed = false;
 
@@ -132,11 +147,21 @@ export function createPubNubSubscriber(options: PubNubSubscriberOptions): Subscr
             before: BigInt(timetoken) - 1n,
             parts: new Array(message.n).fill(undefined),
             received: 0,
+            bytes: 0,
           };
           partials.set(key, partial);
           if (partials.size > maxPartial) partials.delete(partials.keys().next().value as string);
         }
-        if (partial.parts[message.i] === undefined) partial.received += 1;
+        // A part of another split (its count differs) is not this frame's.
+        if (message.n !== partial.parts.length) return;
+        const previous = partial.parts[message.i];
+        if (previous === undefined) partial.received += 1;
+        partial.bytes += base64Bytes(message.d) - (previous === undefined ? 0 : base64Bytes(previous));
+        if (partial.bytes > maxFrameBytes) {
+          // Larger than any frame: dropped, and its later parts (not a first part) are ignored.
+          partials.delete(key);
+          return;
+        }
         partial.parts[message.i] = message.d;
         if (partial.received < partial.parts.length) return;
         partials.delete(key);
