@@ -1,10 +1,11 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import type { SequencedOperation } from '@media-sync/protocol';
 import { startFaultProxy } from '@media-sync/publisher-conformance';
 import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
 import { createReplica } from '@media-sync/state';
 import { describe, expect, inject, it } from 'vitest';
 import { type SyncServer, startSyncServer } from '../src/index.js';
+import { PostgresGatewayStore } from '../src/store/postgres.js';
 import { codec, deferCleanup, outgoing, progressOps, SECRET, token, USER, watchlistOp } from './helpers.js';
 import { dropSchema, uniqueSchema } from './store-conformance/postgres.js';
 
@@ -47,7 +48,99 @@ function closedPort(): Promise<number> {
   });
 }
 
+/**
+ * A TCP proxy whose link can stall: while stalled it forwards nothing either way but keeps every
+ * connection open, as a network partition or a frozen server host does (no RST, no FIN).
+ */
+async function startStallingProxy(target: { host: string; port: number }) {
+  const pairs: [Socket, Socket][] = [];
+  let stalled = false;
+  const server = createServer((client) => {
+    const upstream = tcpConnect(target.port, target.host);
+    pairs.push([client, upstream]);
+    if (stalled) {
+      client.pause();
+      upstream.pause();
+    }
+    client.on('data', (data) => upstream.write(data));
+    upstream.on('data', (data) => client.write(data));
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    stall() {
+      stalled = true;
+      for (const [client, upstream] of pairs) {
+        client.pause();
+        upstream.pause();
+      }
+    },
+    resume() {
+      stalled = false;
+      for (const [client, upstream] of pairs) {
+        client.resume();
+        upstream.resume();
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const [client, upstream] of pairs) {
+          client.destroy();
+          upstream.destroy();
+        }
+        server.close(() => resolve());
+      }),
+  };
+}
+
 describe.skipIf(url === undefined)('gateways sharing a PostgreSQL store', () => {
+  it('answers a retryable error within the query timeout while PostgreSQL stalls (no reply, no reset), and recovers', async () => {
+    const target = new URL(url as string);
+    const proxy = await startStallingProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    deferCleanup(() => proxy.close());
+    const schema = uniqueSchema('msgw_stall');
+    deferCleanup(() => dropSchema(url as string, schema));
+    const viaProxy = new URL(url as string);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const store = await PostgresGatewayStore.open({
+      url: viaProxy.toString(),
+      schema,
+      queryTimeoutMs: 2_000,
+      connectTimeoutMs: 2_000,
+    });
+    const server = await startSyncServer({ secret: SECRET, store, codec: await codec() });
+    deferCleanup(() => server.close());
+    deferCleanup(() => store.close());
+    // The publisher's own ACK timeout is far away: an answer before it is the gateway's.
+    const created = createWebSocketPublisher({ url: server.url, token: await token('tv'), ackTimeoutMs: 45_000 });
+    deferCleanup(() => created.close());
+    await created.publish(await outgoing(progressOps('tv', 1, 2)));
+    proxy.stall();
+    const started = Date.now();
+    const failed = await created.publish(await outgoing(progressOps('tv', 3, 2))).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // Without a query timeout the frame waits for the server as long as TCP keeps the dead link open.
+    expect(failed).toMatchObject({ code: 'UNAVAILABLE', transient: true });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    proxy.resume();
+    let ack: Awaited<ReturnType<typeof created.publish>> | undefined;
+    const deadline = Date.now() + 30_000;
+    while (ack === undefined && Date.now() < deadline) {
+      ack = await created.publish(await outgoing(progressOps('tv', 3, 2))).catch(() => undefined);
+    }
+    expect(ack).toMatchObject({ rejected: [] });
+    expect(await server.headOf(USER)).toBe(4);
+    expect(await server.stateOf(USER)).toEqual(expectedState(progressOps('tv', 1, 4)));
+  }, 120_000);
+
   it('two gateways writing one user at once converge, and a third loads the same state from snapshot and log', async () => {
     const store = freshStore();
     // A snapshot every few ops: each gateway writes them while the other writes the same user,

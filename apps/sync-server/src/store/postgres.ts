@@ -24,6 +24,12 @@ export interface PostgresGatewayStoreOptions {
   readonly maxConnections?: number;
   /** How long a query may wait for a connection before it fails (an outage). Default 5 000 ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * How long a query may wait for the server's answer before it fails and its connection is
+   * dropped. A server that stops answering without closing the link (a partition, a frozen
+   * host) would otherwise hold the frame, and the connection, until TCP gives up. Default 30 000 ms.
+   */
+  readonly queryTimeoutMs?: number;
 }
 
 /**
@@ -102,6 +108,8 @@ export class PostgresGatewayStore implements GatewayStore {
       connectionString,
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      query_timeout: options.queryTimeoutMs ?? 30_000,
+      keepAlive: true,
       // Every connection works in the gateway's schema.
       options: `-c search_path=${quoteIdent(schema)}`,
       types: TYPES,
