@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { SyncServerError } from './errors.js';
@@ -101,15 +101,41 @@ const DRAIN_TIMEOUT_MS = 2_000;
 const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;
 
 /**
+ * The broker URLs for a message: a user, password or token in them (`nats://user:pass@host`)
+ * is masked, since the message reaches logs and terminals.
+ */
+function withoutCredentials(servers: string | readonly string[]): string {
+  const list = typeof servers === 'string' ? servers.split(',') : servers;
+  return list
+    .map((server) =>
+      server.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, (_userinfo, scheme = '') => `${scheme}***@`),
+    )
+    .join(',');
+}
+
+/**
+ * Longest escaped user id used as a subject token as it is; a longer one is replaced by its
+ * hash. The NATS server closes a connection whose SUB or PUB line is longer than its
+ * `max_control_line` (4 KiB by default), and nats.js re-subscribes everything on reconnect: one
+ * user with a long id (a byte outside ASCII escapes to three characters) would otherwise cut
+ * every instance serving that user off the broker, over and over.
+ */
+export const MAX_PLAIN_SUBJECT_TOKEN = 200;
+
+/**
  * A user id as one subject token: every byte outside `[A-Za-z0-9_-]` becomes `%XX`, so `.`,
  * `*`, `>` and spaces never reach a subject and two user ids never share one (`u.x` → `u%2Ex`,
- * `%2E` → `%252E`).
+ * `%2E` → `%252E`). Past `MAX_PLAIN_SUBJECT_TOKEN` characters the token is `%%` and the SHA-256
+ * of the id in hex: an escaped id never holds `%%`, and a notice names its user, so the
+ * receiver drops one of another user in the (astronomically unlikely) case of a collision.
  */
 export function subjectToken(userId: string): string {
+  const bytes = new TextEncoder().encode(userId);
   let out = '';
-  for (const byte of new TextEncoder().encode(userId)) {
+  for (const byte of bytes) {
     const char = String.fromCharCode(byte);
     out += byte < 0x80 && SUBJECT_TOKEN.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (out.length > MAX_PLAIN_SUBJECT_TOKEN) return `%%${createHash('sha256').update(bytes).digest('hex')}`;
   }
   return out;
 }
@@ -218,7 +244,7 @@ export function createNatsFanout(options: NatsFanoutOptions): Fanout {
       } catch (error) {
         throw new SyncServerError(
           'FANOUT_UNAVAILABLE',
-          `cannot reach the fan-out broker at ${String(options.servers)}: ${(error as Error).message}`,
+          `cannot reach the fan-out broker at ${withoutCredentials(options.servers)}: ${(error as Error).message}`,
           { cause: error },
         );
       }

@@ -44,11 +44,20 @@ describe('subject tokens of user ids', () => {
     expect(subjectToken('%2E')).toBe('%252E');
     expect(subjectToken('a >*')).toBe('a%20%3E%2A');
     expect(subjectToken('é')).toBe('%C3%A9');
+    const long = 'é'.repeat(1_500);
+    expect(subjectToken(long)).toMatch(/^%%[0-9a-f]{64}$/);
+    expect(subjectToken(`${long}x`)).not.toBe(subjectToken(long));
+    expect(subjectToken('a'.repeat(200))).toBe('a'.repeat(200));
+    expect(subjectToken('a'.repeat(201))).toMatch(/^%%[0-9a-f]{64}$/);
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
-        expect(subjectToken(a)).toMatch(/^[A-Za-z0-9_%-]*$/);
-        if (a !== b) expect(subjectToken(a)).not.toBe(subjectToken(b));
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 300 }),
+        fc.string({ unit: 'grapheme', maxLength: 300 }),
+        (a, b) => {
+          expect(subjectToken(a)).toMatch(/^[A-Za-z0-9_%-]{0,200}$|^%%[0-9a-f]{64}$/);
+          if (a !== b) expect(subjectToken(a)).not.toBe(subjectToken(b));
+        },
+      ),
     );
   });
 });
@@ -91,6 +100,29 @@ describe.skipIf(nats.endpoint === undefined)('NATS fan-out against a real server
       ...users.map((user, i) => [user, i + 1]),
       ['done', 1],
     ]);
+  });
+
+  it('keeps the link up and routes a user id too long for a subject line (the broker would close it)', async () => {
+    const prefix = runPrefix();
+    // 1 500 two-byte characters: 9 000 characters escaped, past the server's 4 KiB control line.
+    const long = 'é'.repeat(1_500);
+    const longToo = `${long}x`;
+    const a = await instance(prefix);
+    const b = await instance(prefix);
+    await b.fanout.watch(long);
+    await b.fanout.watch(longToo);
+    await b.fanout.watch('user-1');
+    a.fanout.publish(head(long, 1));
+    a.fanout.publish(head(longToo, 2));
+    a.fanout.publish(head('user-1', 3));
+    await eventually(() => b.notices.some((notice) => notice.userId === 'user-1'));
+    expect(b.notices.map((notice) => [notice.userId.length, notice.kind === 'head' && notice.head])).toEqual([
+      [long.length, 1],
+      [longToo.length, 2],
+      ['user-1'.length, 3],
+    ]);
+    expect(a.fanout.stats()).toMatchObject({ connected: true, reconnects: 0 });
+    expect(b.fanout.stats()).toMatchObject({ connected: true, reconnects: 0, malformed: 0 });
   });
 
   it('stops handing over a user once every watch of it is undone', async () => {
@@ -190,6 +222,27 @@ describe.skipIf(nats.endpoint === undefined)('NATS fan-out against a real server
     const started = fanout.start({ notice() {}, resumed() {} });
     await expect(started).rejects.toMatchObject({ name: 'SyncServerError', code: 'FANOUT_UNAVAILABLE' });
     await expect(started).rejects.toThrow(`127.0.0.1:${port}`);
+  });
+
+  it('names an unreachable broker without the password of its URL', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address() as { port: number };
+        server.close(() => resolve(address.port));
+      });
+    });
+    const fanout: Fanout = createNatsFanout({
+      servers: [`nats://gateway:hunter2@127.0.0.1:${port}`, `nats://tok3n-s3cret@127.0.0.1:${port}`],
+      connectTimeoutMs: 500,
+    });
+    const failure = await fanout.start({ notice() {}, resumed() {} }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure).toMatchObject({ name: 'SyncServerError', code: 'FANOUT_UNAVAILABLE' });
+    expect(failure?.message).toContain(`127.0.0.1:${port}`);
+    expect(failure?.message).not.toContain('hunter2');
+    expect(failure?.message).not.toContain('tok3n-s3cret');
   });
 });
 
