@@ -58,6 +58,10 @@ describe('media-sync serve --store', () => {
       expect(result.stderr).toContain(`127.0.0.1:${port}`);
       expect(result.stderr).not.toContain('hunter2');
       expect(result.stdout).toBe('');
+      // A flag's password shows in `ps`: the flag (only) is warned about, naming the variable.
+      const warning = 'the password in --store shows in `ps`; use MEDIA_SYNC_STORE';
+      if (args.length > 0) expect(result.stderr).toContain(warning);
+      else expect(result.stderr).not.toContain(warning);
     },
     30_000,
   );

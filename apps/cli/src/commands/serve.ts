@@ -62,7 +62,8 @@ export function registerServeCommand(program: Command): void {
       'file holding the token secret, or "<kid> <secret>" lines (default: MEDIA_SYNC_SECRET)',
     )
     .option('--secret <secret>', 'the token secret (visible in ps: prefer MEDIA_SYNC_SECRET or --secret-file)')
-    .action(async (options: ServeOptions & Record<string, unknown>) => {
+    .action(async (options: ServeOptions & Record<string, unknown>, command: Command) => {
+      warnOfPasswordsInFlags(command, options);
       const logger = gatewayLogger(options.logLevel);
       const server = await startSyncServer({
         port: options.port,
@@ -90,6 +91,33 @@ export function registerServeCommand(program: Command): void {
       await server.close();
       logger.flush();
     });
+}
+
+/**
+ * A password (or NATS token) in the URL of `--store` or `--fanout` shows in `ps` like `--secret` does: the same
+ * warning, naming the variable that keeps it out of sight.
+ */
+function warnOfPasswordsInFlags(command: Command, options: ServeOptions): void {
+  for (const [name, variable] of [
+    ['store', 'MEDIA_SYNC_STORE'],
+    ['fanout', 'MEDIA_SYNC_FANOUT'],
+  ] as const) {
+    const value = options[name];
+    if (value === undefined || command.getOptionValueSource(name) !== 'cli') continue;
+    // NATS takes a bare token as the user part (`nats://TOKEN@host`); PostgreSQL a user name.
+    if (value.split(',').some((url) => hasPassword(url.trim(), name === 'fanout'))) {
+      process.stderr.write(`media-sync: warning: the password in --${name} shows in \`ps\`; use ${variable}\n`);
+    }
+  }
+}
+
+function hasPassword(url: string, userIsSecret: boolean): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.password !== '' || (userIsSecret && parsed.username !== '');
+  } catch {
+    return false;
+  }
 }
 
 /**
