@@ -28,5 +28,5 @@ export type {
   SessionState,
 } from './types.js';
 export { BatchField, FrameField } from './wire.js';
-export { createZstd, type ZstdCompressor, type ZstdEngine } from './zstd.js';
+export { createZstd, MAX_WINDOW_BYTES, type ZstdCompressor, type ZstdEngine } from './zstd.js';
 export { createZstdWasmEngine } from './zstd-wasm-engine.js';

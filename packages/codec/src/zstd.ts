@@ -43,6 +43,14 @@ const MAGIC = 0xfd2fb528;
 const MAX_BLOCK_BYTES = 128 * 1024;
 
 /**
+ * The largest window a frame may ask the decoder to hold. zstd allocates the window before it
+ * reads a block, so a frame of a few bytes with no content size could make every decode reserve
+ * up to 128 MiB (and exhaust the WebAssembly heap). 8 MiB is the window zstd itself uses at
+ * levels up to 19 when the input size is unknown, so no frame of a standard level is refused.
+ */
+export const MAX_WINDOW_BYTES = 8 * 1024 * 1024;
+
+/**
  * The dictionary id and content size a zstd frame header states (RFC 8878 §3.1.1.1), or
  * undefined when `bytes[start, end)` does not begin with a complete zstd frame header. Reads
  * the header alone: a frame leaves out of its own header what this already says.
@@ -82,6 +90,8 @@ export interface ZstdFrameInfo {
   readonly contentSize: number | undefined;
   /** Dictionary_ID, 0 when absent. */
   readonly dictionaryId: number;
+  /** The window the decoder must hold: Window_Descriptor's size, or the content size of a single segment. */
+  readonly windowSize: number;
   /**
    * The most bytes the frame can decompress to, from its block headers: raw and RLE blocks
    * state their size, a compressed block yields at most 128 KiB.
@@ -112,6 +122,13 @@ export function inspectZstdFrame(bytes: Uint8Array, base: number): ZstdFrameInfo
   const fcsSize = fcsFlag === 0 ? (singleSegment ? 1 : 0) : ([0, 2, 4, 8][fcsFlag] as number);
   let pos = 5 + (singleSegment ? 0 : 1);
   if (pos + dictIdSize + fcsSize > bytes.length) throw fail(pos, 'zstd frame header is truncated');
+  let windowSize = 0;
+  if (!singleSegment) {
+    // RFC 8878 §3.1.1.1.2: Exponent (5 bits) and Mantissa (3 bits).
+    const windowDescriptor = bytes[5] as number;
+    const windowBase = 2 ** (10 + (windowDescriptor >> 3));
+    windowSize = windowBase + (windowBase / 8) * (windowDescriptor & 7);
+  }
   let dictionaryId = 0;
   for (let i = 0; i < dictIdSize; i++) dictionaryId += (bytes[pos + i] as number) * 2 ** (8 * i);
   pos += dictIdSize;
@@ -145,7 +162,9 @@ export function inspectZstdFrame(bytes: Uint8Array, base: number): ZstdFrameInfo
   if (hasChecksum) pos += 4;
   if (pos !== bytes.length) throw fail(Math.min(pos, bytes.length), 'bytes after the zstd frame');
   if (contentSize !== undefined) maxContentSize = Math.min(maxContentSize, contentSize);
-  return { contentSize, dictionaryId, maxContentSize };
+  // The decoder never holds more window than the content it will produce.
+  if (singleSegment || (contentSize !== undefined && contentSize < windowSize)) windowSize = contentSize ?? 0;
+  return { contentSize, dictionaryId, maxContentSize, windowSize };
 }
 
 /** Safe zstd over an engine: limits and dictionary ids checked from the headers before decompressing. */
@@ -168,6 +187,13 @@ export class Zstd {
     dictionaryId = 0,
   ): Uint8Array {
     const info = inspectZstdFrame(compressed, base);
+    if (info.windowSize > MAX_WINDOW_BYTES) {
+      throw new CodecError(
+        'LIMIT_EXCEEDED',
+        base,
+        `zstd frame asks for a ${info.windowSize}-byte window, over ${MAX_WINDOW_BYTES}`,
+      );
+    }
     if (info.contentSize !== undefined) {
       if (info.contentSize > maxBodyBytes) {
         throw new CodecError('LIMIT_EXCEEDED', base, `zstd content size ${info.contentSize} exceeds ${maxBodyBytes}`);

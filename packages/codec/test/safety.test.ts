@@ -198,6 +198,47 @@ describe('zstd bombs fail fast, before any output is allocated', () => {
     expect(codeOf(() => codec.decodeFrame(frame))).toBe('LIMIT_EXCEEDED');
   });
 
+  /** A plain frame's body wrapped in a zstd frame with no content size, the given Window_Descriptor and one raw block. */
+  function rawZstdFrame(windowDescriptor: number): { frame: Uint8Array; plain: Uint8Array } {
+    const body = media_sync.v1.Frame.decode(plainSample).body;
+    const header = body.length * 8 + 1; // last, raw
+    const zstd = new Uint8Array([
+      0x28,
+      0xb5,
+      0x2f,
+      0xfd,
+      0x00,
+      windowDescriptor,
+      header & 0xff,
+      (header >> 8) & 0xff,
+      (header >> 16) & 0xff,
+      ...body,
+    ]);
+    const frame = codec.decodeFrame(plainSample);
+    return {
+      frame: forge({
+        flags: 1,
+        deviceId: 'tv-den',
+        firstSeq: frame.header.firstSeq,
+        opCount: frame.ops.length,
+        bodyLength: body.length,
+        body: zstd,
+      }),
+      plain: plainSample,
+    };
+  }
+
+  it('a frame asking for a window over 8 MiB is refused from its header, before zstd reserves it', () => {
+    // Exponent 14: a 16 MiB window for a body of a few hundred bytes.
+    const { frame } = rawZstdFrame(14 << 3);
+    expect(codeOf(() => codec.decodeFrame(frame))).toBe('LIMIT_EXCEEDED');
+  });
+
+  it('an 8 MiB window (what zstd uses at level 19 on input of unknown size) still decodes', () => {
+    const { frame, plain } = rawZstdFrame(13 << 3);
+    expect(codec.decodeFrame(frame).ops).toEqual(codec.decodeFrame(plain).ops);
+  });
+
   it('a content size that disagrees with body_length is malformed', () => {
     const frame = forge({ flags: 1, bodyLength: 1000, body: zstdWithContentSize(5000) });
     expect(codeOf(() => codec.decodeFrame(frame))).toBe('MALFORMED_FRAME');
