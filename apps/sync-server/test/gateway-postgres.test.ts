@@ -223,6 +223,13 @@ describe('the store option', () => {
     await expect(
       startSyncServer({ secret: SECRET, store: 'postgres://root@127.0.0.1:5432/test?schema=bad-name;' }),
     ).rejects.toMatchObject({ code: 'STORE_URL' });
+    // PostgreSQL's own schemas: pg_* is refused by the server with a bare SQL error, and
+    // information_schema would take the gateway's tables. Refused before connecting, so also here.
+    for (const schema of ['pg_gateway', 'information_schema']) {
+      await expect(
+        startSyncServer({ secret: SECRET, store: `postgres://root@127.0.0.1:1/test?schema=${schema}` }),
+      ).rejects.toMatchObject({ code: 'STORE_URL', message: expect.stringContaining(schema) });
+    }
   });
 
   it('fails with STORE_UNREACHABLE naming the server (password hidden) when nothing answers', async () => {

@@ -527,6 +527,11 @@ function parseUrl(url: string, schemaOption: string | undefined): { connectionSt
       `schema ${JSON.stringify(schema)} is not a plain identifier (letters, digits, _; at most 63)`,
     );
   }
+  // PostgreSQL reserves pg_* (CREATE SCHEMA fails with a bare SQL error) and owns
+  // information_schema (a superuser's gateway would create its tables among the catalog's views).
+  if (/^pg_/i.test(schema) || schema.toLowerCase() === 'information_schema') {
+    throw new SyncServerError('STORE_URL', `schema ${JSON.stringify(schema)} is one of PostgreSQL's own; pick another`);
+  }
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema };
 }
