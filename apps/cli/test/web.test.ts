@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { verifyToken } from '@media-sync/sync-server';
@@ -9,19 +9,27 @@ import { cli, later, tempDir } from './helpers.js';
 const SECRET = 'web-command-test-secret';
 
 /** A GET with a chosen Host header (fetch does not let one set it). */
-function get(url: string, path: string, host?: string): Promise<{ status: number; body: string; type: string }> {
+function get(
+  url: string,
+  path: string,
+  host?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; type: string }> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: host === undefined ? {} : { host } }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, body, type: String(response.headers['content-type']) }),
-      );
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, headers: host === undefined ? headers : { ...headers, host } },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body, type: String(response.headers['content-type']) }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -67,6 +75,33 @@ describe('media-sync web', () => {
     expect((await get(demo.url, '/../package.json')).status).toBe(404);
     expect((await get(demo.url, '/%2e%2e/%2e%2e/package.json')).status).toBe(404);
     expect((await get(demo.url, '/missing.js')).status).toBe(404);
+  });
+
+  it('refuses a token to a page of another origin, and follows no symbolic link out of the app', async () => {
+    const app = builtApp();
+    const outsideDir = tempDir();
+    writeFileSync(join(outsideDir, 'secret.txt'), 'not for the page');
+    symlinkSync(join(outsideDir, 'secret.txt'), join(app, 'leak.txt'));
+    symlinkSync(outsideDir, join(app, 'elsewhere'));
+    const demo = await startWebDemo({ appDir: app, port: 0 });
+    later(() => demo.close());
+    const host = new URL(demo.url).host;
+
+    const crossSite = { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' };
+    expect(await get(demo.url, '/api/token?user=u&device=d', undefined, crossSite)).toMatchObject({ status: 403 });
+    expect((await get(demo.url, '/api/state?user=u', undefined, { origin: 'http://evil.example' })).status).toBe(403);
+    // Another port of 127.0.0.1 is the same site but another origin.
+    const samesite = { origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' };
+    expect((await get(demo.url, '/api/token?user=u&device=d', undefined, samesite)).status).toBe(403);
+    // The page's own fetch, and curl.
+    const own = { origin: `http://${host}`, 'sec-fetch-site': 'same-origin' };
+    expect((await get(demo.url, '/api/token?user=u&device=d', undefined, own)).status).toBe(200);
+    expect((await get(demo.url, '/api/token?user=u&device=d')).status).toBe(200);
+
+    expect(await get(demo.url, '/leak.txt')).toMatchObject({ status: 404, body: 'not found' });
+    expect((await get(demo.url, '/elsewhere/secret.txt')).status).toBe(404);
+    expect((await get(demo.url, '/a%00.js')).status).toBe(404);
+    expect((await get(demo.url, '/assets/index-abc.js')).status).toBe(200);
   });
 
   it('says how to build the app when there is none, exit 1', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,12 @@ export async function startWebDemo(options: WebDemoOptions): Promise<WebDemo> {
       return;
     }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/api/') && !fromThisOrigin(request)) {
+      // A page of another origin cannot read the answer anyway (no CORS headers); refusing it
+      // outright keeps a token out of any response another site's request caused.
+      sendJson(response, 403, { error: 'this endpoint answers pages of its own origin only' });
+      return;
+    }
     if (url.pathname === '/api/token') {
       const userId = idParam(url, 'user');
       const deviceId = idParam(url, 'device');
@@ -120,6 +126,17 @@ export async function startWebDemo(options: WebDemoOptions): Promise<WebDemo> {
   };
 }
 
+/**
+ * Whether a request comes from a page this server served, or from no page at all (curl, a
+ * typed URL): browsers name another site in `Sec-Fetch-Site` and `Origin`.
+ */
+function fromThisOrigin(request: IncomingMessage): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = request.headers.origin;
+  return origin === undefined || origin === `http://${request.headers.host}`;
+}
+
 function idParam(url: URL, name: string): string | { error: string } {
   const value = url.searchParams.get(name);
   if (value === null || value === '') return { error: `missing ${name}` };
@@ -140,22 +157,29 @@ function serveFile(appDir: string, pathname: string, response: ServerResponse): 
     response.writeHead(400).end();
     return;
   }
-  if (path !== appDir && !path.startsWith(appDir + sep)) {
-    response.writeHead(404).end();
-    return;
-  }
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'index.html') : path;
-  if (!existsSync(file)) {
+  // Compared after resolving symbolic links: a link inside the app to /etc or ~ stays unserved.
+  const real = realPathOf(file);
+  const realApp = realpathSync(appDir);
+  if (real === undefined || !real.startsWith(realApp + sep) || !statSync(real).isFile()) {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     return;
   }
   // Hashed assets never change; the page and the service worker must be checked on every visit.
-  const immutable = file.includes(`${sep}assets${sep}`);
+  const immutable = real.startsWith(join(realApp, 'assets') + sep);
   response.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': CONTENT_TYPES[extname(real)] ?? 'application/octet-stream',
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
-  response.end(readFileSync(file));
+  response.end(readFileSync(real));
+}
+
+function realPathOf(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined; // missing, a dangling link, or a name the file system refuses (a NUL byte)
+  }
 }
 
 interface WebOptions {
