@@ -534,19 +534,33 @@ export class DeviceEngine {
     return this.#codec;
   }
 
-  /** A token for this device: cached, else minted by the dev server (`/api/token`, loopback only). */
+  /**
+   * A token for this device, minted by the dev server (`/api/token`, loopback only) on every
+   * connect; the copy kept in localStorage is used only when the server cannot be reached. A kept
+   * token alone would outlive the server that minted it: a restarted `media-sync web` signs with
+   * a new secret and runs its gateway on a new port, and the page would stay offline for a day.
+   */
   async token(): Promise<{ token: string; url: string }> {
+    const query = new URLSearchParams({ user: this.config.userId, device: this.config.deviceId });
+    let response: Response | undefined;
+    try {
+      response = await fetch(`./api/token?${query}`, { cache: 'no-store' });
+    } catch {
+      response = undefined; // no network: the kept token, below
+    }
+    if (response?.ok === true) {
+      const minted = (await response.json()) as { token: string; url: string; expiresAt: number };
+      localStorage.setItem(this.#keys.token, JSON.stringify(minted));
+      return minted;
+    }
     const cached = localStorage.getItem(this.#keys.token);
     if (cached !== null) {
       const parsed = JSON.parse(cached) as { token: string; url: string; expiresAt: number };
       if (parsed.expiresAt > Date.now() + 60_000) return parsed;
     }
-    const query = new URLSearchParams({ user: this.config.userId, device: this.config.deviceId });
-    const response = await fetch(`./api/token?${query}`);
-    if (!response.ok) throw new Error(`the dev server refused a token: HTTP ${response.status}`);
-    const minted = (await response.json()) as { token: string; url: string; expiresAt: number };
-    localStorage.setItem(this.#keys.token, JSON.stringify(minted));
-    return minted;
+    throw new Error(
+      `the dev server gave no token: ${response === undefined ? 'unreachable' : `HTTP ${response.status}`}`,
+    );
   }
 
   /** A command frame for this device arrived (once per delivery). */

@@ -47,9 +47,28 @@ if ('serviceWorker' in navigator) {
   void navigator.serviceWorker.register('./sw.js').catch((error: Error) => console.warn('no offline copy:', error));
 }
 
-await engine.start();
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
+try {
+  await engine.start();
+} catch (error) {
+  // Without its IndexedDB outbox the page cannot record an edit: say why instead of a blank page
+  // (a database a newer version of the app wrote, storage full or disabled, a private window).
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  createRoot(root).render(
+    <main>
+      <h1>media-sync</h1>
+      <p className="error" data-testid="start-error">
+        This page cannot open the device&apos;s offline storage (IndexedDB), so it cannot record changes
+        {typeof code === 'string' ? ` (${code})` : ''}: {message}
+      </p>
+      <p>Close other tabs of this page and reload; if it persists, clear this site&apos;s data in the browser.</p>
+    </main>,
+  );
+  document.documentElement.dataset.ready = 'error';
+  throw error;
+}
 createRoot(root).render(
   <StrictMode>
     <App engine={engine} actions={actions} />

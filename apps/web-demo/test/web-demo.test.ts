@@ -379,4 +379,45 @@ describe.skipIf(!chromiumAvailable)('the web demo in Chromium (media-sync web)',
     expect(pageErrors).toEqual([]);
     await contextE.close();
   });
+
+  it('a token kept from an earlier run of the server (another secret, a gateway gone) does not keep the page offline', async () => {
+    const contextF = await browser.newContext();
+    const page = await open(contextF, USER, 'F');
+    await eventually(async () => expect((await view(page)).connection).toBe('online'));
+    // What a restarted `media-sync web` leaves in the page's storage: its gateway ran on another
+    // port and signed with another secret.
+    const stale = await createToken({ secret: 'an-earlier-run', userId: USER, deviceId: 'F' });
+    await page.evaluate(({ key, value }) => localStorage.setItem(key, value), {
+      key: `media-sync-demo:token:${USER}:F`,
+      value: JSON.stringify({ token: stale, url: 'ws://127.0.0.1:1/', expiresAt: Date.now() + 3_600_000 }),
+    });
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    await eventually(async () => expect((await view(page)).connection).toBe('online'), 15_000);
+    await contextF.close();
+  });
+
+  it('a device whose IndexedDB a newer app version wrote says so on the page, not a blank page', async () => {
+    const contextG = await browser.newContext();
+    const page = await contextG.newPage();
+    await page.goto(`${url}no-such-page`); // any page of the origin, to reach its IndexedDB
+    await page.evaluate(
+      (name) =>
+        new Promise<void>((done, fail) => {
+          const request = indexedDB.open(name, 99);
+          request.onsuccess = () => {
+            request.result.close();
+            done();
+          };
+          request.onerror = () => fail(request.error);
+        }),
+      `media-sync-demo:${USER}:G`,
+    );
+    await page.goto(`${url}?user=${USER}&device=G`);
+    await page.waitForSelector('html[data-ready="error"]');
+    const shown = await page.textContent('[data-testid="start-error"]');
+    expect(shown).toContain('IndexedDB');
+    expect(shown).toContain('SCHEMA_TOO_NEW');
+    await contextG.close();
+  });
 });
