@@ -163,7 +163,8 @@ export class Ingest {
       let outcomes: PromiseSettledResult<FrameWriteResult>[];
       try {
         // Loaded before the commit: its head tells whether another writer came in between.
-        for (const userId of userIds) users.set(userId, await this.#users.get(userId));
+        // (A queued frame pins its user, so a cached state needs no LRU touch.)
+        for (const userId of userIds) users.set(userId, this.#users.peek(userId) ?? (await this.#users.get(userId)));
         const snapshots = [...users.values()]
           .filter((user) => user.sinceSnapshot >= this.#limits.snapshotEvery)
           .map((user) => ({ userId: user.userId, logSeq: user.head, state: () => JSON.stringify(user.replica) }));
@@ -197,7 +198,8 @@ export class Ingest {
   async #committed(frame: PendingFrame, user: UserState, result: FrameWriteResult): Promise<void> {
     const { userId, deviceId } = frame.session;
     try {
-      await user.committed(this.#store, result);
+      const catchingUp = user.committed(this.#store, result);
+      if (catchingUp !== undefined) await catchingUp;
     } catch (error) {
       // The frame is stored; only the cache could not follow: it is rebuilt on next use.
       this.#users.drop(userId);

@@ -39,13 +39,14 @@ export class UserState {
    * Takes in a committed frame of this user. If the replica is at the head the frame's
    * transaction found, its ops are merged directly; otherwise another writer logged ops in
    * between, and the log is read from the store up to the frame's head (its ops included).
+   * Returns a promise only then (a direct merge is done on return: no turn of the microtask queue).
    */
-  async committed(store: GatewayStore, result: FrameWriteResult): Promise<void> {
+  committed(store: GatewayStore, result: FrameWriteResult): Promise<void> | undefined {
     if (this.head === result.previousHead) {
       this.#merge(result.logged, result.headLogSeq);
-      return;
+      return undefined;
     }
-    await this.catchUp(store, result.headLogSeq);
+    return this.catchUp(store, result.headLogSeq);
   }
 
   /** Merges the log after `head` from the store, up to `until` (or its end). */

@@ -26,6 +26,14 @@ export interface SqliteGatewayStoreOptions {
   readonly synchronous?: Synchronous;
 }
 
+/** How many users' log heads a store keeps in memory at most. */
+const MAX_CACHED_HEADS = 100_000;
+
+interface SettledRow {
+  readonly first_seq: number;
+  readonly last_seq: number;
+}
+
 /** `PRAGMA application_id` of a gateway database: 'MSGW'. */
 export const GATEWAY_APPLICATION_ID = 0x4d_53_47_57;
 /** `PRAGMA application_id` of a device queue database (`@media-sync/storage-sqlite`): 'MSQQ'. */
@@ -49,6 +57,13 @@ export class SqliteGatewayStore implements GatewayStore {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
   readonly #statements;
+  /**
+   * Log heads read or written by this store, by user. The file is held with an exclusive lock,
+   * so nothing else can move a head: a cached one saves the `max(log_seq)` seek in each frame's
+   * transaction. Written only after a commit (a rolled-back transaction leaves it as it was);
+   * bounded by `MAX_CACHED_HEADS` (cleared when full; a miss reads the index again).
+   */
+  readonly #heads = new Map<string, number>();
 
   constructor(path: string, options: SqliteGatewayStoreOptions = {}) {
     if (path !== ':memory:') checkKind(path);
@@ -129,7 +144,7 @@ export class SqliteGatewayStore implements GatewayStore {
   }
 
   async head(userId: string): Promise<number> {
-    return this.#head(userId);
+    return this.#head(userId, undefined);
   }
 
   async settledIn(userId: string, deviceId: string, first: number, last: number): Promise<SeqRange[]> {
@@ -188,21 +203,33 @@ export class SqliteGatewayStore implements GatewayStore {
     snapshots: readonly SnapshotWrite[],
   ): Promise<PromiseSettledResult<FrameWriteResult>[]> {
     try {
+      // Heads this group moves, published to `#heads` once the transaction committed.
+      const heads = new Map<string, number>();
       const results = this.#db.transaction((): FrameWriteResult[] => {
-        const written = frames.map((frame) => this.#write(frame));
+        const written = frames.map((frame) => this.#write(frame, heads));
         for (const snapshot of snapshots) {
           this.#statements.putSnapshot.run(snapshot.userId, snapshot.logSeq, snapshot.state());
         }
         return written;
       })();
+      if (this.#heads.size + heads.size > MAX_CACHED_HEADS) this.#heads.clear();
+      for (const [userId, head] of heads) this.#heads.set(userId, head);
       return results.map((value) => ({ status: 'fulfilled', value }));
     } catch (reason) {
       return frames.map(() => ({ status: 'rejected', reason }));
     }
   }
 
-  #head(userId: string): number {
-    return this.#statements.head.get(userId)?.head ?? 0;
+  /** The head as committed, or as moved by the transaction under way (`moved`). */
+  #head(userId: string, moved: ReadonlyMap<string, number> | undefined): number {
+    const head = moved?.get(userId) ?? this.#heads.get(userId);
+    if (head !== undefined) return head;
+    const read = this.#statements.head.get(userId)?.head ?? 0;
+    if (moved === undefined) {
+      if (this.#heads.size >= MAX_CACHED_HEADS) this.#heads.clear();
+      this.#heads.set(userId, read);
+    }
+    return read;
   }
 
   #settledIn(userId: string, deviceId: string, first: number, last: number): SeqRange[] {
@@ -221,13 +248,21 @@ export class SqliteGatewayStore implements GatewayStore {
    * checked again, so a frame whose seqs were settled since the gateway's dedupe read (the same
    * device on two connections) writes nothing twice.
    */
-  #write(frame: FrameWrite): FrameWriteResult {
+  #write(frame: FrameWrite, heads: Map<string, number>): FrameWriteResult {
     const s = this.#statements;
-    const alreadySettled = normalize(frame.settled).flatMap((range) =>
-      this.#settledIn(frame.userId, frame.deviceId, range.first, range.last),
+    // One read per range serves both the re-check and, when nothing of it was settled meanwhile
+    // and the frame settles one range (the usual case), the merge with the ranges it touches.
+    // With several ranges the second is read again after the first is written: one stored range
+    // may fill the gap between them.
+    const ranges = normalize(frame.settled);
+    const touching = ranges.map((range) => this.#settledTouching(frame.userId, frame.deviceId, range));
+    const alreadySettled = ranges.flatMap((range, i) =>
+      (touching[i] as SettledRow[])
+        .filter((row) => row.last_seq >= range.first && row.first_seq <= range.last)
+        .map((row) => ({ first: Math.max(row.first_seq, range.first), last: Math.min(row.last_seq, range.last) })),
     );
     const write = withoutSettled(frame, alreadySettled);
-    const previousHead = this.#head(write.userId);
+    const previousHead = this.#head(write.userId, heads);
     let head = previousHead;
     let storedBytes = 0;
     for (const entry of write.stateOps) {
@@ -245,21 +280,40 @@ export class SqliteGatewayStore implements GatewayStore {
       return { id, targetDeviceId: command.targetDeviceId, entry: command.entry };
     });
     for (const range of write.rejected) this.#addRejected(write.userId, write.deviceId, range);
-    for (const range of write.settled) this.#addSettled(write.userId, write.deviceId, range);
+    if (alreadySettled.length === 0 && ranges.length === 1) {
+      this.#addSettled(write.userId, write.deviceId, ranges[0] as SeqRange, touching[0] as SettledRow[]);
+    } else {
+      for (const range of write.settled) {
+        this.#addSettled(
+          write.userId,
+          write.deviceId,
+          range,
+          this.#settledTouching(write.userId, write.deviceId, range),
+        );
+      }
+    }
+    heads.set(write.userId, head);
     return { previousHead, headLogSeq: head, logged: write.stateOps, commands, storedBytes, alreadySettled };
   }
 
-  /** Adds a range to the settled ranges, merging it with every range it overlaps or touches. */
-  #addSettled(userId: string, deviceId: string, range: SeqRange): void {
+  /** The stored settled ranges that overlap or touch `range` (the last one before it may not). */
+  #settledTouching(userId: string, deviceId: string, range: SeqRange): SettledRow[] {
+    const s = this.#statements;
+    const before = s.settledBefore.get(userId, deviceId, range.first);
+    const inside = s.settledInside.all(userId, deviceId, range.first, range.last + 1);
+    return before === undefined ? inside : [before, ...inside];
+  }
+
+  /**
+   * Adds a range to the settled ranges, merging it with every range it overlaps or touches;
+   * `touching` is `#settledTouching` of it, read in the same transaction.
+   */
+  #addSettled(userId: string, deviceId: string, range: SeqRange, touching: readonly SettledRow[]): void {
     const s = this.#statements;
     let first = range.first;
     let last = range.last;
-    const touching = [
-      s.settledBefore.get(userId, deviceId, first),
-      ...s.settledInside.all(userId, deviceId, first, last + 1),
-    ];
     for (const row of touching) {
-      if (row === undefined || row.last_seq < first - 1) continue;
+      if (row.last_seq < first - 1) continue;
       first = Math.min(first, row.first_seq);
       last = Math.max(last, row.last_seq);
       s.deleteSettled.run(userId, deviceId, row.first_seq);
