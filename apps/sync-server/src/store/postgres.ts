@@ -340,27 +340,53 @@ async function writeFrame(client: Queryable, frame: FrameWrite): Promise<FrameWr
   const stored = settledRows.map((row) => ({ first: row.first_seq, last: row.last_seq }));
   const alreadySettled = intersect(wanted, normalize(stored));
   const write = withoutSettled(frame, alreadySettled);
+  // The log rows, the new head and the settled ranges go in one statement (one round trip),
+  // after the reads above: its parts write different rows and need none of each other's results.
+  const statement = new FrameStatement(userId);
   let storedBytes = 0;
   if (write.stateOps.length > 0) {
     const entries = write.stateOps.map((entry) => JSON.stringify(entry));
     for (const json of entries) storedBytes += json.length;
-    await client.query(
+    statement.part(
+      'logged',
       `INSERT INTO oplog (user_id, log_seq, device_id, seq, entry)
-       SELECT $1, $2 + t.ord, t.device_id, t.seq, t.entry
-       FROM unnest($3::text[], $4::bigint[], $5::text[]) WITH ORDINALITY AS t(device_id, seq, entry, ord)`,
-      [
-        userId,
-        previousHead,
-        write.stateOps.map((entry) => entry.deviceId),
-        write.stateOps.map((entry) => entry.seq),
-        entries,
-      ],
+       SELECT $1, ${statement.param(previousHead)}::bigint + t.ord, t.device_id, t.seq, t.entry
+       FROM unnest(${statement.param(write.stateOps.map((entry) => entry.deviceId))}::text[],
+         ${statement.param(write.stateOps.map((entry) => entry.seq))}::bigint[],
+         ${statement.param(entries)}::text[]) WITH ORDINALITY AS t(device_id, seq, entry, ord)`,
     );
-    await client.query('UPDATE user_heads SET head = $2 WHERE user_id = $1', [
-      userId,
-      previousHead + write.stateOps.length,
-    ]);
+    statement.part(
+      'moved',
+      `UPDATE user_heads SET head = ${statement.param(previousHead + write.stateOps.length)} WHERE user_id = $1`,
+    );
   }
+  if (write.settled.length > 0) {
+    // The stored ranges that overlap or touch the new ones are replaced by their union: old rows
+    // whose start is not a new range's start are deleted, the new ranges upserted (the
+    // statement's parts do not see each other's changes, so no start is deleted and inserted).
+    const touching = settledRows.filter((row) =>
+      write.settled.some((range) => row.last_seq >= range.first - 1 && row.first_seq <= range.last + 1),
+    );
+    const merged = normalize([
+      ...touching.map((row) => ({ first: row.first_seq, last: row.last_seq })),
+      ...write.settled,
+    ]);
+    const device = statement.param(deviceId);
+    const firsts = statement.param(merged.map((range) => range.first));
+    statement.part(
+      'unsettled',
+      `DELETE FROM settled_ranges WHERE user_id = $1 AND device_id = ${device}
+       AND first_seq = ANY(${statement.param(touching.map((row) => row.first_seq))}::bigint[])
+       AND NOT first_seq = ANY(${firsts}::bigint[])`,
+    );
+    statement.part(
+      'settled',
+      `INSERT INTO settled_ranges (user_id, device_id, first_seq, last_seq)
+       SELECT $1, ${device}, f, l FROM unnest(${firsts}::bigint[], ${statement.param(merged.map((range) => range.last))}::bigint[]) AS t(f, l)
+       ON CONFLICT (user_id, device_id, first_seq) DO UPDATE SET last_seq = excluded.last_seq`,
+    );
+  }
+  await statement.run(client);
   const commands: StoredCommand[] = [];
   for (const command of write.commands) {
     const json = JSON.stringify(command.entry);
@@ -373,24 +399,6 @@ async function writeFrame(client: Queryable, frame: FrameWrite): Promise<FrameWr
     commands.push({ id: (rows[0] as { id: number }).id, targetDeviceId: command.targetDeviceId, entry: command.entry });
   }
   if (write.rejected.length > 0) await mergeRejected(client, userId, deviceId, write.rejected);
-  if (write.settled.length > 0) {
-    // The stored ranges that overlap or touch the new ones are replaced by their union.
-    const touching = settledRows.filter((row) =>
-      write.settled.some((range) => row.last_seq >= range.first - 1 && row.first_seq <= range.last + 1),
-    );
-    const merged = normalize([
-      ...touching.map((row) => ({ first: row.first_seq, last: row.last_seq })),
-      ...write.settled,
-    ]);
-    await replaceRanges(
-      client,
-      'settled_ranges',
-      userId,
-      deviceId,
-      touching,
-      merged.map((range) => ({ ...range, code: undefined })),
-    );
-  }
   return {
     previousHead,
     headLogSeq: previousHead + write.stateOps.length,
@@ -399,6 +407,34 @@ async function writeFrame(client: Queryable, frame: FrameWrite): Promise<FrameWr
     storedBytes,
     alreadySettled,
   };
+}
+
+/**
+ * Data-modifying statements on different rows, sent as one: each part is a `WITH` query
+ * (PostgreSQL runs every one of them once, referenced or not). `$1` is the user id.
+ */
+class FrameStatement {
+  readonly #params: unknown[];
+  readonly #parts: string[] = [];
+
+  constructor(userId: string) {
+    this.#params = [userId];
+  }
+
+  /** The placeholder of a new parameter. */
+  param(value: unknown): string {
+    this.#params.push(value);
+    return `$${this.#params.length}`;
+  }
+
+  part(name: string, sql: string): void {
+    this.#parts.push(`${name} AS (${sql})`);
+  }
+
+  async run(client: Queryable): Promise<void> {
+    if (this.#parts.length === 0) return;
+    await client.query(`WITH ${this.#parts.join(',\n')} SELECT 1`, this.#params);
+  }
 }
 
 /**
@@ -429,7 +465,7 @@ async function mergeRejected(
       merged.push({ ...range });
     }
   }
-  await replaceRanges(client, 'rejected_ranges', userId, deviceId, neighbours, merged);
+  await replaceRejected(client, userId, deviceId, neighbours, merged);
 }
 
 /**
@@ -457,33 +493,20 @@ async function rangesAround<Row extends RangeRow>(
 }
 
 /**
- * Replaces `old` rows of the device with `ranges` (with their code for rejections), in one
- * statement: old rows whose start is not a new range's start are deleted, the new ranges upserted
- * (the statement's parts do not see each other's changes, so no start is deleted and inserted).
+ * Replaces `old` rejected rows of the device with `ranges`, in one statement: old rows whose start
+ * is not a new range's start are deleted, the new ranges upserted (the statement's parts do not
+ * see each other's changes, so no start is deleted and inserted).
  */
-async function replaceRanges(
+async function replaceRejected(
   client: Queryable,
-  table: 'settled_ranges' | 'rejected_ranges',
   userId: string,
   deviceId: string,
   old: readonly RangeRow[],
-  ranges: readonly { first: number; last: number; code: string | undefined }[],
+  ranges: readonly { first: number; last: number; code: string }[],
 ): Promise<void> {
   const firsts = ranges.map((range) => range.first);
   const lasts = ranges.map((range) => range.last);
   const removed = old.map((row) => row.first_seq);
-  if (table === 'settled_ranges') {
-    await client.query(
-      `WITH removed AS (
-         DELETE FROM settled_ranges WHERE user_id = $1 AND device_id = $2
-         AND first_seq = ANY($3::bigint[]) AND NOT first_seq = ANY($4::bigint[]))
-       INSERT INTO settled_ranges (user_id, device_id, first_seq, last_seq)
-       SELECT $1, $2, f, l FROM unnest($4::bigint[], $5::bigint[]) AS t(f, l)
-       ON CONFLICT (user_id, device_id, first_seq) DO UPDATE SET last_seq = excluded.last_seq`,
-      [userId, deviceId, removed, firsts, lasts],
-    );
-    return;
-  }
   await client.query(
     `WITH removed AS (
        DELETE FROM rejected_ranges WHERE user_id = $1 AND device_id = $2
@@ -491,7 +514,7 @@ async function replaceRanges(
      INSERT INTO rejected_ranges (user_id, device_id, first_seq, last_seq, code)
      SELECT $1, $2, f, l, c FROM unnest($4::bigint[], $5::bigint[], $6::text[]) AS t(f, l, c)
      ON CONFLICT (user_id, device_id, first_seq) DO UPDATE SET last_seq = excluded.last_seq, code = excluded.code`,
-    [userId, deviceId, removed, firsts, lasts, ranges.map((range) => range.code ?? '')],
+    [userId, deviceId, removed, firsts, lasts, ranges.map((range) => range.code)],
   );
 }
 
