@@ -160,8 +160,14 @@ export class DeviceEngine {
   /** Opens the outbox and joins the election; resolves once this tab is leader or follower. */
   async start(): Promise<void> {
     this.#storage = await createIndexedDbStorage({ name: this.#keys.database });
+    // A leader that cannot start (ids or options the queue refuses) fails start(), so the page
+    // can say why; the lock is released then.
+    let failStart: (error: unknown) => void = () => {};
+    const failed = new Promise<never>((_, reject) => {
+      failStart = reject;
+    });
     // Held until the tab closes: the browser releases the lock then, and the next tab gets it.
-    const lead = () => this.#becomeLeader().then(() => new Promise<void>(() => {}));
+    const lead = () => this.#becomeLeader().then(() => new Promise<void>(() => {}), failStart);
     const elected = await new Promise<boolean>((resolve) => {
       void navigator.locks.request(this.#keys.lock, { ifAvailable: true }, (lock) => {
         resolve(lock !== null);
@@ -172,7 +178,7 @@ export class DeviceEngine {
       this.#becomeFollower();
       void navigator.locks.request(this.#keys.lock, lead);
     }
-    await new Promise<void>((resolve) => {
+    const started = new Promise<void>((resolve) => {
       const off = this.#changes.subscribe(() => {
         if (this.#parts.role === 'starting') return;
         off();
@@ -183,6 +189,7 @@ export class DeviceEngine {
         resolve();
       }
     });
+    await Promise.race([started, failed]);
   }
 
   // ---- what the views read -------------------------------------------------------------

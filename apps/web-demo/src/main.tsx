@@ -24,12 +24,39 @@ function deviceOfThisBrowser(): string {
   return made;
 }
 
-const engine = new DeviceEngine({
-  userId,
-  deviceId,
-  ...(maxBatchOps === undefined ? {} : { maxBatchOps }),
-  ...(retryMs === undefined ? {} : { retryMs }),
-});
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root');
+let engine: DeviceEngine;
+try {
+  engine = new DeviceEngine({
+    userId,
+    deviceId,
+    ...(maxBatchOps === undefined ? {} : { maxBatchOps }),
+    ...(retryMs === undefined ? {} : { retryMs }),
+  });
+  await engine.start();
+} catch (error) {
+  // Say why instead of a blank page: ids or options the queue refuses, or an IndexedDB outbox
+  // that does not open (a database a newer app version wrote, storage full or disabled).
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  createRoot(root).render(
+    <main>
+      <h1>media-sync</h1>
+      <p className="error" data-testid="start-error">
+        This page could not start, so it records no changes{typeof code === 'string' ? ` (${code})` : ''}: {message}
+      </p>
+      <p>
+        The address takes <code>?user=…&amp;device=…</code> (each non-empty, at most 256 UTF-8 bytes) and optionally{' '}
+        <code>&amp;batch=N</code> (N ≥ 1). If the device&apos;s storage (IndexedDB) is the problem, close the other tabs
+        of this page and reload, or clear this site&apos;s data in the browser.
+      </p>
+    </main>,
+  );
+  document.documentElement.dataset.ready = 'error';
+  throw error;
+}
+
 const actions = actionsOf(engine);
 exposeForTests(engine, actions);
 
@@ -47,28 +74,6 @@ if ('serviceWorker' in navigator) {
   void navigator.serviceWorker.register('./sw.js').catch((error: Error) => console.warn('no offline copy:', error));
 }
 
-const root = document.getElementById('root');
-if (root === null) throw new Error('index.html has no #root');
-try {
-  await engine.start();
-} catch (error) {
-  // Without its IndexedDB outbox the page cannot record an edit: say why instead of a blank page
-  // (a database a newer version of the app wrote, storage full or disabled, a private window).
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  createRoot(root).render(
-    <main>
-      <h1>media-sync</h1>
-      <p className="error" data-testid="start-error">
-        This page cannot open the device&apos;s offline storage (IndexedDB), so it cannot record changes
-        {typeof code === 'string' ? ` (${code})` : ''}: {message}
-      </p>
-      <p>Close other tabs of this page and reload; if it persists, clear this site&apos;s data in the browser.</p>
-    </main>,
-  );
-  document.documentElement.dataset.ready = 'error';
-  throw error;
-}
 createRoot(root).render(
   <StrictMode>
     <App engine={engine} actions={actions} />

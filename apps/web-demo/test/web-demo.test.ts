@@ -416,8 +416,20 @@ describe.skipIf(!chromiumAvailable)('the web demo in Chromium (media-sync web)',
     await page.goto(`${url}?user=${USER}&device=G`);
     await page.waitForSelector('html[data-ready="error"]');
     const shown = await page.textContent('[data-testid="start-error"]');
-    expect(shown).toContain('IndexedDB');
+    expect(shown).toContain('VersionError: The requested version (1) is less than the existing version (99)');
     expect(shown).toContain('SCHEMA_TOO_NEW');
     await contextG.close();
+  });
+
+  it('an address the queue refuses (an empty device, batch=0) is named on the page, not a blank page', async () => {
+    const contextH = await browser.newContext();
+    const page = await contextH.newPage();
+    await page.goto(`${url}?user=${USER}&device=`);
+    await page.waitForSelector('html[data-ready="error"]');
+    expect(await page.textContent('[data-testid="start-error"]')).toContain('deviceId: must not be empty');
+    await page.goto(`${url}?user=${USER}&device=H&batch=0`);
+    await page.waitForSelector('html[data-ready="error"]');
+    expect(await page.textContent('[data-testid="start-error"]')).toContain('maxBatchOps=0 is invalid');
+    await contextH.close();
   });
 });
