@@ -104,6 +104,25 @@ describe('media-sync web', () => {
     expect((await get(demo.url, '/assets/index-abc.js')).status).toBe(200);
   });
 
+  it("names the gateway's log: a new one for each run on a temp database, the same for one --db file", async () => {
+    const logOf = async (demo: { url: string }) =>
+      (JSON.parse((await get(demo.url, '/api/token?user=u&device=d')).body) as { log: string }).log;
+    const app = builtApp();
+    const dbPath = join(tempDir(), 'gateway.db');
+    const first = await startWebDemo({ appDir: app, port: 0, dbPath });
+    const firstLog = await logOf(first);
+    await first.close();
+    const again = await startWebDemo({ appDir: app, port: 0, dbPath });
+    later(() => again.close());
+    expect(await logOf(again)).toBe(firstLog);
+    const fresh = await startWebDemo({ appDir: app, port: 0 });
+    later(() => fresh.close());
+    const other = await startWebDemo({ appDir: app, port: 0 });
+    later(() => other.close());
+    expect(await logOf(fresh)).not.toBe(await logOf(other));
+    expect(await logOf(fresh)).not.toBe(firstLog);
+  });
+
   it('says how to build the app when there is none, exit 1', async () => {
     const result = await cli(['web', '--port', '0', '--app', tempDir()]);
     expect(result.code).toBe(1);

@@ -60,6 +60,8 @@ interface PersistedView {
   readonly replica: unknown;
   /** The subscriber's log cursor: the catch-up after a reload starts here. */
   readonly cursor: number;
+  /** Which log the cursor counts in (the dev server's `log`): another log starts again at 0. */
+  readonly log?: string;
   readonly commands: readonly ReceivedCommand[];
 }
 
@@ -139,6 +141,7 @@ export class DeviceEngine {
   #followerConnection: ConnectionState = 'offline';
   readonly #connectionListeners = new Set<() => void>();
   #closed = false;
+  #log: string | undefined;
 
   constructor(config: DeviceConfig) {
     this.config = config;
@@ -482,6 +485,7 @@ export class DeviceEngine {
     const view: PersistedView = {
       replica: this.replica.replica.snapshot(),
       cursor: this.#leader?.cursor ?? this.#loadView()?.cursor ?? 0,
+      ...(this.persistedLog === undefined ? {} : { log: this.persistedLog }),
       commands: [...this.#commands.values()],
     };
     localStorage.setItem(this.#keys.view, JSON.stringify(view));
@@ -490,6 +494,15 @@ export class DeviceEngine {
 
   get persistedCursor(): number {
     return this.#loadView()?.cursor ?? 0;
+  }
+
+  /** The log the persisted cursor counts in; set by the leader when it connects to a log. */
+  get persistedLog(): string | undefined {
+    return this.#log ?? this.#loadView()?.log;
+  }
+
+  set persistedLog(log: string) {
+    this.#log = log;
   }
 
   #loadView(): PersistedView | undefined {
@@ -547,7 +560,7 @@ export class DeviceEngine {
    * token alone would outlive the server that minted it: a restarted `media-sync web` signs with
    * a new secret and runs its gateway on a new port, and the page would stay offline for a day.
    */
-  async token(): Promise<{ token: string; url: string }> {
+  async token(): Promise<{ token: string; url: string; log?: string }> {
     const query = new URLSearchParams({ user: this.config.userId, device: this.config.deviceId });
     let response: Response | undefined;
     try {
@@ -556,13 +569,13 @@ export class DeviceEngine {
       response = undefined; // no network: the kept token, below
     }
     if (response?.ok === true) {
-      const minted = (await response.json()) as { token: string; url: string; expiresAt: number };
+      const minted = (await response.json()) as { token: string; url: string; expiresAt: number; log?: string };
       localStorage.setItem(this.#keys.token, JSON.stringify(minted));
       return minted;
     }
     const cached = localStorage.getItem(this.#keys.token);
     if (cached !== null) {
-      const parsed = JSON.parse(cached) as { token: string; url: string; expiresAt: number };
+      const parsed = JSON.parse(cached) as { token: string; url: string; expiresAt: number; log?: string };
       if (parsed.expiresAt > Date.now() + 60_000) return parsed;
     }
     throw new Error(
@@ -614,11 +627,17 @@ class LeaderLink {
     const generation = ++this.#generation;
     await this.#drop();
     if (!navigator.onLine || generation !== this.#generation) return;
-    let credentials: { token: string; url: string };
+    let credentials: { token: string; url: string; log?: string };
     try {
       credentials = await this.#engine.token();
     } catch {
       return; // The dev server is unreachable: offline for now; `online` will try again.
+    }
+    // A cursor counts positions in one log: a gateway on another database (a restarted
+    // `media-sync web` with a fresh one) would send only what lies after it, and miss the rest.
+    if (credentials.log !== undefined && credentials.log !== this.#engine.persistedLog) {
+      this.#cursor = 0;
+      this.#engine.persistedLog = credentials.log;
     }
     const codec = await this.#engine.codec();
     if (generation !== this.#generation) return;

@@ -432,4 +432,26 @@ describe.skipIf(!chromiumAvailable)('the web demo in Chromium (media-sync web)',
     expect(await page.textContent('[data-testid="start-error"]')).toContain('maxBatchOps=0 is invalid');
     await contextH.close();
   });
+
+  it("a cursor kept from another gateway log (a restarted server's fresh database) starts again at 0", async () => {
+    const contextI = await browser.newContext();
+    const page = await open(contextI, USER, 'I');
+    await eventually(async () => expect((await view(page)).connection).toBe('online'));
+    // What a page keeps from an earlier run: a cursor far past anything this log holds.
+    await page.evaluate((key) => {
+      const kept = JSON.parse(localStorage.getItem(key) ?? '{}');
+      localStorage.setItem(key, JSON.stringify({ ...kept, cursor: 1_000_000, log: 'an-earlier-run' }));
+    }, `media-sync-demo:view:${USER}:I`);
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    await edits(pageB, [{ kind: 'watchlist', contentId: 'tmdb:11', member: true }]);
+    await eventually(
+      async () =>
+        expect((await view(page)).watchlist).toContainEqual(
+          expect.objectContaining({ contentId: 'tmdb:11', member: true }),
+        ),
+      15_000,
+    );
+    await contextI.close();
+  });
 });

@@ -61,6 +61,10 @@ export async function startWebDemo(options: WebDemoOptions): Promise<WebDemo> {
   const tempDir = options.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'media-sync-web-')) : undefined;
   const dbPath = options.dbPath ?? join(tempDir as string, 'gateway.db');
   const gateway = await startSyncServer({ secret, dbPath, host: '127.0.0.1', port: 0 });
+  // Names the gateway's log, so a page can tell that its cursor counts in another one (this
+  // server restarted on a fresh database): a temp database is a new log each run, a file its own.
+  const { dev, ino } = statSync(dbPath);
+  const logId = tempDir === undefined ? `file-${dev}-${ino}` : `run-${randomBytes(8).toString('hex')}`;
   const server = createServer((request, response) => {
     handle(request, response).catch((error: Error) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
@@ -92,7 +96,7 @@ export async function startWebDemo(options: WebDemoOptions): Promise<WebDemo> {
       }
       const expiresAt = Date.now() + PAGE_TOKEN_TTL_MS;
       const token = await createToken({ secret, userId, deviceId, expiresAt });
-      sendJson(response, 200, { token, url: gateway.url, expiresAt, userId, deviceId });
+      sendJson(response, 200, { token, url: gateway.url, expiresAt, userId, deviceId, log: logId });
       return;
     }
     if (url.pathname === '/api/state') {
