@@ -57,6 +57,9 @@ export async function createToken(options: CreateTokenOptions): Promise<string> 
     if (typeof value !== 'string' || value.length === 0) {
       throw new SyncServerError('INVALID_OPTIONS', `${field} must be a non-empty string, got ${JSON.stringify(value)}`);
     }
+    if (!storableId(value)) {
+      throw new SyncServerError('INVALID_OPTIONS', `${field} ${JSON.stringify(value)} holds a NUL or a lone surrogate`);
+    }
   }
   const now = options.now ?? Date.now();
   const expiresAt = options.expiresAt ?? now + (options.ttlMs ?? DEFAULT_TOKEN_TTL_MS);
@@ -120,6 +123,12 @@ export async function verifyToken(
   if (typeof sub !== 'string' || sub === '' || typeof did !== 'string' || did === '' || !Number.isSafeInteger(exp)) {
     throw new SyncServerError('TOKEN_MALFORMED', 'the token claims need sub (user), did (device) and exp');
   }
+  if (!storableId(sub) || !storableId(did)) {
+    throw new SyncServerError(
+      'TOKEN_MALFORMED',
+      'the token sub (user) or did (device) holds a NUL or a lone surrogate',
+    );
+  }
   return { userId: sub, deviceId: did, expiresAt: (exp as number) * 1000 };
 }
 
@@ -165,4 +174,12 @@ export function keysOf(secrets: TokenSecrets): readonly TokenKey[] {
 function expiryOf(token: string): string {
   const { exp } = decodeJwt(token);
   return exp === undefined ? 'its exp' : new Date(exp * 1000).toISOString();
+}
+
+/**
+ * Whether an id survives the stores unchanged: PostgreSQL refuses a NUL in text and stores each
+ * lone surrogate as U+FFFD, so "u\uD800" and "u\uDC00" would share one user's log there.
+ */
+function storableId(id: string): boolean {
+  return !/\0|\p{Cs}/u.test(id);
 }

@@ -85,6 +85,29 @@ describe('createToken / verifyToken (JWT, HS256, kid)', () => {
     expect(await codeOf(() => verifyToken(hs512, secret, now))).toBe('TOKEN_MALFORMED');
   });
 
+  it('refuses ids the stores would not keep apart: a NUL, or a lone surrogate (one and the same id in PostgreSQL)', async () => {
+    const key = new TextEncoder().encode(secret);
+    for (const [sub, did] of [
+      ['u\uD800', 'tv'],
+      ['u\uDC00', 'tv'],
+      ['u', 'tv\0'],
+      ['u\0', 'tv'],
+    ]) {
+      const signed = await new SignJWT({ did })
+        .setProtectedHeader({ alg: 'HS256', kid: 'default' })
+        .setSubject(sub as string)
+        .setExpirationTime(now / 1000 + 60)
+        .sign(key);
+      expect(await codeOf(() => verifyToken(signed, secret, now))).toBe('TOKEN_MALFORMED');
+      expect(await codeOf(() => createToken({ secret, userId: sub as string, deviceId: did as string }))).toBe(
+        'INVALID_OPTIONS',
+      );
+    }
+    // A well-formed pair (an emoji) is an ordinary id.
+    const emoji = await createToken({ secret, userId: 'u\uD83D\uDE00', deviceId: 'tv', now });
+    expect(await verifyToken(emoji, secret, now)).toMatchObject({ userId: 'u\uD83D\uDE00', deviceId: 'tv' });
+  });
+
   it('needs a secret and ids', async () => {
     expect(await codeOf(() => createToken({ secret: '', userId: 'u', deviceId: 'd' }))).toBe('INVALID_OPTIONS');
     expect(await codeOf(() => createToken({ secret, userId: '', deviceId: 'd' }))).toBe('INVALID_OPTIONS');
