@@ -225,6 +225,13 @@ describe('the store option', () => {
     ).rejects.toMatchObject({ code: 'STORE_URL' });
     // PostgreSQL's own schemas: pg_* is refused by the server with a bare SQL error, and
     // information_schema would take the gateway's tables. Refused before connecting, so also here.
+    // A libpq-style search_path in options would win over the gateway's schema (tables elsewhere).
+    await expect(
+      startSyncServer({
+        secret: SECRET,
+        store: 'postgres://root@127.0.0.1:1/test?schema=gw&options=-c%20search_path%3Dpublic',
+      }),
+    ).rejects.toMatchObject({ code: 'STORE_URL', message: expect.stringContaining('?schema=NAME') });
     for (const schema of ['pg_gateway', 'information_schema']) {
       await expect(
         startSyncServer({ secret: SECRET, store: `postgres://root@127.0.0.1:1/test?schema=${schema}` }),

@@ -555,6 +555,14 @@ function parseUrl(url: string, schemaOption: string | undefined): { connectionSt
   if (/^pg_/i.test(schema) || schema.toLowerCase() === 'information_schema') {
     throw new SyncServerError('STORE_URL', `schema ${JSON.stringify(schema)} is one of PostgreSQL's own; pick another`);
   }
+  // pg lets the URL's `options` override the pool's, so a libpq-style search_path there would put
+  // the tables in another schema than the one migrated, locked and named in messages.
+  if (/search_path/i.test(parsed.searchParams.get('options') ?? '')) {
+    throw new SyncServerError(
+      'STORE_URL',
+      `the PostgreSQL URL ${redact(url)} sets search_path in options: pick the schema with ?schema=NAME`,
+    );
+  }
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema };
 }
