@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/main.js';
 import { generateTrace } from '../src/trace-generator.js';
@@ -44,8 +44,9 @@ describe('a closed pipe (`… | head -1`)', () => {
     writeFileSync(trace, `${generateTrace({ seed: 5, ops: 1500 }).join('\n')}\n`);
     const child = spawnCli(['demo', '--trace', trace]);
     const done = finished(child);
-    const line = await lineMatching(child, /^gateway .* \(SQLite in .+\)$/);
-    const folder = /\(SQLite in (.+)\)$/.exec(line)?.[1] as string;
+    // The demo names its gateway's SQLite file; the file lives in the demo's temporary folder.
+    const line = await lineMatching(child, /^gateway .* \(SQLite .+\)$/);
+    const folder = dirname(/\(SQLite (.+)\)$/.exec(line)?.[1] as string);
     expect(existsSync(folder)).toBe(true);
     child.stdout.destroy();
     const result = await done;
@@ -62,8 +63,9 @@ describe('Ctrl-C', () => {
     writeFileSync(trace, `${generateTrace({ seed: 5, ops: 1500 }).join('\n')}\n`);
     const child = spawnCli(['demo', '--trace', trace]);
     const done = finished(child);
-    const line = await lineMatching(child, /^gateway .* \(SQLite in .+\)$/);
-    const folder = /\(SQLite in (.+)\)$/.exec(line)?.[1] as string;
+    // The demo names its gateway's SQLite file; the file lives in the demo's temporary folder.
+    const line = await lineMatching(child, /^gateway .* \(SQLite .+\)$/);
+    const folder = dirname(/\(SQLite (.+)\)$/.exec(line)?.[1] as string);
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);

@@ -10,7 +10,7 @@ import { createMemoryStorage } from '@media-sync/storage-memory';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import { createToken, startSyncServer } from '@media-sync/sync-server';
 import type { Command } from 'commander';
-import { loadBusiestDevice, median } from '../trace-files.js';
+import { loadBusiestDevice, median, missingTraceError, standardTracePath } from '../trace-files.js';
 import { benchGatewayUnderAttack, formatAttackBench } from './bench-attack.js';
 import { benchGatewayDevices, formatDevicesBench } from './bench-gateway-devices.js';
 
@@ -377,11 +377,11 @@ interface BenchGatewayFlags {
 }
 
 /** `media-sync bench gateway [--trace FILE] [--runs N] [--devices [N] ...]`. */
-export function registerBenchGatewayCommand(bench: Command, defaultTrace: string | undefined): void {
+export function registerBenchGatewayCommand(bench: Command): void {
   bench
     .command('gateway')
     .description('replay ops/s through a real loopback WebSocket to the gateway, and gateway ingest ops/s')
-    .option('--trace <file>', 'trace to take the busiest device from', defaultTrace)
+    .option('--trace <file>', 'trace to take the busiest device from (default: ../shared/traces/standard-20k.jsonl beside the repository)')
     .option('--runs <n>', 'runs per storage adapter (medians are shown)', wholeNumber('--runs', 1), 3)
     .option(
       '--devices [n]',
@@ -407,8 +407,9 @@ export function registerBenchGatewayCommand(bench: Command, defaultTrace: string
     )
     .option('--profile <dir>', 'with --devices: write a CPU profile of each gateway process (node --cpu-prof) into dir')
     .action(async (options: BenchGatewayFlags) => {
-      if (options.trace === undefined) throw new Error('--trace is required when ../shared/traces is absent');
-      const { deviceId, ops } = loadBusiestDevice(options.trace);
+      const trace = options.trace ?? standardTracePath();
+      if (trace === undefined) throw missingTraceError();
+      const { deviceId, ops } = loadBusiestDevice(trace);
       const progress = (line: string) => process.stderr.write(`${line}\n`);
       if (options.devices !== undefined) {
         const devices = options.devices === true ? 1000 : options.devices;

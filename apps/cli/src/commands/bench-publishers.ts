@@ -359,7 +359,7 @@ export function registerBenchPublishersCommand(bench: Command): void {
     .description(
       'replay ops/s, publish latency p50/p99 and wire bytes/op through every publisher, side by side: memory, the gateway over WebSocket, MQTT, NATS, Redis, PubNub (stand-in)',
     )
-    .option('--trace <file>', 'trace to take the busiest device from', standardTracePath())
+    .option('--trace <file>', 'trace to take the busiest device from (default: ../shared/traces/standard-20k.jsonl beside the repository)')
     .option('--ops <n>', 'ops replayed per run (the device’s ops, cycled)', positiveInteger('--ops'), 2_000)
     .option('--frame-ops <n>', 'most ops per frame', positiveInteger('--frame-ops'), 20)
     .option('--runs <n>', 'runs per publisher (medians are shown)', positiveInteger('--runs'), 3)
@@ -377,8 +377,9 @@ export function registerBenchPublishersCommand(bench: Command): void {
         }),
     )
     .action(async (options: { trace?: string; ops: number; frameOps: number; runs: number; publishers: string }) => {
-      if (options.trace === undefined) throw missingTraceError();
-      const { deviceId, ops } = loadBusiestDevice(options.trace);
+      const trace = options.trace ?? standardTracePath();
+      if (trace === undefined) throw missingTraceError();
+      const { deviceId, ops } = loadBusiestDevice(trace);
       const rows = await benchPublishers({
         ops: cycleOps(ops, options.ops),
         deviceId,

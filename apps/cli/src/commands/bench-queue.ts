@@ -10,7 +10,7 @@ import { createMemoryStorage } from '@media-sync/storage-memory';
 import { createSqliteStorage } from '@media-sync/storage-sqlite';
 import Database from 'better-sqlite3';
 import { type Command, Option } from 'commander';
-import { loadBusiestDevice, median, standardTracePath } from '../trace-files.js';
+import { loadBusiestDevice, median, missingTraceError, standardTracePath } from '../trace-files.js';
 import { benchGateway, formatGatewayBench } from './bench-gateway.js';
 
 export interface QueueBenchOptions {
@@ -501,7 +501,7 @@ export function registerBenchQueueCommand(bench: Command): void {
   bench
     .command('queue')
     .description('enqueue ops/s per storage adapter next to raw better-sqlite3, replay ops/s, peak RSS of a big replay')
-    .option('--trace <file>', 'trace to draw ops from', standardTracePath())
+    .option('--trace <file>', 'trace to draw ops from (default: ../shared/traces/standard-20k.jsonl beside the repository)')
     .option('--ops <n>', 'queued ops for the peak-RSS replay (0 skips it)', positiveInteger('--ops', 0), 1_000_000)
     .option('--single <n>', 'ops enqueued one awaited call at a time, per run', positiveInteger('--single'), 2_000)
     .option(
@@ -535,11 +535,11 @@ export function registerBenchQueueCommand(bench: Command): void {
           process.stdout.write(`${JSON.stringify(result)}\n`);
           return;
         }
-        if (flags.trace === undefined)
-          throw new Error('no --trace given and ../shared/traces/standard-20k.jsonl not found');
+        const trace = flags.trace ?? standardTracePath();
+        if (trace === undefined) throw missingTraceError();
         const say = (line: string) => process.stderr.write(`${line}\n`);
         const options: QueueBenchOptions = {
-          trace: flags.trace,
+          trace,
           singleOps: flags.single,
           batchOps: flags.batchOps,
           batchSize: flags.batchSize,
@@ -550,7 +550,7 @@ export function registerBenchQueueCommand(bench: Command): void {
         const result = await runQueueBench(options);
         // The same ops through the real publisher and gateway (§11: replay to a loopback gateway).
         const gateway = flags.gateway
-          ? await benchGateway({ ...loadBusiestDevice(flags.trace), runs: flags.runs, progress: say })
+          ? await benchGateway({ ...loadBusiestDevice(trace), runs: flags.runs, progress: say })
           : [];
         if (flags.json) {
           process.stdout.write(`${JSON.stringify({ ...result, gateway }, null, 2)}\n`);

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { parseSecrets, startSyncServer, type TokenKey } from '@media-sync/sync-server';
 import type { Command } from 'commander';
 import pino from 'pino';
-import { standardTracePath } from '../trace-files.js';
 import { registerBenchGatewayCommand } from './bench-gateway.js';
 import { registerDemoCommand } from './demo.js';
 import { registerReplayCommand } from './replay.js';
@@ -145,5 +144,5 @@ export function registerGatewayCommands(program: Command): void {
   registerReplayCommand(program);
   registerDemoCommand(program);
   const bench = program.commands.find((command) => command.name() === 'bench');
-  if (bench) registerBenchGatewayCommand(bench, standardTracePath());
+  if (bench) registerBenchGatewayCommand(bench);
 }
