@@ -381,7 +381,10 @@ export function registerBenchGatewayCommand(bench: Command): void {
   bench
     .command('gateway')
     .description('replay ops/s through a real loopback WebSocket to the gateway, and gateway ingest ops/s')
-    .option('--trace <file>', 'trace to take the busiest device from (default: ../shared/traces/standard-20k.jsonl beside the repository)')
+    .option(
+      '--trace <file>',
+      'trace to take the busiest device from (default: ../shared/traces/standard-20k.jsonl beside the repository)',
+    )
     .option('--runs <n>', 'runs per storage adapter (medians are shown)', wholeNumber('--runs', 1), 3)
     .option(
       '--devices [n]',

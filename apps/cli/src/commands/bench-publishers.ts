@@ -359,7 +359,10 @@ export function registerBenchPublishersCommand(bench: Command): void {
     .description(
       'replay ops/s, publish latency p50/p99 and wire bytes/op through every publisher, side by side: memory, the gateway over WebSocket, MQTT, NATS, Redis, PubNub (stand-in)',
     )
-    .option('--trace <file>', 'trace to take the busiest device from (default: ../shared/traces/standard-20k.jsonl beside the repository)')
+    .option(
+      '--trace <file>',
+      'trace to take the busiest device from (default: ../shared/traces/standard-20k.jsonl beside the repository)',
+    )
     .option('--ops <n>', 'ops replayed per run (the device’s ops, cycled)', positiveInteger('--ops'), 2_000)
     .option('--frame-ops <n>', 'most ops per frame', positiveInteger('--frame-ops'), 20)
     .option('--runs <n>', 'runs per publisher (medians are shown)', positiveInteger('--runs'), 3)

@@ -501,7 +501,10 @@ export function registerBenchQueueCommand(bench: Command): void {
   bench
     .command('queue')
     .description('enqueue ops/s per storage adapter next to raw better-sqlite3, replay ops/s, peak RSS of a big replay')
-    .option('--trace <file>', 'trace to draw ops from (default: ../shared/traces/standard-20k.jsonl beside the repository)')
+    .option(
+      '--trace <file>',
+      'trace to draw ops from (default: ../shared/traces/standard-20k.jsonl beside the repository)',
+    )
     .option('--ops <n>', 'queued ops for the peak-RSS replay (0 skips it)', positiveInteger('--ops', 0), 1_000_000)
     .option('--single <n>', 'ops enqueued one awaited call at a time, per run', positiveInteger('--single'), 2_000)
     .option(
