@@ -363,6 +363,15 @@ function wholeNumber(flag: string, min: number) {
   };
 }
 
+/** `--instances 1,3,4`: distinct counts of 1..16 gateways, in the order given. */
+function instanceCounts(value: string): number[] {
+  const counts = value.split(',').map((part) => Number(part.trim()));
+  if (counts.length === 0 || counts.some((count) => !Number.isInteger(count) || count < 1 || count > 16)) {
+    throw new Error(`--instances must list whole numbers from 1 to 16, got ${JSON.stringify(value)}`);
+  }
+  return [...new Set(counts)];
+}
+
 interface BenchGatewayFlags {
   trace?: string;
   runs: number;
@@ -372,6 +381,7 @@ interface BenchGatewayFlags {
   seconds?: number;
   store?: string[];
   fanout?: string;
+  instances?: number[];
   profile?: string;
   synchronousNormal?: boolean;
 }
@@ -403,7 +413,15 @@ export function registerBenchGatewayCommand(bench: Command): void {
     )
     .option('--seconds <n>', 'with --devices: seconds the one-op phase lasts (default 10)', wholeNumber('--seconds', 1))
     .option('--store <url...>', 'with --devices: also bench these stores (serve --store), beside SQLite')
-    .option('--fanout <url>', 'with --devices and a shared --store: also run 3 instances fanning out over this NATS')
+    .option(
+      '--fanout <url>',
+      'with --devices and a shared --store: also run several instances fanning out over this NATS',
+    )
+    .option(
+      '--instances <list>',
+      'with --fanout: comma-separated instance counts to bench on each shared store (default 1,3)',
+      instanceCounts,
+    )
     .option(
       '--synchronous-normal',
       'with --devices: also bench SQLite without a sync per commit (serve --synchronous normal)',
@@ -431,7 +449,7 @@ export function registerBenchGatewayCommand(bench: Command): void {
               : []),
             ...(options.store ?? []).map((url) => ({ label: storeLabel(url), url })),
           ],
-          instances: options.fanout === undefined ? [1] : [1, 3],
+          instances: options.fanout === undefined ? [1] : (options.instances ?? [1, 3]),
           ...(options.fanout === undefined ? {} : { fanout: options.fanout }),
           ...(options.profile === undefined ? {} : { profileDir: options.profile }),
           progress,
