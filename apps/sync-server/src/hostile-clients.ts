@@ -348,8 +348,16 @@ async function validFrame(userId: string, deviceId: string, seq: number): Promis
   return (await codec()).encodeFrame(deviceId, [progressOp(userId, deviceId, seq)]).bytes;
 }
 
-function progressOp(userId: string, deviceId: string, seq: number): SequencedOperation {
-  const timestamp = Date.now() - 60_000;
+/**
+ * One progress update of `deviceId` at `seq` (title `title-<seq % 7>`, position `seq` seconds):
+ * the op attack clients, the attack bench and the store conformance suite send.
+ */
+export function progressOp(
+  userId: string,
+  deviceId: string,
+  seq: number,
+  timestamp = Date.now() - 60_000,
+): SequencedOperation {
   return {
     deviceId,
     seq,

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Codec, createCodec } from '@media-sync/codec';
-import type { SequencedOperation } from '@media-sync/protocol';
 import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
 import type { OutgoingFrame } from '@media-sync/queue';
 import { createToken, startSyncServer } from '@media-sync/sync-server';
+import { progressOp } from '@media-sync/sync-server/hostile-clients';
 
 /** A legitimate device's ACK latency with and without hostile clients attacking the gateway. */
 export interface AttackBenchRow {
@@ -105,21 +105,7 @@ function row(setting: string, samples: number[]): AttackBenchRow {
 }
 
 function frameOf(codec: Codec, userId: string, deviceId: string, seq: number): OutgoingFrame {
-  const timestamp = Date.now() - 1000;
-  const entry: SequencedOperation = {
-    deviceId,
-    seq,
-    hlc: { physicalMs: timestamp, logical: 0, nodeId: deviceId },
-    op: {
-      type: 'progressUpdate',
-      userId,
-      contentId: `title-${seq % 7}`,
-      positionMs: seq * 1000,
-      durationMs: 5_400_000,
-      state: 'playing',
-      timestamp,
-    },
-  };
+  const entry = progressOp(userId, deviceId, seq, Date.now() - 1000);
   let encoded: ReturnType<Codec['encodeFrame']> | undefined;
   return {
     deviceId,

@@ -1,6 +1,7 @@
 import type { SequencedOperation } from '@media-sync/protocol';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { progressOp as progressUpdate } from '../../src/hostile-clients.js';
 import type { CodedRange, SeqRange } from '../../src/seq-ranges.js';
 import type { FrameWrite, FrameWriteResult, GatewayStore } from '../../src/store/contract.js';
 
@@ -39,21 +40,7 @@ export interface GatewayStoreConformanceOptions {
 const BASE_TIME = 1_700_000_000_000;
 
 export function progressOp(userId: string, deviceId: string, seq: number): SequencedOperation {
-  const timestamp = BASE_TIME + seq * 1000;
-  return {
-    deviceId,
-    seq,
-    hlc: { physicalMs: timestamp, logical: 0, nodeId: deviceId },
-    op: {
-      type: 'progressUpdate',
-      userId,
-      contentId: `title-${seq % 7}`,
-      positionMs: seq * 1000,
-      durationMs: 5_400_000,
-      state: 'playing',
-      timestamp,
-    },
-  };
+  return progressUpdate(userId, deviceId, seq, BASE_TIME + seq * 1000);
 }
 
 export function commandEntry(deviceId: string, seq: number, targetDeviceId: string): SequencedOperation {
