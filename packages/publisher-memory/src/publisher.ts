@@ -139,8 +139,11 @@ export function createMemoryPublisher(options: MemoryPublisherOptions = {}): Mem
   const applied: SequencedOperation[] = [];
   const seen = new Set<string>();
   const marks = new Map<string, number>();
-  /** Per device, settled seqs above its mark: O(gaps outstanding). */
-  const settledAbove = new Map<string, Set<number>>();
+  /**
+   * Per device, the settled seqs above its mark as sorted, disjoint, non-adjacent ranges, none
+   * touching the mark: O(gaps outstanding), whatever the width of a declared skip.
+   */
+  const settledAbove = new Map<string, SettledRange[]>();
   const faults: MemoryFault[] = [];
   const rejections = new Map<number, string>();
   const heldAcks: Array<() => void> = [];
@@ -187,12 +190,14 @@ export function createMemoryPublisher(options: MemoryPublisherOptions = {}): Mem
     let mark = marks.get(deviceId) ?? 0;
     let above = settledAbove.get(deviceId);
     if (above === undefined) {
-      above = new Set();
+      above = [];
       settledAbove.set(deviceId, above);
     }
-    if (first <= mark + 1) mark = Math.max(mark, last);
-    else for (let seq = Math.max(first, mark + 1); seq <= last; seq++) above.add(seq);
-    while (above.delete(mark + 1)) mark += 1;
+    if (last > mark) insertRange(above, Math.max(first, mark + 1), last);
+    while (above[0] !== undefined && above[0].first <= mark + 1) {
+      mark = Math.max(mark, above[0].last);
+      above.shift();
+    }
     marks.set(deviceId, mark);
   }
 
@@ -406,4 +411,32 @@ export function createMemoryPublisher(options: MemoryPublisherOptions = {}): Mem
     },
   };
   return publisher;
+}
+
+/** Settled seqs `first..last`: the contract's `SeqRange`, mutable while ranges merge into it. */
+interface SettledRange {
+  first: number;
+  last: number;
+}
+
+/**
+ * Adds `first..last` to sorted, disjoint, non-adjacent `ranges`, merging what it overlaps or
+ * touches: `[{1,2},{6,7}]` + `3..5` → `[{1,7}]`.
+ */
+function insertRange(ranges: SettledRange[], first: number, last: number): void {
+  // The first range ending at or after `first - 1`: the first one the new range may touch.
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((ranges[middle] as SettledRange).last < first - 1) low = middle + 1;
+    else high = middle;
+  }
+  const merged: SettledRange = { first, last };
+  let end = low;
+  for (let range = ranges[end]; range !== undefined && range.first <= last + 1; range = ranges[++end]) {
+    merged.first = Math.min(merged.first, range.first);
+    merged.last = Math.max(merged.last, range.last);
+  }
+  ranges.splice(low, end - low, merged);
 }

@@ -28,7 +28,7 @@ async function frameOf(
   const ops = distinctOps(count, from).map((op, i) => ({
     deviceId: DEVICE,
     seq: from + i,
-    hlc: { physicalMs: T0, logical: from + i, nodeId: DEVICE },
+    hlc: { physicalMs: T0 + from + i, logical: 0, nodeId: DEVICE },
     op,
   }));
   let encoded: EncodedFrame | undefined;
@@ -107,6 +107,26 @@ describe('createMemoryPublisher', () => {
         { first: 6, last: 7 },
       ],
     ]);
+  });
+
+  it('settles a skip of a billion seqs as one range, across a gap and out of order', { timeout: 2_000 }, async () => {
+    const publisher = createMemoryPublisher();
+    const skipsOnly = async (skipped: readonly SeqRange[]) => {
+      const last = (skipped[skipped.length - 1] as SeqRange).last;
+      const frame = await frameOf(0, last + 1, skipped);
+      await publisher.publish({ ...frame, firstSeq: last + 1, lastSeq: last });
+    };
+    await publisher.publish(await frameOf(1, 1));
+    // Seq 2 is missing: neither skip can move the mark yet.
+    await skipsOnly([{ first: 3, last: 1_000_000_000 }]);
+    await skipsOnly([{ first: 1_000_000_005, last: 2_000_000_000 }]);
+    expect(publisher.marks.get(DEVICE)).toBe(1);
+    await publisher.publish(await frameOf(1, 2));
+    expect(publisher.marks.get(DEVICE)).toBe(1_000_000_000);
+    await publisher.publish(await frameOf(4, 1_000_000_001));
+    expect(publisher.marks.get(DEVICE)).toBe(2_000_000_000);
+    await publisher.publish(await frameOf(1, 2_000_000_001));
+    expect(publisher.marks.get(DEVICE)).toBe(2_000_000_001);
   });
 
   it('fails on command with the right codes and transience', async () => {
