@@ -199,7 +199,7 @@ async function writeAll(
 }
 
 /** The client side of the WebSocket opening handshake; resolves once the gateway answered 101. */
-function handshake(socket: Socket, host: string, token: string): Promise<void> {
+export function handshake(socket: Socket, host: string, token: string): Promise<void> {
   const key = randomBytes(16).toString('base64');
   socket.write(
     `GET / HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
