@@ -1,5 +1,5 @@
 import type { ConnectionState, PublishAck, Publisher } from '@media-sync/queue';
-import { escapeUserId, PublisherError } from '@media-sync/queue';
+import { ConfigError, escapeUserId, PublisherError } from '@media-sync/queue';
 import {
   type ConnectionOptions,
   connect,
@@ -14,7 +14,10 @@ import {
 export interface NatsPublisherOptions {
   /** `nats://[user:password@]host:port`, or several. Default `nats://127.0.0.1:4222`. */
   readonly servers?: string | readonly string[];
-  /** Subjects are `<prefix>.user.<escaped userId>.sync`; the stream is named after the prefix. Default `media-sync`. */
+  /**
+   * Subjects are `<prefix>.user.<escaped userId>.sync`; the stream is named after the prefix
+   * (`natsNames`). Default `media-sync`. A prefix no subject can hold throws `ConfigError`.
+   */
   readonly prefix?: string;
   /** Largest frame accepted. Default 1 MiB − 4 KiB (NATS' default max_payload, minus the headers). */
   readonly maxFrameBytes?: number;
@@ -31,10 +34,55 @@ export interface NatsPublisher extends Publisher {
   subjectOf(userId: string): string;
 }
 
-/** The names one prefix uses on the server. */
+/** The longest stream name the server accepts. */
+const MAX_STREAM_NAME = 255;
+
+/**
+ * A prefix the subjects cannot hold: empty, an empty token (`a..b`, `.a`, `a.`), whitespace, a
+ * wildcard (`*`, `>`), a control character, or a lone surrogate (UTF-8 cannot carry it, so
+ * `\uD800` and `\uDC00` would both become U+FFFD and share a subject).
+ */
+const INVALID_PREFIX = /^\.|\.\.|\.$|[\s*>\p{Cc}\p{Cs}]/u;
+
+/**
+ * The stream of a prefix. Stream names allow neither `.` nor the rest of what a subject
+ * allows, so everything outside `[A-Za-z0-9-]`, `_` included, becomes `_XX` per UTF-8 byte:
+ * `a.b` → `a_2Eb`, `a_b` → `a_5Fb`. Since `_` only ever starts an escape, two prefixes never
+ * share a stream, and a prefix of letters, digits and `-` (the default `media-sync`) is its own
+ * stream name, as before.
+ */
+function streamNameOf(prefix: string): string {
+  return Array.from(new TextEncoder().encode(prefix), (byte) =>
+    /[A-Za-z0-9-]/.test(String.fromCharCode(byte))
+      ? String.fromCharCode(byte)
+      : `_${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+  ).join('');
+}
+
+/**
+ * The names one prefix uses on the server. Throws `ConfigError` `INVALID_OPTION` for a prefix
+ * that no subject or stream can hold (see `INVALID_PREFIX`, and a stream name over 255 bytes).
+ */
 export function natsNames(prefix: string) {
+  const stream = streamNameOf(prefix);
+  if (prefix === '' || INVALID_PREFIX.test(prefix)) {
+    throw new ConfigError(
+      'INVALID_OPTION',
+      'prefix',
+      prefix,
+      'NATS subject tokens separated by single dots, without whitespace, control characters, `*` or `>`',
+    );
+  }
+  if (stream.length > MAX_STREAM_NAME) {
+    throw new ConfigError(
+      'INVALID_OPTION',
+      'prefix',
+      prefix,
+      `a prefix whose stream name (${stream.length} characters once escaped) fits in ${MAX_STREAM_NAME}`,
+    );
+  }
   return {
-    stream: prefix.replace(/[^A-Za-z0-9_-]/g, '_'),
+    stream,
     subjects: `${prefix}.user.*.sync`,
     subjectOf: (userId: string) => `${prefix}.user.${escapeUserId(userId)}.sync`,
   };
@@ -93,10 +141,11 @@ export async function ensureStream(manager: JetStreamManager, prefix: string, du
 export async function deleteNatsStream(
   options: Pick<NatsPublisherOptions, 'servers' | 'timeoutMs' | 'connection'> & { readonly prefix: string },
 ): Promise<boolean> {
+  const { stream } = natsNames(options.prefix);
   const nc = await lazyConnection(options).get();
   try {
     const manager = await nc.jetstreamManager({ timeout: options.timeoutMs ?? 5_000 });
-    return await manager.streams.delete(natsNames(options.prefix).stream).catch(() => false);
+    return await manager.streams.delete(stream).catch(() => false);
   } finally {
     await settledWithin(nc.close(), options.timeoutMs ?? 5_000);
   }
