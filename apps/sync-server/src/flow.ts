@@ -14,6 +14,11 @@ interface Inbound {
 
 /** How long one drain of the inbound queues may run before the event loop gets to read sockets again. */
 const SLICE_MS = 8;
+/**
+ * Outbound bytes a connection may have queued without counting toward `maxTotalOutboundBytes`:
+ * the default high-water mark of a Node.js socket, below which a write completes with no 'drain'.
+ */
+const OUTBOUND_UNCOUNTED_BYTES = 16 * 1024;
 /** A connection's budget debt is capped, so a client that once sent a burst is not last forever. */
 const MAX_DEBT_FACTOR = 8;
 
@@ -42,6 +47,7 @@ export class InboundScheduler {
   #draining = false;
   #drainAgain = false;
   #heldBytes = 0;
+  #queuedOutBytes = 0;
   /** Messages whose handling waits for the store. */
   readonly #handling = new Set<Promise<void>>();
 
@@ -54,6 +60,11 @@ export class InboundScheduler {
   /** Inbound bytes all connections hold together: unfinished messages and queued ones. */
   get heldBytes(): number {
     return this.#heldBytes;
+  }
+
+  /** Outbound bytes counted as queued for all connections together (see `maxTotalOutboundBytes`). */
+  get queuedOutboundBytes(): number {
+    return this.#queuedOutBytes;
   }
 
   /**
@@ -133,6 +144,35 @@ export class InboundScheduler {
         'connection closed: inbound budget of all connections used up',
       );
       biggest.shut(1013, 'gateway busy: too many bytes held', 0);
+    }
+  }
+
+  /**
+   * A connection's counted outbound bytes changed by `delta`; past the budget of all connections
+   * the ones with the most queued go, cut at once, until the rest fit.
+   */
+  queuedOut(delta: number): void {
+    this.#queuedOutBytes += delta;
+    if (delta <= 0 || this.#queuedOutBytes <= this.#limits.maxTotalOutboundBytes) return;
+    let live = 0;
+    for (const flow of this.#flows) if (!flow.closing) live += flow.queuedOutBytes;
+    while (live > this.#limits.maxTotalOutboundBytes) {
+      let biggest: ConnectionFlow | undefined;
+      for (const flow of this.#flows) {
+        if (!flow.closing && (biggest === undefined || flow.queuedOutBytes > biggest.queuedOutBytes)) biggest = flow;
+      }
+      if (biggest === undefined) return;
+      live -= biggest.queuedOutBytes;
+      this.#counters.outboundOverBudget += 1;
+      this.#log.warn(
+        {
+          ...biggest.identity,
+          queuedBytes: biggest.queuedOutBytes,
+          allQueuedBytes: this.#queuedOutBytes,
+        },
+        'connection closed: outbound budget of all connections used up',
+      );
+      biggest.shut(1013, 'gateway busy: too many bytes queued', 0);
     }
   }
 
@@ -218,6 +258,10 @@ export class ConnectionFlow {
   #partialBytes = 0;
   #partialTimer: ReturnType<typeof setTimeout> | undefined;
   #waitingForDrain = false;
+  /** Outbound bytes this connection counts toward `maxTotalOutboundBytes` (0 below its socket's high-water mark). */
+  #queuedOut = 0;
+  /** A 'drain' listener is set to recount `#queuedOut` once the socket emptied. */
+  #recountOnDrain = false;
   /** A message's handling is under way (it waits for the store): the next one waits for it. */
   #handling = false;
   #readingPaused = false;
@@ -250,6 +294,11 @@ export class ConnectionFlow {
   /** Bytes this connection makes the gateway hold: an unfinished message and queued messages. */
   get heldBytes(): number {
     return this.#partialBytes + this.#inboxBytes;
+  }
+
+  /** Outbound bytes this connection counts toward the budget of all connections. */
+  get queuedOutBytes(): number {
+    return this.#queuedOut;
   }
 
   /** Has a message to handle and may be served now. */
@@ -324,6 +373,7 @@ export class ConnectionFlow {
       return;
     }
     this.#ws.send(bytes);
+    this.#countQueuedOut();
     if (!this.#waitingForDrain && this.#ws.bufferedAmount >= limits.maxOutboundBytes / 4) {
       this.#waitingForDrain = true;
       this.#scheduler.counters.outboundPaused += 1;
@@ -332,6 +382,27 @@ export class ConnectionFlow {
         this.#scheduler.schedule();
       });
     }
+  }
+
+  /**
+   * Counts what is queued for the socket toward the budget of all connections. Below the socket's
+   * high-water mark a write finishes without a 'drain' event to say so, so such small amounts are
+   * not counted (each connection holds at most that); above it, 'drain' comes once all was
+   * written, and the count is taken again then.
+   */
+  #countQueuedOut(): void {
+    const buffered = this.#ws.bufferedAmount;
+    const counted = buffered > OUTBOUND_UNCOUNTED_BYTES ? buffered : 0;
+    const delta = counted - this.#queuedOut;
+    this.#queuedOut = counted;
+    if (counted > 0 && !this.#recountOnDrain) {
+      this.#recountOnDrain = true;
+      this.#socket.once('drain', () => {
+        this.#recountOnDrain = false;
+        if (!this.closing) this.#countQueuedOut();
+      });
+    }
+    if (delta !== 0) this.#scheduler.queuedOut(delta);
   }
 
   noteAck(): void {
@@ -363,9 +434,13 @@ export class ConnectionFlow {
     this.closing = true;
     this.#dropInbox();
     this.#ws.close(code, reason);
-    // A connection cut at once (over the inbound budget) no longer counts against the budget:
-    // otherwise, until its socket closes a tick later, the bytes it held would push the others out too.
-    if (graceMs === 0) this.#setPartial(0);
+    // A connection cut at once (over a budget of all connections) no longer counts against the
+    // budgets: otherwise, until its socket closes a tick later, the bytes it held would push the others out too.
+    if (graceMs === 0) {
+      this.#setPartial(0);
+      this.#scheduler.queuedOut(-this.#queuedOut);
+      this.#queuedOut = 0;
+    }
     const cut = setTimeout(() => this.#ws.terminate(), graceMs);
     cut.unref();
     this.#ws.once('close', () => clearTimeout(cut));
@@ -429,6 +504,8 @@ export class ConnectionFlow {
 
   #closed(): void {
     this.closing = true;
+    this.#scheduler.queuedOut(-this.#queuedOut);
+    this.#queuedOut = 0;
     this.#dropInbox();
     this.#setPartial(0);
     this.#scheduler.forget(this);

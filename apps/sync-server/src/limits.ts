@@ -60,6 +60,12 @@ export interface GatewayLimits {
    * connection's messages until its socket drains; a send past all of it closes it (1013). Default 4 MiB.
    */
   readonly maxOutboundBytes: number;
+  /**
+   * Bytes queued for all connections' sockets together; past it the connection with the most
+   * queued is closed (1013) and cut at once, until the rest fit. A connection with less than its
+   * socket's high-water mark queued (16 KiB) is not counted: it holds at most that. Default 128 MiB.
+   */
+  readonly maxTotalOutboundBytes: number;
   /** ERROR replies in a row (no ACK between) after which a connection is closed (1008). Default 32. */
   readonly maxErrorsInRow: number;
   /**
@@ -94,6 +100,7 @@ export const DEFAULT_HEADER_TIMEOUT_MS = 10_000;
 export const DEFAULT_INCOMPLETE_MESSAGE_MS = 10_000;
 export const DEFAULT_MAX_INBOUND_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_OUTBOUND_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_TOTAL_OUTBOUND_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_MAX_ERRORS_IN_ROW = 32;
 export const DEFAULT_CPU_MS_PER_SECOND = 250;
 export const DEFAULT_CPU_BURST_MS = 250;
@@ -138,6 +145,8 @@ export interface LimitOptions {
   readonly maxInboundBytes?: number;
   /** Outbound bytes queued for one connection. Default 4 MiB. */
   readonly maxOutboundBytes?: number;
+  /** Outbound bytes queued for all connections together. Default 128 MiB. */
+  readonly maxTotalOutboundBytes?: number;
   /** ERROR replies in a row before a connection is closed. Default 32. */
   readonly maxErrorsInRow?: number;
   /** Event-loop milliseconds one connection earns per second. Default 250. */
@@ -188,6 +197,10 @@ export function resolveLimits(options: LimitOptions): GatewayLimits {
     incompleteMessageMs: positive('incompleteMessageMs', options.incompleteMessageMs ?? DEFAULT_INCOMPLETE_MESSAGE_MS),
     maxInboundBytes: positive('maxInboundBytes', options.maxInboundBytes ?? DEFAULT_MAX_INBOUND_BYTES),
     maxOutboundBytes: positive('maxOutboundBytes', options.maxOutboundBytes ?? DEFAULT_MAX_OUTBOUND_BYTES),
+    maxTotalOutboundBytes: positive(
+      'maxTotalOutboundBytes',
+      options.maxTotalOutboundBytes ?? DEFAULT_MAX_TOTAL_OUTBOUND_BYTES,
+    ),
     maxErrorsInRow: positive('maxErrorsInRow', options.maxErrorsInRow ?? DEFAULT_MAX_ERRORS_IN_ROW),
     cpuMsPerSecond: positive('cpuMsPerSecond', options.cpuMsPerSecond ?? DEFAULT_CPU_MS_PER_SECOND),
     cpuBurstMs: positive('cpuBurstMs', options.cpuBurstMs ?? DEFAULT_CPU_BURST_MS),

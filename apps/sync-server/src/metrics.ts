@@ -28,6 +28,7 @@ export interface MetricSources {
   readonly openConnections: () => number;
   readonly cachedUsers: () => number;
   readonly inboundHeldBytes: () => number;
+  readonly outboundQueuedBytes: () => number;
   /** Connections whose codec decoder may hold a session context. */
   readonly sessionContexts: () => number;
 }
@@ -131,6 +132,14 @@ export class GatewayPrometheus {
       registers,
       collect() {
         this.set(sources.inboundHeldBytes());
+      },
+    });
+    new Gauge({
+      name: 'media_sync_outbound_queued_bytes',
+      help: 'Outbound bytes counted as queued for all connections now (each past its socket high-water mark)',
+      registers,
+      collect() {
+        this.set(sources.outboundQueuedBytes());
       },
     });
     new Gauge({

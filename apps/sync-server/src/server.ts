@@ -106,6 +106,8 @@ export interface GatewayMetrics {
   readonly commits: number;
   /** Inbound bytes all connections hold now (unfinished and queued messages), at most `maxInboundBytes`. */
   readonly inboundHeldBytes: number;
+  /** Outbound bytes counted as queued for all connections now, at most `maxTotalOutboundBytes`. */
+  readonly outboundQueuedBytes: number;
   /** Notices of this instance's commits handed to the fan-out broker (0 without `fanout`). */
   readonly fanoutNoticesPublished: number;
   /** Notices of other instances' commits received for users connected here. */
@@ -238,6 +240,7 @@ class Gateway implements SyncServer {
       openConnections: () => this.#sessions.size,
       cachedUsers: () => this.#users.size,
       inboundHeldBytes: () => this.#inbound.heldBytes,
+      outboundQueuedBytes: () => this.#inbound.queuedOutboundBytes,
       sessionContexts: () => {
         let holding = 0;
         for (const session of this.#sessions) if (session.holdsContext) holding += 1;
@@ -350,6 +353,7 @@ class Gateway implements SyncServer {
       ...counters,
       cachedUsers: this.#users.size,
       inboundHeldBytes: this.#inbound.heldBytes,
+      outboundQueuedBytes: this.#inbound.queuedOutboundBytes,
       fanoutNoticesPublished: fanout.published,
       fanoutNoticesReceived: fanout.received,
       fanoutReconnects: fanout.reconnects,
@@ -419,6 +423,7 @@ class Gateway implements SyncServer {
           connections: this.#sessions.size,
           rssBytes: process.memoryUsage.rss(),
           inboundHeldBytes: this.#inbound.heldBytes,
+          outboundQueuedBytes: this.#inbound.queuedOutboundBytes,
           tokensExpired: this.#counters.tokensExpired,
           limits: this.#counters.limits,
         }),

@@ -133,6 +133,8 @@ export interface LimitCounters {
   outboundPaused: number;
   /** Connections closed (1013) for not reading: a send would have passed `maxOutboundBytes`. */
   outboundOverLimit: number;
+  /** Connections closed (1013) because all connections together had `maxTotalOutboundBytes` queued. */
+  outboundOverBudget: number;
   /** Connections closed (1008) after `maxErrorsInRow` ERROR replies in a row. */
   errorsInRow: number;
   /** Messages that arrived while earlier ones of their connection still waited for their turn (`cpuMsPerSecond`). */
@@ -155,6 +157,7 @@ export function newLimitCounters(): LimitCounters {
     inboundOverBudget: 0,
     outboundPaused: 0,
     outboundOverLimit: 0,
+    outboundOverBudget: 0,
     errorsInRow: 0,
     messagesDeferred: 0,
     framesOverBody: 0,

@@ -7,7 +7,7 @@ import { encodeGatewayMessage, type SequencedOperation } from '@media-sync/proto
 import { createWebSocketPublisher } from '@media-sync/publisher-websocket';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handshake, wsFrame } from '../src/hostile-clients.js';
-import { deferCleanup, eventually, outgoing, token } from './helpers.js';
+import { deferCleanup, eventually, outgoing, token, USER } from './helpers.js';
 import { spawnGateway, watchRss } from './hostile-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'media-sync-outbound-'));
@@ -66,22 +66,47 @@ function serverFrames(bytes: Buffer): { opcodes: number[]; closeCode?: number } 
   return closeCode === undefined ? { opcodes } : { opcodes, closeCode };
 }
 
+/** A device's connection that subscribes to its user's log and commands, then reads nothing. */
+async function slowSubscriber(url: string, deviceId: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  deferCleanup(() => void socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  await handshake(socket, hostname, await token(deviceId));
+  socket.write(wsFrame(0x2, encodeGatewayMessage({ type: 'subscribe', since: 0 })));
+  socket.pause();
+  return socket;
+}
+
+/** `count` watchlist adds of random 200-character titles: fan-out the codec cannot shrink much. */
+function bulkyOps(firstSeq: number, count: number): SequencedOperation[] {
+  return Array.from({ length: count }, (_, i) => {
+    const seq = firstSeq + i;
+    const timestamp = Date.now() - 60_000;
+    return {
+      deviceId: 'phone',
+      seq,
+      hlc: { physicalMs: timestamp, logical: seq, nodeId: 'phone' },
+      op: {
+        type: 'watchlistAdd',
+        userId: USER,
+        contentId: randomBytes(150).toString('base64'),
+        timestamp,
+      },
+    };
+  });
+}
+
 describe('a subscriber that stops reading (SPEC §12, outbound bytes)', () => {
   it('is closed with 1013 once its queued replies would pass maxOutboundBytes; the bound is counted and the gateway stays small', async () => {
     const gateway = await spawnGateway(dir, { maxOutboundBytes: MAX_OUTBOUND_BYTES, synchronous: 'normal' });
     deferCleanup(gateway.stop);
-    const { hostname, port } = new URL(gateway.url);
 
     // The slow device subscribes to its user's log and commands, then never reads again.
-    const slow: Socket = connect({ host: hostname, port: Number(port) });
-    deferCleanup(() => void slow.destroy());
-    await new Promise<void>((resolve, reject) => {
-      slow.once('connect', resolve);
-      slow.once('error', reject);
-    });
-    await handshake(slow, hostname, await token('slow-tv'));
-    slow.write(wsFrame(0x2, encodeGatewayMessage({ type: 'subscribe', since: 0 })));
-    slow.pause();
+    const slow = await slowSubscriber(gateway.url, 'slow-tv');
     // What the gateway sent is read only after the bound was hit, to find its close frame.
     const received: Buffer[] = [];
     let ended = false;
@@ -128,5 +153,44 @@ describe('a subscriber that stops reading (SPEC §12, outbound bytes)', () => {
     // The writer was never affected, and the commands wait in the box for the slow device.
     const next = await outgoing([bigCommand(++seq, 'slow-tv')]);
     expect((await phone.publish(next)).rejected).toEqual([]);
+  }, 120_000);
+
+  it('the subscribers with the most queued are cut once all together would pass maxTotalOutboundBytes', async () => {
+    const total = 3 * 1024 * 1024;
+    const gateway = await spawnGateway(dir, { maxTotalOutboundBytes: total, synchronous: 'normal' });
+    deferCleanup(gateway.stop);
+    // Eight devices of the user subscribe and stop reading: each stays under its own 4 MiB bound.
+    const slow = await Promise.all(Array.from({ length: 8 }, (_, i) => slowSubscriber(gateway.url, `slow-${i}`)));
+    const phone = createWebSocketPublisher({ url: gateway.url, token: await token('phone'), ackTimeoutMs: 30_000 });
+    deferCleanup(() => phone.close());
+    const rss = watchRss(gateway);
+    const start = gateway.rssBytes();
+    let seq = 0;
+    let fannedOut = 0;
+    const health = async () => (await gateway.healthz()).body;
+    while (((await health()).limits.outboundOverBudget ?? 0) === 0) {
+      if (fannedOut > MAX_BYTES_PUSHED) throw new Error(`${fannedOut} bytes fanned out and no connection was cut`);
+      const frame = await outgoing(bulkyOps(seq + 1, 500));
+      seq += 500;
+      expect((await phone.publish(frame)).rejected).toEqual([]);
+      fannedOut += frame.bytes.length * slow.length;
+    }
+    const peak = rss.stop();
+    const after = await health();
+    console.log(
+      `cut after ${(fannedOut / 1048576).toFixed(1)} MiB fanned out to 8 readers that stopped; gateway RSS ${(start / 1048576).toFixed(0)} → peak ${(peak / 1048576).toFixed(0)} MB; queued now ${after.outboundQueuedBytes} B`,
+    );
+    expect(fannedOut).toBeGreaterThan(total);
+    expect(after.outboundQueuedBytes).toBeLessThanOrEqual(total);
+    // (No bound on RSS here: the writer's 20 000-odd unique titles grow the replica and the log,
+    // which dwarfs the 3 MiB this test is about; the test above bounds memory for one reader.)
+    expect(gateway.logs.map((line) => line.message)).toContain(
+      'connection closed: outbound budget of all connections used up',
+    );
+    const metrics = await (await fetch(`${gateway.url.replace(/^ws/, 'http')}/metrics`)).text();
+    expect(metrics).toMatch(/media_sync_limit_hits_total\{limit="outboundOverBudget"\} [1-9]/);
+    expect(metrics).toMatch(/media_sync_outbound_queued_bytes \d+/);
+    // The writer, which reads its replies, is served on.
+    expect((await phone.publish(await outgoing(bulkyOps(seq + 1, 1)))).rejected).toEqual([]);
   }, 120_000);
 });

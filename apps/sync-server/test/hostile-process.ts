@@ -28,6 +28,7 @@ export interface Healthz {
   readonly connections: number;
   readonly rssBytes: number;
   readonly inboundHeldBytes: number;
+  readonly outboundQueuedBytes: number;
   readonly tokensExpired: number;
   readonly limits: Record<string, number>;
 }

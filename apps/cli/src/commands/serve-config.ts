@@ -81,6 +81,7 @@ export const LIMIT_SETTINGS: readonly LimitSetting[] = (
     ['maxCachedUsers', 'merged user states kept in memory'],
     ['maxInboundBytes', 'inbound bytes held for all connections together'],
     ['maxOutboundBytes', 'outbound bytes queued for one connection'],
+    ['maxTotalOutboundBytes', 'outbound bytes queued for all connections together'],
     ['maxErrorsInRow', 'ERROR replies in a row before a connection is closed'],
     ['opsPerSecond', 'ops per second one device may send'],
     ['opsBurst', 'ops one device may send in a burst'],
