@@ -124,27 +124,18 @@ export class InboundScheduler {
   held(delta: number): void {
     this.#heldBytes += delta;
     if (delta <= 0 || this.#heldBytes <= this.#limits.maxInboundBytes) return;
-    // Bytes of connections already being cut are freed within a tick; count the rest.
-    let live = 0;
-    for (const flow of this.#flows) if (!flow.closing) live += flow.heldBytes;
-    while (live > this.#limits.maxInboundBytes) {
-      let biggest: ConnectionFlow | undefined;
-      for (const flow of this.#flows) {
-        if (!flow.closing && (biggest === undefined || flow.heldBytes > biggest.heldBytes)) biggest = flow;
-      }
-      if (biggest === undefined) return;
-      live -= biggest.heldBytes;
-      this.#counters.inboundOverBudget += 1;
-      this.#log.warn(
-        {
-          ...biggest.identity,
-          heldBytes: biggest.heldBytes,
-          allHeldBytes: this.#heldBytes,
-        },
-        'connection closed: inbound budget of all connections used up',
-      );
-      biggest.shut(1013, 'gateway busy: too many bytes held', 0);
-    }
+    this.#cutBiggest(
+      (flow) => flow.heldBytes,
+      this.#limits.maxInboundBytes,
+      (flow) => {
+        this.#counters.inboundOverBudget += 1;
+        this.#log.warn(
+          { ...flow.identity, heldBytes: flow.heldBytes, allHeldBytes: this.#heldBytes },
+          'connection closed: inbound budget of all connections used up',
+        );
+        flow.shut(1013, 'gateway busy: too many bytes held', 0);
+      },
+    );
   }
 
   /**
@@ -154,25 +145,35 @@ export class InboundScheduler {
   queuedOut(delta: number): void {
     this.#queuedOutBytes += delta;
     if (delta <= 0 || this.#queuedOutBytes <= this.#limits.maxTotalOutboundBytes) return;
+    this.#cutBiggest(
+      (flow) => flow.queuedOutBytes,
+      this.#limits.maxTotalOutboundBytes,
+      (flow) => {
+        this.#counters.outboundOverBudget += 1;
+        this.#log.warn(
+          { ...flow.identity, queuedBytes: flow.queuedOutBytes, allQueuedBytes: this.#queuedOutBytes },
+          'connection closed: outbound budget of all connections used up',
+        );
+        flow.shut(1013, 'gateway busy: too many bytes queued', 0);
+      },
+    );
+  }
+
+  /**
+   * Cuts the connections holding the most (by `holding`) until the others together hold no more
+   * than `budget`. Connections already closing are not counted: what they hold is freed within a tick.
+   */
+  #cutBiggest(holding: (flow: ConnectionFlow) => number, budget: number, cut: (flow: ConnectionFlow) => void): void {
     let live = 0;
-    for (const flow of this.#flows) if (!flow.closing) live += flow.queuedOutBytes;
-    while (live > this.#limits.maxTotalOutboundBytes) {
+    for (const flow of this.#flows) if (!flow.closing) live += holding(flow);
+    while (live > budget) {
       let biggest: ConnectionFlow | undefined;
       for (const flow of this.#flows) {
-        if (!flow.closing && (biggest === undefined || flow.queuedOutBytes > biggest.queuedOutBytes)) biggest = flow;
+        if (!flow.closing && (biggest === undefined || holding(flow) > holding(biggest))) biggest = flow;
       }
       if (biggest === undefined) return;
-      live -= biggest.queuedOutBytes;
-      this.#counters.outboundOverBudget += 1;
-      this.#log.warn(
-        {
-          ...biggest.identity,
-          queuedBytes: biggest.queuedOutBytes,
-          allQueuedBytes: this.#queuedOutBytes,
-        },
-        'connection closed: outbound budget of all connections used up',
-      );
-      biggest.shut(1013, 'gateway busy: too many bytes queued', 0);
+      live -= holding(biggest);
+      cut(biggest);
     }
   }
 
