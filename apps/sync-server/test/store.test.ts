@@ -17,7 +17,7 @@ function dbFile(): string {
 }
 
 describe('SqliteGatewayStore migrations and file lock', () => {
-  it('migrates schema 1 to 3: per-seq rows become ranges, rejection texts go, the file is marked', async () => {
+  it('migrates schema 1 to 4: per-seq rows become ranges, rejection texts go, the file is marked', async () => {
     const path = dbFile();
     const old = new Database(path);
     old.exec(`
@@ -67,8 +67,8 @@ describe('SqliteGatewayStore migrations and file lock', () => {
     const versions = check
       .prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version')
       .all();
-    expect(versions.map((row) => row.version)).toEqual([2, 3]);
-    expect(SQLITE_SCHEMA_VERSION).toBe(3);
+    expect(versions.map((row) => row.version)).toEqual([2, 3, 4]);
+    expect(SQLITE_SCHEMA_VERSION).toBe(4);
     check.close();
   });
 

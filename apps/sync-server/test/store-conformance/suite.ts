@@ -61,6 +61,32 @@ export function commandEntry(deviceId: string, seq: number, targetDeviceId: stri
   };
 }
 
+/**
+ * A state op of one of several shapes (progress with and without a duration, watchlist add and
+ * remove, a clock naming another node), chosen by `shape`, so a log read back is compared on
+ * every field an entry can have.
+ */
+export function variedOp(userId: string, deviceId: string, seq: number, shape: number): SequencedOperation {
+  const timestamp = BASE_TIME + seq * 1000 + (shape % 3);
+  const hlc = { physicalMs: timestamp + (shape % 2), logical: shape % 4, nodeId: shape % 5 === 4 ? 'relay' : deviceId };
+  const contentId = `title-${shape % 11}`;
+  switch (shape % 4) {
+    case 0:
+      return { deviceId, seq, hlc, op: { type: 'watchlistAdd', userId, contentId, timestamp } };
+    case 1:
+      return { deviceId, seq, hlc, op: { type: 'watchlistRemove', userId, contentId, timestamp } };
+    case 2:
+      return {
+        deviceId,
+        seq,
+        hlc,
+        op: { type: 'progressUpdate', userId, contentId, positionMs: shape * 7919, state: 'paused', timestamp },
+      };
+    default:
+      return progressOp(userId, deviceId, seq);
+  }
+}
+
 /** A frame of state ops for seqs first..last of the device, every seq settled. */
 export function opsFrame(userId: string, deviceId: string, first: number, last: number): FrameWrite {
   const stateOps = [];
@@ -224,6 +250,76 @@ export function describeGatewayStoreConformance(options: GatewayStoreConformance
             },
           ),
           { numRuns },
+        );
+      });
+
+      it('law: logAfter from any position with any limit returns the entries written, in order', {
+        timeout,
+      }, async () => {
+        let run = 0;
+        // A frame's state ops in parts: one device's consecutive seqs each; a part may go back in
+        // seq (a device replaying) or name another device than the frame's, and a frame may hold
+        // more ops than the gateway's default frame (500).
+        const part = fc.record({
+          device: fc.constantFrom('tv', 'phone', 'web'),
+          count: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 490, max: 1100 })),
+          back: fc.boolean(),
+        });
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.array(part, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+            fc.integer({ min: 1, max: 3 }),
+            fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 1200 })), { minLength: 1, maxLength: 12 }),
+            async (frames, groupSize, reads) => {
+              run += 1;
+              const userId = `law-slices-${run}`;
+              const next = new Map<string, number>();
+              const model: SequencedOperation[] = [];
+              let shape = run;
+              const writes = frames.map((parts): FrameWrite => {
+                const stateOps: SequencedOperation[] = [];
+                for (const { device, count, back } of parts) {
+                  const top = next.get(device) ?? 1;
+                  const first = back ? Math.max(1, top - 3) : top;
+                  for (let seq = first; seq < first + count; seq++)
+                    stateOps.push(variedOp(userId, device, seq, shape++));
+                  next.set(device, Math.max(top, first + count));
+                }
+                model.push(...stateOps);
+                return {
+                  userId,
+                  deviceId: stateOps[0]?.deviceId ?? 'tv',
+                  stateOps,
+                  commands: [],
+                  rejected: [],
+                  settled: [],
+                };
+              });
+              for (let i = 0; i < writes.length; i += groupSize) {
+                for (const outcome of await store.writeFrames(writes.slice(i, i + groupSize), []))
+                  committedResult(outcome);
+              }
+              expect(await store.head(userId)).toBe(model.length);
+              const log = await wholeLog(store, userId);
+              expect(log.map((row) => row.logSeq)).toEqual(model.map((_, i) => i + 1));
+              expect(log.map((row) => row.entry)).toEqual(model);
+              for (const [at, limit] of reads) {
+                const from = at % (model.length + 2);
+                const page = await store.logAfter(userId, from, limit);
+                expect(page.map((row) => row.logSeq)).toEqual(
+                  model.slice(from, from + limit).map((_, i) => from + i + 1),
+                );
+                expect(page.map((row) => row.entry)).toEqual(model.slice(from, from + limit));
+              }
+              for (const device of ['tv', 'phone', 'web']) {
+                const bytes = model
+                  .filter((entry) => entry.deviceId === device)
+                  .reduce((sum, entry) => sum + JSON.stringify(entry).length, 0);
+                expect(await store.storedBytes(userId, device)).toBe(bytes);
+              }
+            },
+          ),
+          { numRuns: Math.min(numRuns, 15) },
         );
       });
     });
