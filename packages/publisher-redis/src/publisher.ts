@@ -1,5 +1,5 @@
 import type { ConnectionState, PublishAck, Publisher } from '@media-sync/queue';
-import { escapeUserId, PublisherError } from '@media-sync/queue';
+import { ConfigError, escapeUserId, PublisherError } from '@media-sync/queue';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export interface RedisPublisherOptions {
@@ -11,9 +11,26 @@ export interface RedisPublisherOptions {
   readonly maxFrameBytes?: number;
   /** How long to wait for a connection or for the script's reply. Default 5 000 ms. */
   readonly timeoutMs?: number;
+  /**
+   * Entries kept per user's stream, about (`XTRIM MAXLEN ~`: Redis trims whole nodes of
+   * `stream-node-max-entries`, 100 by default, so up to that many more stay). `Infinity`: no
+   * bound by count. Default 10 000.
+   */
+  readonly maxLen?: number;
+  /**
+   * Entries older than this are trimmed when the user's next frame is appended (`XTRIM MINID ~`
+   * at the server's time less `maxAgeMs`; whole nodes, like `maxLen`). `Infinity`: no bound by
+   * age. Default 7 days.
+   */
+  readonly maxAgeMs?: number;
   /** Passed to ioredis last (TLS, sentinels...). */
   readonly redis?: RedisOptions;
 }
+
+/** Default `maxLen`: entries kept per user's stream. */
+export const DEFAULT_MAX_LEN = 10_000;
+/** Default `maxAgeMs`: 7 days. */
+export const DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface RedisPublisher extends Publisher {
   /** The stream of `userId`: `<prefix>.user.{<escaped userId>}.sync`. */
@@ -23,31 +40,81 @@ export interface RedisPublisher extends Publisher {
 /** Keys of one user's stream; the hash tag keeps them in one cluster slot for the script. */
 export function userKeys(prefix: string, userId: string) {
   const stream = `${prefix}.user.{${escapeUserId(userId)}}.sync`;
-  return { stream, frames: `${stream}.frames`, cursors: `${stream}.cursors` };
+  return {
+    stream,
+    /** Sorted set: frame id scored by its entry's ordinal `n`, trimmed with the stream. */
+    frameIds: `${stream}.frame-ids`,
+    /** Counter: frames ever appended; each entry carries its ordinal (`n`) so readers see trimmed ones. */
+    appended: `${stream}.appended`,
+    cursors: `${stream}.cursors`,
+    /** The untrimmed frame id → entry id hash of earlier versions, deleted by the next append. */
+    legacyFrames: `${stream}.frames`,
+  };
 }
 
 /**
- * Appends the frame unless this exact frame (device and seq range) was appended before, in one
- * atomic step: a re-published frame (its ack was lost) is never in the stream twice. The frame
- * id decides, not a per-device last-seq mark: a requeued dead letter keeps its old seq, below
- * the mark, and must still be appended.
- * KEYS: stream, frames hash. ARGV: frame id, frame bytes, device id.
+ * Appends the frame unless this exact frame (device and seq range) is still in the stream, in
+ * one atomic step: a re-published frame (its ack was lost) is never in the stream twice. The
+ * frame id decides, not a per-device last-seq mark: a requeued dead letter keeps its old seq,
+ * below the mark, and must still be appended.
+ *
+ * Then trims the stream (by age, then by count; whole nodes, `~`) and drops the ids of the
+ * frames trimmed away: every id scored below the ordinal of the first entry left. A frame
+ * id lives exactly as long as its entry, so the index never outgrows the stream, and a frame
+ * re-sent after its entry was trimmed is appended again (receivers drop it by (deviceId, seq)).
+ * Each entry carries `n`, its ordinal among the frames ever appended to the stream: a reader
+ * whose next entry is not the one after its last sees how many were trimmed in between.
+ *
+ * KEYS: stream, frame ids, appended counter, legacy frames hash.
+ * ARGV: frame id, frame bytes, device id, maxLen (0: none), maxAgeMs (0: none).
+ * Returns 1 when appended, 0 for a duplicate.
  */
 const APPEND_ONCE = `
-local existing = redis.call('HGET', KEYS[2], ARGV[1])
-if existing then return {0, existing} end
-local id = redis.call('XADD', KEYS[1], '*', 'frame', ARGV[2], 'device', ARGV[3])
-redis.call('HSET', KEYS[2], ARGV[1], id)
-return {1, id}
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+local ordinal = redis.call('INCR', KEYS[3])
+redis.call('XADD', KEYS[1], '*', 'frame', ARGV[2], 'device', ARGV[3], 'n', ordinal)
+redis.call('ZADD', KEYS[2], ordinal, ARGV[1])
+local trimmed = 0
+local maxAge = tonumber(ARGV[5])
+if maxAge > 0 then
+  local now = redis.call('TIME')
+  local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - maxAge
+  trimmed = trimmed + redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%.0f', oldest))
+end
+local maxLen = tonumber(ARGV[4])
+if maxLen > 0 then
+  trimmed = trimmed + redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', maxLen)
+end
+if trimmed > 0 then
+  local fields = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1][2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 'n' then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. fields[i + 1]) end
+  end
+end
+redis.call('UNLINK', KEYS[4])
+return 1
 `;
 
 type AppendOnce = (
   stream: string,
-  frames: string,
-  id: string,
+  frameIds: string,
+  appended: string,
+  legacyFrames: string,
+  frameId: string,
   bytes: Buffer,
   deviceId: string,
-) => Promise<[number, string]>;
+  maxLen: number,
+  maxAgeMs: number,
+) => Promise<number>;
+
+/** A retention bound: a positive whole number, or `Infinity` for none (sent to the script as 0). */
+function retentionBound(name: 'maxLen' | 'maxAgeMs', value: number): number {
+  if (value === Number.POSITIVE_INFINITY) return 0;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigError('INVALID_OPTION', name, value, 'a positive whole number, or Infinity for no bound');
+  }
+  return value;
+}
 
 /** Classifies what ioredis threw into the contract's codes. */
 export function toPublisherError(error: unknown, timeoutMs: number): PublisherError {
@@ -121,6 +188,8 @@ export function createRedisPublisher(options: RedisPublisherOptions = {}): Redis
   const prefix = options.prefix ?? 'media-sync';
   const timeoutMs = options.timeoutMs ?? 5_000;
   const maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
+  const maxLen = retentionBound('maxLen', options.maxLen ?? DEFAULT_MAX_LEN);
+  const maxAgeMs = retentionBound('maxAgeMs', options.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
   const { redis, lastAuthError } = connectRedis(options, {
     commandTimeout: timeoutMs,
     // A command never waits for a connection nor is re-sent after one dropped: it fails, and the
@@ -129,7 +198,7 @@ export function createRedisPublisher(options: RedisPublisherOptions = {}): Redis
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
   });
-  redis.defineCommand('mediaSyncAppendOnce', { numberOfKeys: 2, lua: APPEND_ONCE });
+  redis.defineCommand('mediaSyncAppendOnce', { numberOfKeys: 4, lua: APPEND_ONCE });
   const appendOnce = (redis as unknown as { mediaSyncAppendOnce: AppendOnce }).mediaSyncAppendOnce.bind(redis);
   const listeners = new Set<(state: ConnectionState) => void>();
   let state: ConnectionState = 'offline';
@@ -192,12 +261,16 @@ export function createRedisPublisher(options: RedisPublisherOptions = {}): Redis
       const keys = userKeys(prefix, frame.userId);
       const frameId = `${frame.deviceId}:${frame.firstSeq}-${frame.lastSeq}`;
       try {
-        const [appended] = await appendOnce(
+        const appended = await appendOnce(
           keys.stream,
-          keys.frames,
+          keys.frameIds,
+          keys.appended,
+          keys.legacyFrames,
           frameId,
           Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
           frame.deviceId,
+          maxLen,
+          maxAgeMs,
         );
         return { duplicate: appended === 0, rejected: [], metrics };
       } catch (error) {

@@ -15,6 +15,47 @@ export interface RedisSubscriberOptions {
   /** Entries read per round trip. Default 100. */
   readonly batchSize?: number;
   readonly redis?: RedisOptions;
+  /**
+   * Called when frames the device had not read yet were trimmed from the stream (retention:
+   * the publishers' `maxLen`, `maxAgeMs`), before the first frame after them is handed over.
+   * The device's state misses them: rebuild it from another source (a snapshot, the gateway)
+   * here. Once it resolves the position moves past the gap, and the gap is not reported again;
+   * if it rejects, it is called again shortly, like a failed `onFrame`.
+   */
+  readonly onGap: (gap: RedisStreamGap) => void | Promise<void>;
+}
+
+/** Frames of a user's stream trimmed away after the device's position, before it read them. */
+export interface RedisStreamGap {
+  readonly userId: string;
+  readonly deviceId: string;
+  /** The last entry the device consumed (`0` when none). */
+  readonly afterId: string;
+  /** The first entry after the gap: the next `onFrame`'s `transportId`. */
+  readonly nextId: string;
+  /** How many frames were trimmed in between. */
+  readonly missedFrames: number;
+}
+
+/**
+ * A device's stored position: the last entry id it consumed, and that entry's ordinal `n` when
+ * known (`<id> <n>`; a position stored by an earlier version is the id alone).
+ */
+interface Position {
+  readonly id: string;
+  readonly ordinal: number | undefined;
+}
+
+const START: Position = { id: '0', ordinal: 0 };
+
+function parsePosition(text: string | null): Position {
+  if (text === null) return START;
+  const [id = '0', ordinal] = text.split(' ');
+  return { id, ordinal: ordinal !== undefined && /^\d+$/.test(ordinal) ? Number(ordinal) : undefined };
+}
+
+function formatPosition(position: Position): string {
+  return position.ordinal === undefined ? position.id : `${position.id} ${position.ordinal}`;
 }
 
 /**
@@ -22,9 +63,13 @@ export interface RedisSubscriberOptions {
  * order, then new ones as they are appended (`XREAD BLOCK`). The position (the last entry id
  * `onFrame` consumed) is stored in Redis beside the stream, per device, after each frame, so a
  * device that was offline resumes where it left off, on any machine. A frame is handed over
- * again only when the process stopped between consuming it and storing the position.
+ * again only when the process stopped between consuming it and storing the position. Frames
+ * trimmed away before the device read them are reported to `onGap`, never skipped silently.
  */
 export function createRedisSubscriber(options: RedisSubscriberOptions): Subscriber {
+  if (typeof options.onGap !== 'function') {
+    throw new TypeError('createRedisSubscriber: onGap must be a function (frames trimmed before the device read them)');
+  }
   const prefix = options.prefix ?? 'media-sync';
   const batchSize = options.batchSize ?? 100;
   const stops = new Set<() => Promise<void>>();
@@ -39,22 +84,47 @@ export function createRedisSubscriber(options: RedisSubscriberOptions): Subscrib
       let stopped = false;
       /** The frame being handed over and its position stored; `unsubscribe` lets it finish. */
       let handing: Promise<void> = Promise.resolve();
-      let cursor = (await redis.hget(keys.cursors, options.deviceId)) ?? '0';
+      let position = parsePosition(await redis.hget(keys.cursors, options.deviceId));
+
+      /** Reports a gap before entry `id` when its ordinal says frames were trimmed since the position. */
+      const reportGap = async (id: string, ordinal: number | undefined) => {
+        if (ordinal === undefined || position.ordinal === undefined || ordinal <= position.ordinal + 1) return;
+        await options.onGap({
+          userId,
+          deviceId: options.deviceId,
+          afterId: position.id,
+          nextId: id,
+          missedFrames: ordinal - position.ordinal - 1,
+        });
+        // Reported: the position stands past the gap, so a retry (a failing `onFrame`) does not report it again.
+        position = { id: position.id, ordinal: ordinal - 1 };
+        await redis.hset(keys.cursors, options.deviceId, formatPosition(position));
+      };
 
       const loop = (async () => {
         let delay = 50;
         while (!stopped) {
           try {
-            const reply = await redis.xreadBuffer('COUNT', batchSize, 'BLOCK', 1_000, 'STREAMS', keys.stream, cursor);
+            const reply = await redis.xreadBuffer(
+              'COUNT',
+              batchSize,
+              'BLOCK',
+              1_000,
+              'STREAMS',
+              keys.stream,
+              position.id,
+            );
             for (const [, entries] of reply ?? []) {
               for (const [rawId, fields] of entries) {
                 if (stopped) return;
                 handing = (async () => {
                   const id = rawId.toString();
+                  const ordinal = ordinalOf(fields);
+                  await reportGap(id, ordinal);
                   const bytes = fieldOf(fields, 'frame');
                   if (bytes !== undefined) await onFrame({ bytes, transportId: id });
-                  cursor = id;
-                  await redis.hset(keys.cursors, options.deviceId, id);
+                  position = { id, ordinal };
+                  await redis.hset(keys.cursors, options.deviceId, formatPosition(position));
                 })();
                 await handing;
               }
@@ -62,11 +132,12 @@ export function createRedisSubscriber(options: RedisSubscriberOptions): Subscrib
             delay = 50;
           } catch {
             if (stopped) return;
-            // A dropped connection or a failing `onFrame`: start again from the stored
+            // A dropped connection or a failing `onFrame` or `onGap`: start again from the stored
             // position after a capped backoff.
             await new Promise((resolve) => setTimeout(resolve, delay));
             delay = Math.min(delay * 2, 1_000);
-            cursor = (await redis.hget(keys.cursors, options.deviceId).catch(() => null)) ?? cursor;
+            const stored = await redis.hget(keys.cursors, options.deviceId).catch(() => undefined);
+            if (stored !== undefined) position = parsePosition(stored);
           }
         }
       })();
@@ -98,4 +169,11 @@ function fieldOf(fields: Buffer[], name: string): Uint8Array | undefined {
     }
   }
   return undefined;
+}
+
+/** The entry's ordinal among the frames ever appended (`n`); undefined for entries of earlier versions. */
+function ordinalOf(fields: Buffer[]): number | undefined {
+  const bytes = fieldOf(fields, 'n');
+  const text = bytes === undefined ? '' : Buffer.from(bytes).toString();
+  return /^\d+$/.test(text) ? Number(text) : undefined;
 }

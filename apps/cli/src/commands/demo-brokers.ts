@@ -41,7 +41,18 @@ export function brokerClients(kind: BrokerPublisherKind, prefix: string, url = b
   }
   return {
     publisher: (): Publisher => createRedisPublisher({ url, prefix, timeoutMs }),
-    subscriber: (deviceId: string): Subscriber => createRedisSubscriber({ url, prefix, timeoutMs, deviceId }),
+    subscriber: (deviceId: string): Subscriber =>
+      createRedisSubscriber({
+        url,
+        prefix,
+        timeoutMs,
+        deviceId,
+        // A run's streams are new and far below the publishers' retention. Were frames trimmed
+        // anyway, the replica could not converge: the subscription stops there and the run says so.
+        onGap: (gap) => {
+          throw new Error(`${gap.missedFrames} frames of ${gap.userId} were trimmed before ${deviceId} read them`);
+        },
+      }),
   };
 }
 
