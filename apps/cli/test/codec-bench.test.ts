@@ -50,7 +50,8 @@ describe('bench codec', () => {
         'media-sync batch 100 ',
         'media-sync batch 500 ',
         'media-sync batch 1000 ',
-        'one progress update alone, no context',
+        'one progress update alone, self-contained, user in the frame',
+        'one progress update alone, self-contained, user named by its channel',
         'one progress update alone, with session context',
       ]) {
         expect(markdown).toContain(`| ${row}`);
@@ -67,10 +68,15 @@ describe('bench codec', () => {
       ]) {
         expect(markdown).toContain(`| ${target} |`);
       }
+      // The user-bound frame leaves the user's UUID (16 bytes) out of every one-op frame.
+      const bytesOf = (row: string) => Number(new RegExp(`\\| ${row} \\| ([\\d.]+) \\|`).exec(markdown)?.[1]);
+      const withUser = bytesOf('one progress update alone, self-contained, user in the frame');
+      const bound = bytesOf('one progress update alone, self-contained, user named by its channel');
+      expect(withUser - bound).toBeGreaterThanOrEqual(16);
       expect(stdout).toContain(markdown);
       const svg = readFileSync(join(dir, 'codec-bench.svg'), 'utf8');
       expect(svg).toMatch(/^<svg /);
-      expect(svg.match(/<rect /g)?.length).toBe(14);
+      expect(svg.match(/<rect /g)?.length).toBe(15);
     } finally {
       spy.mockRestore();
       rmSync(dir, { recursive: true, force: true });

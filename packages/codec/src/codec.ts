@@ -1,12 +1,13 @@
 import { type SequencedOperation, utf8Length } from '@media-sync/protocol';
 import { applyUpdate, type ContextUpdate, decodeBatch, encodeBatch } from './body/batch.js';
-import { type ContextState, EMPTY_CONTEXT, nextVersion } from './context.js';
+import { type ContextState, EMPTY_CONTEXT, nextVersion, userContext } from './context.js';
 import { crc32c } from './crc32c.js';
 import { DEFAULT_DICTIONARY_ID, DICTIONARY_BASE64 } from './dictionaries/index.js';
 import { CodecError } from './errors.js';
 import {
   checkSkipped,
   checksumError,
+  checkUserId,
   FLAG_COMPRESSED,
   type FrameBinding,
   parseFrame,
@@ -44,7 +45,10 @@ export const DICTIONARY_MAX_BODY_BYTES = 64 * 1024;
 export interface Codec {
   /** Self-contained frame of ops of ONE device, in seq order. Deterministic. */
   encodeFrame(deviceId: string, ops: readonly SequencedOperation[], options?: EncodeOptions): EncodedFrame;
-  /** Decodes a self-contained frame; a frame that needs session context fails with CONTEXT_MISMATCH. */
+  /**
+   * Decodes a self-contained frame; a frame that needs session context fails with
+   * CONTEXT_MISMATCH, a user-bound one without `userId` with USER_REQUIRED.
+   */
   decodeFrame(bytes: Uint8Array, options?: DecodeOptions): DecodedFrame;
   /** Sender half of an acknowledged link (§5 session context); `state` restores a persisted one. */
   createSessionEncoder(state?: SessionState): SessionEncoder;
@@ -225,7 +229,15 @@ class FrameCodec implements Codec {
     if (!Array.isArray(skipped)) throw new TypeError('skipped must be an array of SeqRange');
     const lastSeq = n > 0 ? (ops[n - 1] as SequencedOperation).seq : 0;
     checkSkipped(skipped, firstSeq, lastSeq, n, (detail) => new CodecError('INVALID_INPUT', 0, detail));
-    const { body, update } = encodeBatch(deviceId, ops, context, session);
+    const boundUser = session ? undefined : bindableUser(ops, options);
+    // A user-bound frame is written as if on a context holding only its user: entry 0 of the
+    // table, predicted for the first op, so the user is neither in the table nor in a column.
+    const { body, update } = encodeBatch(
+      deviceId,
+      ops,
+      boundUser === undefined ? context : userContext(boundUser),
+      session,
+    );
     const level = checkLevel(options.level ?? this.level);
     const minBatchSize = options.minBatchSize ?? this.minBatchSize;
     let sent = body;
@@ -249,6 +261,7 @@ class FrameCodec implements Codec {
       flags,
       dictionaryId,
       deviceId,
+      userId: boundUser,
       bound: session,
       binding: session ? { deviceId, contextVersion: context.version, lastSeq: context.lastSeq } : UNBOUND,
       opCount: n,
@@ -271,8 +284,8 @@ class FrameCodec implements Codec {
 
   decodeFrame(bytes: Uint8Array, options: DecodeOptions = {}): DecodedFrame {
     const limits = this.limitsOf(options);
-    const { raw, header } = readSelfContained(bytes, limits);
-    return this.decodeBody(raw, header, EMPTY_CONTEXT, limits, false).frame;
+    const { raw, header } = readSelfContained(bytes, limits, checkUserId(options.userId));
+    return this.decodeBody(raw, header, selfContainedBase(header), limits, false).frame;
   }
 
   limitsOf(options: DecodeOptions): DecodeLimits {
@@ -310,9 +323,10 @@ class FrameCodec implements Codec {
     const { deviceId, maxVersions = MAX_RECEIVER_VERSIONS } = options;
     if (deviceId !== undefined && (typeof deviceId !== 'string' || deviceId.length === 0))
       throw new TypeError('deviceId must be a non-empty string');
+    const userId = checkUserId(options.userId);
     if (!Number.isSafeInteger(maxVersions) || maxVersions < 1)
       throw new TypeError(`maxVersions must be a positive integer, got ${maxVersions}`);
-    const receiver = new SessionReceiver(this, deviceId, maxVersions);
+    const receiver = new SessionReceiver(this, deviceId, userId, maxVersions);
     if (states !== undefined) receiver.restore(states);
     return receiver;
   }
@@ -324,6 +338,31 @@ class FrameCodec implements Codec {
   resetMetrics(): void {
     Object.assign(this.accumulator, new MetricsAccumulator(this.sizer, this.baselineTotals));
   }
+}
+
+/**
+ * The user a `bindUser` frame is bound to: `options.userId` when every watchlist and progress op
+ * is that user's (device commands name no user), else undefined (the frame names its users).
+ */
+function bindableUser(ops: readonly SequencedOperation[], options: EncodeOptions): string | undefined {
+  if (options.bindUser !== true) return undefined;
+  const { userId } = options;
+  if (typeof userId !== 'string' || userId.length === 0 || utf8Length(userId) > 256)
+    throw new CodecError(
+      'INVALID_INPUT',
+      0,
+      `bindUser needs userId, a non-empty string of at most 256 UTF-8 bytes; got ${JSON.stringify(userId)}`,
+    );
+  for (const entry of ops) {
+    const op = entry.op;
+    if (op.type !== 'deviceCommand' && op.userId !== userId) return undefined;
+  }
+  return userId;
+}
+
+/** What a verified self-contained frame's body builds on: nothing, or its bound user alone. */
+function selfContainedBase(header: FrameHeader): ContextState {
+  return header.userId === undefined ? EMPTY_CONTEXT : userContext(header.userId);
 }
 
 function checkLevel(level: number): number {
@@ -397,6 +436,7 @@ class SessionReceiver implements SessionDecoder {
   constructor(
     private readonly codec: FrameCodec,
     readonly deviceId: string | undefined,
+    readonly userId: string | undefined,
     private readonly maxVersions: number,
   ) {}
 
@@ -406,12 +446,17 @@ class SessionReceiver implements SessionDecoder {
    * matches, the frame needs a context this receiver lacks (or was damaged): CONTEXT_MISMATCH,
    * answered by the sender with a self-contained frame.
    */
-  private verify(bytes: Uint8Array, limits: DecodeLimits): { raw: RawFrame; header: FrameHeader; base: ContextState } {
+  private verify(
+    bytes: Uint8Array,
+    options: DecodeOptions,
+    limits: DecodeLimits,
+  ): { raw: RawFrame; header: FrameHeader; base: ContextState } {
     const raw = parseFrame(bytes, limits);
     if (raw.deviceId !== undefined) {
-      const header = resolveFrame(raw, undefined);
-      if (header === undefined) throw checksumError(raw);
-      return { raw, header, base: EMPTY_CONTEXT };
+      const userId = checkUserId(options.userId) ?? this.userId;
+      const header = resolveFrame(raw, undefined, userId);
+      if (header === undefined) throw checksumError(raw, userId);
+      return { raw, header, base: selfContainedBase(header) };
     }
     const deviceId = this.deviceId;
     if (deviceId === undefined) {
@@ -431,14 +476,17 @@ class SessionReceiver implements SessionDecoder {
   }
 
   readHeader(bytes: Uint8Array, options: DecodeOptions = {}): FrameHeader {
-    return this.verify(bytes, this.codec.limitsOf(options)).header;
+    return this.verify(bytes, options, this.codec.limitsOf(options)).header;
   }
 
   decode(bytes: Uint8Array, options: DecodeOptions = {}): SessionDecodedFrame {
     const limits = this.codec.limitsOf(options);
-    const { raw, header, base } = this.verify(bytes, limits);
-    const { frame, update, bodyCrc } = this.codec.decodeBody(raw, header, base, limits, true);
-    const version = nextVersion(base.version, bodyCrc);
+    const { raw, header, base } = this.verify(bytes, options, limits);
+    // A user-bound frame comes from encodeFrame, never from a session encoder (which does not
+    // bind users): no session builds on it, so it creates no context (version 0).
+    const creates = header.userId === undefined;
+    const { frame, update, bodyCrc } = this.codec.decodeBody(raw, header, base, limits, creates);
+    const version = creates ? nextVersion(base.version, bodyCrc) : 0;
     if (update !== null) {
       // Frames reference only acknowledged versions, and acks only move forward: once a frame
       // uses `base`, every older version is dead.

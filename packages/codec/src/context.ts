@@ -46,6 +46,19 @@ export const EMPTY_CONTEXT: ContextState = {
   lastSeq: 0,
 };
 
+let lastUserContext: ContextState = EMPTY_CONTEXT;
+
+/**
+ * What a user-bound frame's body builds on: a table of its user alone (entry 0, the user ref
+ * every op predicts), nothing else; version 0, as without context. The last one is kept, as a
+ * receiver decodes frame after frame of the same user.
+ */
+export function userContext(userId: string): ContextState {
+  if (lastUserContext.strings[0] !== userId)
+    lastUserContext = { ...EMPTY_CONTEXT, strings: [userId], index: new Map([[userId, 0]]) };
+  return lastUserContext;
+}
+
 export function progressKey(userId: string, contentId: string): string {
   return `${userId}\u0000${contentId}`;
 }

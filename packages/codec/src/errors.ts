@@ -8,11 +8,11 @@ export type CodecErrorCode =
   | 'MALFORMED_FRAME'
   /** The decoded body breaks a rule of the Batch layout (column lengths, refs, values). */
   | 'MALFORMED_BODY'
-  /** `format_version` is not 1. */
+  /** `format_version` is not 2. */
   | 'UNSUPPORTED_VERSION'
   /** `flags` has bits this codec does not know. */
   | 'UNSUPPORTED_FLAGS'
-  /** The CRC-32C of the body does not match `body_crc32c`. */
+  /** The frame's checksum does not match its header and body (and, in a user-bound frame, the user given). */
   | 'CRC_MISMATCH'
   /** A size, count or string length exceeds the decoder's limits (checked before allocating). */
   | 'LIMIT_EXCEEDED'
@@ -20,6 +20,8 @@ export type CodecErrorCode =
   | 'UNKNOWN_DICTIONARY'
   /** The frame needs a session-context version the decoder does not hold. */
   | 'CONTEXT_MISMATCH'
+  /** A user-bound frame (its user is named by its channel) was decoded without a `userId`. */
+  | 'USER_REQUIRED'
   /** zstd rejected the compressed body. */
   | 'DECOMPRESSION_FAILED'
   /** A string is not valid UTF-8, or a decoded op fails §2 validation. */

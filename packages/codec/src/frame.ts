@@ -59,6 +59,8 @@ export interface FrameFields {
   readonly flags: number;
   readonly dictionaryId: number;
   readonly deviceId: string;
+  /** A user-bound frame: the user its channel names, left off the wire and covered by the checksum. */
+  readonly userId: string | undefined;
   /** Session frame: device_id is left out and first_seq may be inferred from `binding.lastSeq`. */
   readonly bound: boolean;
   readonly binding: FrameBinding;
@@ -85,7 +87,10 @@ function writeTag(w: Writer, field: number, wireType: number): void {
  * The checksum of a frame: CRC-32C of the body as sent, continued over every header value a
  * receiver dedupes or authorises on — format version, flags, dictionary, context version, device
  * id, op count, seqs, body length, skipped ranges — whether or not the value is on the wire
- * (a session frame leaves the device id and context version out; both ends know them).
+ * (a session frame leaves the device id and context version out; both ends know them). A
+ * user-bound frame's continues over its user id (never on the wire), so only a receiver that
+ * names the same user verifies it. The two kinds carry their checksum in different fields, so a
+ * receiver never has to guess which of the two domains a frame was made in.
  */
 export function frameChecksum(
   header: Omit<FrameHeader, 'checksum' | 'compressed'>,
@@ -109,6 +114,7 @@ export function frameChecksum(
     writeVarUint(w, range.first);
     writeVarUint(w, range.last);
   }
+  if (header.userId !== undefined) writeUtf8(w, header.userId);
   return crc32c(w.buf, 0, w.pos, crc32c(body, bodyStart, bodyEnd));
 }
 
@@ -191,6 +197,7 @@ export function writeFrame(fields: FrameFields): { bytes: Uint8Array; header: Fr
     dictionaryId: fields.dictionaryId,
     contextVersion: binding.contextVersion,
     deviceId: fields.deviceId,
+    ...(fields.userId === undefined ? {} : { userId: fields.userId }),
     opCount,
     firstSeq,
     lastSeq,
@@ -201,7 +208,7 @@ export function writeFrame(fields: FrameFields): { bytes: Uint8Array; header: Fr
   };
   const body = fields.body;
   const checksum = frameChecksum(header, body);
-  writeTag(w, FrameField.checksum, WireType.fixed32);
+  writeTag(w, fields.userId === undefined ? FrameField.checksum : FrameField.userBoundChecksum, WireType.fixed32);
   writeUint32LE(w, checksum);
   if (body.length > 0) {
     writeTag(w, FrameField.body, WireType.lengthDelimited);
@@ -243,6 +250,8 @@ export interface RawFrame {
   readonly bodyLength: number;
   readonly skipped: readonly SeqRange[];
   readonly checksum: number;
+  /** The checksum came as user_bound_checksum: the frame's user is named by its channel. */
+  readonly userBound: boolean;
   readonly compressed: boolean;
   readonly hasBody: boolean;
   /** Where the body field's bytes are in the frame. */
@@ -262,6 +271,7 @@ const FIELD_WIRE_TYPES: Record<number, number> = {
   [FrameField.lastSeq]: WireType.varint,
   [FrameField.bodyLength]: WireType.varint,
   [FrameField.checksum]: WireType.fixed32,
+  [FrameField.userBoundChecksum]: WireType.fixed32,
   [FrameField.skipped]: WireType.lengthDelimited,
   [FrameField.body]: WireType.lengthDelimited,
 };
@@ -376,6 +386,19 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): RawFrame {
     );
   }
   const skipped = skippedEnd > skippedStart ? readSkipped(bytes, skippedStart, skippedEnd) : [];
+  const userBound = offsets[FrameField.userBoundChecksum] !== undefined;
+  if (userBound && offsets[FrameField.checksum] !== undefined)
+    throw new CodecError(
+      'MALFORMED_FRAME',
+      at(FrameField.userBoundChecksum),
+      'checksum and user_bound_checksum together (one of them names the checksum domain)',
+    );
+  if (userBound && deviceId === undefined)
+    throw new CodecError(
+      'MALFORMED_FRAME',
+      at(FrameField.userBoundChecksum),
+      'a session frame (no device_id) with user_bound_checksum: only self-contained frames are user-bound',
+    );
   return {
     bytes,
     flags,
@@ -387,7 +410,8 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): RawFrame {
     bodyLength,
     skipped,
     // proto3 leaves a zero out.
-    checksum: values[FrameField.checksum] ?? 0,
+    checksum: (userBound ? values[FrameField.userBoundChecksum] : values[FrameField.checksum]) ?? 0,
+    userBound,
     compressed,
     hasBody,
     bodyStart,
@@ -425,21 +449,43 @@ function unboundError(): CodecError {
   );
 }
 
+/** A user-bound frame read without the user its channel names. */
+function userRequiredError(raw: RawFrame): CodecError {
+  return new CodecError(
+    'USER_REQUIRED',
+    raw.at(FrameField.userBoundChecksum),
+    'a user-bound frame (user_bound_checksum): decode it with the userId its channel names',
+  );
+}
+
 /**
  * Completes a parsed frame against a binding (a self-contained frame: its own device id,
- * context 0) and verifies its checksum. Returns undefined when the checksum does not match, so
- * a session decoder can try its other contexts; throws on values that break the format.
+ * context 0) and the user its channel names (used by user-bound frames only), and verifies its
+ * checksum. Returns undefined when the checksum does not match, so a session decoder can try its
+ * other contexts; throws on values that break the format.
  */
-export function resolveFrame(raw: RawFrame, binding: FrameBinding | undefined): FrameHeader | undefined {
-  const header = completeHeader(raw, binding);
+export function resolveFrame(
+  raw: RawFrame,
+  binding: FrameBinding | undefined,
+  userId?: string | undefined,
+): FrameHeader | undefined {
+  const header = completeHeader(raw, binding, userId);
   const actual = frameChecksum(header, raw.bytes, raw.bodyStart, raw.bodyEnd);
   return actual === raw.checksum ? header : undefined;
 }
 
-/** The header values a parsed frame stands for under `binding`, its checksum as read (unverified). */
-export function completeHeader(raw: RawFrame, binding: FrameBinding | undefined): FrameHeader {
+/**
+ * The header values a parsed frame stands for under `binding` and `userId` (the channel's user,
+ * which a user-bound frame needs), its checksum as read (unverified).
+ */
+export function completeHeader(
+  raw: RawFrame,
+  binding: FrameBinding | undefined,
+  userId?: string | undefined,
+): FrameHeader {
   const deviceId = raw.deviceId ?? binding?.deviceId;
   if (deviceId === undefined) throw unboundError();
+  if (raw.userBound && userId === undefined) throw userRequiredError(raw);
   const bound = raw.deviceId === undefined;
   const contextVersion = bound ? (binding?.contextVersion ?? 0) : 0;
   const { opCount } = raw;
@@ -474,6 +520,7 @@ export function completeHeader(raw: RawFrame, binding: FrameBinding | undefined)
     dictionaryId: raw.dictionaryId,
     contextVersion,
     deviceId,
+    ...(raw.userBound ? { userId: userId as string } : {}),
     opCount,
     firstSeq,
     lastSeq,
@@ -484,21 +531,38 @@ export function completeHeader(raw: RawFrame, binding: FrameBinding | undefined)
   };
 }
 
-export function checksumError(raw: RawFrame, header?: { deviceId: string }): CodecError {
+export function checksumError(raw: RawFrame, userId?: string): CodecError {
+  if (raw.userBound)
+    return new CodecError(
+      'CRC_MISMATCH',
+      raw.at(FrameField.userBoundChecksum),
+      `user-bound frame checksum ${hex(raw.checksum)} does not match its header, body and user ${JSON.stringify(userId)} (a frame of another user's channel, or damaged)`,
+    );
   return new CodecError(
     'CRC_MISMATCH',
     raw.at(FrameField.checksum),
-    `frame checksum ${hex(raw.checksum)} does not match its header and body${header ? ` (device ${JSON.stringify(header.deviceId)})` : ''}`,
+    `frame checksum ${hex(raw.checksum)} does not match its header and body`,
   );
 }
 
-/** Parses and verifies a self-contained frame. */
-export function readSelfContained(bytes: Uint8Array, limits: DecodeLimits): { raw: RawFrame; header: FrameHeader } {
+/** Parses and verifies a self-contained frame; `userId` is the user its channel names. */
+export function readSelfContained(
+  bytes: Uint8Array,
+  limits: DecodeLimits,
+  userId: string | undefined,
+): { raw: RawFrame; header: FrameHeader } {
   const raw = parseFrame(bytes, limits);
   if (raw.deviceId === undefined) throw unboundError();
-  const header = resolveFrame(raw, undefined);
-  if (header === undefined) throw checksumError(raw);
+  const header = resolveFrame(raw, undefined, userId);
+  if (header === undefined) throw checksumError(raw, userId);
   return { raw, header };
+}
+
+/** Refuses a `userId` a receiver passes that no sender could have bound a frame to. */
+export function checkUserId(userId: string | undefined): string | undefined {
+  if (userId !== undefined && (typeof userId !== 'string' || userId.length === 0))
+    throw new TypeError(`userId must be a non-empty string, got ${JSON.stringify(userId)}`);
+  return userId;
 }
 
 function hex(n: number): string {

@@ -1,4 +1,4 @@
-import { readSelfContained, resolveLimits } from './frame.js';
+import { checkUserId, readSelfContained, resolveLimits } from './frame.js';
 import type { DecodeLimits, FrameHeader } from './types.js';
 
 /**
@@ -6,8 +6,9 @@ import type { DecodeLimits, FrameHeader } from './types.js';
  * limits — and verifies the checksum over the header values and the body, without
  * decompressing or decoding the body: what a receiver dedupes and authorises on. Synchronous,
  * needs no codec instance. A session frame (no device id) fails with CONTEXT_MISMATCH: read it
- * with its session decoder's `readHeader`.
+ * with its session decoder's `readHeader`. `userId` is the user the frame's channel names: a
+ * user-bound frame fails without it (USER_REQUIRED) and with another (CRC_MISMATCH).
  */
-export function readFrameHeader(bytes: Uint8Array, limits?: Partial<DecodeLimits>): FrameHeader {
-  return readSelfContained(bytes, resolveLimits(limits)).header;
+export function readFrameHeader(bytes: Uint8Array, limits?: Partial<DecodeLimits>, userId?: string): FrameHeader {
+  return readSelfContained(bytes, resolveLimits(limits), checkUserId(userId)).header;
 }

@@ -51,8 +51,21 @@ export interface EncodeOptions {
   readonly dictionary?: boolean;
   /** No compression below this many ops. */
   readonly minBatchSize?: number;
-  /** The user of the device, for the `bytesJson`/`bytesProtobuf` baselines of device commands. */
+  /**
+   * The user of the device: for the `bytesJson`/`bytesProtobuf` baselines of device commands,
+   * and the user a `bindUser` frame is bound to.
+   */
   readonly userId?: string;
+  /**
+   * The channel that carries the frame names its user (the gateway's token, a per-user broker
+   * topic, a user's queue), so the frame leaves `userId` out: a user-bound frame, 16 bytes
+   * smaller per user UUID. Its checksum still covers the user, so the receiver must pass the same
+   * `userId` to decode it (without one: USER_REQUIRED; with another: CRC_MISMATCH). Applies when
+   * `userId` is given and every watchlist and progress op is that user's; otherwise the frame
+   * names its users as without this option. Self-contained frames only: a session encoder
+   * ignores it (its link's context carries the user after the first frame). Default false.
+   */
+  readonly bindUser?: boolean;
   /**
    * Seqs of this device, all below the frame's first seq, that the sender will never send
    * (coalesced, expired — not dead letters): sorted, disjoint, non-adjacent. Receivers advance
@@ -63,6 +76,12 @@ export interface EncodeOptions {
 
 export interface DecodeOptions {
   readonly limits?: Partial<DecodeLimits>;
+  /**
+   * The user the channel that carried the frame names (the gateway's token, the user of a
+   * broker topic). Needed for user-bound frames, which leave it out (their ops get this user,
+   * and their checksum covers it); a frame that names its own users ignores it.
+   */
+  readonly userId?: string;
 }
 
 /** The frame's header, readable without decompressing or decoding the body. */
@@ -77,6 +96,11 @@ export interface FrameHeader {
    */
   readonly contextVersion: number;
   readonly deviceId: string;
+  /**
+   * Present in a user-bound frame only (Frame.user_bound_checksum): the user it is bound to, which
+   * the receiver supplied and the checksum verified. Absent when the frame names its users.
+   */
+  readonly userId?: string;
   readonly opCount: number;
   readonly firstSeq: number;
   readonly lastSeq: number;
@@ -162,6 +186,8 @@ export interface SessionDecoder {
   readHeader(bytes: Uint8Array, options?: DecodeOptions): FrameHeader;
   /** The device the link belongs to: session frames carry no device id. */
   readonly deviceId: string | undefined;
+  /** The user the link belongs to, for the user-bound self-contained frames it receives. */
+  readonly userId: string | undefined;
   /** Forgets all context (what a restarted receiver has). */
   reset(): void;
   /** The contexts held, as plain JSON; restore with `codec.createSessionDecoder(states)`. */
@@ -189,6 +215,11 @@ export interface SessionDecoderOptions {
    * without it only self-contained frames decode.
    */
   readonly deviceId?: string;
+  /**
+   * The user of the link (what the session authenticated): needed to decode the user-bound
+   * self-contained frames the link receives (`bindUser`); a call's own `userId` overrides it.
+   */
+  readonly userId?: string;
   /**
    * Context versions kept for frames sent before the newest ack reached the sender (default
    * 16). Each version is a copy of the context, so a server holding many links keeps fewer: 2

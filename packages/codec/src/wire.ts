@@ -14,6 +14,7 @@ export const FrameField = {
   bodyLength: 9,
   checksum: 10,
   skipped: 11,
+  userBoundChecksum: 12,
   body: 15,
 } as const;
 

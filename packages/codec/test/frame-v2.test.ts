@@ -34,27 +34,52 @@ function acceptedFlips(bytes: Uint8Array, decode: (b: Uint8Array) => unknown): s
 }
 
 describe('format 2: the checksum covers the header and the body', () => {
-  const cases: [string, () => Uint8Array][] = [
-    ['one op, uncompressed', () => codec.encodeFrame('tv-den', ops.slice(0, 1)).bytes],
+  /** The fixture's one user: user-bound frames are bound to it, and decoded with it. */
+  const user = () => ((ops[0] as SequencedOperation).op as { userId: string }).userId;
+  const three = () => [ops[4], ops[5], ops[9]].map((e) => e as SequencedOperation);
+  const cases: [string, () => Uint8Array, boolean][] = [
+    ['one op, uncompressed', () => codec.encodeFrame('tv-den', ops.slice(0, 1)).bytes, false],
     [
       'three ops with a seq gap and skipped ranges',
-      () => {
-        const three = [ops[4], ops[5], ops[9]].map((e) => e as SequencedOperation);
-        return codec.encodeFrame('tv-den', three, { skipped: [{ first: 1, last: 2 }], minBatchSize: 10 }).bytes;
-      },
+      () => codec.encodeFrame('tv-den', three(), { skipped: [{ first: 1, last: 2 }], minBatchSize: 10 }).bytes,
+      false,
     ],
-    ['300 ops, zstd with the dictionary', () => codec.encodeFrame('tv-den', ops.slice(0, 300)).bytes],
+    ['300 ops, zstd with the dictionary', () => codec.encodeFrame('tv-den', ops.slice(0, 300)).bytes, false],
+    [
+      'one op, user-bound',
+      () => codec.encodeFrame('tv-den', ops.slice(0, 1), { userId: user(), bindUser: true }).bytes,
+      true,
+    ],
+    [
+      'three ops with a seq gap and skipped ranges, user-bound',
+      () =>
+        codec.encodeFrame('tv-den', three(), {
+          skipped: [{ first: 1, last: 2 }],
+          minBatchSize: 10,
+          userId: user(),
+          bindUser: true,
+        }).bytes,
+      true,
+    ],
+    [
+      '300 ops, zstd with the dictionary, user-bound',
+      () => codec.encodeFrame('tv-den', ops.slice(0, 300), { userId: user(), bindUser: true }).bytes,
+      true,
+    ],
   ];
-  for (const [name, make] of cases) {
+  for (const [name, make, bound] of cases) {
     it(`every single-bit flip of ${name} is rejected, by decodeFrame and by readFrameHeader`, () => {
       const bytes = make();
-      expect(acceptedFlips(bytes, (b) => codec.decodeFrame(b))).toEqual([]);
-      expect(acceptedFlips(bytes, (b) => readFrameHeader(b))).toEqual([]);
+      // The receiver of a user-bound frame names the user; a frame that names its own ignores it.
+      const userId = user();
+      expect(acceptedFlips(bytes, (b) => codec.decodeFrame(b, { userId }))).toEqual([]);
+      expect(acceptedFlips(bytes, (b) => readFrameHeader(b, undefined, userId))).toEqual([]);
+      expect(readFrameHeader(bytes, undefined, userId).userId).toBe(bound ? userId : undefined);
     });
     it(`every truncation of ${name} is rejected`, () => {
       const bytes = make();
       for (let length = 0; length < bytes.length; length++) {
-        const code = codeOf(() => codec.decodeFrame(bytes.subarray(0, length)));
+        const code = codeOf(() => codec.decodeFrame(bytes.subarray(0, length), { userId: user() }));
         expect({ length, rejected: code !== undefined }).toEqual({ length, rejected: true });
       }
     });

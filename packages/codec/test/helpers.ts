@@ -38,19 +38,20 @@ export function fixtureOps(deviceId: 'tablet-kids' | 'tv-den' | 'web-firefox', n
 
 /**
  * Rewrites a frame's checksum to match its (possibly mutated) header and body, so mutations
- * reach the decoder behind the checksum. `binding` re-signs a session frame for its context.
- * Frames the header parser already refuses are returned unchanged.
+ * reach the decoder behind the checksum. `binding` re-signs a session frame for its context,
+ * `userId` a user-bound frame for its user. Frames the header parser already refuses are
+ * returned unchanged.
  */
-export function resign(bytes: Uint8Array, binding?: FrameBinding): Uint8Array {
+export function resign(bytes: Uint8Array, binding?: FrameBinding, userId?: string): Uint8Array {
   let raw: ReturnType<typeof parseFrame>;
   let header: ReturnType<typeof completeHeader>;
   try {
     raw = parseFrame(bytes, resolveLimits());
-    header = completeHeader(raw, binding);
+    header = completeHeader(raw, binding, userId);
   } catch {
     return bytes;
   }
-  const at = raw.at(FrameField.checksum);
+  const at = raw.at(raw.userBound ? FrameField.userBoundChecksum : FrameField.checksum);
   if (at >= bytes.length) return bytes;
   const checksum = frameChecksum(header, bytes, raw.bodyStart, raw.bodyEnd);
   const out = new Uint8Array(bytes);
@@ -173,3 +174,8 @@ export const regularOpsArbitrary: fc.Arbitrary<SequencedOperation[]> = fc
       return { deviceId: 'dev-1', seq: i + 1, hlc: { physicalMs: timestamp, logical: 0, nodeId: 'dev-1' }, op };
     }),
   );
+
+/** Ops of one user: every watchlist and progress op of `ops` rewritten to name `userId`. */
+export function ofUser(ops: readonly SequencedOperation[], userId: string): SequencedOperation[] {
+  return ops.map((entry) => (entry.op.type === 'deviceCommand' ? entry : { ...entry, op: { ...entry.op, userId } }));
+}

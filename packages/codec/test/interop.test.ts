@@ -86,6 +86,30 @@ describe.skipIf(!hasTools)('interop with Debian protoc and zstd (§4)', () => {
     });
   }
 
+  it('a user-bound frame: protoc reads user_bound_checksum, zstd -D the body, protoc a Batch without the user', () => {
+    const userId = (ops[0]?.op as { userId?: string } | undefined)?.userId as string;
+    const mine = ops.filter((e) => e.op.type === 'deviceCommand' || e.op.userId === userId);
+    const frame = codec.encodeFrame('web-firefox', mine, { userId, bindUser: true });
+    expect(frame.header.userId).toBe(userId);
+    const text = protoc('Frame', frame.bytes);
+    expect(text).toMatch(/user_bound_checksum: \d+/);
+    expect(text).not.toMatch(/^checksum:/m);
+    const compressed = join(dir, 'bound.zst');
+    writeFileSync(compressed, media_sync.v1.Frame.decode(frame.bytes).body);
+    const raw = execFileSync('zstd', ['-d', '-c', '-q', '-D', dictionary, compressed]);
+    expect(raw.length).toBe(frame.header.bodyLength);
+    const batch = protoc('Batch', raw);
+    // The user is table entry 0, supplied by the receiver: no user refs, and not among the strings.
+    expect(batch).not.toContain('user_refs');
+    expect(batch).not.toContain(userId);
+    const uuids = media_sync.v1.Batch.decode(raw).uuids;
+    const table = Array.from({ length: uuids.length / 16 }, (_, k) =>
+      Buffer.from(uuids.subarray(k * 16, k * 16 + 16)).toString('hex'),
+    );
+    expect(table).not.toContain(userId.replaceAll('-', ''));
+    expect(codec.decodeFrame(frame.bytes, { userId }).ops).toEqual(mine);
+  });
+
   it('a body compressed by the zstd CLI (no content size in its header) decodes with the same dictionary', () => {
     const frame = codec.encodeFrame('web-firefox', ops, { compression: false });
     const body = media_sync.v1.Frame.decode(frame.bytes).body;

@@ -2,16 +2,27 @@ import { media_sync, type SequencedOperation } from '@media-sync/protocol';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Codec, CodecError, createCodec, readFrameHeader } from '../src/index.js';
-import { deviceOpsArbitrary, loadFixtureTrace, resign } from './helpers.js';
+import { deviceOpsArbitrary, loadFixtureTrace, ofUser, resign } from './helpers.js';
 
 let codec: Codec;
 let sample: Uint8Array;
 let plainSample: Uint8Array;
+let boundSample: Uint8Array;
+let plainBoundSample: Uint8Array;
+/** The user the user-bound samples are bound to, and the one the fuzzed decoders are given. */
+const USER = '00918221-7a95-4b00-b3c1-f8e5d05913a0';
 beforeAll(async () => {
   codec = await createCodec();
   const ops = loadFixtureTrace().get('tv-den')?.slice(0, 200) as SequencedOperation[];
   sample = codec.encodeFrame('tv-den', ops).bytes;
   plainSample = codec.encodeFrame('tv-den', ops.slice(0, 20), { compression: false }).bytes;
+  const bound = ofUser(ops, USER);
+  boundSample = codec.encodeFrame('tv-den', bound, { userId: USER, bindUser: true }).bytes;
+  plainBoundSample = codec.encodeFrame('tv-den', bound.slice(0, 20), {
+    compression: false,
+    userId: USER,
+    bindUser: true,
+  }).bytes;
 });
 
 /** Runs `f`; anything thrown must be a CodecError with a code and a byte offset inside the input. */
@@ -41,7 +52,9 @@ describe('fuzz: only CodecError, never another exception or a hang', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         onlyCodecErrors(bytes, (b) => codec.decodeFrame(b));
+        onlyCodecErrors(bytes, (b) => codec.decodeFrame(b, { userId: USER }));
         onlyCodecErrors(bytes, (b) => readFrameHeader(b));
+        onlyCodecErrors(bytes, (b) => readFrameHeader(b, undefined, USER));
       }),
       { numRuns: 2000 },
     );
@@ -50,14 +63,19 @@ describe('fuzz: only CodecError, never another exception or a hang', () => {
   it('mutated frames (flipped, inserted, deleted bytes, truncation), with the CRC fixed up or not', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('compressed', 'plain'),
+        fc.constantFrom('compressed', 'plain', 'compressed user-bound', 'plain user-bound'),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete')), {
           minLength: 1,
           maxLength: 4,
         }),
         fc.boolean(),
         (which, edits, fixCrc) => {
-          const original = which === 'compressed' ? sample : plainSample;
+          const original = {
+            compressed: sample,
+            plain: plainSample,
+            'compressed user-bound': boundSample,
+            'plain user-bound': plainBoundSample,
+          }[which];
           const bytes = Array.from(original);
           for (const [at, value, kind] of edits) {
             const i = at % (bytes.length + 1);
@@ -67,24 +85,36 @@ describe('fuzz: only CodecError, never another exception or a hang', () => {
           }
           let mutated: Uint8Array = new Uint8Array(bytes);
           // Re-sign the frame so mutations reach the body decoder instead of stopping at the checksum.
-          if (fixCrc) mutated = resign(mutated);
+          if (fixCrc) mutated = resign(mutated, undefined, USER);
           onlyCodecErrors(mutated, (b) => codec.decodeFrame(b));
+          onlyCodecErrors(mutated, (b) => codec.decodeFrame(b, { userId: USER }));
         },
       ),
       { numRuns: 1500 },
     );
   });
 
-  it('mutated bodies of valid ops (re-signed) decode or fail with CodecError', () => {
+  it('mutated bodies of valid ops (re-signed) decode or fail with CodecError, user-bound or not', () => {
     fc.assert(
-      fc.property(deviceOpsArbitrary, fc.nat(), fc.integer({ min: 0, max: 255 }), (ops, at, value) => {
-        const frame = media_sync.v1.Frame.decode(codec.encodeFrame('dev-1', ops, { compression: false }).bytes);
-        if (frame.body.length === 0) return;
-        const body = new Uint8Array(frame.body);
-        body[at % body.length] = value;
-        frame.body = body;
-        onlyCodecErrors(resign(media_sync.v1.Frame.encode(frame).finish()), (b) => codec.decodeFrame(b));
-      }),
+      fc.property(
+        deviceOpsArbitrary,
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        fc.boolean(),
+        (ops, at, value, bind) => {
+          const options = bind ? { userId: USER, bindUser: true } : {};
+          const frame = media_sync.v1.Frame.decode(
+            codec.encodeFrame('dev-1', bind ? ofUser(ops, USER) : ops, { compression: false, ...options }).bytes,
+          );
+          if (frame.body.length === 0) return;
+          const body = new Uint8Array(frame.body);
+          body[at % body.length] = value;
+          frame.body = body;
+          const mutated = resign(media_sync.v1.Frame.encode(frame).finish(), undefined, USER);
+          onlyCodecErrors(mutated, (b) => codec.decodeFrame(b, { userId: USER }));
+          onlyCodecErrors(mutated, (b) => codec.decodeFrame(b));
+        },
+      ),
       { numRuns: 1500 },
     );
   });

@@ -24,14 +24,16 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'error
 
 describe('known-answer vectors', () => {
   it('are present, and made with the shipped engine', () => {
-    expect(files.length).toBeGreaterThanOrEqual(6);
+    expect(files.length).toBeGreaterThanOrEqual(8);
     expect(codec.engine).toBe('zstd-codec@0.1.5');
   });
   for (const file of files) {
     const vector = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as FrameVector;
     it(`${file}: decodes to the committed JSON and re-encodes to the same bytes`, () => {
       const bytes = Buffer.from(vector.hex, 'hex');
-      const decoded = codec.decodeFrame(bytes);
+      // A user-bound vector decodes with the user it was bound to (a plain one ignores it).
+      const { userId } = vector.options;
+      const decoded = codec.decodeFrame(bytes, userId === undefined ? {} : { userId });
       expect(decoded.header).toEqual(vector.header);
       expect(decoded.ops).toEqual(vector.ops);
       // Compressed bytes depend on the zstd engine and its version (test/vectors/README.md).
@@ -48,13 +50,15 @@ describe('known-answer vectors', () => {
   const errors = JSON.parse(readFileSync(new URL('errors.json', dir), 'utf8')) as {
     name: string;
     hex: string;
+    /** The user the receiver's channel names, if any. */
+    userId?: string;
     error: { code: string; offset: number };
   }[];
   for (const vector of errors) {
     it(`errors.json ${vector.name}: fails with ${vector.error.code} at byte ${vector.error.offset}`, () => {
       let caught: unknown;
       try {
-        codec.decodeFrame(Buffer.from(vector.hex, 'hex'));
+        codec.decodeFrame(Buffer.from(vector.hex, 'hex'), vector.userId === undefined ? {} : { userId: vector.userId });
       } catch (error) {
         caught = error;
       }

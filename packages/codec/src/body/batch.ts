@@ -404,6 +404,8 @@ function nextInterval(context: ContextState, n: number, first: number, lastDelta
 /** The frame-level facts a body is decoded against. */
 export interface BatchFrame {
   readonly deviceId: string;
+  /** A user-bound frame's user (table entry 0 of `context`): every op that names a user names it. */
+  readonly userId?: string;
   readonly opCount: number;
   readonly firstSeq: number;
   readonly lastSeq: number;
@@ -598,6 +600,7 @@ export function decodeBatch(
   );
 
   const deviceId = frame.deviceId;
+  const boundUser = frame.userId;
   const ops: SequencedOperation[] = new Array(n);
   let seq = frame.firstSeq;
   let timestamp = predictedStart(context) + (scalars[BatchField.baseTimestamp] as number);
@@ -634,6 +637,8 @@ export function decodeBatch(
       const userRef = userRefs.readIndex(tableSize, 'user ref');
       const contentRef = contentRefs.readIndex(tableSize, 'content ref');
       const userId = table[userRef] as string;
+      if (boundUser !== undefined && userId !== boundUser)
+        throw malformed(typeAt, `op ${i} of a frame bound to user ${JSON.stringify(boundUser)} names another user`);
       const contentId = table[contentRef] as string;
       op =
         code === OperationTypeCode.progressUpdate

@@ -89,9 +89,11 @@ export namespace media_sync {
             firstSeq: number;
             lastSeq: number;
             bodyLength: number;
-            checksum: number;
+            checksum?: (number|null);
+            userBoundChecksum?: (number|null);
             skipped: number[];
             body: Uint8Array;
+            integrity?: ("checksum"|"userBoundChecksum");
             static create(properties: media_sync.v1.Frame.$Shape): media_sync.v1.Frame & media_sync.v1.Frame.$Shape;
             static create(properties?: media_sync.v1.Frame.$Properties): media_sync.v1.Frame;
             static encode(message: media_sync.v1.Frame.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -110,11 +112,29 @@ export namespace media_sync {
                 lastSeq?: (number|null);
                 bodyLength?: (number|null);
                 checksum?: (number|null);
+                userBoundChecksum?: (number|null);
                 skipped?: (number[]|null);
                 body?: (Uint8Array|null);
+                integrity?: ("checksum"|"userBoundChecksum");
                 $unknowns?: Uint8Array[];
             }
-            type $Shape = media_sync.v1.Frame.$Properties;
+            type $Shape = {
+              formatVersion?: number|null;
+              flags?: number|null;
+              dictionaryId?: number|null;
+              deviceId?: string|null;
+              opCount?: number|null;
+              firstSeq?: number|null;
+              lastSeq?: number|null;
+              bodyLength?: number|null;
+              checksum?: number|null;
+              userBoundChecksum?: number|null;
+              skipped?: number[]|null;
+              body?: Uint8Array|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ integrity?: undefined; checksum?: null; userBoundChecksum?: null }|{ integrity?: "checksum"; checksum: number; userBoundChecksum?: null }|{ integrity?: "userBoundChecksum"; checksum?: null; userBoundChecksum: number })
+            );
         }
 
         interface IGatewayMessage extends media_sync.v1.GatewayMessage.$Properties {

@@ -784,8 +784,10 @@ export const media_sync = $root.media_sync = (() => {
              * @property {number|null} [lastSeq] Frame lastSeq
              * @property {number|null} [bodyLength] Frame bodyLength
              * @property {number|null} [checksum] Frame checksum
+             * @property {number|null} [userBoundChecksum] Frame userBoundChecksum
              * @property {Array.<number>|null} [skipped] Frame skipped
              * @property {Uint8Array|null} [body] Frame body
+             * @property {"checksum"|"userBoundChecksum"} [integrity] Frame integrity
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -798,8 +800,24 @@ export const media_sync = $root.media_sync = (() => {
              */
 
             /**
-             * Shape of a Frame.
-             * @typedef {media_sync.v1.Frame.$Properties} media_sync.v1.Frame.$Shape
+             * Narrowed shape of a Frame.
+             * @typedef {{
+             *   formatVersion?: number|null;
+             *   flags?: number|null;
+             *   dictionaryId?: number|null;
+             *   deviceId?: string|null;
+             *   opCount?: number|null;
+             *   firstSeq?: number|null;
+             *   lastSeq?: number|null;
+             *   bodyLength?: number|null;
+             *   checksum?: number|null;
+             *   userBoundChecksum?: number|null;
+             *   skipped?: Array.<number>|null;
+             *   body?: Uint8Array|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * } & (
+             *   ({ integrity?: undefined; checksum?: null; userBoundChecksum?: null }|{ integrity?: "checksum"; checksum: number; userBoundChecksum?: null }|{ integrity?: "userBoundChecksum"; checksum?: null; userBoundChecksum: number })
+             * )} media_sync.v1.Frame.$Shape
              */
 
             /**
@@ -884,11 +902,19 @@ export const media_sync = $root.media_sync = (() => {
 
             /**
              * Frame checksum.
-             * @member {number} checksum
+             * @member {number|null|undefined} checksum
              * @memberof media_sync.v1.Frame
              * @instance
              */
-            Frame.prototype.checksum = 0;
+            Frame.prototype.checksum = null;
+
+            /**
+             * Frame userBoundChecksum.
+             * @member {number|null|undefined} userBoundChecksum
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            Frame.prototype.userBoundChecksum = null;
 
             /**
              * Frame skipped.
@@ -905,6 +931,20 @@ export const media_sync = $root.media_sync = (() => {
              * @instance
              */
             Frame.prototype.body = $util.newBuffer([]);
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            /**
+             * Frame integrity.
+             * @member {"checksum"|"userBoundChecksum"|undefined} integrity
+             * @memberof media_sync.v1.Frame
+             * @instance
+             */
+            $Object.defineProperty(Frame.prototype, "integrity", {
+                get: $util.oneOfGetter($oneOfFields = ["checksum", "userBoundChecksum"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
 
             /**
              * Creates a new Frame instance using the specified properties.
@@ -954,10 +994,12 @@ export const media_sync = $root.media_sync = (() => {
                     writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.lastSeq);
                 if (message.bodyLength != null && $Object.hasOwnProperty.call(message, "bodyLength") && message.bodyLength !== 0)
                     writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.bodyLength);
-                if (message.checksum != null && $Object.hasOwnProperty.call(message, "checksum") && message.checksum !== 0)
+                if (message.checksum != null && $Object.hasOwnProperty.call(message, "checksum"))
                     writer.uint32(/* id 10, wireType 5 =*/85).fixed32(message.checksum);
                 if (message.skipped != null && message.skipped.length)
                     writer.uint32(/* id 11, wireType 2 =*/90).uint64s(message.skipped);
+                if (message.userBoundChecksum != null && $Object.hasOwnProperty.call(message, "userBoundChecksum"))
+                    writer.uint32(/* id 12, wireType 5 =*/101).fixed32(message.userBoundChecksum);
                 if (message.body != null && $Object.hasOwnProperty.call(message, "body") && message.body.length)
                     writer.uint32(/* id 15, wireType 2 =*/122).bytes(message.body);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
@@ -1079,10 +1121,15 @@ export const media_sync = $root.media_sync = (() => {
                     case 10: {
                             if (wireType !== 5)
                                 break;
-                            if (value = reader.fixed32())
-                                message.checksum = value;
-                            else
-                                delete message.checksum;
+                            message.checksum = reader.fixed32();
+                            message.integrity = "checksum";
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 5)
+                                break;
+                            message.userBoundChecksum = reader.fixed32();
+                            message.integrity = "userBoundChecksum";
                             continue;
                         }
                     case 11: {
