@@ -1,5 +1,5 @@
 import type { Subscriber, Subscription } from '@media-sync/queue';
-import { PublisherError } from '@media-sync/queue';
+import { ConfigError, PublisherError } from '@media-sync/queue';
 import type { RedisOptions } from 'ioredis';
 import { connectRedis, userKeys } from './publisher.js';
 
@@ -68,7 +68,12 @@ function formatPosition(position: Position): string {
  */
 export function createRedisSubscriber(options: RedisSubscriberOptions): Subscriber {
   if (typeof options.onGap !== 'function') {
-    throw new TypeError('createRedisSubscriber: onGap must be a function (frames trimmed before the device read them)');
+    throw new ConfigError(
+      'INVALID_OPTION',
+      'onGap',
+      typeof options.onGap,
+      'a function, called with the frames trimmed away before the device read them',
+    );
   }
   const prefix = options.prefix ?? 'media-sync';
   const batchSize = options.batchSize ?? 100;

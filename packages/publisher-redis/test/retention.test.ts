@@ -123,6 +123,13 @@ describe.skipIf(missing !== undefined)('retention', () => {
     }
   });
 
+  it('refuses a subscriber without onGap, with ConfigError INVALID_OPTION (a gap is never skipped silently)', () => {
+    const options = { url, prefix } as unknown as Parameters<typeof createRedisSubscriber>[0];
+    expect(() => createRedisSubscriber(options)).toThrow(
+      expect.objectContaining({ name: 'ConfigError', code: 'INVALID_OPTION', variable: 'onGap' }),
+    );
+  });
+
   it('reports frames trimmed past a device’s position to onGap, once, before the first frame after them', async () => {
     const codec = await suiteCodec();
     const publisher = createRedisPublisher({ url, prefix, maxLen: 100 });
