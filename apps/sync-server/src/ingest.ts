@@ -1,5 +1,11 @@
 import { CodecError, type FrameHeader } from '@media-sync/codec';
-import { type AckMessage, commandExpiresAt, type SequencedOperation } from '@media-sync/protocol';
+import {
+  type AckMessage,
+  commandExpiresAt,
+  MAX_STRING_BYTES,
+  type SequencedOperation,
+  utf8Length,
+} from '@media-sync/protocol';
 import type { Delivery } from './delivery.js';
 import { SyncServerError } from './errors.js';
 import type { GatewayLimits } from './limits.js';
@@ -29,6 +35,13 @@ interface PendingFrame {
   readonly session: Session;
   readonly write: FrameWrite;
   readonly ack: AckMessage;
+  /**
+   * The write's state ops pass §2 validation as they are: the codec decoded them under limits
+   * within §2's (ids of at most 256 UTF-8 bytes, read from the frame and checked there) and
+   * every other field they carry is the token's own (its device id a §2 id too), so the merge
+   * does not validate them again.
+   */
+  readonly stateOpsAreValid: boolean;
 }
 
 function deviceKey(session: Session): string {
@@ -62,6 +75,11 @@ export class Ingest {
   readonly #log: SyncServerLogger;
   readonly #groupCommit: boolean;
   readonly #budgets: DeviceBudgets;
+  /**
+   * The decoder refuses every string §2 refuses: its limit on string bytes is §2's or lower
+   * (a gateway configured with longer strings has its ops validated before they are merged).
+   */
+  readonly #decoderWithinSpec: boolean;
   readonly #pending: PendingFrame[] = [];
   /** `userId deviceId` of every device with a frame in `#pending`. */
   readonly #pendingDevices = new Set<string>();
@@ -89,6 +107,7 @@ export class Ingest {
     this.#now = deps.now;
     this.#log = deps.log;
     this.#groupCommit = deps.groupCommit;
+    this.#decoderWithinSpec = deps.limits.decode.maxStringBytes <= MAX_STRING_BYTES;
   }
 
   /**
@@ -198,7 +217,7 @@ export class Ingest {
   async #committed(frame: PendingFrame, user: UserState, result: FrameWriteResult): Promise<void> {
     const { userId, deviceId } = frame.session;
     try {
-      const catchingUp = user.committed(this.#store, result);
+      const catchingUp = user.committed(this.#store, result, { loggedAreValid: frame.stateOpsAreValid });
       if (catchingUp !== undefined) await catchingUp;
     } catch (error) {
       // The frame is stored; only the cache could not follow: it is rebuilt on next use.
@@ -368,6 +387,8 @@ export class Ingest {
     return {
       session,
       ack: answer,
+      // Session frames carry no device id: their ops name the token's, which must be a §2 id.
+      stateOpsAreValid: this.#decoderWithinSpec && isSpecId(deviceId),
       write: {
         userId,
         deviceId,
@@ -432,6 +453,11 @@ export class Ingest {
     if (op.sourceDeviceId !== session.deviceId) return 'FORBIDDEN_DEVICE';
     return undefined;
   }
+}
+
+/** A §2 id: non-empty, at most 256 UTF-8 bytes (a token's ids hold no lone surrogate). */
+function isSpecId(id: string): boolean {
+  return id.length > 0 && (id.length * 3 <= MAX_STRING_BYTES || utf8Length(id) <= MAX_STRING_BYTES);
 }
 
 function toSeqRange(range: CodedRange): SeqRange {

@@ -40,10 +40,18 @@ export class UserState {
    * transaction found, its ops are merged directly; otherwise another writer logged ops in
    * between, and the log is read from the store up to the frame's head (its ops included).
    * Returns a promise only then (a direct merge is done on return: no turn of the microtask queue).
+   *
+   * `loggedAreValid`: the frame's logged ops are known to pass §2 validation (the codec decoded
+   * them within §2's limits), so they are merged without being validated again. Ops read from
+   * the store (another writer's, or a frame's after a gap) are always validated.
    */
-  committed(store: GatewayStore, result: FrameWriteResult): Promise<void> | undefined {
+  committed(
+    store: GatewayStore,
+    result: FrameWriteResult,
+    { loggedAreValid }: { readonly loggedAreValid: boolean },
+  ): Promise<void> | undefined {
     if (this.head === result.previousHead) {
-      this.#merge(result.logged, result.headLogSeq);
+      this.#merge(result.logged, result.headLogSeq, loggedAreValid);
       return undefined;
     }
     return this.catchUp(store, result.headLogSeq);
@@ -61,13 +69,15 @@ export class UserState {
         this.#merge(
           fresh.map((row) => row.entry),
           last.logSeq,
+          false,
         );
       }
     }
   }
 
-  #merge(ops: readonly SequencedOperation[], head: number): void {
-    this.replica.applyAll(ops);
+  #merge(ops: readonly SequencedOperation[], head: number, valid: boolean): void {
+    if (valid) this.replica.applyAllValidated(ops);
+    else this.replica.applyAll(ops);
     this.head = head;
     this.sinceSnapshot += ops.length;
   }

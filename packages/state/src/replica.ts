@@ -116,6 +116,29 @@ export class UserStateReplica {
     return valid.map((sequenced) => this.#applyValid(sequenced));
   }
 
+  /**
+   * Applies the ops of one frame in order, as `applyAll` does, without validating them again:
+   * for ops known to pass §2 validation already — the output of `validateSequencedOperation`, or
+   * of a decoder that refuses whatever §2 refuses (the gateway's codec, with §2's limits on
+   * strings). An op of another user than the replica's is still refused (`ValidationError`, and
+   * none is applied). The replica keeps, and freezes, the values of the ops it stores (a command's
+   * payload). Ops of any other origin go through `applyAll`: an invalid one here could leave the
+   * replica holding a value its snapshot does not load back.
+   */
+  applyAllValidated(ops: readonly SequencedOperation[]): ApplyResult[] {
+    if (!Array.isArray(ops)) throw new TypeError(`expected an array of operations, got ${typeof ops}`);
+    for (let i = 0; i < ops.length; i++) {
+      const { op } = ops[i] as SequencedOperation;
+      // The field is named only on the way out: no string per op.
+      if (this.userId !== undefined && op.type !== 'deviceCommand' && op.userId !== this.userId) {
+        withFieldPrefix(`ops[${i}]`, () => this.#checkUser(op, 'op.userId'));
+      }
+    }
+    const results: ApplyResult[] = new Array(ops.length);
+    for (let i = 0; i < ops.length; i++) results[i] = this.#applyValid(ops[i] as SequencedOperation);
+    return results;
+  }
+
   /** Progress entries, sorted by user then content id. */
   progress(query: { readonly userId?: string } = {}): ProgressEntry[] {
     return listRegisters(this.#progress, query.userId);

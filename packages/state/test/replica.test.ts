@@ -62,6 +62,30 @@ describe('apply: idempotent by (deviceId, seq)', () => {
     expect(results.map((result) => result.status)).toEqual(['applied', 'applied', 'duplicate', 'superseded']);
   });
 
+  it('applyAllValidated applies valid ops as applyAll does, and still refuses another user’s op', () => {
+    const ops = [
+      sequenced('tv', 1, hlc(1, 0, 'tv'), add('c1')),
+      sequenced('tv', 2, hlc(2, 0, 'tv'), progress('c1', 10)),
+      sequenced('tv', 1, hlc(1, 0, 'tv'), add('c1')),
+      sequenced('phone-1', 1, hlc(1, 0, 'phone-1'), progress('c1', 5)),
+      sequenced('phone-1', 2, hlc(3, 0, 'phone-1'), command('k1', 'tv', 2_000, 90_000)),
+    ];
+    for (const trackSeqs of [true, false]) {
+      const checked = createReplica({ userId: 'u1', trackSeqs });
+      const trusted = createReplica({ userId: 'u1', trackSeqs });
+      expect(trusted.applyAllValidated(ops)).toEqual(checked.applyAll(ops));
+      expect(trusted.snapshot()).toEqual(checked.snapshot());
+      const foreign = sequenced('tv', 3, hlc(4, 0, 'tv'), add('c2', 1_000, 'u2'));
+      const error = catchValidation(() =>
+        trusted.applyAllValidated([sequenced('tv', 9, hlc(9, 0, 'tv'), add('c3')), foreign]),
+      );
+      expect({ code: error.code, field: error.field }).toEqual({ code: 'INVALID_VALUE', field: 'ops[1].op.userId' });
+      // Nothing of the refused frame was applied.
+      expect(trusted.snapshot()).toEqual(checked.snapshot());
+    }
+    expect(() => createReplica().applyAllValidated('x' as never)).toThrow(TypeError);
+  });
+
   it('tracks a contiguous high-water mark plus the seqs above a gap', () => {
     const replica = createReplica();
     for (const seq of [1, 3, 5, 6]) replica.apply(sequenced('tv', seq, hlc(seq, 0, 'tv'), progress('c1', seq)));
