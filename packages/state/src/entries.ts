@@ -67,8 +67,9 @@ export function freezeEntry<T extends object>(entry: T): T {
 export function progressEntry(op: ProgressUpdateOperation, hlc: Hlc, deviceId: string): ProgressEntry {
   const { userId, contentId, positionMs, durationMs, state, timestamp } = op;
   const clock = copyHlc(hlc);
-  // Literals rather than spreads: this runs once per applied op and spreads are several times slower.
-  return freezeEntry(
+  // Literals rather than spreads, and frozen field by known field rather than by `freezeEntry`'s
+  // walk: this runs once per applied op.
+  return Object.freeze(
     durationMs === undefined
       ? { userId, contentId, positionMs, state, timestamp, hlc: clock, deviceId }
       : { userId, contentId, positionMs, durationMs, state, timestamp, hlc: clock, deviceId },
@@ -80,7 +81,7 @@ export function watchlistEntry(
   hlc: Hlc,
   deviceId: string,
 ): WatchlistEntry {
-  return freezeEntry({
+  return Object.freeze({
     userId: op.userId,
     contentId: op.contentId,
     member: op.type === 'watchlistAdd',
@@ -101,6 +102,7 @@ export function commandEntry(
   return freezeEntry({ command: withDeadline, hlc: copyHlc(hlc), deviceId, delivered });
 }
 
+/** A frozen copy: the entries above hold nothing else that could be changed. */
 function copyHlc(hlc: Hlc): Hlc {
-  return { physicalMs: hlc.physicalMs, logical: hlc.logical, nodeId: hlc.nodeId };
+  return Object.freeze({ physicalMs: hlc.physicalMs, logical: hlc.logical, nodeId: hlc.nodeId });
 }

@@ -1,4 +1,4 @@
-import { compareUtf8, type SequencedOperation, type SyncOperation, ValidationError } from '@media-sync/protocol';
+import { type SequencedOperation, type SyncOperation, ValidationError } from '@media-sync/protocol';
 import {
   type CommandEntry,
   commandEntry,
@@ -9,7 +9,14 @@ import {
   type WatchlistEntry,
   watchlistEntry,
 } from './entries.js';
-import { compareWrites, isDeliverable, isExpired, lastWriterWins, mergeCommandEntries } from './rules.js';
+import {
+  compareCodePoints,
+  compareWrites,
+  isDeliverable,
+  isExpired,
+  lastWriterWins,
+  mergeCommandEntries,
+} from './rules.js';
 import { type SeqMark, SeqTracker } from './seen.js';
 import { parseSnapshot, type ReplicaSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
 import { validateSequencedOperation, withFieldPrefix } from './validation.js';
@@ -237,7 +244,9 @@ export class UserStateReplica {
    * deep-equal snapshots (and equal `JSON.stringify` text).
    */
   snapshot(): ReplicaSnapshot {
-    const commands = [...this.#commands.values()].sort((a, b) => compareUtf8(a.command.commandId, b.command.commandId));
+    const commands = [...this.#commands.values()].sort((a, b) =>
+      compareCodePoints(a.command.commandId, b.command.commandId),
+    );
     return {
       version: SNAPSHOT_VERSION,
       progress: this.progress(),
@@ -292,7 +301,7 @@ export class UserStateReplica {
         outcome = this.#writeCommand(commandEntry(op, hlc, deviceId, false));
     }
     if (outcome === undefined) return { deviceId, seq, status: 'superseded', changed: false };
-    return { deviceId, seq, status: 'applied', ...outcome };
+    return { deviceId, seq, status: 'applied', changed: outcome.changed, change: outcome.change };
   }
 
   // Each #write returns undefined when the incoming value lost to what the register held.
@@ -356,11 +365,11 @@ function registerOf<T>(registers: Registers<T>, userId: string): Map<string, T> 
 }
 
 function listRegisters<T>(registers: Registers<T>, userId: string | undefined): T[] {
-  const users = userId === undefined ? [...registers.keys()].sort(compareUtf8) : [userId];
+  const users = userId === undefined ? [...registers.keys()].sort(compareCodePoints) : [userId];
   return users.flatMap((user) => {
     const register = registers.get(user);
     if (register === undefined) return [];
-    return [...register.keys()].sort(compareUtf8).map((contentId) => register.get(contentId) as T);
+    return [...register.keys()].sort(compareCodePoints).map((contentId) => register.get(contentId) as T);
   });
 }
 

@@ -46,3 +46,22 @@ export function isExpired(entry: CommandEntry, now: number): boolean {
 export function isDeliverable(entry: CommandEntry, deviceId: string, now: number): boolean {
   return !entry.delivered && entry.command.targetDeviceId === deviceId && !isExpired(entry, now);
 }
+
+/**
+ * `compareUtf8` (order by UTF-8 bytes, which is code point order) without encoding either
+ * string: UTF-16 units compare the same way up to the first difference unless a surrogate is
+ * there (U+10000 and up sort after U+E000..U+FFFF in UTF-8, before them in UTF-16), which is
+ * left to `compareUtf8`. Snapshots sort every register key with it.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if ((x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff)) return compareUtf8(a, b);
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : 1;
+}

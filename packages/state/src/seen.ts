@@ -1,4 +1,4 @@
-import { compareUtf8 } from '@media-sync/protocol';
+import { compareCodePoints } from './rules.js';
 
 /**
  * Which seqs of one device a replica has seen: every seq ≤ `upTo`, plus the listed seqs above it.
@@ -77,7 +77,7 @@ export class SeqTracker {
   /** The marks of every device, sorted by device id, for listing and snapshots. */
   marks(): SeqMark[] {
     return [...this.#marks.entries()]
-      .sort(([a], [b]) => compareUtf8(a, b))
+      .sort(([a], [b]) => compareCodePoints(a, b))
       .map(([deviceId, mark]) => ({ deviceId, upTo: mark.upTo, above: [...mark.above].sort((a, b) => a - b) }));
   }
 

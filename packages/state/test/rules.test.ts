@@ -1,4 +1,5 @@
-import { DEFAULT_COMMAND_TTL_MS } from '@media-sync/protocol';
+import { compareUtf8, DEFAULT_COMMAND_TTL_MS } from '@media-sync/protocol';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   commandEntry,
@@ -9,6 +10,7 @@ import {
   mergeCommandEntries,
   progressEntry,
 } from '../src/index.js';
+import { compareCodePoints } from '../src/rules.js';
 import { add, command, hlc, progress, remove, sequenced } from './helpers.js';
 
 describe('progress: last-writer-wins by HLC', () => {
@@ -173,5 +175,22 @@ describe('device-command inbox', () => {
 
   it('rejects a non-numeric now', () => {
     expect(() => createReplica().takeCommands('tv', Number.NaN)).toThrow(TypeError);
+  });
+});
+
+describe('compareCodePoints', () => {
+  it('law: orders any two strings as compareUtf8 does (surrogates, U+E000..U+FFFF, lone halves)', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'é', '\uffff', '\ue000', '😀', '\ud800', '\udc00'),
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(compareCodePoints(a, b)).toBe(compareUtf8(a, b));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(compareCodePoints('\uffff', '😀')).toBe(-1);
+    expect('\uffff' < '😀').toBe(false);
   });
 });

@@ -384,6 +384,7 @@ interface BenchGatewayFlags {
   instances?: number[];
   profile?: string;
   synchronousNormal?: boolean;
+  bulkFrames?: number;
 }
 
 /** `media-sync bench gateway [--trace FILE] [--runs N] [--devices [N] ...]`. */
@@ -412,6 +413,11 @@ export function registerBenchGatewayCommand(bench: Command): void {
       wholeNumber('--rate', 1),
     )
     .option('--seconds <n>', 'with --devices: seconds the one-op phase lasts (default 10)', wholeNumber('--seconds', 1))
+    .option(
+      '--bulk-frames <n>',
+      'with --devices: 500-op frames each of the 20 bulk devices sends (default 10)',
+      wholeNumber('--bulk-frames', 1),
+    )
     .option('--store <url...>', 'with --devices: also bench these stores (serve --store), beside SQLite')
     .option(
       '--fanout <url>',
@@ -442,6 +448,7 @@ export function registerBenchGatewayCommand(bench: Command): void {
           ...(options.active === undefined ? {} : { active: options.active }),
           ...(options.rate === undefined ? {} : { rate: options.rate }),
           ...(options.seconds === undefined ? {} : { seconds: options.seconds }),
+          ...(options.bulkFrames === undefined ? {} : { bulkFrames: options.bulkFrames }),
           stores: [
             { label: 'SQLite' },
             ...(options.synchronousNormal
