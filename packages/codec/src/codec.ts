@@ -211,7 +211,8 @@ class FrameCodec implements Codec {
 
   /**
    * Encodes against `context` (EMPTY_CONTEXT = self-contained); a `session` frame is bound to
-   * its link (no device id; its context found by the checksum) and reports what it adds.
+   * its link (no device id; its context found by the checksum) and reports what it adds to
+   * `base`, the context it was written on.
    */
   encodeWith(
     deviceId: string,
@@ -219,7 +220,7 @@ class FrameCodec implements Codec {
     options: EncodeOptions,
     context: ContextState,
     session: boolean,
-  ): { frame: LazyFrame; update: ContextUpdate | null; bodyCrc: number } {
+  ): { frame: LazyFrame; update: ContextUpdate | null; bodyCrc: number; base: ContextState } {
     if (typeof deviceId !== 'string' || deviceId.length === 0 || utf8Length(deviceId) > 256)
       throw new CodecError('INVALID_INPUT', 0, 'deviceId must be a non-empty string of at most 256 UTF-8 bytes');
     if (!Array.isArray(ops)) throw new TypeError('ops must be an array of SequencedOperation');
@@ -229,15 +230,12 @@ class FrameCodec implements Codec {
     if (!Array.isArray(skipped)) throw new TypeError('skipped must be an array of SeqRange');
     const lastSeq = n > 0 ? (ops[n - 1] as SequencedOperation).seq : 0;
     checkSkipped(skipped, firstSeq, lastSeq, n, (detail) => new CodecError('INVALID_INPUT', 0, detail));
-    const boundUser = session ? undefined : bindableUser(ops, options);
-    // A user-bound frame is written as if on a context holding only its user: entry 0 of the
-    // table, predicted for the first op, so the user is neither in the table nor in a column.
-    const { body, update } = encodeBatch(
-      deviceId,
-      ops,
-      boundUser === undefined ? context : userContext(boundUser),
-      session,
-    );
+    // A frame on no context may be user-bound (a session's first frame too: later ones find the
+    // user in the context it starts). It is written as if on a context holding only its user:
+    // entry 0 of the table, predicted for the first op, so the user is in no table and no column.
+    const boundUser = context.version === 0 ? bindableUser(ops, options) : undefined;
+    const base = boundUser === undefined ? context : userContext(boundUser);
+    const { body, update } = encodeBatch(deviceId, ops, base, session);
     const level = checkLevel(options.level ?? this.level);
     const minBatchSize = options.minBatchSize ?? this.minBatchSize;
     let sent = body;
@@ -279,13 +277,13 @@ class FrameCodec implements Codec {
       bytesBody: bodyLength,
       sizer: this.sizer,
     });
-    return { frame, update, bodyCrc };
+    return { frame, update, bodyCrc, base };
   }
 
   decodeFrame(bytes: Uint8Array, options: DecodeOptions = {}): DecodedFrame {
     const limits = this.limitsOf(options);
     const { raw, header } = readSelfContained(bytes, limits, checkUserId(options.userId));
-    return this.decodeBody(raw, header, selfContainedBase(header), limits, false).frame;
+    return this.decodeBody(raw, header, noContextBase(header), limits, false).frame;
   }
 
   limitsOf(options: DecodeOptions): DecodeLimits {
@@ -360,8 +358,8 @@ function bindableUser(ops: readonly SequencedOperation[], options: EncodeOptions
   return userId;
 }
 
-/** What a verified self-contained frame's body builds on: nothing, or its bound user alone. */
-function selfContainedBase(header: FrameHeader): ContextState {
+/** What the body of a frame on no context builds on: nothing, or its bound user alone. */
+function noContextBase(header: FrameHeader): ContextState {
   return header.userId === undefined ? EMPTY_CONTEXT : userContext(header.userId);
 }
 
@@ -394,7 +392,7 @@ class Session implements SessionEncoder {
   }
 
   encode(deviceId: string, ops: readonly SequencedOperation[], options: EncodeOptions = {}): SessionFrame {
-    const { frame, update, bodyCrc } = this.codec.encodeWith(deviceId, ops, options, this.acked, true);
+    const { frame, update, bodyCrc, base } = this.codec.encodeWith(deviceId, ops, options, this.acked, true);
     const version = frame.version;
     if (update !== null) {
       const earlier = this.pending.get(version);
@@ -405,7 +403,7 @@ class Session implements SessionEncoder {
       ) {
         this.pending.set(version, null);
       } else if (earlier === undefined) {
-        this.pending.set(version, { state: applyUpdate(this.acked, update, version), bodyCrc });
+        this.pending.set(version, { state: applyUpdate(base, update, version), bodyCrc });
         if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value as number);
       }
     }
@@ -444,7 +442,8 @@ class SessionReceiver implements SessionDecoder {
    * Verifies a frame: a self-contained one by itself; a session frame against each context
    * held (newest first) and none, the checksum picking the one it was made on. When none
    * matches, the frame needs a context this receiver lacks (or was damaged): CONTEXT_MISMATCH,
-   * answered by the sender with a self-contained frame.
+   * answered by the sender with a self-contained frame. A user-bound session frame builds on
+   * no context but its user's: the link's user, or the call's.
    */
   private verify(
     bytes: Uint8Array,
@@ -452,15 +451,20 @@ class SessionReceiver implements SessionDecoder {
     limits: DecodeLimits,
   ): { raw: RawFrame; header: FrameHeader; base: ContextState } {
     const raw = parseFrame(bytes, limits);
+    const userId = checkUserId(options.userId) ?? this.userId;
     if (raw.deviceId !== undefined) {
-      const userId = checkUserId(options.userId) ?? this.userId;
       const header = resolveFrame(raw, undefined, userId);
       if (header === undefined) throw checksumError(raw, userId);
-      return { raw, header, base: selfContainedBase(header) };
+      return { raw, header, base: noContextBase(header) };
     }
     const deviceId = this.deviceId;
     if (deviceId === undefined) {
       throw new CodecError('CONTEXT_MISMATCH', 0, 'a session frame (no device_id) on a decoder bound to no device');
+    }
+    if (raw.userBound) {
+      const header = resolveFrame(raw, { deviceId, contextVersion: 0, lastSeq: 0 }, userId);
+      if (header === undefined) throw checksumError(raw, userId);
+      return { raw, header, base: noContextBase(header) };
     }
     const candidates = [...this.versions.values()].reverse();
     candidates.push(EMPTY_CONTEXT);
@@ -482,11 +486,8 @@ class SessionReceiver implements SessionDecoder {
   decode(bytes: Uint8Array, options: DecodeOptions = {}): SessionDecodedFrame {
     const limits = this.codec.limitsOf(options);
     const { raw, header, base } = this.verify(bytes, options, limits);
-    // A user-bound frame comes from encodeFrame, never from a session encoder (which does not
-    // bind users): no session builds on it, so it creates no context (version 0).
-    const creates = header.userId === undefined;
-    const { frame, update, bodyCrc } = this.codec.decodeBody(raw, header, base, limits, creates);
-    const version = creates ? nextVersion(base.version, bodyCrc) : 0;
+    const { frame, update, bodyCrc } = this.codec.decodeBody(raw, header, base, limits, true);
+    const version = nextVersion(base.version, bodyCrc);
     if (update !== null) {
       // Frames reference only acknowledged versions, and acks only move forward: once a frame
       // uses `base`, every older version is dead.

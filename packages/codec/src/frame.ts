@@ -393,12 +393,6 @@ export function parseFrame(bytes: Uint8Array, limits: DecodeLimits): RawFrame {
       at(FrameField.userBoundChecksum),
       'checksum and user_bound_checksum together (one of them names the checksum domain)',
     );
-  if (userBound && deviceId === undefined)
-    throw new CodecError(
-      'MALFORMED_FRAME',
-      at(FrameField.userBoundChecksum),
-      'a session frame (no device_id) with user_bound_checksum: only self-contained frames are user-bound',
-    );
   return {
     bytes,
     flags,

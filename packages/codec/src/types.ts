@@ -62,8 +62,9 @@ export interface EncodeOptions {
    * smaller per user UUID. Its checksum still covers the user, so the receiver must pass the same
    * `userId` to decode it (without one: USER_REQUIRED; with another: CRC_MISMATCH). Applies when
    * `userId` is given and every watchlist and progress op is that user's; otherwise the frame
-   * names its users as without this option. Self-contained frames only: a session encoder
-   * ignores it (its link's context carries the user after the first frame). Default false.
+   * names its users as without this option. A session encoder binds the frames it makes on no
+   * context (its first, and the first after a reset); later ones find the user in the context
+   * that first frame started. Default false.
    */
   readonly bindUser?: boolean;
   /**
@@ -186,7 +187,7 @@ export interface SessionDecoder {
   readHeader(bytes: Uint8Array, options?: DecodeOptions): FrameHeader;
   /** The device the link belongs to: session frames carry no device id. */
   readonly deviceId: string | undefined;
-  /** The user the link belongs to, for the user-bound self-contained frames it receives. */
+  /** The user the link belongs to, for the user-bound frames it receives. */
   readonly userId: string | undefined;
   /** Forgets all context (what a restarted receiver has). */
   reset(): void;
@@ -217,7 +218,7 @@ export interface SessionDecoderOptions {
   readonly deviceId?: string;
   /**
    * The user of the link (what the session authenticated): needed to decode the user-bound
-   * self-contained frames the link receives (`bindUser`); a call's own `userId` overrides it.
+   * frames the link receives (`bindUser`); a call's own `userId` overrides it.
    */
   readonly userId?: string;
   /**

@@ -105,6 +105,15 @@ describe('format 2: the checksum covers the header and the body', () => {
     expect(decoder.decode(frame).ops).toEqual(ops.slice(20, 21));
   });
 
+  it('every single-bit flip of a user-bound session frame is rejected by the session decoder', () => {
+    const userId = user();
+    const frame = codec.createSessionEncoder().encode('tv-den', ops.slice(0, 3), { userId, bindUser: true });
+    expect(frame.header.userId).toBe(userId);
+    const decoder = () => codec.createSessionDecoder(undefined, { deviceId: 'tv-den', userId });
+    expect(acceptedFlips(frame.bytes, (b) => decoder().decode(b))).toEqual([]);
+    expect(decoder().decode(frame.bytes).ops).toEqual(ops.slice(0, 3));
+  });
+
   it('a body holding fewer ops than op_count is MALFORMED_BODY', () => {
     const full = media_sync.v1.Frame.decode(codec.encodeFrame('tv-den', ops.slice(0, 5), { compression: false }).bytes);
     const fewer = media_sync.v1.Frame.decode(

@@ -135,15 +135,10 @@ describe('user-bound frames: the channel names the user', () => {
     }
   });
 
-  it('both checksums, or a session frame with user_bound_checksum, is MALFORMED_FRAME', () => {
+  it('both checksums is MALFORMED_FRAME', () => {
     const frame = bound(ops.slice(0, 2)).bytes;
     const both = new Uint8Array([...frame.subarray(0, 2), 0x55, 1, 2, 3, 4, ...frame.subarray(2)]);
     expect(codeOf(() => codec.decodeFrame(both, { userId: ALICE }))).toBe('MALFORMED_FRAME');
-    const wire = media_sync.v1.Frame.decode(frame);
-    wire.deviceId = '';
-    const session = media_sync.v1.Frame.encode(wire).finish();
-    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den', userId: ALICE });
-    expect(codeOf(() => decoder.decode(session))).toBe('MALFORMED_FRAME');
   });
 
   it('a re-signed user-bound frame whose op names another table entry as its user is MALFORMED_BODY', () => {
@@ -158,20 +153,51 @@ describe('user-bound frames: the channel names the user', () => {
     expect(codeOf(() => codec.decodeFrame(forged, { userId: ALICE }))).toBe('MALFORMED_BODY');
   });
 
-  it('a session decoder given the link user decodes user-bound self-contained frames without touching its context', () => {
+  it("a session's first frame is user-bound; later ones reference the user in the context it started", () => {
+    const options = { userId: ALICE, bindUser: true };
     const encoder = codec.createSessionEncoder();
     const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den', userId: ALICE });
     expect(decoder.userId).toBe(ALICE);
-    encoder.acknowledge(decoder.decode(encoder.encode('tv-den', ops.slice(0, 10)).bytes).version);
-    const selfContained = decoder.decode(bound(ops.slice(10, 12)).bytes);
-    expect(selfContained.ops).toEqual(ops.slice(10, 12));
-    expect(selfContained.version).toBe(0);
-    // The link's context is intact: the next session frame builds on the acknowledged one.
-    const next = encoder.encode('tv-den', ops.slice(12, 13), { userId: ALICE, bindUser: true });
-    expect(next.header.userId).toBeUndefined(); // session frames bind no user: the context has it
-    expect(decoder.decode(next.bytes).ops).toEqual(ops.slice(12, 13));
-    // A call's own userId overrides the link's.
-    expect(codeOf(() => decoder.decode(bound(ops.slice(13, 14)).bytes, { userId: BOB }))).toBe('CRC_MISMATCH');
+    const one = ops.filter((e) => e.op.type === 'progressUpdate').slice(0, 1);
+    const plain = codec.createSessionEncoder().encode('tv-den', one, { userId: ALICE });
+    const first = encoder.encode('tv-den', one, options);
+    expect(first.header.userId).toBe(ALICE);
+    expect(plain.bytes.length - first.bytes.length).toBeGreaterThanOrEqual(16);
+    const wire = media_sync.v1.Frame.decode(first.bytes);
+    expect([wire.deviceId, wire.integrity]).toEqual(['', 'userBoundChecksum']);
+    // Without the link's user, with another's: refused; a call's own userId overrides the link's.
+    const unnamed = codec.createSessionDecoder(undefined, { deviceId: 'tv-den' });
+    expect(codeOf(() => unnamed.decode(first.bytes))).toBe('USER_REQUIRED');
+    expect(codeOf(() => decoder.readHeader(first.bytes, { userId: BOB }))).toBe('CRC_MISMATCH');
+    expect(unnamed.readHeader(first.bytes, { userId: ALICE })).toEqual(first.header);
+    const decoded = decoder.decode(first.bytes);
+    expect(decoded).toEqual({ header: first.header, ops: one, version: first.version });
+    encoder.acknowledge(decoded.version);
+    // On the acknowledged context the user is a table entry: no binding, and a warm frame.
+    const later = ops.slice(1, 2);
+    const next = encoder.encode('tv-den', later, options);
+    expect(next.header.userId).toBeUndefined();
+    expect(next.header.contextVersion).toBe(first.version);
+    expect(decoder.decode(next.bytes).ops).toEqual(later);
+    // After a reset (the answer to CONTEXT_MISMATCH) the next frame is bound again.
+    encoder.reset();
+    const again = encoder.encode('tv-den', ops.slice(2, 3), options);
+    expect(again.header.userId).toBe(ALICE);
+    expect(decoder.decode(again.bytes).ops).toEqual(ops.slice(2, 3));
+    // A user-bound self-contained frame decodes on the link too.
+    expect(decoder.decode(bound(ops.slice(3, 5)).bytes).ops).toEqual(ops.slice(3, 5));
+  });
+
+  it('a session built on a user-bound first frame round trips the fixture, frame after acknowledged frame', () => {
+    const encoder = codec.createSessionEncoder();
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den', userId: ALICE });
+    for (let i = 0; i < 120; i += 3) {
+      const chunk = ops.slice(i, i + 3);
+      const frame = encoder.encode('tv-den', chunk, { userId: ALICE, bindUser: true });
+      const decoded = decoder.decode(frame.bytes);
+      expect(decoded.ops).toEqual(chunk);
+      encoder.acknowledge(decoded.version);
+    }
   });
 });
 
