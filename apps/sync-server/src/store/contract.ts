@@ -116,8 +116,10 @@ export interface GatewayStore {
   /**
    * Writes frames and snapshots. Each frame is atomic: all it changes (log, commands,
    * rejections, settled ranges) commits together or not at all; frames of one user commit in
-   * the given order. An implementation may commit several frames in one transaction (SQLite's
-   * group commit: then they succeed or fail together). The outcome of frame i is `[i]`.
+   * the given order. An implementation may commit several frames in one transaction (SQLite and
+   * PostgreSQL commit a call's frames, of any users, in one): then they succeed or fail together,
+   * and each failed frame's client sends it again (INTERNAL), never half written. The outcome of
+   * frame i is `[i]`.
    */
   writeFrames(
     frames: readonly FrameWrite[],

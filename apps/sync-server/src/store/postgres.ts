@@ -70,6 +70,9 @@ const TYPES = {
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
+/** Tries of a transaction PostgreSQL aborted for a deadlock or a serialization conflict. */
+const TRANSACTION_ATTEMPTS = 3;
+
 interface RangeRow {
   first_seq: number;
   last_seq: number;
@@ -81,10 +84,11 @@ interface CodedRow extends RangeRow {
 
 /**
  * The gateway's durable state in PostgreSQL, shared by any number of gateway processes. Each
- * frame is one transaction (READ COMMITTED) that first takes the user's `user_heads` row with a
- * row lock, so writers of one user queue up there: the log positions it allocates and the
- * settled seqs it checks are those of the last committed writer. Frames of different users
- * commit in parallel, on up to `maxConnections` connections.
+ * group of frames `writeFrames` gets (a flush of the gateway: frames of many users) is one
+ * transaction (READ COMMITTED) that first takes its users' `user_heads` rows with row locks, in
+ * sorted order, so writers of one user queue up there and two groups never deadlock: the log
+ * positions it allocates and the settled seqs it checks are those of the last committed writer.
+ * Reads run in parallel, on up to `maxConnections` connections.
  *
  * Open it with `PostgresGatewayStore.open`, which runs the migrations.
  */
@@ -212,15 +216,49 @@ export class PostgresGatewayStore implements GatewayStore {
   }
 
   /**
-   * One transaction per frame. Frames of one user commit one after another, in order; those of
-   * different users in parallel. Snapshots are written after the frames, each on its own (a
-   * failed snapshot fails no frame: the next start replays a little more log).
+   * Commits the whole group in ONE transaction of a few statements whatever its size (the user
+   * heads locked in one statement, the settled ranges read in one, every write in one), so the
+   * commit's round trips and its sync are shared by all the frames of a flush: they then succeed
+   * or fail together. A group that fails for another reason than the server (a frame PostgreSQL
+   * refuses) is written again frame by frame, so one bad frame fails alone. A deadlock or
+   * serialization failure is retried; whatever fails is reported, never half written. Snapshots
+   * are written after the frames, in one statement of their own (a failed snapshot fails no
+   * frame: the next start replays a little more log).
    */
   async writeFrames(
     frames: readonly FrameWrite[],
     snapshots: readonly SnapshotWrite[],
   ): Promise<PromiseSettledResult<FrameWriteResult>[]> {
     const states = snapshots.map((snapshot) => ({ ...snapshot, json: snapshot.state() }));
+    let outcomes: PromiseSettledResult<FrameWriteResult>[] = [];
+    if (frames.length > 0) {
+      try {
+        const results = await this.#retried(() => this.#transaction((client) => writeGroup(client, frames)));
+        outcomes = results.map((value) => ({ status: 'fulfilled', value }));
+      } catch (reason) {
+        outcomes =
+          frames.length > 1 && !isServerFailure(reason)
+            ? await this.#writeEach(frames)
+            : frames.map(() => ({ status: 'rejected', reason }));
+      }
+    }
+    if (states.length > 0) {
+      await this.#pool
+        .query(
+          `INSERT INTO snapshots (user_id, log_seq, state)
+           SELECT DISTINCT ON (u) u, l, s FROM unnest($1::text[], $2::bigint[], $3::text[]) AS t(u, l, s)
+           ORDER BY u, l DESC
+           ON CONFLICT (user_id) DO UPDATE SET log_seq = excluded.log_seq, state = excluded.state
+           WHERE excluded.log_seq >= snapshots.log_seq`,
+          [states.map((state) => state.userId), states.map((state) => state.logSeq), states.map((state) => state.json)],
+        )
+        .catch(() => {});
+    }
+    return outcomes;
+  }
+
+  /** Each frame in a transaction of its own: frames of one user in order, users in parallel. */
+  async #writeEach(frames: readonly FrameWrite[]): Promise<PromiseSettledResult<FrameWriteResult>[]> {
     const byUser = new Map<string, number[]>();
     frames.forEach((frame, i) => {
       const indexes = byUser.get(frame.userId);
@@ -232,20 +270,33 @@ export class PostgresGatewayStore implements GatewayStore {
       [...byUser.values()].map(async (indexes) => {
         for (const i of indexes) {
           try {
-            outcomes[i] = {
-              status: 'fulfilled',
-              value: await this.#transaction((client) => writeFrame(client, frames[i] as FrameWrite)),
-            };
+            const [value] = await this.#retried(() =>
+              this.#transaction((client) => writeGroup(client, [frames[i] as FrameWrite])),
+            );
+            outcomes[i] = { status: 'fulfilled', value: value as FrameWriteResult };
           } catch (reason) {
             outcomes[i] = { status: 'rejected', reason };
           }
         }
       }),
     );
-    await Promise.all(
-      states.map((snapshot) => this.putSnapshot(snapshot.userId, snapshot.logSeq, snapshot.json).catch(() => {})),
-    );
     return outcomes;
+  }
+
+  /**
+   * Runs a transaction again when PostgreSQL aborted it to break a deadlock or a serialization
+   * conflict (nothing of it was committed). The heads are locked in one order, so neither is
+   * expected; should one persist the error goes to the caller (INTERNAL: the client re-sends).
+   */
+  async #retried<T>(transaction: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transaction();
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt >= TRANSACTION_ATTEMPTS || (code !== '40P01' && code !== '40001')) throw error;
+      }
+    }
   }
 
   async pendingCommands(userId: string, deviceId: string, now: number): Promise<PendingCommand[]> {
@@ -278,6 +329,13 @@ export class PostgresGatewayStore implements GatewayStore {
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
+    // A link that drops while the client is checked out fails the query under way, and pg also
+    // emits `error` on the client: unheard, that would end the process (the pool listens only
+    // to idle clients). The connection is then discarded at release.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -291,6 +349,7 @@ export class PostgresGatewayStore implements GatewayStore {
       }
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -321,105 +380,230 @@ export class PostgresGatewayStore implements GatewayStore {
   }
 }
 
-/** One frame's writes, inside its transaction. */
-async function writeFrame(client: Queryable, frame: FrameWrite): Promise<FrameWriteResult> {
-  const { userId, deviceId } = frame;
-  // The user's row lock: a concurrent writer of this user waits here until this one commits,
-  // then reads the head and the settled ranges as this one left them.
-  const locked = await client.query<{ head: number }>(
-    `INSERT INTO user_heads (user_id, head) VALUES ($1, 0)
-     ON CONFLICT (user_id) DO UPDATE SET head = user_heads.head RETURNING head`,
-    [userId],
+/** A device's settled ranges around a group's frames, as read and as the group leaves them. */
+interface DeviceRanges {
+  readonly userId: string;
+  readonly deviceId: string;
+  /** The stored rows that may meet the group's seqs (`rangesAround` of lo..hi). */
+  readonly read: RangeRow[];
+  lo: number;
+  hi: number;
+  /** The read rows plus what the group's frames settled so far, normalized. */
+  now: SeqRange[];
+}
+
+/**
+ * A group of frames inside its transaction, in a handful of statements whatever its size:
+ *
+ * 1. every user's `user_heads` row is locked, in one order (sorted ids), so two gateways
+ *    locking overlapping sets of users queue up instead of deadlocking; a writer of one of these
+ *    users elsewhere waits until this transaction commits, and this one waited for theirs;
+ * 2. the settled ranges around the frames' seqs are read, after the locks, so they are those of
+ *    the last committed writer (READ COMMITTED takes a new snapshot per statement);
+ * 3. the frames are applied in memory in order: each one's seqs are checked against what is
+ *    stored and what the frames before it settled, its log positions follow the head it finds;
+ * 4. the log rows, heads, settled ranges and commands are written in one statement;
+ * 5. rejections (rare: a refused op) are merged per frame.
+ */
+async function writeGroup(client: Queryable, frames: readonly FrameWrite[]): Promise<FrameWriteResult[]> {
+  const userIds = [...new Set(frames.map((frame) => frame.userId))];
+  const locked = await client.query<{ user_id: string; head: number }>(
+    `INSERT INTO user_heads (user_id, head)
+     SELECT u, 0 FROM unnest($1::text[]) AS t(u) ORDER BY u COLLATE "C"
+     ON CONFLICT (user_id) DO UPDATE SET head = user_heads.head RETURNING user_id, head`,
+    [userIds],
   );
-  const previousHead = locked.rows[0]?.head ?? 0;
-  const wanted = normalize(frame.settled);
-  const lo = (wanted[0]?.first ?? 0) - 1;
-  const hi = (wanted[wanted.length - 1]?.last ?? 0) + 1;
-  const settledRows =
-    wanted.length === 0 ? [] : await rangesAround<RangeRow>(client, 'settled_ranges', userId, deviceId, lo, hi);
-  const stored = settledRows.map((row) => ({ first: row.first_seq, last: row.last_seq }));
-  const alreadySettled = intersect(wanted, normalize(stored));
-  const write = withoutSettled(frame, alreadySettled);
-  // The log rows, the new head and the settled ranges go in one statement (one round trip),
-  // after the reads above: its parts write different rows and need none of each other's results.
-  const statement = new FrameStatement(userId);
-  let storedBytes = 0;
-  if (write.stateOps.length > 0) {
-    const entries = write.stateOps.map((entry) => JSON.stringify(entry));
-    for (const json of entries) storedBytes += json.length;
+  const heads = new Map(locked.rows.map((row) => [row.user_id, row.head]));
+  const firstHeads = new Map(heads);
+
+  const devices = new Map<string, DeviceRanges>();
+  for (const frame of frames) {
+    const wanted = normalize(frame.settled);
+    if (wanted.length === 0) continue;
+    const lo = (wanted[0] as SeqRange).first - 1;
+    const hi = (wanted[wanted.length - 1] as SeqRange).last + 1;
+    const key = `${frame.userId}\u0000${frame.deviceId}`;
+    const known = devices.get(key);
+    if (known) {
+      known.lo = Math.min(known.lo, lo);
+      known.hi = Math.max(known.hi, hi);
+    } else {
+      devices.set(key, { userId: frame.userId, deviceId: frame.deviceId, read: [], lo, hi, now: [] });
+    }
+  }
+  if (devices.size > 0) await readSettled(client, [...devices.values()]);
+
+  const results: FrameWriteResult[] = [];
+  // The log rows: per frame with ops its user and head, and its entries as one JSON array; all
+  // the arrays in one JSON document `[[entry, …], …]`, a flat string made natively and sent as it
+  // is, where a text array of the entries would be escaped element by element and concatenated
+  // (with 500-op frames that string building and its garbage cost more than the rest of the
+  // commit). The server keeps each entry's text exactly (json, not jsonb): it is the entry's
+  // JSON.stringify, the bytes counted toward the quota.
+  const logged = { userIds: [] as string[], heads: [] as number[], entries: [] as string[] };
+  const commands: { into: StoredCommand[]; userId: string; command: FrameWrite['commands'][number]; json: string }[] =
+    [];
+  const rejections: { userId: string; deviceId: string; rejected: readonly CodedRange[] }[] = [];
+  for (const frame of frames) {
+    const wanted = normalize(frame.settled);
+    const device = devices.get(`${frame.userId}\u0000${frame.deviceId}`);
+    const alreadySettled = device === undefined ? [] : intersect(wanted, device.now);
+    const write = withoutSettled(frame, alreadySettled);
+    const previousHead = heads.get(frame.userId) ?? 0;
+    let storedBytes = 0;
+    const stored: StoredCommand[] = [];
+    if (write.stateOps.length > 0) {
+      const entries = JSON.stringify(write.stateOps);
+      // `[a,b,c]` is each entry's own JSON.stringify, with a comma between and brackets around.
+      storedBytes += entries.length - 2 - (write.stateOps.length - 1);
+      logged.userIds.push(frame.userId);
+      logged.heads.push(previousHead);
+      logged.entries.push(entries);
+    }
+    heads.set(frame.userId, previousHead + write.stateOps.length);
+    if (device !== undefined && write.settled.length > 0) device.now = normalize([...device.now, ...write.settled]);
+    for (const command of write.commands) {
+      const json = JSON.stringify(command.entry);
+      storedBytes += json.length;
+      commands.push({ into: stored, userId: frame.userId, command, json });
+    }
+    if (write.rejected.length > 0) {
+      rejections.push({ userId: frame.userId, deviceId: frame.deviceId, rejected: write.rejected });
+    }
+    results.push({
+      previousHead,
+      headLogSeq: previousHead + write.stateOps.length,
+      logged: write.stateOps,
+      commands: stored,
+      storedBytes,
+      alreadySettled,
+    });
+  }
+
+  const statement = new GroupStatement();
+  if (logged.entries.length > 0) {
+    // Each frame's array is parsed once (json_array_elements slices the document), each entry
+    // once more for its two fields: linear in the group's bytes.
     statement.part(
       'logged',
       `INSERT INTO oplog (user_id, log_seq, device_id, seq, entry)
-       SELECT $1, ${statement.param(previousHead)}::bigint + t.ord, t.device_id, t.seq, t.entry
-       FROM unnest(${statement.param(write.stateOps.map((entry) => entry.deviceId))}::text[],
-         ${statement.param(write.stateOps.map((entry) => entry.seq))}::bigint[],
-         ${statement.param(entries)}::text[]) WITH ORDINALITY AS t(device_id, seq, entry, ord)`,
+       SELECT h.user_id, h.head + e.ord, e.value ->> 'deviceId', (e.value ->> 'seq')::bigint, e.value::text
+       FROM unnest(${statement.param(logged.userIds)}::text[], ${statement.param(logged.heads)}::bigint[])
+         WITH ORDINALITY AS h(user_id, head, i)
+       JOIN json_array_elements(${statement.param(`[${logged.entries.join(',')}]`)}::json) WITH ORDINALITY AS f(entries, i)
+         USING (i)
+       CROSS JOIN LATERAL json_array_elements(f.entries) WITH ORDINALITY AS e(value, ord)`,
     );
+    const moved = [...heads].filter(([userId, head]) => firstHeads.get(userId) !== head);
     statement.part(
       'moved',
-      `UPDATE user_heads SET head = ${statement.param(previousHead + write.stateOps.length)} WHERE user_id = $1`,
+      `UPDATE user_heads SET head = t.head
+       FROM unnest(${statement.param(moved.map(([userId]) => userId))}::text[], ${statement.param(moved.map(([, head]) => head))}::bigint[]) AS t(user_id, head)
+       WHERE user_heads.user_id = t.user_id`,
     );
   }
-  if (write.settled.length > 0) {
-    // The stored ranges that overlap or touch the new ones are replaced by their union: old rows
-    // whose start is not a new range's start are deleted, the new ranges upserted (the
-    // statement's parts do not see each other's changes, so no start is deleted and inserted).
-    const touching = settledRows.filter((row) =>
-      write.settled.some((range) => row.last_seq >= range.first - 1 && row.first_seq <= range.last + 1),
-    );
-    const merged = normalize([
-      ...touching.map((row) => ({ first: row.first_seq, last: row.last_seq })),
-      ...write.settled,
-    ]);
-    const device = statement.param(deviceId);
-    const firsts = statement.param(merged.map((range) => range.first));
+  // Per device, the stored rows the group's ranges overlap or touch are replaced by their union:
+  // a row whose start no longer starts a range is deleted, a range that is new or grew is
+  // upserted (the statement's parts do not see each other's changes, so no start is both).
+  const removed = { userIds: [] as string[], deviceIds: [] as string[], firsts: [] as number[] };
+  const upserted = {
+    userIds: [] as string[],
+    deviceIds: [] as string[],
+    firsts: [] as number[],
+    lasts: [] as number[],
+  };
+  for (const device of devices.values()) {
+    const before = new Map(device.read.map((row) => [row.first_seq, row.last_seq]));
+    const firsts = new Set(device.now.map((range) => range.first));
+    for (const row of device.read) {
+      if (firsts.has(row.first_seq)) continue;
+      removed.userIds.push(device.userId);
+      removed.deviceIds.push(device.deviceId);
+      removed.firsts.push(row.first_seq);
+    }
+    for (const range of device.now) {
+      if (before.get(range.first) === range.last) continue;
+      upserted.userIds.push(device.userId);
+      upserted.deviceIds.push(device.deviceId);
+      upserted.firsts.push(range.first);
+      upserted.lasts.push(range.last);
+    }
+  }
+  if (removed.firsts.length > 0) {
     statement.part(
       'unsettled',
-      `DELETE FROM settled_ranges WHERE user_id = $1 AND device_id = ${device}
-       AND first_seq = ANY(${statement.param(touching.map((row) => row.first_seq))}::bigint[])
-       AND NOT first_seq = ANY(${firsts}::bigint[])`,
+      `DELETE FROM settled_ranges USING unnest(${statement.param(removed.userIds)}::text[],
+         ${statement.param(removed.deviceIds)}::text[], ${statement.param(removed.firsts)}::bigint[]) AS t(u, d, f)
+       WHERE settled_ranges.user_id = t.u AND settled_ranges.device_id = t.d AND settled_ranges.first_seq = t.f`,
     );
+  }
+  if (upserted.firsts.length > 0) {
     statement.part(
       'settled',
       `INSERT INTO settled_ranges (user_id, device_id, first_seq, last_seq)
-       SELECT $1, ${device}, f, l FROM unnest(${firsts}::bigint[], ${statement.param(merged.map((range) => range.last))}::bigint[]) AS t(f, l)
+       SELECT * FROM unnest(${statement.param(upserted.userIds)}::text[], ${statement.param(upserted.deviceIds)}::text[],
+         ${statement.param(upserted.firsts)}::bigint[], ${statement.param(upserted.lasts)}::bigint[])
        ON CONFLICT (user_id, device_id, first_seq) DO UPDATE SET last_seq = excluded.last_seq`,
     );
   }
-  await statement.run(client);
-  const commands: StoredCommand[] = [];
-  for (const command of write.commands) {
-    const json = JSON.stringify(command.entry);
-    storedBytes += json.length;
-    const { rows } = await client.query<{ id: number }>(
+  if (commands.length > 0) {
+    // Ids come from a sequence in the order of the rows inserted, which ORDER BY fixes: sorted,
+    // they are the commands' ids in the group's order.
+    statement.part(
+      'queued',
       `INSERT INTO commands (user_id, target_device_id, source_device_id, expires_at, entry)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [userId, command.targetDeviceId, command.entry.deviceId, command.expiresAt, json],
+       SELECT u, t, s, x, e FROM unnest(${statement.param(commands.map((each) => each.userId))}::text[],
+         ${statement.param(commands.map((each) => each.command.targetDeviceId))}::text[],
+         ${statement.param(commands.map((each) => each.command.entry.deviceId))}::text[],
+         ${statement.param(commands.map((each) => each.command.expiresAt))}::bigint[],
+         ${statement.param(commands.map((each) => each.json))}::text[]) WITH ORDINALITY AS c(u, t, s, x, e, ord)
+       ORDER BY ord RETURNING id`,
     );
-    commands.push({ id: (rows[0] as { id: number }).id, targetDeviceId: command.targetDeviceId, entry: command.entry });
   }
-  if (write.rejected.length > 0) await mergeRejected(client, userId, deviceId, write.rejected);
-  return {
-    previousHead,
-    headLogSeq: previousHead + write.stateOps.length,
-    logged: write.stateOps,
-    commands,
-    storedBytes,
-    alreadySettled,
-  };
+  const ids = await statement.run(client, commands.length > 0 ? 'queued' : undefined);
+  ids.sort((a, b) => a - b);
+  commands.forEach((each, i) => {
+    each.into.push({
+      id: ids[i] as number,
+      targetDeviceId: each.command.targetDeviceId,
+      entry: each.command.entry,
+    });
+  });
+  for (const { userId, deviceId, rejected } of rejections) await mergeRejected(client, userId, deviceId, rejected);
+  return results;
+}
+
+/** Every device's stored settled rows around its lo..hi, in one statement (two index seeks each). */
+async function readSettled(client: Queryable, devices: readonly DeviceRanges[]): Promise<void> {
+  const { rows } = await client.query<RangeRow & { i: number }>(
+    `SELECT w.i, r.first_seq, r.last_seq
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS w(u, d, lo, hi, i)
+     CROSS JOIN LATERAL (
+       (SELECT first_seq, last_seq FROM settled_ranges WHERE user_id = w.u AND device_id = w.d AND first_seq <= w.lo
+        ORDER BY first_seq DESC LIMIT 1)
+       UNION ALL
+       (SELECT first_seq, last_seq FROM settled_ranges WHERE user_id = w.u AND device_id = w.d AND first_seq > w.lo
+        AND first_seq <= w.hi ORDER BY first_seq)) AS r`,
+    [
+      devices.map((device) => device.userId),
+      devices.map((device) => device.deviceId),
+      devices.map((device) => device.lo),
+      devices.map((device) => device.hi),
+    ],
+  );
+  for (const row of rows) (devices[row.i - 1] as DeviceRanges).read.push(row);
+  for (const device of devices) {
+    device.now = normalize(device.read.map((row) => ({ first: row.first_seq, last: row.last_seq })));
+  }
 }
 
 /**
  * Data-modifying statements on different rows, sent as one: each part is a `WITH` query
- * (PostgreSQL runs every one of them once, referenced or not). `$1` is the user id.
+ * (PostgreSQL runs every one of them once, referenced or not).
  */
-class FrameStatement {
-  readonly #params: unknown[];
+class GroupStatement {
+  readonly #params: unknown[] = [];
   readonly #parts: string[] = [];
-
-  constructor(userId: string) {
-    this.#params = [userId];
-  }
 
   /** The placeholder of a new parameter. */
   param(value: unknown): string {
@@ -431,9 +615,12 @@ class FrameStatement {
     this.#parts.push(`${name} AS (${sql})`);
   }
 
-  async run(client: Queryable): Promise<void> {
-    if (this.#parts.length === 0) return;
-    await client.query(`WITH ${this.#parts.join(',\n')} SELECT 1`, this.#params);
+  /** Runs the parts; the ids `returning` (a part's name) returned. */
+  async run(client: Queryable, returning: string | undefined): Promise<number[]> {
+    if (this.#parts.length === 0) return [];
+    const tail = returning === undefined ? 'SELECT 1 AS id WHERE false' : `SELECT id FROM ${returning}`;
+    const { rows } = await client.query<{ id: number }>(`WITH ${this.#parts.join(',\n')} ${tail}`, this.#params);
+    return rows.map((row) => row.id);
   }
 }
 
@@ -599,14 +786,29 @@ const UNREACHABLE_CODES = new Set([
   '57P03',
 ]);
 
-function translateOpenError(where: string, error: unknown): unknown {
-  if (error instanceof SyncServerError) return error;
-  const code = (error as { code?: unknown }).code;
-  const message = (error as Error).message ?? String(error);
-  if (
+/** The server was not reached, refused the gateway, or dropped the link: nothing about the frames. */
+function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = (error as Error | null)?.message ?? String(error);
+  return (
     (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) ||
     /timeout|terminated|connect/i.test(message)
-  ) {
+  );
+}
+
+/**
+ * A failure of the server rather than of what a group wrote (unreachable, shutting down, out of
+ * resources): writing its frames one by one would only fail each of them again, slower.
+ */
+function isServerFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return isUnreachable(error) || (typeof code === 'string' && (code.startsWith('53') || code.startsWith('57')));
+}
+
+function translateOpenError(where: string, error: unknown): unknown {
+  if (error instanceof SyncServerError) return error;
+  if (isUnreachable(error)) {
+    const message = (error as Error).message ?? String(error);
     return new SyncServerError('STORE_UNREACHABLE', `cannot use the PostgreSQL store at ${where}: ${message}`, {
       cause: error,
     });

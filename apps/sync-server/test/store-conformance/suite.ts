@@ -604,6 +604,82 @@ export function describeGatewayStoreConformance(options: GatewayStoreConformance
         expect(cursor).toBe(total);
       });
 
+      it("logs each op once when two stores write groups of several users' frames at once, each frame to both", {
+        timeout,
+      }, async () => {
+        const other = await peer();
+        const users = ['ann', 'bob', 'cy', 'dee', 'eve'];
+        const deviceNames = ['tv', 'phone', 'web'];
+        const rounds = 12;
+        const opsPerFrame = 3;
+        const devices = users.flatMap((userId) => deviceNames.map((deviceId) => ({ userId, deviceId })));
+        // Four writers, two per store; every device's frames go through one writer of each store,
+        // in order, as a device that re-sends to another gateway. Each group holds a round's frames
+        // of the writer's devices in a shuffled order, so groups lock overlapping users in any order.
+        let seed = 7;
+        const random = () => {
+          seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+          return seed / 2_147_483_648;
+        };
+        const writers = [store, store, other, other].map(async (target, w) => {
+          const mine = devices.filter((_, d) => d % 2 === w % 2);
+          const results: { frame: FrameWrite; result: FrameWriteResult }[] = [];
+          for (let round = 0; round < rounds; round++) {
+            const first = round * opsPerFrame + 1;
+            const group = mine
+              .map((device) => opsFrame(device.userId, device.deviceId, first, first + opsPerFrame - 1))
+              .sort(() => random() - 0.5);
+            const outcomes = await target.writeFrames(group, []);
+            for (const [i, frame] of group.entries()) results.push({ frame, result: committedResult(outcomes[i]) });
+          }
+          return results;
+        });
+        const written = (await Promise.all(writers)).flat();
+        const perDevice = rounds * opsPerFrame;
+        for (const userId of users) {
+          const total = deviceNames.length * perDevice;
+          expect(await other.head(userId)).toBe(total);
+          const log = await wholeLog(store, userId);
+          // No lost update, no position twice: the positions are exactly 1..total.
+          expect(log.map((row) => row.logSeq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+          for (const deviceId of deviceNames) {
+            // Each (device, seq) logged once, in the device's order.
+            const seqs = log.filter((row) => row.entry.deviceId === deviceId).map((row) => row.entry.seq);
+            expect(seqs).toEqual(Array.from({ length: perDevice }, (_, i) => i + 1));
+            expect(await store.settledIn(userId, deviceId, 1, 1000)).toEqual([{ first: 1, last: perDevice }]);
+          }
+          // What each write reports logging is what the log holds at its positions, and the
+          // writes' slices of the user's log tile it.
+          const slices = written
+            .filter(({ frame }) => frame.userId === userId)
+            .map(({ result }) => result)
+            .filter((result) => result.logged.length > 0)
+            .sort((a, b) => a.previousHead - b.previousHead);
+          let cursor = 0;
+          for (const result of slices) {
+            expect(result.previousHead).toBe(cursor);
+            expect(result.headLogSeq).toBe(cursor + result.logged.length);
+            expect(log.slice(cursor, result.headLogSeq).map((row) => row.entry)).toEqual(result.logged);
+            cursor = result.headLogSeq;
+          }
+          expect(cursor).toBe(total);
+        }
+        // Each frame went to both stores: exactly one write logged it, the other found it settled.
+        const loggers = new Map<string, number>();
+        for (const { frame, result } of written) {
+          const key = `${frame.userId}/${frame.deviceId}/${frame.settled[0]?.first}`;
+          if (result.logged.length === 0) {
+            expect(result.alreadySettled).toEqual(frame.settled);
+            loggers.set(key, loggers.get(key) ?? 0);
+          } else {
+            expect(result.alreadySettled).toEqual([]);
+            loggers.set(key, (loggers.get(key) ?? 0) + 1);
+          }
+        }
+        expect(loggers.size).toBe(devices.length * rounds);
+        expect([...loggers.values()].every((count) => count === 1)).toBe(true);
+      });
+
       it('applies a frame sent to two stores at once exactly once', { timeout }, async () => {
         const other = await peer();
         for (let round = 0; round < 10; round++) {
