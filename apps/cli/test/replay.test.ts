@@ -2,11 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { SyncOperation } from '@media-sync/protocol';
+import { startFaultProxy } from '@media-sync/publisher-conformance';
 import { startSyncServer } from '@media-sync/sync-server';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { type ReplayResult, replayFailure } from '../src/commands/replay.js';
 import { cli, later, queuedDevice, tempDir, USER, watchlistOps } from './helpers.js';
+import { findPostgres, withFreshSchema } from './postgres.js';
 
 const SECRET = 's3cret';
 
@@ -34,6 +36,35 @@ const progressOps = (count: number): SyncOperation[] =>
   }));
 
 describe('media-sync replay', () => {
+  it('says the gateway cannot reach its store when its PostgreSQL is down, exits 2 and changes nothing', async () => {
+    const postgres = await findPostgres();
+    if (postgres === undefined) return;
+    const target = new URL(postgres);
+    const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    later(() => proxy.close());
+    const store = withFreshSchema(postgres, 'msgw_cli_replay');
+    later(store.drop);
+    const viaProxy = new URL(store.url);
+    viaProxy.host = `127.0.0.1:${proxy.endpoint.port}`;
+    const server = await startSyncServer({ secret: SECRET, store: viaProxy.toString() });
+    later(() => server.close());
+    const { db } = await queuedDevice(watchlistOps(3));
+    await proxy.down();
+    const result = await cli(['replay', '--db', db, '--url', server.url, '--token', await token()]);
+    // Not "is it a media-sync gateway?": the gateway answers, and says its store is the trouble.
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is up but cannot reach its store (postgres: connect ECONNREFUSED');
+    expect(result.stderr).toContain('the queue is unchanged');
+    await proxy.up();
+    // /healthz keeps its last check for a second.
+    const health = `${server.url.replace('ws:', 'http:')}/healthz`;
+    const deadline = Date.now() + 10_000;
+    while ((await fetch(health)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const again = await cli(['replay', '--db', db, '--url', server.url, '--token', await token()]);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toMatch(/^published\s+3$/m);
+  }, 60_000);
+
   it("drains a device's SQLite queue into the gateway, URL and token from the environment", async () => {
     const { dir, db } = await queuedDevice([...watchlistOps(25), ...progressOps(3)]);
     const server = await gateway(dir);

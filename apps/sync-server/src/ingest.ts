@@ -138,7 +138,12 @@ export class Ingest {
         // A store failure while reading (an outage): nothing was changed, and INTERNAL tells the
         // client to send the frame again later rather than give its ops up.
         this.#log.error({ deviceId: session.deviceId, error: String(error) }, 'frame not read');
-        send(session, { type: 'error', frameId, code: 'INTERNAL', message: 'the gateway could not read its state' });
+        send(session, {
+          type: 'error',
+          frameId,
+          code: 'INTERNAL',
+          message: "the gateway's store did not answer (nothing was stored); send the frame again later",
+        });
       }
       return;
     } finally {
@@ -244,7 +249,7 @@ export class Ingest {
       type: 'error',
       frameId: frame.ack.frameId,
       code: 'INTERNAL',
-      message: 'the gateway could not store the frame',
+      message: "the gateway's store did not commit the frame; send it again later",
     });
   }
 

@@ -22,6 +22,7 @@ import { DeviceBudgets } from './quotas.js';
 import { type Counters, type LimitCounters, newCounters, type Session, send } from './session.js';
 import { openGatewayStore } from './store/open.js';
 import type { GatewayStore, Synchronous } from './store.js';
+import { StoreHealth } from './store-health.js';
 import { keysOf, type TokenClaims, type TokenSecrets, verifyToken } from './token.js';
 import { Upgrades, unauthorizedReason } from './upgrade.js';
 import { UserCache } from './user-cache.js';
@@ -198,6 +199,16 @@ const SESSION_CONTEXT_VERSIONS = 4;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
+ * `/healthz` reads the store at most once a second, and calls it unreachable when a read takes
+ * over 2 s: an answer that slow would also hold every frame's dedupe read.
+ */
+const STORE_CHECK_CACHE_MS = 1_000;
+const STORE_CHECK_TIMEOUT_MS = 2_000;
+
+/** WebSocket close code 1013, "try again later" (RFC 6455 registry). */
+const TRY_AGAIN_LATER_CLOSE_CODE = 1013;
+
+/**
  * Wires the parts together: `Upgrades` (HTTP, tokens), `Ingest` (frames to ACKs), `Delivery`
  * (fan-out, catch-up, commands), the store and the user cache; owns the sessions and shutdown.
  */
@@ -207,6 +218,7 @@ class Gateway implements SyncServer {
   readonly #limits: GatewayLimits;
   readonly #store: GatewayStore;
   readonly #ownsStore: boolean;
+  readonly #storeHealth: StoreHealth;
   readonly #log: SyncServerLogger;
   readonly #now: () => number;
   readonly #http: Server;
@@ -249,6 +261,8 @@ class Gateway implements SyncServer {
     });
     this.#store = instrumentStore(store, this.prometheus);
     this.#ownsStore = ownsStore;
+    // Unmetered: a probe is not a store call of the gateway's work.
+    this.#storeHealth = new StoreHealth(store, { cacheMs: STORE_CHECK_CACHE_MS, timeoutMs: STORE_CHECK_TIMEOUT_MS });
     // An evicted user is loaded exactly as after a restart: last snapshot plus the log after it.
     this.#users = new UserCache(limits.maxCachedUsers, (userId) => UserState.load(this.#store, userId));
     this.#fanout = fanout;
@@ -415,19 +429,7 @@ class Gateway implements SyncServer {
     this.#upgrades.headersReceived(req.socket);
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
-      const healthy = this.#closing === undefined;
-      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          status: healthy ? 'ok' : 'closing',
-          connections: this.#sessions.size,
-          rssBytes: process.memoryUsage.rss(),
-          inboundHeldBytes: this.#inbound.heldBytes,
-          outboundQueuedBytes: this.#inbound.queuedOutboundBytes,
-          tokensExpired: this.#counters.tokensExpired,
-          limits: this.#counters.limits,
-        }),
-      );
+      void this.#healthz(res);
       return;
     }
     if (req.method === 'GET' && path === '/metrics') {
@@ -445,6 +447,40 @@ class Gateway implements SyncServer {
     }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'not found' }));
+  }
+
+  /**
+   * 200 `ok` while the gateway serves and its store answers; 503 `closing`, or 503 `store
+   * unreachable` when the store's last check failed (frames would get INTERNAL, connections be
+   * cut): a load balancer then sends devices elsewhere. The check is cached and bounded.
+   */
+  async #healthz(res: ServerResponse): Promise<void> {
+    const closing = this.#closing !== undefined;
+    const store = closing ? undefined : await this.#storeHealth.check();
+    const status = closing ? 'closing' : store?.ok ? 'ok' : 'store unreachable';
+    res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        status,
+        ...(store === undefined
+          ? {}
+          : {
+              store: {
+                kind: store.kind,
+                ok: store.ok,
+                latencyMs: store.latencyMs,
+                ...(store.error === undefined ? {} : { error: store.error }),
+                checkedMsAgo: Math.round(performance.now() - store.at),
+              },
+            }),
+        connections: this.#sessions.size,
+        rssBytes: process.memoryUsage.rss(),
+        inboundHeldBytes: this.#inbound.heldBytes,
+        outboundQueuedBytes: this.#inbound.queuedOutboundBytes,
+        tokensExpired: this.#counters.tokensExpired,
+        limits: this.#counters.limits,
+      }),
+    );
   }
 
   #onConnection(ws: WebSocket, claims: TokenClaims, socket: Duplex): void {
@@ -512,7 +548,8 @@ class Gateway implements SyncServer {
     });
     ws.on('error', (error) => this.#log.warn({ deviceId: session.deviceId, error: String(error) }, 'connection error'));
     // A store failure here must not become an unhandled rejection. The device cannot be
-    // served without its registration, so it is cut instead and reconnects later.
+    // served without its registration, so it is cut instead and reconnects later: with 1013
+    // (try again later) and a reason that names the store, not a bare internal error.
     this.#store.registerDevice(claims.userId, claims.deviceId).then(
       () =>
         send(session, {
@@ -523,7 +560,10 @@ class Gateway implements SyncServer {
           maxFrameBytes: this.#limits.maxFrameBytes,
           tokenExpiresAt: claims.expiresAt,
         }),
-      (error) => this.#cut(session, 'connection not set up', error),
+      (error) => {
+        this.#log.error({ deviceId: session.deviceId, error: String(error) }, 'connection not set up');
+        session.ws.close(TRY_AGAIN_LATER_CLOSE_CODE, 'the gateway cannot reach its store; try again later');
+      },
     );
   }
 

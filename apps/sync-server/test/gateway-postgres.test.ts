@@ -6,7 +6,7 @@ import { createReplica } from '@media-sync/state';
 import { describe, expect, inject, it } from 'vitest';
 import { type SyncServer, startSyncServer } from '../src/index.js';
 import { PostgresGatewayStore } from '../src/store/postgres.js';
-import { codec, deferCleanup, outgoing, progressOps, SECRET, token, USER, watchlistOp } from './helpers.js';
+import { codec, deferCleanup, outgoing, progressOps, rawClient, SECRET, token, USER, watchlistOp } from './helpers.js';
 import { dropSchema, uniqueSchema } from './store-conformance/postgres.js';
 
 const url = inject('postgresUrl');
@@ -97,6 +97,12 @@ async function startStallingProxy(target: { host: string; port: number }) {
         server.close(() => resolve());
       }),
   };
+}
+
+async function healthz(address: string): Promise<{ status: number; body: unknown; elapsedMs: number }> {
+  const started = Date.now();
+  const response = await fetch(address);
+  return { status: response.status, body: await response.json(), elapsedMs: Date.now() - started };
 }
 
 describe.skipIf(url === undefined)('gateways sharing a PostgreSQL store', () => {
@@ -201,8 +207,28 @@ describe.skipIf(url === undefined)('gateways sharing a PostgreSQL store', () => 
       (error: unknown) => error,
     );
     // UNAVAILABLE is transient: the queue keeps the ops and sends them again; nothing dead-letters.
-    expect(failed).toMatchObject({ code: 'UNAVAILABLE', transient: true });
+    // The message names the store, not the gateway's own state.
+    expect(failed).toMatchObject({ code: 'UNAVAILABLE', transient: true, message: expect.stringContaining('store') });
+    // /healthz reports the store (a load balancer sends devices elsewhere), within its bound.
+    const health = `${server.url.replace('ws:', 'http:')}/healthz`;
+    let down = await healthz(health);
+    for (const until = Date.now() + 5_000; down.status === 200 && Date.now() < until; ) down = await healthz(health);
+    expect(down.status).toBe(503);
+    expect(down.elapsedMs).toBeLessThan(3_000);
+    expect(down.body).toMatchObject({
+      status: 'store unreachable',
+      store: { kind: 'postgres', ok: false, error: expect.stringContaining('ECONNREFUSED') },
+    });
+    // A device that connects now is told to come back later (1013), the store named.
+    const closed = await rawClient(server.url, await token('phone')).closed;
+    expect(closed).toMatchObject({ code: 1013, reason: expect.stringContaining('store') });
     await proxy.up();
+    let up = await healthz(health);
+    for (const until = Date.now() + 10_000; up.status !== 200 && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      up = await healthz(health);
+    }
+    expect(up.body).toMatchObject({ status: 'ok', store: { kind: 'postgres', ok: true } });
     let ack: Awaited<ReturnType<typeof tv.publish>> | undefined;
     const deadline = Date.now() + 20_000;
     while (ack === undefined && Date.now() < deadline) {

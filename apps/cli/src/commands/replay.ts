@@ -183,6 +183,7 @@ async function firstContact(
   const started = Date.now();
   const reachability = await probeHttp(url, timeoutMs);
   if (!reachability.reachable) throw new CliError('UNREACHABLE', reachability.problem);
+  if (reachability.storeProblem !== undefined) throw new CliError('UNREACHABLE', reachability.storeProblem);
   const publisher = connect();
   if (publisher.connectionState === 'online') return publisher;
   let stopListening = () => {};
@@ -207,6 +208,10 @@ async function firstContact(
           `(it is not expired: valid until ${new Date(claims.expiresAt).toISOString()})`,
       );
     }
+    // A gateway whose store went away meanwhile cuts each connection before its HELLO: its
+    // /healthz says so, which is worth more than a guess that it is no gateway at all.
+    const again = await probeHttp(url, timeoutMs);
+    if (again.reachable && again.storeProblem !== undefined) throw new CliError('UNREACHABLE', again.storeProblem);
     throw new CliError(
       'UNREACHABLE',
       `${url.host} answers HTTP, but no sync session opened within ${timeoutMs} ms (is it a media-sync gateway?)`,
@@ -231,22 +236,68 @@ async function tokenRefused(publisher: WebSocketPublisher): Promise<boolean> {
   }
 }
 
-type Reachability = { readonly reachable: true } | { readonly reachable: false; readonly problem: string };
+type Reachability =
+  | {
+      readonly reachable: true;
+      /** Set when the gateway's /healthz says it cannot serve: its store is unreachable, or it is closing. */
+      readonly storeProblem?: string;
+    }
+  | { readonly reachable: false; readonly problem: string };
 
-/** One HTTP GET of /healthz on the gateway's host and port: any answer means it is reachable. */
+/** Most bytes of a /healthz answer read: the gateway's is a few hundred. */
+const MAX_HEALTH_BYTES = 64 * 1024;
+
+/**
+ * One HTTP GET of /healthz on the gateway's host and port: any answer means it is reachable; a
+ * 503 from a media-sync gateway also says why it cannot serve now.
+ */
 function probeHttp(url: URL, timeoutMs: number): Promise<Reachability> {
   const target = new URL('/healthz', url);
   target.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
   const get = url.protocol === 'wss:' ? httpsGet : httpGet;
   return new Promise((resolve) => {
     const request = get(target, { timeout: timeoutMs }, (response) => {
-      response.resume();
-      request.destroy();
-      resolve({ reachable: true });
+      if (response.statusCode !== 503) {
+        response.resume();
+        request.destroy();
+        resolve({ reachable: true });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes <= MAX_HEALTH_BYTES) chunks.push(chunk);
+      });
+      response.on('end', () => {
+        const problem = unavailableGateway(url, Buffer.concat(chunks).toString('utf8'));
+        resolve(problem === undefined ? { reachable: true } : { reachable: true, storeProblem: problem });
+      });
+      response.on('error', () => resolve({ reachable: true }));
     });
     request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     request.on('error', (error) => resolve({ reachable: false, problem: describeConnectError(error, url, timeoutMs) }));
   });
+}
+
+/**
+ * What a gateway's 503 /healthz body says, in words: `the gateway at h:p is up but cannot reach
+ * its store (postgres: connect ECONNREFUSED …)`. Undefined for any other body.
+ */
+function unavailableGateway(url: URL, body: string): string | undefined {
+  let health: { status?: unknown; store?: { kind?: unknown; error?: unknown } };
+  try {
+    health = JSON.parse(body) as typeof health;
+  } catch {
+    return undefined;
+  }
+  const later = 'nothing was sent and the queue is unchanged: run replay again later';
+  if (health.status === 'closing') return `the gateway at ${url.host} is shutting down; ${later}`;
+  if (health.status !== 'store unreachable') return undefined;
+  const store = health.store ?? {};
+  const kind = typeof store.kind === 'string' ? store.kind : 'store';
+  const why = typeof store.error === 'string' ? `: ${store.error}` : '';
+  return `the gateway at ${url.host} is up but cannot reach its store (${kind}${why}); ${later}`;
 }
 
 const TLS_CODE = /^(ERR_SSL|ERR_TLS|EPROTO|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/;
