@@ -156,7 +156,7 @@ async function openDevice(options: {
     replica.applyAll(event.ops);
   });
   const subscription = await subscriber.subscribe(userId, (frame) => {
-    replica.applyAll(codec.decodeFrame(frame.bytes).ops);
+    replica.applyAll(codec.decodeFrame(frame.bytes, { userId }).ops);
     if (frame.transportId?.startsWith('command:')) device.commands += 1;
   });
   cleanups.push(async () => {

@@ -108,7 +108,9 @@ describe('media-sync serve --store', () => {
       later(() => subscription.unsubscribe());
       await subscriber.waitForCursor(10, 20_000);
       const codec = await createCodec();
-      const devices = received.flatMap((frame) => codec.decodeFrame(frame.bytes).ops.map((op) => op.deviceId));
+      const devices = received.flatMap((frame) =>
+        codec.decodeFrame(frame.bytes, { userId: 'u' }).ops.map((op) => op.deviceId),
+      );
       expect(devices.filter((device) => device === 'tv')).toHaveLength(5);
       expect(devices.filter((device) => device === 'phone')).toHaveLength(5);
       a.child.kill('SIGTERM');

@@ -496,6 +496,8 @@ class Gateway implements SyncServer {
       deviceId: claims.deviceId,
       decoder: this.#codec.createSessionDecoder(undefined, {
         deviceId: claims.deviceId,
+        // The token names the user, as the queue's user-bound frames expect of their channel.
+        userId: claims.userId,
         maxVersions: SESSION_CONTEXT_VERSIONS,
       }),
       sentFrames: false,

@@ -76,8 +76,8 @@ function checkAck(ack: PublishAck, frame: OutgoingFrame, what: string, publisher
 }
 
 /** The ops of `bytes` as JSON, for comparing frames a receiver re-encoded. */
-function opsOf(codec: PublisherConformanceContext['codec'], bytes: Uint8Array): string {
-  return JSON.stringify(codec.decodeFrame(bytes).ops);
+function opsOf(codec: PublisherConformanceContext['codec'], bytes: Uint8Array, userId = USER): string {
+  return JSON.stringify(codec.decodeFrame(bytes, { userId }).ops);
 }
 
 async function expectPublisherError(
@@ -120,7 +120,7 @@ async function publishUntilAcked(publisher: Publisher, frame: OutgoingFrame, wit
 
 /** A subscriber for `deviceId` feeding a fresh replica. */
 async function subscribed(context: PublisherConformanceContext, deviceId: string, userId = USER) {
-  const replica = new Replica(context.codec);
+  const replica = new Replica(context.codec, userId);
   const subscriber = await context.subscriber(deviceId);
   const subscription = await subscriber.subscribe(userId, replica.onFrame);
   return { replica, subscriber, subscription };

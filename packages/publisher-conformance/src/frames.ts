@@ -1,4 +1,4 @@
-import { type Codec, createCodec, readFrameHeader } from '@media-sync/codec';
+import { type Codec, CodecError, createCodec, readFrameHeader } from '@media-sync/codec';
 import type { SequencedOperation, SyncOperation } from '@media-sync/protocol';
 import type { EncodedFrame, IncomingFrame, OutgoingFrame } from '@media-sync/queue';
 
@@ -43,7 +43,7 @@ export function outgoingFrame(codec: Codec, ops: readonly SequencedOperation[]):
   const last = ops[ops.length - 1];
   if (first === undefined || last === undefined) throw new TypeError('a test frame needs at least one op');
   let encoded: EncodedFrame | undefined;
-  return {
+  const frame: OutgoingFrame = {
     deviceId: first.deviceId,
     userId: first.op.type === 'deviceCommand' ? first.deviceId : first.op.userId,
     firstSeq: first.seq,
@@ -51,10 +51,12 @@ export function outgoingFrame(codec: Codec, ops: readonly SequencedOperation[]):
     ops,
     skipped: [],
     selfContained() {
-      encoded ??= codec.encodeFrame(first.deviceId, ops);
+      // As the queue encodes it: user-bound, the user named by the channel.
+      encoded ??= codec.encodeFrame(first.deviceId, ops, { userId: frame.userId, bindUser: true });
       return encoded;
     },
   };
+  return frame;
 }
 
 /** Frame of `count` ops of `deviceId` starting at `firstSeq`, for `userId`. */
@@ -113,12 +115,31 @@ export class Replica {
   private readonly seen = new Set<string>();
   private readonly waiters = new Set<() => void>();
 
-  constructor(private readonly codec: Codec) {}
+  /** `userId`: the user whose channel the replica subscribes to, which names the user of its frames. */
+  constructor(
+    private readonly codec: Codec,
+    private readonly userId: string,
+  ) {}
 
   /** The subscriber's `onFrame`. */
   readonly onFrame = (frame: IncomingFrame): void => {
-    const header = readFrameHeader(frame.bytes);
-    const { ops } = this.codec.decodeFrame(frame.bytes);
+    let header: ReturnType<typeof readFrameHeader>;
+    try {
+      header = readFrameHeader(frame.bytes, undefined, this.userId);
+    } catch (error) {
+      // A user-bound frame of another user's channel fails its checksum here: recorded as
+      // foreign (the assertions name it) instead of throwing inside the subscriber.
+      if (!(error instanceof CodecError) || error.code !== 'CRC_MISMATCH') throw error;
+      this.received.push({
+        bytes: Uint8Array.from(frame.bytes),
+        deviceId: '',
+        firstSeq: 0,
+        lastSeq: 0,
+        userIds: [`(a frame of another user's channel: ${error.code})`],
+      });
+      return;
+    }
+    const { ops } = this.codec.decodeFrame(frame.bytes, { userId: this.userId });
     this.received.push({
       bytes: Uint8Array.from(frame.bytes),
       deviceId: header.deviceId,

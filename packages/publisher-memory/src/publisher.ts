@@ -14,7 +14,11 @@ import { coreOf, createMemoryBroker, type MemoryBroker } from './broker.js';
 
 /** The codec half the memory receiver uses: `@media-sync/codec`'s `Codec` satisfies it. */
 export interface FrameDecoder {
-  decodeFrame(bytes: Uint8Array): {
+  /** `userId`: the user of the frame's channel (a user-bound frame leaves it out). */
+  decodeFrame(
+    bytes: Uint8Array,
+    options?: { readonly userId?: string },
+  ): {
     readonly header: {
       readonly firstSeq: number;
       readonly lastSeq: number;
@@ -337,7 +341,8 @@ export function createMemoryPublisher(options: MemoryPublisherOptions = {}): Mem
       decoder ??= options.codec ? Promise.resolve(options.codec) : loadDefaultDecoder();
       let decoded: Awaited<ReturnType<FrameDecoder['decodeFrame']>>;
       try {
-        decoded = (await decoder).decodeFrame(encoded.bytes);
+        // The receiver of the user's channel names the user, as a per-user topic does.
+        decoded = (await decoder).decodeFrame(encoded.bytes, { userId: frame.userId });
       } catch (error) {
         throw new PublisherError('REJECTED', `frame does not decode: ${String(error)}`, { cause: error });
       }

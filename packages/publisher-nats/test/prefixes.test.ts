@@ -33,7 +33,7 @@ describe.skipIf(missing !== undefined)('two prefixes that differ only where the 
             done = resolve;
           });
           await subscriber.subscribe('u', ({ bytes }) => {
-            for (const op of codec.decodeFrame(bytes).ops) ops.push(`${op.deviceId}#${op.seq}`);
+            for (const op of codec.decodeFrame(bytes, { userId: 'u' }).ops) ops.push(`${op.deviceId}#${op.seq}`);
             if (ops.length >= 2) done();
           });
           await Promise.race([two, new Promise((resolve) => setTimeout(resolve, 10_000))]);

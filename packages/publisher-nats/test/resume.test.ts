@@ -32,7 +32,7 @@ describe.skipIf(missing !== undefined)('a device subscribing again', () => {
       const second = createNatsSubscriber({ servers, prefix, deviceId: 'tv', timeoutMs: 1_500 });
       const seqs: number[] = [];
       await second.subscribe('u', ({ bytes }) => {
-        seqs.push(...codec.decodeFrame(bytes).ops.map((op) => op.seq));
+        seqs.push(...codec.decodeFrame(bytes, { userId: 'u' }).ops.map((op) => op.seq));
       });
       const deadline = Date.now() + 2_000;
       while (seqs.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

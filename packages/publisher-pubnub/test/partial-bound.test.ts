@@ -27,7 +27,7 @@ describe('a frame put together from parts', () => {
     const seqs: number[] = [];
     try {
       await subscriber.subscribe('u', ({ bytes }) => {
-        seqs.push(...codec.decodeFrame(bytes).ops.map((op) => op.seq));
+        seqs.push(...codec.decodeFrame(bytes, { userId: 'u' }).ops.map((op) => op.seq));
       });
       await publisher.publish(big);
       await publisher.publish(small);

@@ -160,7 +160,7 @@ describe.skipIf(missing !== undefined)('retention', () => {
       let wake = () => {};
       const subscription = await subscriber.subscribe(USER, ({ bytes, transportId }) => {
         if (seqs.length === 0) events.push(`first ${transportId}`);
-        seqs.push(...codec.decodeFrame(bytes).ops.map((op) => op.seq));
+        seqs.push(...codec.decodeFrame(bytes, { userId: USER }).ops.map((op) => op.seq));
         wake();
       });
       const until = async (count: number) => {

@@ -277,7 +277,8 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
       ops,
       skipped: [],
       selfContained: () => {
-        encoded ??= resolved.encodeFrame(frame.deviceId, ops, { userId: frame.userId });
+        // User-bound, as the queue's frames: the gateway names the user by the link's token.
+        encoded ??= resolved.encodeFrame(frame.deviceId, ops, { userId: frame.userId, bindUser: true });
         return encoded;
       },
     };
@@ -316,7 +317,8 @@ export function createWebSocketPublisher(options: WebSocketPublisherOptions): We
 
 /** The frame's encode options: its user (for commands) and the seqs it declares skipped. */
 function sessionOptions(frame: OutgoingFrame): EncodeOptions {
-  const options: EncodeOptions & { skipped?: OutgoingFrame['skipped'] } = { userId: frame.userId };
+  // The link's token names the user: the session's first frame leaves it out, as the queue's do.
+  const options: EncodeOptions & { skipped?: OutgoingFrame['skipped'] } = { userId: frame.userId, bindUser: true };
   if (frame.skipped.length > 0) options.skipped = frame.skipped;
   return options;
 }
@@ -344,6 +346,8 @@ function publisherErrorOf(body: ErrorMessage): PublisherError {
     case 'UNKNOWN_DICTIONARY':
     case 'UNSUPPORTED_VERSION':
     case 'UNSUPPORTED_FLAGS':
+    // A gateway from before user-bound frames: it does not name the link's user to its decoder.
+    case 'USER_REQUIRED':
       return new PublisherError('INCOMPATIBLE', `the gateway cannot read this client's frames: ${detail}`, {
         cause: body,
       });

@@ -237,7 +237,7 @@ describe('createWebSocketPublisher', () => {
     // Over a gateway limit: the queue halves its frames instead of dead-lettering the ops.
     expect(await answer('LIMIT_EXCEEDED')).toEqual({ code: 'FRAME_TOO_LARGE', transient: false });
     // A gateway that cannot read this client at all: the ops stay pending.
-    for (const code of ['UNKNOWN_DICTIONARY', 'UNSUPPORTED_VERSION', 'UNSUPPORTED_FLAGS']) {
+    for (const code of ['UNKNOWN_DICTIONARY', 'UNSUPPORTED_VERSION', 'UNSUPPORTED_FLAGS', 'USER_REQUIRED']) {
       expect(await answer(code)).toEqual({ code: 'INCOMPATIBLE', transient: false });
     }
     // Bad content: only these dead-letter the frame.
@@ -277,7 +277,8 @@ describe('createWebSocketPublisher', () => {
       };
     });
     const gateway = await fake();
-    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv' });
+    // As the gateway: the link's token names the device and the user (the first frame is user-bound).
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv', userId: 'u1' });
     let mismatches = 1;
     gateway.onFrame = (message, socket) => {
       if (mismatches > 0 && message.frameId === 2) {

@@ -303,7 +303,9 @@ export async function runReplay(ctx: ReplayContext): Promise<ReplayReport> {
       ops,
       skipped,
       selfContained() {
-        encoded ??= ctx.codec.encodeFrame(ctx.deviceId, ops, { ...encodeOptions, userId, skipped });
+        // User-bound: every channel a queue frame takes names its user (per-user topics, the
+        // gateway's token), so the frame leaves the user out and its checksum covers it.
+        encoded ??= ctx.codec.encodeFrame(ctx.deviceId, ops, { ...encodeOptions, userId, bindUser: true, skipped });
         return encoded;
       },
     };

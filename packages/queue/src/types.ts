@@ -14,6 +14,11 @@ export interface FrameEncoder {
       readonly dictionary?: boolean;
       readonly minBatchSize?: number;
       readonly userId?: string;
+      /**
+       * Leave `userId` out of the frame: its channel names the user (`@media-sync/codec`'s
+       * user-bound frames; receivers decode with the user of their topic).
+       */
+      readonly bindUser?: boolean;
       /** Seq ranges the frame declares skipped (contract of `OutgoingFrame.skipped`). */
       readonly skipped?: readonly SeqRange[];
     },

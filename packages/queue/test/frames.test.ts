@@ -95,6 +95,23 @@ describe('one encode per frame', () => {
     expect(report.bytes.bytesWire).toBe(received);
   });
 
+  it('self-contained frames are user-bound: the channel names the user, the frame does not carry it', async () => {
+    const codec = await createCodec();
+    const publisher = sessionPublisher();
+    const queue = createQueue({ deviceId: DEVICE, storage: createMemoryStorage(), publisher, codec });
+    await queue.enqueueMany(distinctOps(3));
+    await queue.replay();
+    const frame = publisher.frames[0] as OutgoingFrame;
+    const { bytes } = frame.selfContained();
+    expect(frame.userId).toBe(USER);
+    expect(codec.decodeFrame(bytes, { userId: USER }).header.userId).toBe(USER);
+    expect(codec.decodeFrame(bytes, { userId: USER }).ops).toEqual(frame.ops);
+    expect(() => codec.decodeFrame(bytes)).toThrow(expect.objectContaining({ code: 'USER_REQUIRED' }));
+    expect(() => codec.decodeFrame(bytes, { userId: 'user-2' })).toThrow(
+      expect.objectContaining({ code: 'CRC_MISMATCH' }),
+    );
+  });
+
   it('FRAME_TOO_LARGE halves the frame without counting an attempt', async () => {
     const { queue, publisher, storage } = harness({ config: { maxBatchOps: 8 } });
     const original = publisher.publish.bind(publisher);

@@ -58,7 +58,11 @@ export function createReplicaStore(replica: UserStateReplica | ReplicaOptions = 
 
 /** Anything that decodes a frame into sequenced ops: `@media-sync/codec`'s codec fits. */
 export interface FrameDecoder {
-  decodeFrame(bytes: Uint8Array): { readonly ops: readonly SequencedOperation[] };
+  /** `userId`: the user of the channel the frame came on (a user-bound frame leaves it out). */
+  decodeFrame(
+    bytes: Uint8Array,
+    options?: { readonly userId?: string },
+  ): { readonly ops: readonly SequencedOperation[] };
 }
 
 export interface ConnectReplicaOptions {
@@ -94,7 +98,8 @@ export async function connectReplica(options: ConnectReplicaOptions): Promise<Re
     subscriber === undefined || codec === undefined
       ? undefined
       : await subscriber.subscribe(userId, async (frame) => {
-          const { ops } = codec.decodeFrame(frame.bytes);
+          // The subscription is the user's channel: it names the user of user-bound frames.
+          const { ops } = codec.decodeFrame(frame.bytes, { userId });
           store.applyAll(ops);
           await onFrame?.(frame, ops);
         });

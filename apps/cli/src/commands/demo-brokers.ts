@@ -137,7 +137,7 @@ export async function runBrokerDemo(options: {
       const userReference = reference;
       const subscriber = clients.subscriber(deviceId);
       const subscription = await subscriber.subscribe(userId, ({ bytes }) => {
-        replica.applyAll(codec.decodeFrame(bytes).ops);
+        replica.applyAll(codec.decodeFrame(bytes, { userId }).ops);
         for (const wake of [...waiters]) wake();
       });
       const device: BrokerDevice = {

@@ -357,7 +357,7 @@ async function openDevice(options: {
     device.wireBytes += event.wireBytes;
   });
   const subscription = await subscriber.subscribe(userId, (frame) => {
-    replica.applyAll(codec.decodeFrame(frame.bytes).ops);
+    replica.applyAll(codec.decodeFrame(frame.bytes, { userId }).ops);
     if (frame.transportId?.startsWith('command:')) {
       device.commandFrames += 1;
       for (const wake of device.commandWaiters) wake();
