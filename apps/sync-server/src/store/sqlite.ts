@@ -197,6 +197,15 @@ export class SqliteGatewayStore implements GatewayStore {
         "SELECT coalesce(sum(length(entry)), 0) AS n FROM commands WHERE user_id = ? AND json_extract(entry, '$.deviceId') = ?",
       ),
     };
+    this.#prepareCodec();
+  }
+
+  /**
+   * Starts making the store's codec (when none was given) while the gateway starts, rather than
+   * in its first frame's commit; a failure surfaces at the first write or read.
+   */
+  #prepareCodec(): void {
+    if (this.#codec === undefined) this.#loadCodec().catch(() => {});
   }
 
   async head(userId: string): Promise<number> {
