@@ -192,6 +192,34 @@ describe('SqliteGatewayStore log runs', () => {
   });
 });
 
+describe('stored bytes', () => {
+  it('count each entry as the JSON of what logAfter returns, whatever odd input the store was given', async () => {
+    const base = progressOp('u', 'tv', 1);
+    const odd: SequencedOperation[] = [
+      { ...base, hlc: { ...base.hlc, logical: 1.5 } },
+      { ...base, op: { ...base.op, timestamp: 1.25 } as SequencedOperation['op'] },
+      { ...base, op: { ...base.op, durationMs: undefined } as SequencedOperation['op'] },
+      { ...base, extra: 'not a field' } as SequencedOperation,
+      { ...base, op: { ...base.op, extra: 7 } as SequencedOperation['op'] },
+      { ...base, seq: Number.MAX_SAFE_INTEGER },
+      { ...base, hlc: { ...base.hlc, nodeId: 'relay "quoted"' } },
+      variedOp('u', 'tv', 1, 0),
+      variedOp('u', 'tv', 1, 1),
+    ];
+    for (const [i, entry] of odd.entries()) {
+      const store = new SqliteGatewayStore(dbFile());
+      const userId = `u${i}`;
+      const result = committedResult(
+        (await store.writeFrames([{ ...opsFrame(userId, 'tv', 1, 1), stateOps: [entry] }], []))[0],
+      );
+      const [stored] = await store.logAfter(userId, 0, 1);
+      expect(result.storedBytes).toBe(JSON.stringify(stored?.entry).length);
+      expect(await store.storedBytes(userId, 'tv')).toBe(result.storedBytes);
+      await store.close();
+    }
+  });
+});
+
 describe('jsonLength', () => {
   it('law: equals the length of JSON.stringify for JSON values, strings of any UTF-16 units and ops', () => {
     const anyString = fc.string({ unit: 'binary', maxLength: 40 });

@@ -1,3 +1,5 @@
+import type { SequencedOperation } from '@media-sync/protocol';
+
 /**
  * `JSON.stringify(value).length`, without building the text: the quota counts a log entry as
  * the length of its JSON (what the per-op store kept, and what the PostgreSQL store keeps), while
@@ -97,4 +99,46 @@ function scannedLength(text: string): number {
 
 function textLength(value: unknown): number {
   return JSON.stringify(value)?.length ?? 0;
+}
+
+/** `{"a":…,"b":…}` without the values: braces, commas, and each quoted key and its colon. */
+function membersOverhead(keys: readonly string[]): number {
+  return 2 + (keys.length - 1) + keys.reduce((sum, key) => sum + key.length + 3, 0);
+}
+
+const ENTRY_OVERHEAD = membersOverhead(['deviceId', 'seq', 'hlc', 'op']);
+const HLC_OVERHEAD = membersOverhead(['physicalMs', 'logical', 'nodeId']);
+const WATCHLIST_OVERHEAD = membersOverhead(['type', 'userId', 'contentId', 'timestamp']);
+const PROGRESS_OVERHEAD = membersOverhead(['type', 'userId', 'contentId', 'positionMs', 'state', 'timestamp']);
+/** `,"durationMs":` */
+const DURATION_OVERHEAD = 'durationMs'.length + 4;
+
+/**
+ * `jsonLength` of a log entry as the codec keeps it: its fields as `SequencedOperation` names
+ * them (the codec stores those and no other), read by name rather than walked. For an entry the
+ * codec encoded (its strings are strings, its numbers safe integers), it equals the length of
+ * `JSON.stringify` of the entry `logAfter` returns; a device command is walked.
+ */
+export function codecEntryJsonLength(entry: SequencedOperation): number {
+  const { hlc, op } = entry;
+  let length =
+    ENTRY_OVERHEAD +
+    stringLength(entry.deviceId) +
+    numberLength(entry.seq) +
+    HLC_OVERHEAD +
+    numberLength(hlc.physicalMs) +
+    numberLength(hlc.logical) +
+    stringLength(hlc.nodeId);
+  switch (op.type) {
+    case 'watchlistAdd':
+    case 'watchlistRemove':
+      length += WATCHLIST_OVERHEAD + op.type.length + 2 + stringLength(op.userId) + stringLength(op.contentId);
+      return length + numberLength(op.timestamp);
+    case 'progressUpdate':
+      length += PROGRESS_OVERHEAD + op.type.length + 2 + stringLength(op.userId) + stringLength(op.contentId);
+      length += numberLength(op.positionMs) + stringLength(op.state) + numberLength(op.timestamp);
+      return op.durationMs === undefined ? length : length + DURATION_OVERHEAD + numberLength(op.durationMs);
+    default:
+      return length + jsonLength(op);
+  }
 }

@@ -14,7 +14,7 @@ import type {
   StoredCommand,
   StoredSnapshot,
 } from './contract.js';
-import { jsonLength } from './json-length.js';
+import { codecEntryJsonLength } from './json-length.js';
 import { migrationError } from './migrations.js';
 import { withoutSettled } from './trim.js';
 
@@ -353,11 +353,13 @@ export class SqliteGatewayStore implements GatewayStore {
     for (let start = 0; start < ops.length; ) {
       const end = runEnd(ops, start);
       const run = start === 0 && end === ops.length ? ops : ops.slice(start, end);
-      // Counted as JSON text, as the quota always counted a log entry (and the PostgreSQL store
-      // stores it), whatever the bytes on disk.
-      let bytes = 0;
-      for (const entry of run) bytes += jsonLength(entry);
       const { encoding, entries } = encodeRun(codec, run);
+      // Counted as JSON text, as the quota always counted a log entry (and the PostgreSQL store
+      // stores it), whatever the bytes on disk: the entries as `logAfter` returns them.
+      let bytes = 0;
+      if (encoding === RUN_CODEC) for (const entry of run) bytes += codecEntryJsonLength(entry);
+      else bytes = (entries as string).length - run.length - 1; // [a,b]: the brackets and commas
+
       s.appendRun.run(
         write.userId,
         head + run.length,
