@@ -198,9 +198,9 @@ describe('stored bytes', () => {
     const odd: SequencedOperation[] = [
       { ...base, hlc: { ...base.hlc, logical: 1.5 } },
       { ...base, op: { ...base.op, timestamp: 1.25 } as SequencedOperation['op'] },
-      { ...base, op: { ...base.op, durationMs: undefined } as SequencedOperation['op'] },
+      { ...base, op: { ...base.op, durationMs: undefined } as unknown as SequencedOperation['op'] },
       { ...base, extra: 'not a field' } as SequencedOperation,
-      { ...base, op: { ...base.op, extra: 7 } as SequencedOperation['op'] },
+      { ...base, op: { ...base.op, extra: 7 } as unknown as SequencedOperation['op'] },
       { ...base, seq: Number.MAX_SAFE_INTEGER },
       { ...base, hlc: { ...base.hlc, nodeId: 'relay "quoted"' } },
       variedOp('u', 'tv', 1, 0),
