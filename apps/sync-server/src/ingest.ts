@@ -332,14 +332,18 @@ export class Ingest {
     const verdicts: Verdict[] = [];
     const stateOps: SequencedOperation[] = [];
     const commands: { entry: SequencedOperation; targetDeviceId: string; expiresAt: number }[] = [];
-    const newlySettled: number[] = [];
+    // A frame's seqs increase, so the newly settled ones are built as ranges as they come
+    // (`normalize` below still takes them in any order): no object per op.
+    const newlySettled: { first: number; last: number }[] = [];
     const repeatedSeqs: number[] = [];
     for (const entry of ops) {
       if (contains(settled, entry.seq)) {
         repeatedSeqs.push(entry.seq);
         continue;
       }
-      newlySettled.push(entry.seq);
+      const run = newlySettled[newlySettled.length - 1];
+      if (run !== undefined && entry.seq === run.last + 1) run.last = entry.seq;
+      else newlySettled.push({ first: entry.seq, last: entry.seq });
       const code = this.#authorize(session, entry) ?? this.#checkClock(entry, now);
       if (code) {
         verdicts.push({ seq: entry.seq, code });
@@ -367,7 +371,8 @@ export class Ingest {
               (declared[declared.length - 1] as SeqRange).last,
             ),
           );
-    const carried = ops.map((entry) => entry.seq);
+    // The seqs carried matter only to place verdicts among accepted ops.
+    const carried = verdicts.length === 0 && repeatedSeqs.length === 0 ? [] : ops.map((entry) => entry.seq);
     const rejected = codedRanges(verdicts, carried);
     const skippedRejections = skipped.map((range) => ({ firstSeq: range.first, lastSeq: range.last, code: 'SKIPPED' }));
     this.#counters.opsApplied += stateOps.length + commands.length;
@@ -384,7 +389,7 @@ export class Ingest {
       const all = [...verdicts, ...repeated].sort((a, b) => a.seq - b.seq);
       answer = ack(false, codedRanges(all, carried), all.length);
     }
-    const settledNow = normalize([...newlySettled.map((seq) => ({ first: seq, last: seq })), ...skipped]);
+    const settledNow = normalize(skipped.length === 0 ? newlySettled : [...newlySettled, ...skipped]);
     if (settledNow.length === 0) {
       this.#counters.framesDuplicate += 1;
       return answer;
