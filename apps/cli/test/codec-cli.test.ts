@@ -1,5 +1,6 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createCodec } from '@media-sync/codec';
 import { describe, expect, it } from 'vitest';
 import { generateTrace } from '../src/trace-generator.js';
 import { cli, tempDir } from './helpers.js';
@@ -118,6 +119,56 @@ describe('media-sync codec', () => {
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it("decodes and inspects user-bound frames (the queue's) with --user, and says to pass it without", async () => {
+    const dir = tempDir();
+    const { file, lines } = traceFile(dir, 200);
+    const userId = (JSON.parse(lines[0] as string) as { userId: string }).userId;
+    const out = join(dir, 'bound');
+    expect((await cli(['codec', 'encode', '--trace', file, '--out', out, '--batch', '50', '--bind-user'])).code).toBe(
+      0,
+    );
+    // A frame as the queue sends it, made by the codec itself rather than by this CLI.
+    const codec = await createCodec();
+    const ops = [1, 2].map((seq) => ({
+      deviceId: 'tv-1',
+      seq,
+      hlc: { physicalMs: 1_790_000_000_000 + seq, logical: 0, nodeId: 'tv-1' },
+      op: { type: 'watchlistAdd' as const, userId, contentId: `tt${seq}`, timestamp: 1_790_000_000_000 + seq },
+    }));
+    const queued = join(out, '999999-tv-1.frame');
+    writeFileSync(queued, codec.encodeFrame('tv-1', ops, { userId, bindUser: true }).bytes);
+
+    const decoded = await cli(['codec', 'decode', '--user', userId, out]);
+    expect(decoded.code).toBe(0);
+    const expected = byDevice(lines);
+    expected['tv-1'] = ops.map((o) => JSON.stringify({ deviceId: 'tv-1', ...o.op }));
+    expect(
+      Object.fromEntries(
+        Object.entries(decodedByDevice(decoded.stdout)).map(([d, l]) => [d, l.map((x) => JSON.parse(x))]),
+      ),
+    ).toEqual(Object.fromEntries(Object.entries(expected).map(([d, l]) => [d, l.map((x) => JSON.parse(x))])));
+
+    const inspected = await cli(['codec', 'inspect', '--user', userId, queued]);
+    expect(inspected.code).toBe(0);
+    expect(JSON.parse(inspected.stdout).header).toMatchObject({ deviceId: 'tv-1', userId, opCount: 2 });
+
+    for (const command of [
+      ['decode', out],
+      ['inspect', queued],
+    ]) {
+      const missing = await cli(['codec', ...command]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/^media-sync: .*\.frame: USER_REQUIRED at byte \d+: .*: pass --user ID/);
+      expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+      const other = await cli(['codec', command[0] as string, '--user', 'someone-else', command[1] as string]);
+      expect(other.code).toBe(1);
+      expect(other.stderr).toMatch(/CRC_MISMATCH/);
+    }
+    const empty = await cli(['codec', 'decode', '--user', '', out]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('--user must be a user id of 1..256 UTF-8 bytes');
   });
 
   it('a trace line that is not a valid op names the file and line', async () => {

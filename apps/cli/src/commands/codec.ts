@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCodec, type EncodeOptions } from '@media-sync/codec';
+import { CodecError, createCodec, type EncodeOptions } from '@media-sync/codec';
 import { type Hlc, type SequencedOperation, type SyncOperation, toCanonicalJson } from '@media-sync/protocol';
 import type { Command } from 'commander';
 import { CliError, fileError } from '../errors.js';
@@ -143,14 +143,34 @@ function readFrame(file: string): Uint8Array {
   }
 }
 
-/** Decode failures name the file; the CodecError code and byte offset are in its message. */
+/**
+ * Decode failures name the file; the CodecError code and byte offset are in its message. A
+ * user-bound frame (the queue's frames: their channel names the user) read without `--user`
+ * says which flag names it.
+ */
 function inFile<T>(file: string, decode: () => T): T {
   try {
     return decode();
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    const hint =
+      error instanceof CodecError && error.code === 'USER_REQUIRED'
+        ? ': pass --user ID, the user of the channel the frame came from'
+        : '';
+    throw new Error(`${file}: ${(error as Error).message}${hint}`);
   }
 }
+
+/** `--user ID`: the user whose channel the frames came from (a user id is 1..256 UTF-8 bytes). */
+function userIdOption(value: string): string {
+  const bytes = new TextEncoder().encode(value).length;
+  if (bytes === 0 || bytes > 256 || /\p{Cs}/u.test(value)) {
+    throw new Error(`--user must be a user id of 1..256 UTF-8 bytes, got ${JSON.stringify(value.slice(0, 80))}`);
+  }
+  return value;
+}
+
+const USER_OPTION_HELP =
+  'the user whose channel the frames came from (queue, broker topic, gateway token): needed by user-bound frames, which leave the user out';
 
 interface EncodeFlags {
   trace: string;
@@ -160,6 +180,7 @@ interface EncodeFlags {
   dict: boolean;
   compress: boolean;
   force?: boolean;
+  bindUser?: boolean;
   json?: boolean;
 }
 
@@ -205,6 +226,10 @@ export function registerCodecCommands(codec: Command): void {
     .option('--no-dict', 'compress without the trained dictionary')
     .option('--no-compress', 'leave bodies uncompressed')
     .option('--force', 'write into a folder that is not empty, replacing its .frame files')
+    .option(
+      '--bind-user',
+      "user-bound frames, as the queue sends them: the user is left out (decode them with --user); a frame whose ops name another user than the device's first names its users",
+    )
     .option('--json', 'print the totals as JSON')
     .exitOverride()
     .action(async (flags: EncodeFlags) => {
@@ -219,6 +244,7 @@ export function registerCodecCommands(codec: Command): void {
           compression: flags.compress,
           ...(flags.level === undefined ? {} : { level: flags.level }),
           ...(frameOps.userId === undefined ? {} : { userId: frameOps.userId }),
+          ...(flags.bindUser === true && frameOps.userId !== undefined ? { bindUser: true } : {}),
         };
         const frame = codec.encodeFrame(frameOps.deviceId, frameOps.ops, options);
         index++;
@@ -244,13 +270,15 @@ export function registerCodecCommands(codec: Command): void {
     .command('decode')
     .description('decode frames to canonical JSON Lines with deviceId, grouped by device in seq order')
     .argument('<paths...>', 'frame files, or directories of .frame files')
+    .option('--user <id>', USER_OPTION_HELP, userIdOption)
     .exitOverride()
-    .action(async (paths: string[]) => {
+    .action(async (paths: string[], flags: { user?: string }) => {
       const codec = await createCodec();
+      const options = flags.user === undefined ? {} : { userId: flags.user };
       const devices = new Map<string, SequencedOperation[]>();
       for (const file of frameFiles(paths)) {
         const bytes = readFrame(file);
-        const frame = inFile(file, () => codec.decodeFrame(bytes));
+        const frame = inFile(file, () => codec.decodeFrame(bytes, options));
         let list = devices.get(frame.header.deviceId);
         if (list === undefined) {
           list = [];
@@ -270,11 +298,14 @@ export function registerCodecCommands(codec: Command): void {
     .command('inspect')
     .description('print a frame header and its ops as JSON')
     .argument('<file>', 'frame file')
+    .option('--user <id>', USER_OPTION_HELP, userIdOption)
     .exitOverride()
-    .action(async (file: string) => {
+    .action(async (file: string, flags: { user?: string }) => {
       const codec = await createCodec();
       const bytes = readFrame(file);
-      const frame = inFile(file, () => codec.decodeFrame(bytes));
+      const frame = inFile(file, () =>
+        codec.decodeFrame(bytes, flags.user === undefined ? {} : { userId: flags.user }),
+      );
       const ops = frame.ops.map((e) => ({ seq: e.seq, hlc: e.hlc, op: e.op }));
       process.stdout.write(`${JSON.stringify({ bytes: bytes.length, header: frame.header, ops }, null, 2)}\n`);
     });
