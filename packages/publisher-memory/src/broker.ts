@@ -56,12 +56,23 @@ export interface BrokerCore {
     },
     bytes: Uint8Array,
   ): boolean;
-  /** Hands `userId`'s log to `onFrame` from the device's stored position, then what is appended; returns the stop function. */
+  /**
+   * Hands `userId`'s log to `onFrame` from the device's stored position, then what is appended;
+   * a frame whose `onFrame` failed goes to `onError` and is handed over again shortly. Returns
+   * the stop function, which resolves with the failure of a frame left unconsumed, if any.
+   */
   follow(
     userId: string,
     deviceId: string,
     onFrame: (frame: IncomingFrame) => void | Promise<void>,
-  ): () => Promise<void>;
+    onError?: (error: unknown, frame: IncomingFrame) => void,
+  ): () => Promise<UnconsumedFrame | undefined>;
+}
+
+/** A frame whose last `onFrame` failed, and the error it failed with. */
+export interface UnconsumedFrame {
+  readonly frame: IncomingFrame;
+  readonly error: unknown;
 }
 
 const cores = new WeakMap<MemoryBroker, BrokerCore>();
@@ -126,20 +137,27 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
       for (const wake of [...log.wakers]) wake();
       return true;
     },
-    follow(userId, deviceId, onFrame) {
+    follow(userId, deviceId, onFrame, onError) {
       const log = logOf(userId);
       const positionKey = `${userId}\n${deviceId}`;
       let stopped = false;
       let retry: ReturnType<typeof setTimeout> | undefined;
       let chain: Promise<void> = Promise.resolve();
+      let unconsumed: UnconsumedFrame | undefined;
       const pump = () => {
         chain = chain.then(async () => {
           let position = positions.get(positionKey) ?? 0;
           while (!stopped && position < log.frames.length) {
-            const bytes = log.frames[position] as Uint8Array;
+            const frame: IncomingFrame = { bytes: log.frames[position] as Uint8Array, transportId: String(position) };
             try {
-              await onFrame({ bytes, transportId: String(position) });
-            } catch {
+              await onFrame(frame);
+            } catch (error) {
+              unconsumed = { frame, error };
+              try {
+                onError?.(error, frame);
+              } catch {
+                // A failing error handler must not stop the retries; the failure is kept for `stop`.
+              }
               // Not consumed: handed over again shortly, from the same position.
               retry ??= setTimeout(() => {
                 retry = undefined;
@@ -147,6 +165,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
               }, RETRY_MS);
               return;
             }
+            unconsumed = undefined;
             position += 1;
             positions.set(positionKey, position);
           }
@@ -159,6 +178,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
         log.wakers.delete(pump);
         clearTimeout(retry);
         await chain;
+        return unconsumed;
       };
     },
   };
