@@ -50,6 +50,7 @@ describe('bench codec', () => {
         'media-sync batch 100 ',
         'media-sync batch 500 ',
         'media-sync batch 1000 ',
+        'media-sync batch 500, user in the frame ',
         'one progress update alone, self-contained, user in the frame',
         'one progress update alone, self-contained, user named by its channel',
         'one progress update alone, with session context',
@@ -73,10 +74,13 @@ describe('bench codec', () => {
       const withUser = bytesOf('one progress update alone, self-contained, user in the frame');
       const bound = bytesOf('one progress update alone, self-contained, user named by its channel');
       expect(withUser - bound).toBeGreaterThanOrEqual(16);
+      // The batch rows measure what the queue sends: user-bound frames, one user UUID fewer per frame.
+      expect(markdown).toContain('The media-sync batch rows are user-bound frames');
+      expect(bytesOf('media-sync batch 500')).toBeLessThan(bytesOf('media-sync batch 500, user in the frame'));
       expect(stdout).toContain(markdown);
       const svg = readFileSync(join(dir, 'codec-bench.svg'), 'utf8');
       expect(svg).toMatch(/^<svg /);
-      expect(svg.match(/<rect /g)?.length).toBe(15);
+      expect(svg.match(/<rect /g)?.length).toBe(16);
     } finally {
       spy.mockRestore();
       rmSync(dir, { recursive: true, force: true });
@@ -94,6 +98,8 @@ describe('bench codec', () => {
       // Field names come from the codec's field numbers, never "field N".
       expect(fields.every((row) => !row.name.startsWith('field '))).toBe(true);
       expect(byName.has('uuids')).toBe(true);
+      // The frames measured are user-bound, as the queue sends them: no user column.
+      expect(byName.has('user_refs')).toBe(false);
       const body = byName.get('body (all fields)');
       const header = byName.get('frame header');
       const frame = byName.get('frame');

@@ -8,6 +8,7 @@ import {
   createCodec,
   createZstd,
   DEFAULT_LEVEL,
+  type EncodeOptions,
   referenceJsonEnvelope,
 } from '@media-sync/codec';
 import { decodeSyncMessage, encodeSyncMessage, media_sync, type SequencedOperation } from '@media-sync/protocol';
@@ -138,27 +139,43 @@ async function contenders(devices: readonly DeviceOps[], codec: Codec): Promise<
       },
     },
   ];
-  for (const size of BATCH_SIZES) {
-    const parts = chunks(devices, size);
-    list.push({
-      name: `media-sync batch ${size}`,
-      encode: () =>
-        parts.map(
-          (c) =>
-            codec.encodeFrame(
-              c.device.deviceId,
-              c.ops,
-              c.device.userId === undefined ? {} : { userId: c.device.userId },
-            ).bytes,
-        ),
-      decode: (units) => {
-        let n = 0;
-        for (const u of units as Uint8Array[]) n += codec.decodeFrame(u).ops.length;
-        return n;
-      },
-    });
-  }
+  for (const size of BATCH_SIZES)
+    list.push(codecContender(`media-sync batch ${size}`, chunks(devices, size), codec, true));
+  list.push(codecContender(USER_IN_FRAME_ROW, byFiveHundred, codec, false));
   return list;
+}
+
+/** The row of frames that name their user, beside the user-bound ones the queue sends. */
+const USER_IN_FRAME_ROW = 'media-sync batch 500, user in the frame';
+
+/**
+ * Frames of `parts` as a channel sends them: `bindUser` leaves the user out (the queue's frames:
+ * every channel names its user) and decoding names it, as a subscriber of the user's topic does.
+ */
+function codecContender(
+  name: string,
+  parts: readonly { device: DeviceOps; ops: DeviceOps['ops'] }[],
+  codec: Codec,
+  bindUser: boolean,
+): Contender {
+  const decodeOptions = parts.map(({ device }) => (device.userId === undefined ? {} : { userId: device.userId }));
+  return {
+    name,
+    encode: () => parts.map((c) => codec.encodeFrame(c.device.deviceId, c.ops, frameOptions(c.device, bindUser)).bytes),
+    decode: (units) => {
+      const frames = units as Uint8Array[];
+      let n = 0;
+      for (let i = 0; i < frames.length; i++)
+        n += codec.decodeFrame(frames[i] as Uint8Array, decodeOptions[i]).ops.length;
+      return n;
+    },
+  };
+}
+
+/** Encode options of a device's frames: its user, bound to the frame's channel when `bindUser`. */
+function frameOptions(device: DeviceOps, bindUser: boolean): EncodeOptions {
+  if (device.userId === undefined) return {};
+  return bindUser ? { userId: device.userId, bindUser: true } : { userId: device.userId };
 }
 
 /** The frame sizes measured; 500 is the queue's largest frame. */
@@ -222,11 +239,7 @@ async function codecSizes(devices: readonly DeviceOps[], codec: Codec): Promise<
   for (const size of [500, 1000]) {
     let bytes = 0;
     for (const c of chunks(devices, size))
-      bytes += codec.encodeFrame(
-        c.device.deviceId,
-        c.ops,
-        c.device.userId === undefined ? {} : { userId: c.device.userId },
-      ).bytes.length;
+      bytes += codec.encodeFrame(c.device.deviceId, c.ops, frameOptions(c.device, true)).bytes.length;
     sizes.set(size, total === 0 ? 0 : bytes / total);
   }
   return sizes;
@@ -419,6 +432,8 @@ export function toMarkdown(
   }
   lines.push(
     '',
+    'The media-sync batch rows are user-bound frames, as the queue and the WebSocket publisher send them (`bindUser`: every channel names its user — a per-user broker topic, the gateway\'s token — so the frame leaves the user out and its checksum covers it), decoded with the channel\'s user; the row marked "user in the frame" is the frame that names its user, for comparison.',
+    '',
     'The last three rows average every progress update of the trace sent as its own frame: self-contained with its user in',
     'the frame; self-contained and user-bound (`bindUser`: the channel that carries it names the user, as a per-user broker',
     "topic or the gateway's token does, and its checksum covers the user); and over one session per device in which every",
@@ -485,7 +500,7 @@ export async function benchBreakdown(trace: string, size: number): Promise<Break
   let body = 0;
   let compressedBody = 0;
   for (const c of chunks(devices, size)) {
-    const options = c.device.userId === undefined ? {} : { userId: c.device.userId };
+    const options = frameOptions(c.device, true);
     const sent = codec.encodeFrame(c.device.deviceId, c.ops, options).bytes;
     const sentBody = media_sync.v1.Frame.decode(sent).body.length;
     header += sent.length - sentBody;
