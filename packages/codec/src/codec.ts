@@ -10,6 +10,7 @@ import {
   checkUserId,
   FLAG_COMPRESSED,
   type FrameBinding,
+  isBindableUser,
   parseFrame,
   type RawFrame,
   readSelfContained,
@@ -35,6 +36,7 @@ import type {
   SessionFrame,
   SessionState,
 } from './types.js';
+import { quoted } from './utf8.js';
 import { base64ToBytes, loadDefaultEngine, Zstd } from './zstd.js';
 
 export const DEFAULT_LEVEL = 9;
@@ -345,11 +347,11 @@ class FrameCodec implements Codec {
 function bindableUser(ops: readonly SequencedOperation[], options: EncodeOptions): string | undefined {
   if (options.bindUser !== true) return undefined;
   const { userId } = options;
-  if (typeof userId !== 'string' || userId.length === 0 || utf8Length(userId) > 256)
+  if (typeof userId !== 'string' || !isBindableUser(userId))
     throw new CodecError(
       'INVALID_INPUT',
       0,
-      `bindUser needs userId, a non-empty string of at most 256 UTF-8 bytes; got ${JSON.stringify(userId)}`,
+      `bindUser needs userId, a non-empty string of at most 256 UTF-8 bytes without lone surrogates; got ${typeof userId === 'string' ? quoted(userId) : String(userId)}`,
     );
   for (const entry of ops) {
     const op = entry.op;

@@ -1,7 +1,8 @@
+import { utf8Length } from '@media-sync/protocol';
 import { crc32c } from './crc32c.js';
 import { CodecError } from './errors.js';
 import type { DecodeLimits, FrameHeader, SeqRange } from './types.js';
-import { decodeUtf8, writeUtf8 } from './utf8.js';
+import { decodeUtf8, hasLoneSurrogate, quoted, writeUtf8 } from './utf8.js';
 import {
   createReader,
   createWriter,
@@ -464,8 +465,24 @@ export function resolveFrame(
   userId?: string | undefined,
 ): FrameHeader | undefined {
   const header = completeHeader(raw, binding, userId);
+  // No sender binds a frame to such a user: it cannot be this frame's, and hashing it (a
+  // receiver's user id may be megabytes, or not encodable) would only cost time or throw.
+  if (header.userId !== undefined && !isBindableUser(header.userId)) return undefined;
   const actual = frameChecksum(header, raw.bytes, raw.bodyStart, raw.bodyEnd);
   return actual === raw.checksum ? header : undefined;
+}
+
+/** The longest user id, in UTF-8 bytes, a frame can be bound to (`bindUser`'s limit). */
+export const MAX_BOUND_USER_BYTES = 256;
+
+/** Whether a sender can bind a frame to `userId`: 1..256 UTF-8 bytes, no lone surrogate. */
+export function isBindableUser(userId: string): boolean {
+  return (
+    userId.length > 0 &&
+    userId.length <= MAX_BOUND_USER_BYTES &&
+    utf8Length(userId) <= MAX_BOUND_USER_BYTES &&
+    !hasLoneSurrogate(userId)
+  );
 }
 
 /**
@@ -530,7 +547,7 @@ export function checksumError(raw: RawFrame, userId?: string): CodecError {
     return new CodecError(
       'CRC_MISMATCH',
       raw.at(FrameField.userBoundChecksum),
-      `user-bound frame checksum ${hex(raw.checksum)} does not match its header, body and user ${JSON.stringify(userId)} (a frame of another user's channel, or damaged)`,
+      `user-bound frame checksum ${hex(raw.checksum)} does not match its header, body and user ${userId === undefined ? 'undefined' : quoted(userId)} (a frame of another user's channel, or damaged)`,
     );
   return new CodecError(
     'CRC_MISMATCH',
@@ -555,7 +572,9 @@ export function readSelfContained(
 /** Refuses a `userId` a receiver passes that no sender could have bound a frame to. */
 export function checkUserId(userId: string | undefined): string | undefined {
   if (userId !== undefined && (typeof userId !== 'string' || userId.length === 0))
-    throw new TypeError(`userId must be a non-empty string, got ${JSON.stringify(userId)}`);
+    throw new TypeError(
+      `userId must be a non-empty string, got ${typeof userId === 'string' ? quoted(userId) : String(userId)}`,
+    );
   return userId;
 }
 

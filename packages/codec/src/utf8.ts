@@ -6,12 +6,21 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** UTF-8 of a string; lone surrogates cannot round-trip, so they are refused. */
 export function encodeUtf8(s: string): Uint8Array {
-  if (LONE_SURROGATE.test(s))
-    throw new CodecError('INVALID_INPUT', 0, `string ${JSON.stringify(s)} has a lone surrogate`);
+  if (LONE_SURROGATE.test(s)) throw new CodecError('INVALID_INPUT', 0, `string ${quoted(s)} has a lone surrogate`);
   return encoder.encode(s);
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `s` has a UTF-16 surrogate without its pair (no UTF-8 encoding round-trips it). */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
+}
+
+/** `s` as JSON for a message, cut to its first 64 characters: a caller's string may be megabytes. */
+export function quoted(s: string): string {
+  return s.length <= 64 ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, 64))}… (${s.length} characters)`;
+}
 
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number, offset: number): string {
   // Short ASCII strings (most ids) are faster by hand than through TextDecoder.

@@ -118,6 +118,47 @@ describe('user-bound frames: the channel names the user', () => {
     expect(() => codec.createSessionDecoder(undefined, { userId: 7 as unknown as string })).toThrow(TypeError);
   });
 
+  it('a user no sender can bind (over 256 UTF-8 bytes, a lone surrogate) is CRC_MISMATCH, at once and in a short message', () => {
+    const frame = bound(ops.slice(0, 3)).bytes;
+    const huge = 'x'.repeat(4_000_000);
+    for (const userId of [huge, 'é'.repeat(129), '\uDFFF', `${ALICE}\uD800`]) {
+      for (const decode of [
+        () => codec.decodeFrame(frame, { userId }),
+        () => readFrameHeader(frame, undefined, userId),
+        () => codec.createSessionDecoder(undefined, { deviceId: 'tv-den', userId }).decode(frame),
+      ]) {
+        let caught: unknown;
+        try {
+          decode();
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(CodecError);
+        expect((caught as CodecError).code).toBe('CRC_MISMATCH');
+        expect((caught as CodecError).message.length).toBeLessThan(300);
+      }
+    }
+    // A frame that names its users ignores such a userId, as any other.
+    const plain = codec.encodeFrame('tv-den', ops.slice(0, 3), { userId: ALICE });
+    expect(codec.decodeFrame(plain.bytes, { userId: huge }).ops).toEqual(ops.slice(0, 3));
+    expect(codec.decodeFrame(plain.bytes, { userId: '\uDFFF' }).ops).toEqual(ops.slice(0, 3));
+    // The encoder refuses to bind them, with a short message too.
+    for (const userId of [huge, '\uDFFF']) {
+      const commands = fixtureOps('tv-den')
+        .filter((e) => e.op.type === 'deviceCommand')
+        .slice(0, 1);
+      let caught: unknown;
+      try {
+        codec.encodeFrame('tv-den', commands, { userId, bindUser: true });
+      } catch (error) {
+        caught = error;
+      }
+      expect((caught as CodecError).code).toBe('INVALID_INPUT');
+      expect((caught as CodecError).message.length).toBeLessThan(300);
+    }
+    expect(() => codec.decodeFrame(frame, { userId: '' })).toThrow(/^userId must be a non-empty string, got ""$/);
+  });
+
   it('the two checksum domains cannot be confused: a frame whose checksum field is swapped for the other fails', () => {
     for (const [frame, expected] of [
       [codec.encodeFrame('tv-den', ops.slice(0, 4)).bytes, 'checksum'],
