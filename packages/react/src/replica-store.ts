@@ -75,6 +75,26 @@ export interface ConnectReplicaOptions {
   readonly codec?: FrameDecoder;
   /** Called after each frame was applied (count commands, persist the cursor...). */
   readonly onFrame?: (frame: IncomingFrame, ops: readonly SequencedOperation[]) => void | Promise<void>;
+  /**
+   * Called with a frame the codec refused (its `CodecError`: a frame of another user's channel
+   * fails its checksum, a damaged or forged one is malformed) before it is consumed without being
+   * applied. Default: `console.warn`. Its bytes never decode, so handing it over again would
+   * hold back every frame after it on the channel for good.
+   */
+  readonly onRejectedFrame?: (frame: IncomingFrame, error: Error & { readonly code: string }) => void | Promise<void>;
+}
+
+/** A codec's refusal of the frame's bytes (`CodecError` of `@media-sync/codec`), which no retry changes. */
+function isCodecError(error: unknown): error is Error & { readonly code: string } {
+  return (
+    error instanceof Error && error.name === 'CodecError' && typeof (error as { code?: unknown }).code === 'string'
+  );
+}
+
+function warnRejectedFrame(frame: IncomingFrame, error: Error): void {
+  console.warn(
+    `media-sync: skipped a frame that does not decode (${frame.transportId ?? 'no transport id'}): ${error.message}`,
+  );
 }
 
 export interface ReplicaConnection {
@@ -89,7 +109,7 @@ export interface ReplicaConnection {
  * applied, so nothing is skipped after a reload.
  */
 export async function connectReplica(options: ConnectReplicaOptions): Promise<ReplicaConnection> {
-  const { store, userId, queue, subscriber, codec, onFrame } = options;
+  const { store, userId, queue, subscriber, codec, onFrame, onRejectedFrame = warnRejectedFrame } = options;
   if (subscriber !== undefined && codec === undefined) {
     throw new TypeError('connectReplica: a subscriber needs a codec to decode its frames');
   }
@@ -99,7 +119,14 @@ export async function connectReplica(options: ConnectReplicaOptions): Promise<Re
       ? undefined
       : await subscriber.subscribe(userId, async (frame) => {
           // The subscription is the user's channel: it names the user of user-bound frames.
-          const { ops } = codec.decodeFrame(frame.bytes, { userId });
+          let ops: readonly SequencedOperation[];
+          try {
+            ({ ops } = codec.decodeFrame(frame.bytes, { userId }));
+          } catch (error) {
+            if (!isCodecError(error)) throw error;
+            await onRejectedFrame(frame, error);
+            return;
+          }
           store.applyAll(ops);
           await onFrame?.(frame, ops);
         });

@@ -233,12 +233,18 @@ describe('useReplica and connectReplica', () => {
     };
     const store = createReplicaStore({ userId: USER });
     const consumed: string[] = [];
+    const rejected: [string | undefined, string][] = [];
+    let failing = false;
     const connection = await connectReplica({
       store,
       userId: USER,
       subscriber,
       codec,
-      onFrame: (frame, ops) => void consumed.push(`${frame.transportId}:${ops.length}`),
+      onFrame: (frame, ops) => {
+        if (failing) throw new Error('app');
+        consumed.push(`${frame.transportId}:${ops.length}`);
+      },
+      onRejectedFrame: (frame, error) => void rejected.push([frame.transportId, error.code]),
     });
     const view = await render(createElement(WatchlistView, { store, renders: { count: 0 } }));
     cleanups.push(view.unmount);
@@ -247,9 +253,28 @@ describe('useReplica and connectReplica', () => {
     expect(textOf(view.container, 'titles')).toBe('tt9');
     expect(consumed).toEqual(['log:2:2']);
 
-    // A frame that does not decode throws from onFrame, so the subscriber keeps it unconsumed.
-    await expect(deliver?.({ bytes: new Uint8Array([1, 2, 3]) })).rejects.toThrow();
+    // A frame the codec refuses (garbage, or another user's user-bound frame: its checksum fails
+    // on this user's channel) is reported and consumed: handed over again it would never decode,
+    // and on a broker it would hold back every frame after it for good.
+    const aliens = ['garbage', 'another user'];
+    const theirs = remote.map((entry) =>
+      entry.op.type === 'deviceCommand' ? entry : { ...entry, op: { ...entry.op, userId: 'someone-else' } },
+    );
+    const foreign = codec.encodeFrame('phone', theirs, { userId: 'someone-else', bindUser: true });
+    for (const [i, bytes] of [new Uint8Array([1, 2, 3]), foreign.bytes].entries()) {
+      await expect(deliver?.({ bytes, transportId: aliens[i] as string })).resolves.toBeUndefined();
+    }
+    expect(rejected).toEqual([
+      ['garbage', expect.stringMatching(/^[A-Z_]+$/)],
+      ['another user', 'CRC_MISMATCH'],
+    ]);
     expect(consumed).toEqual(['log:2:2']);
+    expect(textOf(view.container, 'progress')).toBe('42000');
+    // A failure that is not the codec's (the app's own onFrame) still leaves the frame unconsumed.
+    failing = true;
+    await expect(deliver?.({ bytes: codec.encodeFrame('phone', remote).bytes, transportId: 'log:3' })).rejects.toThrow(
+      'app',
+    );
     await connection.close();
     expect(deliver).toBeUndefined();
     await expect(connectReplica({ store, userId: USER, subscriber })).rejects.toThrow(TypeError);
