@@ -114,6 +114,40 @@ describe('format 2: the checksum covers the header and the body', () => {
     expect(decoder().decode(frame.bytes).ops).toEqual(ops.slice(0, 3));
   });
 
+  it("the first frame after a reset (user-bound, on no context) against a receiver holding the link's contexts: every flip and truncation rejected, the frame itself decoded", () => {
+    const userId = user();
+    const options = { userId, bindUser: true };
+    const encoder = codec.createSessionEncoder();
+    const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den', userId });
+    for (let i = 0; i < 40; i += 10) {
+      const frame = encoder.encode('tv-den', ops.slice(i, i + 10), options);
+      encoder.acknowledge(decoder.decode(frame.bytes).version);
+    }
+    const held = decoder.toJSON();
+    expect(held.length).toBeGreaterThan(1);
+    // The sender lost its context (a reconnect): its next frames start over, bound to the user.
+    encoder.reset();
+    const small = encoder.encode('tv-den', ops.slice(40, 41), options);
+    encoder.reset();
+    const large = encoder.encode('tv-den', ops.slice(40, 340), options);
+    const receiver = () => codec.createSessionDecoder(held, { deviceId: 'tv-den', userId });
+    for (const frame of [small, large]) {
+      expect(frame.header.userId).toBe(userId);
+      expect(media_sync.v1.Frame.decode(frame.bytes).integrity).toBe('userBoundChecksum');
+      expect(acceptedFlips(frame.bytes, (b) => receiver().decode(b))).toEqual([]);
+      for (let length = 0; length < frame.bytes.length; length++) {
+        const code = codeOf(() => receiver().decode(frame.bytes.subarray(0, length)));
+        expect({ length, rejected: code !== undefined }).toEqual({ length, rejected: true });
+      }
+      expect(receiver().decode(frame.bytes).ops).toEqual(ops.slice(40, 40 + frame.header.opCount));
+      // Another user's link refuses it; so does the same user's link to another device.
+      const bobs = codec.createSessionDecoder(held, { deviceId: 'tv-den', userId: 'someone-else' });
+      expect(codeOf(() => bobs.decode(frame.bytes))).toBe('CRC_MISMATCH');
+      const otherDevice = codec.createSessionDecoder(undefined, { deviceId: 'phone', userId });
+      expect(codeOf(() => otherDevice.decode(frame.bytes))).toBe('CRC_MISMATCH');
+    }
+  });
+
   it('a body holding fewer ops than op_count is MALFORMED_BODY', () => {
     const full = media_sync.v1.Frame.decode(codec.encodeFrame('tv-den', ops.slice(0, 5), { compression: false }).bytes);
     const fewer = media_sync.v1.Frame.decode(
