@@ -313,7 +313,8 @@ async function benchOnce(
     const fanoutLatencies: number[] = [];
     for (const client of population) {
       client.onFanout = (frame, at) => {
-        const header = frameDecoder.readHeader(frame);
+        // The client's user names the user of a user-bound fan-out frame (ignored by one that names it).
+        const header = frameDecoder.readHeader(frame, { userId: client.userId });
         const sender = byDevice.get(`${client.userId}\u0000${header.deviceId}`);
         const sentAt = sender?.sentAt.get(header.firstSeq);
         if (sentAt === undefined) return;
