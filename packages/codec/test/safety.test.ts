@@ -158,6 +158,36 @@ describe('fuzz: session frames against a held context', () => {
   });
 });
 
+describe('fuzz: the first frame of a link, user-bound', () => {
+  it('mutated (re-signed for the link and its user) decode or fail with CodecError, never into another user, and leave the link usable', () => {
+    const user = '00918221-7a95-4b00-b3c1-f8e5d05913a0';
+    const ops = ofUser(loadFixtureTrace().get('tv-den')?.slice(0, 40) as SequencedOperation[], user);
+    const options = { userId: user, bindUser: true };
+    const first = codec.createSessionEncoder().encode('tv-den', ops.slice(0, 20), { ...options, compression: false });
+    expect(first.header.userId).toBe(user);
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 0, max: 255 }), (at, value) => {
+        const decoder = codec.createSessionDecoder(undefined, { deviceId: 'tv-den', userId: user });
+        const bytes = new Uint8Array(first.bytes);
+        const bodyLength = readBodyLength(bytes);
+        bytes[bytes.length - 1 - (at % bodyLength)] = value;
+        const binding = { deviceId: 'tv-den', contextVersion: 0, lastSeq: 0 };
+        onlyCodecErrors(resign(bytes, binding, user), (b) => {
+          // Whatever the body says, a user-bound frame's ops are its user's: no other user gets in.
+          for (const { op } of decoder.decode(b).ops) if (op.type !== 'deviceCommand') expect(op.userId).toBe(user);
+        });
+        // The real first frame (a resend after the refusal) starts the link as if nothing happened.
+        const encoder = codec.createSessionEncoder();
+        encoder.acknowledge(decoder.decode(encoder.encode('tv-den', ops.slice(0, 20), options).bytes).version);
+        expect(decoder.decode(encoder.encode('tv-den', ops.slice(20, 40), options).bytes).ops).toEqual(
+          ops.slice(20, 40),
+        );
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('typed errors with byte offsets', () => {
   it('CRC_MISMATCH when a body byte changes, at the checksum field', () => {
     const bytes = new Uint8Array(sample);
