@@ -95,7 +95,9 @@ describe('README example', () => {
     'dead-letters list',
     'dead-letters requeue',
     'codec encode',
+    'codec decode',
     'web',
+    'bench codec',
     'bench publishers',
   ])('shows the options of %s exactly as --help prints them', async (command) => {
     const help = (await cli([...command.split(' '), '--help'])).stdout;
