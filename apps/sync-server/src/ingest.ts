@@ -188,7 +188,13 @@ export class Ingest {
       try {
         // Loaded before the commit: its head tells whether another writer came in between.
         // (A queued frame pins its user, so a cached state needs no LRU touch.)
-        for (const userId of userIds) users.set(userId, this.#users.peek(userId) ?? (await this.#users.get(userId)));
+        // Users not in memory load together (and began loading when their frame was queued): one
+        // after another, a group of users new to this gateway waits a store round trip or two each.
+        await Promise.all(
+          [...userIds].map(async (userId) => {
+            users.set(userId, this.#users.peek(userId) ?? (await this.#users.get(userId)));
+          }),
+        );
         const snapshots = [...users.values()]
           .filter((user) => user.sinceSnapshot >= this.#limits.snapshotEvery)
           .map((user) => ({ userId: user.userId, logSeq: user.head, state: () => JSON.stringify(user.replica) }));
@@ -260,6 +266,11 @@ export class Ingest {
     this.#pendingDevices.add(deviceKey(frame.session));
     // Pinned like a connected user: the cache must not drop a state whose writes are pending.
     this.#users.connected(frame.session.userId);
+    // Loaded while the group gathers and the commit before runs, not at the group's commit. A
+    // failed load is tried again there (and fails the frame with INTERNAL if it fails again).
+    if (this.#users.peek(frame.session.userId) === undefined) {
+      this.#users.get(frame.session.userId).catch(() => {});
+    }
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       // Every frame that arrives in this turn of the event loop (or while the commit before

@@ -1,6 +1,6 @@
 import { startFaultProxy } from '@media-sync/publisher-conformance';
 import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import type { FrameWrite } from '../src/store/contract.js';
 import { PostgresGatewayStore } from '../src/store/postgres.js';
 import { deferCleanup } from './helpers.js';
@@ -66,6 +66,42 @@ describe.skipIf(url === undefined)('PostgreSQL store: a group of frames per tran
     expect(await writers(schema, 'oplog')).toBe(1);
     expect(await writers(schema, 'settled_ranges')).toBe(1);
     expect(await writers(schema, 'user_heads')).toBe(1);
+  });
+
+  it('sends the reads of one turn of the event loop as one statement per kind, each answered as alone', async () => {
+    const { store } = await openStore();
+    const users = Array.from({ length: 30 }, (_, i) => `user-${i}`);
+    // User i has i + 1 ops of device tv, and a snapshot when i is even.
+    await store.writeFrames(
+      users.map((userId, i) => opsFrame(userId, 'tv', 1, i + 1)),
+      users.filter((_, i) => i % 2 === 0).map((userId) => ({ userId, logSeq: 1, state: () => `{"of":"${userId}"}` })),
+    );
+    const alone = [];
+    for (const userId of users) {
+      alone.push([
+        await store.settledIn(userId, 'tv', 2, 5),
+        await store.logAfter(userId, 1, 3),
+        await store.snapshot(userId),
+        await store.storedBytes(userId, 'tv'),
+      ]);
+    }
+    const queries = vi.spyOn(pg.Pool.prototype, 'query');
+    deferCleanup(() => queries.mockRestore());
+    const together = await Promise.all(
+      users.map((userId) =>
+        Promise.all([
+          store.settledIn(userId, 'tv', 2, 5),
+          store.logAfter(userId, 1, 3),
+          store.snapshot(userId),
+          store.storedBytes(userId, 'tv'),
+        ]),
+      ),
+    );
+    expect(together).toEqual(alone);
+    expect(queries).toHaveBeenCalledTimes(4);
+    expect(together[0]).toEqual([[], [], { logSeq: 1, state: '{"of":"user-0"}' }, expect.any(Number)]);
+    expect(together[9]?.[0]).toEqual([{ first: 2, last: 5 }]);
+    expect(together[9]?.[1]?.map((row) => row.logSeq)).toEqual([2, 3, 4]);
   });
 
   it('fails the whole group at once while the server is unreachable, and writes it once it is back', async () => {

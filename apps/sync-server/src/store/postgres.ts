@@ -95,10 +95,18 @@ interface CodedRow extends RangeRow {
 export class PostgresGatewayStore implements GatewayStore {
   readonly kind = 'postgres';
   readonly #pool: pg.Pool;
+  readonly #settledReads: BatchedReads<SettledWindow, RangeRow[]>;
+  readonly #logReads: BatchedReads<LogWindow, LogEntry[]>;
+  readonly #snapshotReads: BatchedReads<string, StoredSnapshot | undefined>;
+  readonly #storedBytesReads: BatchedReads<{ userId: string; deviceId: string }, number>;
   #closed: Promise<void> | undefined;
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
+    this.#settledReads = new BatchedReads((windows) => settledAround(pool, windows));
+    this.#logReads = new BatchedReads((windows) => logsAfter(pool, windows));
+    this.#snapshotReads = new BatchedReads((userIds) => snapshotsOf(pool, userIds));
+    this.#storedBytesReads = new BatchedReads((devices) => storedBytesOf(pool, devices));
   }
 
   /**
@@ -139,14 +147,12 @@ export class PostgresGatewayStore implements GatewayStore {
     return rows[0]?.head ?? 0;
   }
 
+  /**
+   * The reads of one turn of the event loop (the dedupe reads of the frames that arrived
+   * together) go to the server as one statement, as do `logAfter` and `snapshot`.
+   */
   async settledIn(userId: string, deviceId: string, first: number, last: number): Promise<SeqRange[]> {
-    const rows = await rangesAround<RangeRow>(this.#pool, 'settled_ranges', userId, deviceId, first, last);
-    const out: SeqRange[] = [];
-    for (const row of rows) {
-      if (row.last_seq < first || row.first_seq > last) continue;
-      out.push({ first: Math.max(row.first_seq, first), last: Math.min(row.last_seq, last) });
-    }
-    return out;
+    return clipped(await this.#settledReads.read({ userId, deviceId, lo: first, hi: last }), first, last);
   }
 
   async rejectedIn(
@@ -179,13 +185,8 @@ export class PostgresGatewayStore implements GatewayStore {
     ]);
   }
 
-  async snapshot(userId: string): Promise<StoredSnapshot | undefined> {
-    const { rows } = await this.#pool.query<{ log_seq: number; state: string }>(
-      'SELECT log_seq, state FROM snapshots WHERE user_id = $1',
-      [userId],
-    );
-    const row = rows[0];
-    return row && { logSeq: row.log_seq, state: row.state };
+  snapshot(userId: string): Promise<StoredSnapshot | undefined> {
+    return this.#snapshotReads.read(userId);
   }
 
   async putSnapshot(userId: string, logSeq: number, state: string): Promise<void> {
@@ -197,22 +198,12 @@ export class PostgresGatewayStore implements GatewayStore {
     );
   }
 
-  async logAfter(userId: string, logSeq: number, limit: number): Promise<LogEntry[]> {
-    const { rows } = await this.#pool.query<{ log_seq: number; entry: string }>(
-      'SELECT log_seq, entry FROM oplog WHERE user_id = $1 AND log_seq > $2 ORDER BY log_seq LIMIT $3',
-      [userId, logSeq, limit],
-    );
-    return rows.map((row) => ({ logSeq: row.log_seq, entry: JSON.parse(row.entry) as SequencedOperation }));
+  logAfter(userId: string, logSeq: number, limit: number): Promise<LogEntry[]> {
+    return this.#logReads.read({ userId, after: logSeq, limit });
   }
 
-  async storedBytes(userId: string, deviceId: string): Promise<number> {
-    const { rows } = await this.#pool.query<{ n: number }>(
-      `SELECT (SELECT coalesce(sum(length(entry)), 0) FROM oplog WHERE user_id = $1 AND device_id = $2)
-            + (SELECT coalesce(sum(length(entry)), 0) FROM commands WHERE user_id = $1 AND source_device_id = $2)
-              AS n`,
-      [userId, deviceId],
-    );
-    return Number(rows[0]?.n ?? 0);
+  storedBytes(userId: string, deviceId: string): Promise<number> {
+    return this.#storedBytesReads.read({ userId, deviceId });
   }
 
   /**
@@ -575,6 +566,26 @@ async function writeGroup(client: Queryable, frames: readonly FrameWrite[]): Pro
 
 /** Every device's stored settled rows around its lo..hi, in one statement (two index seeks each). */
 async function readSettled(client: Queryable, devices: readonly DeviceRanges[]): Promise<void> {
+  const rows = await settledAround(client, devices);
+  devices.forEach((device, i) => {
+    device.read.push(...(rows[i] as RangeRow[]));
+    device.now = normalize(device.read.map((row) => ({ first: row.first_seq, last: row.last_seq })));
+  });
+}
+
+/** A device's seqs lo..hi, to read the settled ranges around. */
+interface SettledWindow {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/**
+ * The stored settled rows that may meet each window (`rangesAround` of each), in one statement:
+ * two index seeks per window. `[i]` holds window i's rows, sorted.
+ */
+async function settledAround(client: Queryable, windows: readonly SettledWindow[]): Promise<RangeRow[][]> {
   const { rows } = await client.query<RangeRow & { i: number }>(
     `SELECT w.i, r.first_seq, r.last_seq
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS w(u, d, lo, hi, i)
@@ -583,17 +594,107 @@ async function readSettled(client: Queryable, devices: readonly DeviceRanges[]):
         ORDER BY first_seq DESC LIMIT 1)
        UNION ALL
        (SELECT first_seq, last_seq FROM settled_ranges WHERE user_id = w.u AND device_id = w.d AND first_seq > w.lo
-        AND first_seq <= w.hi ORDER BY first_seq)) AS r`,
+        AND first_seq <= w.hi ORDER BY first_seq)) AS r
+     ORDER BY w.i, r.first_seq`,
     [
-      devices.map((device) => device.userId),
-      devices.map((device) => device.deviceId),
-      devices.map((device) => device.lo),
-      devices.map((device) => device.hi),
+      windows.map((window) => window.userId),
+      windows.map((window) => window.deviceId),
+      windows.map((window) => window.lo),
+      windows.map((window) => window.hi),
     ],
   );
-  for (const row of rows) (devices[row.i - 1] as DeviceRanges).read.push(row);
-  for (const device of devices) {
-    device.now = normalize(device.read.map((row) => ({ first: row.first_seq, last: row.last_seq })));
+  const out: RangeRow[][] = windows.map(() => []);
+  for (const row of rows) out[row.i - 1]?.push({ first_seq: row.first_seq, last_seq: row.last_seq });
+  return out;
+}
+
+/** A user's log after a position, at most `limit` entries. */
+interface LogWindow {
+  readonly userId: string;
+  readonly after: number;
+  readonly limit: number;
+}
+
+/** Each window's log entries, in one statement (an index range scan per window). */
+async function logsAfter(client: Queryable, windows: readonly LogWindow[]): Promise<LogEntry[][]> {
+  const { rows } = await client.query<{ i: number; log_seq: number; entry: string }>(
+    `SELECT w.i, o.log_seq, o.entry
+     FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS w(u, after, lim, i)
+     CROSS JOIN LATERAL (SELECT log_seq, entry FROM oplog WHERE user_id = w.u AND log_seq > w.after
+       ORDER BY log_seq LIMIT w.lim) AS o
+     ORDER BY w.i, o.log_seq`,
+    [
+      windows.map((window) => window.userId),
+      windows.map((window) => window.after),
+      windows.map((window) => window.limit),
+    ],
+  );
+  const out: LogEntry[][] = windows.map(() => []);
+  for (const row of rows) {
+    out[row.i - 1]?.push({ logSeq: row.log_seq, entry: JSON.parse(row.entry) as SequencedOperation });
+  }
+  return out;
+}
+
+/** Each user's snapshot, in one statement. */
+async function snapshotsOf(client: Queryable, userIds: readonly string[]): Promise<(StoredSnapshot | undefined)[]> {
+  const { rows } = await client.query<{ i: number; log_seq: number; state: string }>(
+    `SELECT w.i, s.log_seq, s.state FROM unnest($1::text[]) WITH ORDINALITY AS w(u, i)
+     JOIN snapshots AS s ON s.user_id = w.u`,
+    [userIds],
+  );
+  const out: (StoredSnapshot | undefined)[] = userIds.map(() => undefined);
+  for (const row of rows) out[row.i - 1] = { logSeq: row.log_seq, state: row.state };
+  return out;
+}
+
+/** Bytes of log entries and pending commands each device stored, in one statement. */
+async function storedBytesOf(
+  client: Queryable,
+  devices: readonly { userId: string; deviceId: string }[],
+): Promise<number[]> {
+  const { rows } = await client.query<{ i: number; n: number }>(
+    `SELECT w.i,
+       (SELECT coalesce(sum(length(entry)), 0) FROM oplog WHERE user_id = w.u AND device_id = w.d)
+       + (SELECT coalesce(sum(length(entry)), 0) FROM commands WHERE user_id = w.u AND source_device_id = w.d) AS n
+     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(u, d, i)`,
+    [devices.map((device) => device.userId), devices.map((device) => device.deviceId)],
+  );
+  const out = devices.map(() => 0);
+  for (const row of rows) out[row.i - 1] = Number(row.n);
+  return out;
+}
+
+/**
+ * Reads asked for in one turn of the event loop, sent as one statement when the turn ends: with
+ * many devices each frame, fan-out notice and user load costs the gateway a query of its own
+ * otherwise (the socket write and the protocol work of each, and a pooled connection), which
+ * was most of its time on PostgreSQL. A failed statement fails each read of it.
+ */
+class BatchedReads<Request, Result> {
+  readonly #readAll: (requests: readonly Request[]) => Promise<Result[]>;
+  #waiting: { request: Request; resolve: (result: Result) => void; reject: (error: unknown) => void }[] = [];
+
+  constructor(readAll: (requests: readonly Request[]) => Promise<Result[]>) {
+    this.#readAll = readAll;
+  }
+
+  read(request: Request): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ request, resolve, reject });
+      if (this.#waiting.length === 1) setImmediate(() => void this.#flush());
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#waiting;
+    this.#waiting = [];
+    try {
+      const results = await this.#readAll(batch.map((waiting) => waiting.request));
+      for (const [i, waiting] of batch.entries()) waiting.resolve(results[i] as Result);
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(error);
+    }
   }
 }
 
@@ -653,6 +754,16 @@ async function mergeRejected(
     }
   }
   await replaceRejected(client, userId, deviceId, neighbours, merged);
+}
+
+/** The rows' parts inside first..last, as sorted ranges. */
+function clipped(rows: readonly RangeRow[], first: number, last: number): SeqRange[] {
+  const out: SeqRange[] = [];
+  for (const row of rows) {
+    if (row.last_seq < first || row.first_seq > last) continue;
+    out.push({ first: Math.max(row.first_seq, first), last: Math.min(row.last_seq, last) });
+  }
+  return out;
 }
 
 /**
