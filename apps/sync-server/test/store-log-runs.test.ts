@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonLength } from '../src/store/json-length.js';
-import { MAX_RUN_ENTRIES, SqliteGatewayStore } from '../src/store/sqlite.js';
+import { MAX_RUN_ENTRIES, MIN_CODEC_RUN, SqliteGatewayStore } from '../src/store/sqlite.js';
 import { committedResult, opsFrame, progressOp, variedOp, wholeLog } from './store-conformance/suite.js';
 
 const dirs: string[] = [];
@@ -152,6 +152,26 @@ describe('SqliteGatewayStore log runs', () => {
     check.close();
   });
 
+  it('stores runs shorter than MIN_CODEC_RUN as JSON, exactly, and longer ones in the codec', async () => {
+    const path = dbFile();
+    const store = new SqliteGatewayStore(path);
+    const short = opsFrame('u', 'tv', 1, MIN_CODEC_RUN - 1);
+    const long = opsFrame('u', 'tv', MIN_CODEC_RUN, 2 * MIN_CODEC_RUN - 1);
+    const results = await store.writeFrames(
+      [short, opsFrame('u', 'tv', 2 * MIN_CODEC_RUN, 2 * MIN_CODEC_RUN), long],
+      [],
+    );
+    const written = [...short.stateOps, progressOp('u', 'tv', 2 * MIN_CODEC_RUN), ...long.stateOps];
+    expect(results.map((outcome) => committedResult(outcome).storedBytes)).toEqual(
+      [short.stateOps, [progressOp('u', 'tv', 2 * MIN_CODEC_RUN)], long.stateOps].map((ops) =>
+        ops.reduce((sum, entry) => sum + JSON.stringify(entry).length, 0),
+      ),
+    );
+    expect((await wholeLog(store, 'u')).map((row) => row.entry)).toEqual(written);
+    await store.close();
+    expect(runs(path).map((run) => run.encoding)).toEqual([1, 1, 0]);
+  });
+
   it('stores a frame as one run per device and MAX_RUN_ENTRIES ops at most, in the codec', async () => {
     const path = dbFile();
     const store = new SqliteGatewayStore(path);
@@ -174,18 +194,14 @@ describe('SqliteGatewayStore log runs', () => {
     const lone = { ...odd[0], op: { ...odd[0]?.op, contentId: 'half \ud800 pair' } } as SequencedOperation;
     const fractional = { ...odd[1], op: { ...odd[1]?.op, positionMs: 1.5 } } as SequencedOperation;
     const frame = { ...opsFrame('u', 'tv', 1, 2), stateOps: [lone, fractional] };
-    const result = committedResult((await store.writeFrames([frame, opsFrame('u', 'tv', 3, 4)], []))[0]);
+    const result = committedResult((await store.writeFrames([frame, opsFrame('u', 'tv', 3, 20)], []))[0]);
     const bytes = JSON.stringify(lone).length + JSON.stringify(fractional).length;
     expect(result.storedBytes).toBe(bytes);
-    expect((await wholeLog(store, 'u')).map((row) => row.entry)).toEqual([
-      lone,
-      fractional,
-      progressOp('u', 'tv', 3),
-      progressOp('u', 'tv', 4),
-    ]);
+    const rest = Array.from({ length: 18 }, (_, i) => progressOp('u', 'tv', i + 3));
+    expect((await wholeLog(store, 'u')).map((row) => row.entry)).toEqual([lone, fractional, ...rest]);
     expect((await store.logAfter('u', 1, 1))[0]?.entry).toEqual(fractional);
     expect(await store.storedBytes('u', 'tv')).toBe(
-      bytes + JSON.stringify(progressOp('u', 'tv', 3)).length + JSON.stringify(progressOp('u', 'tv', 4)).length,
+      bytes + rest.reduce((sum, entry) => sum + JSON.stringify(entry).length, 0),
     );
     await store.close();
     expect(runs(path).map((run) => run.encoding)).toEqual([1, 0]);
@@ -194,27 +210,30 @@ describe('SqliteGatewayStore log runs', () => {
 
 describe('stored bytes', () => {
   it('count each entry as the JSON of what logAfter returns, whatever odd input the store was given', async () => {
-    const base = progressOp('u', 'tv', 1);
-    const odd: SequencedOperation[] = [
-      { ...base, hlc: { ...base.hlc, logical: 1.5 } },
-      { ...base, op: { ...base.op, timestamp: 1.25 } as SequencedOperation['op'] },
-      { ...base, op: { ...base.op, durationMs: undefined } as unknown as SequencedOperation['op'] },
-      { ...base, extra: 'not a field' } as SequencedOperation,
-      { ...base, op: { ...base.op, extra: 7 } as unknown as SequencedOperation['op'] },
-      { ...base, seq: Number.MAX_SAFE_INTEGER },
-      { ...base, hlc: { ...base.hlc, nodeId: 'relay "quoted"' } },
-      variedOp('u', 'tv', 1, 0),
-      variedOp('u', 'tv', 1, 1),
+    type Odd = (entry: SequencedOperation) => SequencedOperation;
+    const odd: Odd[] = [
+      (entry) => ({ ...entry, hlc: { ...entry.hlc, logical: 1.5 } }),
+      (entry) => ({ ...entry, op: { ...entry.op, timestamp: 1.25 } as SequencedOperation['op'] }),
+      (entry) => ({ ...entry, op: { ...entry.op, durationMs: undefined } as unknown as SequencedOperation['op'] }),
+      (entry) => ({ ...entry, extra: 'not a field' }) as SequencedOperation,
+      (entry) => ({ ...entry, op: { ...entry.op, extra: 7 } as unknown as SequencedOperation['op'] }),
+      (entry) => ({ ...entry, seq: Number.MAX_SAFE_INTEGER - 100 + entry.seq }),
+      (entry) => ({ ...entry, hlc: { ...entry.hlc, nodeId: 'relay "quoted"' } }),
+      (entry) => variedOp('u', 'tv', entry.seq, entry.seq),
     ];
-    for (const [i, entry] of odd.entries()) {
+    for (const [i, change] of odd.entries()) {
       const store = new SqliteGatewayStore(dbFile());
       const userId = `u${i}`;
-      const result = committedResult(
-        (await store.writeFrames([{ ...opsFrame(userId, 'tv', 1, 1), stateOps: [entry] }], []))[0],
-      );
-      const [stored] = await store.logAfter(userId, 0, 1);
-      expect(result.storedBytes).toBe(JSON.stringify(stored?.entry).length);
-      expect(await store.storedBytes(userId, 'tv')).toBe(result.storedBytes);
+      // Long enough for the codec, and one op alone (stored as JSON).
+      for (const count of [MIN_CODEC_RUN, 1]) {
+        const stateOps = opsFrame(userId, 'tv', 1, count).stateOps.map(change);
+        const head = await store.head(userId);
+        const result = committedResult(
+          (await store.writeFrames([{ ...opsFrame(userId, 'tv', 1, count), stateOps, settled: [] }], []))[0],
+        );
+        const stored = await store.logAfter(userId, head, count);
+        expect(result.storedBytes).toBe(stored.reduce((sum, row) => sum + JSON.stringify(row.entry).length, 0));
+      }
       await store.close();
     }
   });
