@@ -1,4 +1,4 @@
-import type { SequencedOperation } from '@media-sync/protocol';
+import { type SequencedOperation, ValidationError } from '@media-sync/protocol';
 import type { IncomingFrame, Queue, Subscriber } from '@media-sync/queue';
 import {
   type ApplyResult,
@@ -76,24 +76,30 @@ export interface ConnectReplicaOptions {
   /** Called after each frame was applied (count commands, persist the cursor...). */
   readonly onFrame?: (frame: IncomingFrame, ops: readonly SequencedOperation[]) => void | Promise<void>;
   /**
-   * Called with a frame the codec refused (its `CodecError`: a frame of another user's channel
-   * fails its checksum, a damaged or forged one is malformed) before it is consumed without being
-   * applied. Default: `console.warn`. Its bytes never decode, so handing it over again would
-   * hold back every frame after it on the channel for good.
+   * Called with a frame the codec refused (its `CodecError`: a user-bound frame of another user's
+   * channel fails its checksum, a damaged or forged one is malformed) or whose ops the replica
+   * refused (`ValidationError`: a frame that names another user, published into this user's
+   * channel) before it is consumed without being applied. Default: `console.warn`. Its bytes
+   * never change, so handing it over again would hold back every frame after it on the channel
+   * for good.
    */
   readonly onRejectedFrame?: (frame: IncomingFrame, error: Error & { readonly code: string }) => void | Promise<void>;
 }
 
-/** A codec's refusal of the frame's bytes (`CodecError` of `@media-sync/codec`), which no retry changes. */
-function isCodecError(error: unknown): error is Error & { readonly code: string } {
+/**
+ * A refusal of the frame's bytes, which no retry changes: the codec's (`CodecError` of
+ * `@media-sync/codec`) or the replica's (`ValidationError`: nothing of the frame was applied).
+ */
+function isRefusal(error: unknown): error is Error & { readonly code: string } {
   return (
-    error instanceof Error && error.name === 'CodecError' && typeof (error as { code?: unknown }).code === 'string'
+    error instanceof ValidationError ||
+    (error instanceof Error && error.name === 'CodecError' && typeof (error as { code?: unknown }).code === 'string')
   );
 }
 
 function warnRejectedFrame(frame: IncomingFrame, error: Error): void {
   console.warn(
-    `media-sync: skipped a frame that does not decode (${frame.transportId ?? 'no transport id'}): ${error.message}`,
+    `media-sync: skipped a frame that does not decode or belongs to another user (${frame.transportId ?? 'no transport id'}): ${error.message}`,
   );
 }
 
@@ -122,12 +128,13 @@ export async function connectReplica(options: ConnectReplicaOptions): Promise<Re
           let ops: readonly SequencedOperation[];
           try {
             ({ ops } = codec.decodeFrame(frame.bytes, { userId }));
+            // Validates every op first (another user's among them) and applies none if one fails.
+            store.applyAll(ops);
           } catch (error) {
-            if (!isCodecError(error)) throw error;
+            if (!isRefusal(error)) throw error;
             await onRejectedFrame(frame, error);
             return;
           }
-          store.applyAll(ops);
           await onFrame?.(frame, ops);
         });
   return {

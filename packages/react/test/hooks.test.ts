@@ -256,17 +256,20 @@ describe('useReplica and connectReplica', () => {
     // A frame the codec refuses (garbage, or another user's user-bound frame: its checksum fails
     // on this user's channel) is reported and consumed: handed over again it would never decode,
     // and on a broker it would hold back every frame after it for good.
-    const aliens = ['garbage', 'another user'];
+    const aliens = ['garbage', 'another user', 'named another user'];
     const theirs = remote.map((entry) =>
       entry.op.type === 'deviceCommand' ? entry : { ...entry, op: { ...entry.op, userId: 'someone-else' } },
     );
     const foreign = codec.encodeFrame('phone', theirs, { userId: 'someone-else', bindUser: true });
-    for (const [i, bytes] of [new Uint8Array([1, 2, 3]), foreign.bytes].entries()) {
+    // A frame that names its users decodes on any channel: the replica refuses another user's ops.
+    const named = codec.encodeFrame('phone', theirs, { userId: 'someone-else' });
+    for (const [i, bytes] of [new Uint8Array([1, 2, 3]), foreign.bytes, named.bytes].entries()) {
       await expect(deliver?.({ bytes, transportId: aliens[i] as string })).resolves.toBeUndefined();
     }
     expect(rejected).toEqual([
       ['garbage', expect.stringMatching(/^[A-Z_]+$/)],
       ['another user', 'CRC_MISMATCH'],
+      ['named another user', 'INVALID_VALUE'],
     ]);
     expect(consumed).toEqual(['log:2:2']);
     expect(textOf(view.container, 'progress')).toBe('42000');
