@@ -181,7 +181,11 @@ export interface Subscription {
 
 /**
  * The receiving half of a publisher adapter: hands every frame of one user's channel to
- * `onFrame`, in order. A frame counts as consumed once `onFrame`'s promise resolves.
+ * `onFrame`, in order. A frame counts as consumed once `onFrame`'s promise resolves; one whose
+ * `onFrame` throws or rejects is handed over again, never skipped. So a frame the consumer can
+ * never take (it does not decode on this channel: another user's, damaged, forged) must be
+ * consumed and reported by the consumer itself (as `connectReplica` of `@media-sync/react` does):
+ * thrown, it would hold back every later frame of the channel on a broker that redelivers in order.
  */
 export interface Subscriber {
   subscribe(userId: string, onFrame: (frame: IncomingFrame) => void | Promise<void>): Promise<Subscription>;
