@@ -415,7 +415,7 @@ export function registerBenchGatewayCommand(bench: Command): void {
     .option('--seconds <n>', 'with --devices: seconds the one-op phase lasts (default 10)', wholeNumber('--seconds', 1))
     .option(
       '--bulk-frames <n>',
-      'with --devices: 500-op frames each of the 20 bulk devices sends (default 10)',
+      'with --devices: measured 500-op frames each of the 20 bulk devices sends after 5 to warm up (default 10)',
       wholeNumber('--bulk-frames', 1),
     )
     .option('--store <url...>', 'with --devices: also bench these stores (serve --store), beside SQLite')
