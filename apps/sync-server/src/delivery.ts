@@ -16,6 +16,9 @@ const FANOUT_LEVEL = 3;
 /**
  * What the gateway sends to subscribers: live fan-out of accepted ops, the catch-up of the log
  * after a cursor, and device commands (stored until acknowledged or expired).
+ * Fan-out and catch-up frames are user-bound: the subscriber's token names the user, so they
+ * leave it out (16 bytes a frame) and their checksum covers it; subscribers decode them with
+ * their user.
  *
  * With several instances on one store, a commit here is also announced to the others (`Fanout`),
  * and a notice of theirs makes this instance read the store: the log after each of the user's
@@ -145,7 +148,7 @@ export class Delivery {
       message ??= encodeGatewayMessage({
         type: 'fanout',
         cursor: head,
-        frame: this.#codec.encodeFrame(deviceId, ops, { level: FANOUT_LEVEL }).bytes,
+        frame: this.#codec.encodeFrame(deviceId, ops, { level: FANOUT_LEVEL, userId, bindUser: true }).bytes,
       });
       session.flow.send(message);
       this.#counters.fanoutFrames += 1;
@@ -281,7 +284,7 @@ export class Delivery {
             const frame = this.#codec.encodeFrame(
               last.entry.deviceId,
               run.map((row) => row.entry),
-              { level: FANOUT_LEVEL },
+              { level: FANOUT_LEVEL, userId: session.userId, bindUser: true },
             );
             messages.push(encodeGatewayMessage({ type: 'fanout', cursor: last.logSeq, frame: frame.bytes }));
             start = i;

@@ -129,7 +129,7 @@ describe('catch-up flow control', () => {
     const subscriber = createWebSocketSubscriber({ url: server.url, token: await token('laptop') });
     const subscription = await subscriber.subscribe(USER, (frame) => {
       frames += 1;
-      replica.applyAll(c.decodeFrame(frame.bytes).ops);
+      replica.applyAll(c.decodeFrame(frame.bytes, { userId: USER }).ops);
     });
     deferCleanup(() => subscription.unsubscribe());
     await tv.publish(await outgoing(progressOps('tv', 1251, 30)));

@@ -138,7 +138,9 @@ class Subscriber {
   /** The seqs of every op sent to it, in order. */
   seqs(): number[] {
     return this.received.flatMap((message) =>
-      message.type === 'fanout' ? this.codec.decodeFrame(message.frame).ops.map((entry) => entry.seq) : [],
+      message.type === 'fanout'
+        ? this.codec.decodeFrame(message.frame, { userId: USER }).ops.map((entry) => entry.seq)
+        : [],
     );
   }
 

@@ -32,7 +32,7 @@ async function device(url: string, deviceId: string, since = 0) {
   const c = await codec();
   const subscription = await subscriber.subscribe(USER, (frame) => {
     frames.push(frame);
-    replica.applyAll(c.decodeFrame(frame.bytes).ops);
+    replica.applyAll(c.decodeFrame(frame.bytes, { userId: USER }).ops);
   });
   deferCleanup(() => subscription.unsubscribe());
   return { replica, frames, subscriber };
@@ -131,6 +131,16 @@ describe('sync gateway', () => {
     const late = await device(server.url, 'laptop');
     await late.subscriber.waitForCursor(await server.headOf(USER));
     expect(late.replica.progress()).toEqual(expected.progress);
+    // Live and catch-up frames are user-bound: the user is the subscriber's, not in the frame.
+    const c = await codec();
+    for (const frame of [phone.frames[0], late.frames[0]]) {
+      expect(() => c.decodeFrame(frame?.bytes ?? new Uint8Array())).toThrow(
+        expect.objectContaining({ code: 'USER_REQUIRED' }),
+      );
+      expect(() => c.decodeFrame(frame?.bytes ?? new Uint8Array(), { userId: OTHER_USER })).toThrow(
+        expect.objectContaining({ code: 'CRC_MISMATCH' }),
+      );
+    }
     // The sender does not get its own ops back live, only its cursor moves past them.
     const tvDevice = await device(server.url, 'tv', await server.headOf(USER));
     await eventually(() => tvDevice.subscriber.connectionState === 'online');

@@ -93,7 +93,7 @@ describe.skipIf(!chromiumAvailable)('the web demo in Chromium (media-sync web)',
     const subscriber = createWebSocketSubscriber({ url: gatewayUrl, token });
     const logged: SequencedOperation[] = [];
     const subscription = await subscriber.subscribe(userId, (frame) => {
-      logged.push(...codec.decodeFrame(frame.bytes).ops);
+      logged.push(...codec.decodeFrame(frame.bytes, { userId }).ops);
     });
     await subscriber.waitForCursor(head, 30_000);
     await subscription.unsubscribe();
