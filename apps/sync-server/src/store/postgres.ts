@@ -431,7 +431,15 @@ async function writeGroup(client: Queryable, frames: readonly FrameWrite[]): Pro
   // (with 500-op frames that string building and its garbage cost more than the rest of the
   // commit). The server keeps each entry's text exactly (json, not jsonb): it is the entry's
   // JSON.stringify, the bytes counted toward the quota.
-  const logged = { userIds: [] as string[], heads: [] as number[], entries: [] as string[] };
+  const logged = {
+    userIds: [] as string[],
+    heads: [] as number[],
+    entries: [] as string[],
+    /** Per frame, how many entries the frames before it log: its entries are rows offset + 1…. */
+    offsets: [] as number[],
+    deviceIds: [] as string[],
+    seqs: [] as number[],
+  };
   const commands: { into: StoredCommand[]; userId: string; command: FrameWrite['commands'][number]; json: string }[] =
     [];
   const rejections: { userId: string; deviceId: string; rejected: readonly CodedRange[] }[] = [];
@@ -450,6 +458,11 @@ async function writeGroup(client: Queryable, frames: readonly FrameWrite[]): Pro
       logged.userIds.push(frame.userId);
       logged.heads.push(previousHead);
       logged.entries.push(entries);
+      logged.offsets.push(logged.deviceIds.length);
+      for (const entry of write.stateOps) {
+        logged.deviceIds.push(entry.deviceId);
+        logged.seqs.push(entry.seq);
+      }
     }
     heads.set(frame.userId, previousHead + write.stateOps.length);
     if (device !== undefined && write.settled.length > 0) device.now = normalize([...device.now, ...write.settled]);
@@ -473,17 +486,22 @@ async function writeGroup(client: Queryable, frames: readonly FrameWrite[]): Pro
 
   const statement = new GroupStatement();
   if (logged.entries.length > 0) {
-    // Each frame's array is parsed once (json_array_elements slices the document), each entry
-    // once more for its two fields: linear in the group's bytes.
+    // Each frame's array is parsed once (json_array_elements slices the document, keeping each
+    // entry's text). An entry's device and seq come as arrays of their own, row n the entry
+    // `ord` of a frame whose entries follow `before` others: read from the JSON (`->>`), every
+    // string of the entry would be unescaped, and PostgreSQL refuses a \u0000 in text (a §2
+    // content id may hold a NUL: such a frame failed, and was re-sent, for ever).
     statement.part(
       'logged',
       `INSERT INTO oplog (user_id, log_seq, device_id, seq, entry)
-       SELECT h.user_id, h.head + e.ord, e.value ->> 'deviceId', (e.value ->> 'seq')::bigint, e.value::text
-       FROM unnest(${statement.param(logged.userIds)}::text[], ${statement.param(logged.heads)}::bigint[])
-         WITH ORDINALITY AS h(user_id, head, i)
+       SELECT h.user_id, h.head + e.ord, d.device_id, d.seq, e.value::text
+       FROM unnest(${statement.param(logged.userIds)}::text[], ${statement.param(logged.heads)}::bigint[],
+         ${statement.param(logged.offsets)}::bigint[]) WITH ORDINALITY AS h(user_id, head, before, i)
        JOIN json_array_elements(${statement.param(`[${logged.entries.join(',')}]`)}::json) WITH ORDINALITY AS f(entries, i)
          USING (i)
-       CROSS JOIN LATERAL json_array_elements(f.entries) WITH ORDINALITY AS e(value, ord)`,
+       CROSS JOIN LATERAL json_array_elements(f.entries) WITH ORDINALITY AS e(value, ord)
+       JOIN unnest(${statement.param(logged.deviceIds)}::text[], ${statement.param(logged.seqs)}::bigint[])
+         WITH ORDINALITY AS d(device_id, seq, n) ON d.n = h.before + e.ord`,
     );
     const moved = [...heads].filter(([userId, head]) => firstHeads.get(userId) !== head);
     statement.part(

@@ -194,6 +194,27 @@ export function describeGatewayStoreConformance(options: GatewayStoreConformance
         expect((await wholeLog(store, 'u')).map((row) => row.entry.seq)).toEqual([1, 2, 3, 4, 5]);
       });
 
+      it('logs §2 ids of any characters (a NUL, 256 bytes of emoji) and reads them back exactly', {
+        timeout,
+      }, async () => {
+        // Ids are opaque (§2): a NUL is a valid character of a content id, and the codec carries it.
+        const contentIds = ['x\u0000y', '🎬'.repeat(64), 'é'.repeat(128), 'quote " backslash \\ \u2028', '\u0000'];
+        // 20 ops, so a store that keeps long runs in another encoding keeps these in it too.
+        const stateOps = Array.from({ length: 20 }, (_, i) => {
+          const entry = variedOp('u', 'tv', i + 1, i * 4);
+          return { ...entry, op: { ...entry.op, contentId: contentIds[i % contentIds.length] as string } };
+        }) as SequencedOperation[];
+        const frame: FrameWrite = { ...opsFrame('u', 'tv', 1, 20), stateOps };
+        const [outcome, alongside] = await store.writeFrames([frame, opsFrame('v', 'tv', 1, 1)], []);
+        expect(committedResult(outcome)).toMatchObject({ previousHead: 0, headLogSeq: 20 });
+        expect(committedResult(alongside).headLogSeq).toBe(1);
+        const log = await wholeLog(store, 'u');
+        expect(log.map((row) => row.logSeq)).toEqual(stateOps.map((_, i) => i + 1));
+        expect(JSON.stringify(log.map((row) => row.entry))).toBe(JSON.stringify(stateOps));
+        expect((await store.logAfter('u', 7, 3)).map((row) => row.entry)).toEqual(stateOps.slice(7, 10));
+        expect(await store.settledIn('u', 'tv', 1, 20)).toEqual([{ first: 1, last: 20 }]);
+      });
+
       it('counts the bytes a device stored in log and commands', { timeout }, async () => {
         const frame: FrameWrite = {
           ...opsFrame('u', 'tv', 1, 2),
