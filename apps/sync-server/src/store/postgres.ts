@@ -224,7 +224,9 @@ export class PostgresGatewayStore implements GatewayStore {
     let outcomes: PromiseSettledResult<FrameWriteResult>[] = [];
     if (frames.length > 0) {
       try {
-        const results = await this.#retried(() => this.#transaction((client) => writeGroup(client, frames)));
+        const results = await this.#retried(() =>
+          this.#transaction((client) => writeGroup(client, frames), { begins: true }),
+        );
         outcomes = results.map((value) => ({ status: 'fulfilled', value }));
       } catch (reason) {
         outcomes =
@@ -262,7 +264,7 @@ export class PostgresGatewayStore implements GatewayStore {
         for (const i of indexes) {
           try {
             const [value] = await this.#retried(() =>
-              this.#transaction((client) => writeGroup(client, [frames[i] as FrameWrite])),
+              this.#transaction((client) => writeGroup(client, [frames[i] as FrameWrite]), { begins: true }),
             );
             outcomes[i] = { status: 'fulfilled', value: value as FrameWriteResult };
           } catch (reason) {
@@ -317,7 +319,10 @@ export class PostgresGatewayStore implements GatewayStore {
   }
 
   /** Runs `work` in a transaction on one connection; a connection that failed is discarded. */
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async #transaction<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    options: { readonly begins?: boolean } = {},
+  ): Promise<T> {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
     // A link that drops while the client is checked out fails the query under way, and pg also
@@ -328,7 +333,7 @@ export class PostgresGatewayStore implements GatewayStore {
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      if (options.begins !== true) await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -398,15 +403,6 @@ interface DeviceRanges {
  */
 async function writeGroup(client: Queryable, frames: readonly FrameWrite[]): Promise<FrameWriteResult[]> {
   const userIds = [...new Set(frames.map((frame) => frame.userId))];
-  const locked = await client.query<{ user_id: string; head: number }>(
-    `INSERT INTO user_heads (user_id, head)
-     SELECT u, 0 FROM unnest($1::text[]) AS t(u) ORDER BY u COLLATE "C"
-     ON CONFLICT (user_id) DO UPDATE SET head = user_heads.head RETURNING user_id, head`,
-    [userIds],
-  );
-  const heads = new Map(locked.rows.map((row) => [row.user_id, row.head]));
-  const firstHeads = new Map(heads);
-
   const devices = new Map<string, DeviceRanges>();
   for (const frame of frames) {
     const wanted = normalize(frame.settled);
@@ -422,7 +418,29 @@ async function writeGroup(client: Queryable, frames: readonly FrameWrite[]): Pro
       devices.set(key, { userId: frame.userId, deviceId: frame.deviceId, read: [], lo, hi, now: [] });
     }
   }
-  if (devices.size > 0) await readSettled(client, [...devices.values()]);
+  const windows = [...devices.values()];
+  // BEGIN, the locks and the settled read in one message (one round trip of the group's three:
+  // the commit loop is serial, so its round trips bound a gateway's frames per second). A
+  // message of several statements takes no parameters: its values go as quoted literals. Each
+  // statement still takes its own snapshot, so the read sees what the lock holders committed.
+  const text = [
+    'BEGIN',
+    `INSERT INTO user_heads (user_id, head)
+     SELECT u, 0 FROM unnest(${textArray(userIds)}) AS t(u) ORDER BY u COLLATE "C"
+     ON CONFLICT (user_id) DO UPDATE SET head = user_heads.head RETURNING user_id, head`,
+    ...(windows.length === 0 ? [] : [settledAroundSql(windows)]),
+  ].join(';\n');
+  const answers = (await client.query(text)) as unknown as pg.QueryResult[];
+  const locked = answers[1] as pg.QueryResult<{ user_id: string; head: number }>;
+  const heads = new Map(locked.rows.map((row) => [row.user_id, row.head]));
+  const firstHeads = new Map(heads);
+  if (windows.length > 0) {
+    const rows = settledRowsByWindow(windows.length, (answers[2] as pg.QueryResult<RangeRow & { i: number }>).rows);
+    windows.forEach((device, i) => {
+      device.read.push(...(rows[i] as RangeRow[]));
+      device.now = normalize(device.read.map((row) => ({ first: row.first_seq, last: row.last_seq })));
+    });
+  }
 
   const results: FrameWriteResult[] = [];
   // The log rows: per frame with ops its user and head, and its entries as one JSON array; all
@@ -583,14 +601,6 @@ async function writeGroup(client: Queryable, frames: readonly FrameWrite[]): Pro
 }
 
 /** Every device's stored settled rows around its lo..hi, in one statement (two index seeks each). */
-async function readSettled(client: Queryable, devices: readonly DeviceRanges[]): Promise<void> {
-  const rows = await settledAround(client, devices);
-  devices.forEach((device, i) => {
-    device.read.push(...(rows[i] as RangeRow[]));
-    device.now = normalize(device.read.map((row) => ({ first: row.first_seq, last: row.last_seq })));
-  });
-}
-
 /** A device's seqs lo..hi, to read the settled ranges around. */
 interface SettledWindow {
   readonly userId: string;
@@ -604,26 +614,42 @@ interface SettledWindow {
  * two index seeks per window. `[i]` holds window i's rows, sorted.
  */
 async function settledAround(client: Queryable, windows: readonly SettledWindow[]): Promise<RangeRow[][]> {
-  const { rows } = await client.query<RangeRow & { i: number }>(
-    `SELECT w.i, r.first_seq, r.last_seq
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS w(u, d, lo, hi, i)
+  const { rows } = await client.query<RangeRow & { i: number }>(settledAroundSql(windows));
+  return settledRowsByWindow(windows.length, rows);
+}
+
+/** The statement of `settledAround`, its values quoted in it (it also goes in a message of several). */
+function settledAroundSql(windows: readonly SettledWindow[]): string {
+  return `SELECT w.i, r.first_seq, r.last_seq
+     FROM unnest(${textArray(windows.map((window) => window.userId))}, ${textArray(windows.map((window) => window.deviceId))},
+       ${bigintArray(windows.map((window) => window.lo))}, ${bigintArray(windows.map((window) => window.hi))})
+       WITH ORDINALITY AS w(u, d, lo, hi, i)
      CROSS JOIN LATERAL (
        (SELECT first_seq, last_seq FROM settled_ranges WHERE user_id = w.u AND device_id = w.d AND first_seq <= w.lo
         ORDER BY first_seq DESC LIMIT 1)
        UNION ALL
        (SELECT first_seq, last_seq FROM settled_ranges WHERE user_id = w.u AND device_id = w.d AND first_seq > w.lo
         AND first_seq <= w.hi ORDER BY first_seq)) AS r
-     ORDER BY w.i, r.first_seq`,
-    [
-      windows.map((window) => window.userId),
-      windows.map((window) => window.deviceId),
-      windows.map((window) => window.lo),
-      windows.map((window) => window.hi),
-    ],
-  );
-  const out: RangeRow[][] = windows.map(() => []);
+     ORDER BY w.i, r.first_seq`;
+}
+
+function settledRowsByWindow(count: number, rows: readonly (RangeRow & { i: number })[]): RangeRow[][] {
+  const out: RangeRow[][] = Array.from({ length: count }, () => []);
   for (const row of rows) out[row.i - 1]?.push({ first_seq: row.first_seq, last_seq: row.last_seq });
   return out;
+}
+
+/** `ARRAY['a', 'b']::text[]`, each element quoted by pg (E'…' with quotes and backslashes escaped). */
+function textArray(values: readonly string[]): string {
+  return `ARRAY[${values.map((value) => pg.escapeLiteral(value)).join(',')}]::text[]`;
+}
+
+/** `ARRAY[1, 2]::bigint[]` of safe integers (checked: nothing else is written into the statement). */
+function bigintArray(values: readonly number[]): string {
+  for (const value of values) {
+    if (!Number.isSafeInteger(value)) throw new TypeError(`not a safe integer: ${value}`);
+  }
+  return `ARRAY[${values.join(',')}]::bigint[]`;
 }
 
 /** A user's log after a position, at most `limit` entries. */
