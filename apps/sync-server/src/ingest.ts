@@ -14,6 +14,7 @@ import type { DeviceBudgets } from './quotas.js';
 import { type CodedRange, codedRanges, contains, normalize, type SeqRange, size, subtract } from './seq-ranges.js';
 import { type Counters, countRejectedOps, type Session, send } from './session.js';
 import type { FrameWrite, FrameWriteResult, GatewayStore } from './store.js';
+import { storableId } from './token.js';
 import type { UserCache } from './user-cache.js';
 import type { UserState } from './user-state.js';
 
@@ -28,7 +29,12 @@ export type RejectCode =
   /** The op's HLC is further ahead of the gateway's clock than it allows (§3 maxDriftMs). */
   | 'CLOCK_DRIFT'
   /** The sender declared the seq skipped (coalesced, expired) in an earlier frame. */
-  | 'SKIPPED';
+  | 'SKIPPED'
+  /**
+   * A command to a device id no token can name (a NUL or a lone surrogate): no device could ever
+   * take it, and PostgreSQL cannot store the id (the frame would fail, and be re-sent, for ever).
+   */
+  | 'INVALID_TARGET';
 
 /** A frame checked and merged in memory, waiting for the group commit before its ACK. */
 interface PendingFrame {
@@ -472,6 +478,7 @@ export class Ingest {
     if (entry.hlc.nodeId !== session.deviceId) return 'FORBIDDEN_NODE';
     if (op.type !== 'deviceCommand') return op.userId === session.userId ? undefined : 'FORBIDDEN_USER';
     if (op.sourceDeviceId !== session.deviceId) return 'FORBIDDEN_DEVICE';
+    if (!storableId(op.targetDeviceId)) return 'INVALID_TARGET';
     return undefined;
   }
 }

@@ -180,6 +180,6 @@ function expiryOf(token: string): string {
  * Whether an id survives the stores unchanged: PostgreSQL refuses a NUL in text and stores each
  * lone surrogate as U+FFFD, so "u\uD800" and "u\uDC00" would share one user's log there.
  */
-function storableId(id: string): boolean {
+export function storableId(id: string): boolean {
   return !/\0|\p{Cs}/u.test(id);
 }

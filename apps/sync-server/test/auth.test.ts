@@ -198,6 +198,21 @@ describe('gateway authentication and authorisation', () => {
     expect(await server.headOf(USER)).toBe(1);
   });
 
+  it('rejects a command to a device id no token can name (a NUL): INVALID_TARGET, the rest of the frame logged', async () => {
+    const { server } = await gateway();
+    const phone = createWebSocketPublisher({ url: server.url, token: await token('phone') });
+    deferCleanup(() => phone.close());
+    const [, state] = progressOps('phone', 1, 2);
+    if (!state) throw new Error('fixture');
+    const ack = await phone.publish(await outgoing([commandOp('phone', 1, 'tv\u0000'), state]));
+    expect(ack.rejected).toEqual([{ firstSeq: 1, lastSeq: 1, code: 'INVALID_TARGET' }]);
+    expect(server.metrics().commandsStored).toBe(0);
+    expect(await server.headOf(USER)).toBe(1);
+    // The verdict is stored: the re-sent frame gets it again.
+    const again = await phone.publish(await outgoing([commandOp('phone', 1, 'tv\u0000'), state]));
+    expect(again.rejected).toEqual([{ firstSeq: 1, lastSeq: 1, code: 'INVALID_TARGET' }]);
+  });
+
   it('rejects an op whose clock runs further ahead of the gateway than maxDriftMs', async () => {
     const { server } = await gateway();
     const tv = createWebSocketPublisher({ url: server.url, token: await token('tv') });

@@ -6,7 +6,18 @@ import { createReplica } from '@media-sync/state';
 import { describe, expect, inject, it } from 'vitest';
 import { type SyncServer, startSyncServer } from '../src/index.js';
 import { PostgresGatewayStore } from '../src/store/postgres.js';
-import { codec, deferCleanup, outgoing, progressOps, rawClient, SECRET, token, USER, watchlistOp } from './helpers.js';
+import {
+  codec,
+  commandOp,
+  deferCleanup,
+  outgoing,
+  progressOps,
+  rawClient,
+  SECRET,
+  token,
+  USER,
+  watchlistOp,
+} from './helpers.js';
 import { dropSchema, uniqueSchema } from './store-conformance/postgres.js';
 
 const url = inject('postgresUrl');
@@ -146,6 +157,16 @@ describe.skipIf(url === undefined)('gateways sharing a PostgreSQL store', () => 
     expect(await server.headOf(USER)).toBe(4);
     expect(await server.stateOf(USER)).toEqual(expectedState(progressOps('tv', 1, 4)));
   }, 120_000);
+
+  it('answers a command to a device id PostgreSQL cannot store (a NUL) with INVALID_TARGET, not an error for ever', async () => {
+    const server = await instance(freshStore());
+    const phone = await publisher(server.url, 'phone');
+    const [, state] = progressOps('phone', 1, 2);
+    if (!state) throw new Error('fixture');
+    const ack = await phone.publish(await outgoing([commandOp('phone', 1, 'tv\u0000'), state]));
+    expect(ack.rejected).toEqual([{ firstSeq: 1, lastSeq: 1, code: 'INVALID_TARGET' }]);
+    expect(await server.headOf(USER)).toBe(1);
+  });
 
   it('two gateways writing one user at once converge, and a third loads the same state from snapshot and log', async () => {
     const store = freshStore();
