@@ -211,6 +211,20 @@ export class Delivery {
     }
   }
 
+  /**
+   * Catches up the user's subscribers that are behind the log head. For a re-sent frame found
+   * settled: its first commit may have succeeded with the reply lost (a link to PostgreSQL that
+   * dropped after COMMIT), so its ops were logged yet sent to no one, and without another write
+   * of the user (or a fan-out's sweep) nothing else would send them.
+   */
+  async catchUpUser(userId: string): Promise<void> {
+    if (!this.#subscribers.has(userId)) return;
+    const head = await this.#store.head(userId);
+    for (const session of this.#subscribers.get(userId) ?? []) {
+      if (session.subscribed && session.cursor < head) this.#catchUp(session);
+    }
+  }
+
   #onNotice(notice: FanoutNotice): void {
     const sessions = this.#subscribers.get(notice.userId);
     if (sessions === undefined) return;

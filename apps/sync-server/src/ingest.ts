@@ -333,6 +333,8 @@ export class Ingest {
       if (settled.length === 1 && settled[0]?.first === firstSeq && settled[0]?.last === lastSeq) {
         this.#counters.framesDuplicate += 1;
         this.#counters.opsDuplicate += opCount;
+        // Its first commit may have gone through unanswered (INTERNAL): its ops reached no one.
+        this.#delivery.catchUpUser(userId).catch(() => {});
         const rejected = await this.#store.rejectedIn(
           userId,
           deviceId,
