@@ -17,7 +17,11 @@ function losingNextCommitReply(store: GatewayStore): GatewayStore & { loseNext()
   let lose = false;
   return new Proxy(store, {
     get(target, key) {
-      if (key === 'loseNext') return () => void (lose = true);
+      if (key === 'loseNext') {
+        return () => {
+          lose = true;
+        };
+      }
       if (key === 'writeFrames') {
         return async (...args: Parameters<GatewayStore['writeFrames']>) => {
           const outcomes = await target.writeFrames(...args);
