@@ -630,20 +630,20 @@ class Gateway implements SyncServer {
         return;
       case 'commandAck': {
         const { deliveryId } = message;
-        this.#delivery.acknowledge(session, deliveryId).then(
-          (deleted) => {
-            if (deleted) this.#counters.commandsDelivered += 1;
-          },
-          (error: unknown) => {
-            // The command stays stored and is delivered again on the next connection.
-            this.#log.error({ deviceId: session.deviceId, error: String(error) }, 'command ack not stored');
-            this.#sendError(session, {
-              frameId: 0,
-              code: 'INTERNAL',
-              message: `the gateway could not store the ack of command ${deliveryId}`,
-            });
-          },
-        );
+        // Awaited: the connection's next message waits for this delete, so a client that floods
+        // acks has one store call under way at a time, not thousands queued for the connections
+        // (PostgreSQL's pool) every device's frames share.
+        try {
+          if (await this.#delivery.acknowledge(session, deliveryId)) this.#counters.commandsDelivered += 1;
+        } catch (error) {
+          // The command stays stored and is delivered again on the next connection.
+          this.#log.error({ deviceId: session.deviceId, error: String(error) }, 'command ack not stored');
+          this.#sendError(session, {
+            frameId: 0,
+            code: 'INTERNAL',
+            message: `the gateway could not store the ack of command ${deliveryId}`,
+          });
+        }
         return;
       }
       default:
