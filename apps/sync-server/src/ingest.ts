@@ -334,7 +334,8 @@ export class Ingest {
         this.#counters.framesDuplicate += 1;
         this.#counters.opsDuplicate += opCount;
         // Its first commit may have gone through unanswered (INTERNAL): its ops reached no one.
-        this.#delivery.catchUpUser(userId).catch(() => {});
+        // Awaited, so a client re-sending a frame in a loop has one such read under way at a time.
+        await this.#delivery.catchUpUser(userId).catch(() => {});
         const rejected = await this.#store.rejectedIn(
           userId,
           deviceId,
