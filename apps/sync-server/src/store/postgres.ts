@@ -693,14 +693,22 @@ async function snapshotsOf(client: Queryable, userIds: readonly string[]): Promi
 }
 
 /** Bytes of log entries and pending commands each device stored, in one statement. */
+/**
+ * An entry's length as the write counted it (its JSON.stringify's `length`, UTF-16 code units):
+ * PostgreSQL's `length` counts characters, one per character beyond U+FFFF where JavaScript
+ * counts two, so those are counted again (the regular expression only for text that is not ASCII).
+ */
+const JSON_TEXT_LENGTH = `CASE WHEN octet_length(entry) = length(entry) THEN length(entry)
+  ELSE 2 * length(entry) - length(regexp_replace(entry, '[\\U00010000-\\U0010FFFF]', '', 'g')) END`;
+
 async function storedBytesOf(
   client: Queryable,
   devices: readonly { userId: string; deviceId: string }[],
 ): Promise<number[]> {
   const { rows } = await client.query<{ i: number; n: number }>(
     `SELECT w.i,
-       (SELECT coalesce(sum(length(entry)), 0) FROM oplog WHERE user_id = w.u AND device_id = w.d)
-       + (SELECT coalesce(sum(length(entry)), 0) FROM commands WHERE user_id = w.u AND source_device_id = w.d) AS n
+       (SELECT coalesce(sum(${JSON_TEXT_LENGTH}), 0) FROM oplog WHERE user_id = w.u AND device_id = w.d)
+       + (SELECT coalesce(sum(${JSON_TEXT_LENGTH}), 0) FROM commands WHERE user_id = w.u AND source_device_id = w.d) AS n
      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(u, d, i)`,
     [devices.map((device) => device.userId), devices.map((device) => device.deviceId)],
   );

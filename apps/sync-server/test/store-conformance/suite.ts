@@ -213,6 +213,11 @@ export function describeGatewayStoreConformance(options: GatewayStoreConformance
         expect(JSON.stringify(log.map((row) => row.entry))).toBe(JSON.stringify(stateOps));
         expect((await store.logAfter('u', 7, 3)).map((row) => row.entry)).toEqual(stateOps.slice(7, 10));
         expect(await store.settledIn('u', 'tv', 1, 20)).toEqual([{ first: 1, last: 20 }]);
+        // Counted as the JSON's length (UTF-16 code units, 2 per emoji) when written and when read
+        // back: a budget that reloads the count (a restart, another gateway) finds what was added.
+        const json = stateOps.reduce((sum, entry) => sum + JSON.stringify(entry).length, 0);
+        expect(committedResult(outcome).storedBytes).toBe(json);
+        expect(await store.storedBytes('u', 'tv')).toBe(json);
       });
 
       it('counts the bytes a device stored in log and commands', { timeout }, async () => {
