@@ -104,6 +104,48 @@ describe.skipIf(url === undefined)('PostgreSQL store: a group of frames per tran
     expect(together[9]?.[1]?.map((row) => row.logSeq)).toEqual([2, 3, 4]);
   });
 
+  it('never deadlocks: groups of the same users in opposite orders, from two stores at once', async () => {
+    const { store, schema } = await openStore();
+    const peer = await PostgresGatewayStore.open({ url: url as string, schema });
+    deferCleanup(() => peer.close());
+    // The store retries a deadlock, which would hide one: every failed statement is watched.
+    const deadlocks: unknown[] = [];
+    const query = pg.Client.prototype.query;
+    const watched = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+      if (result instanceof Promise) {
+        result.catch((error: { code?: unknown }) => {
+          if (error?.code === '40P01') deadlocks.push(error);
+        });
+      }
+      return result as never;
+    });
+    deferCleanup(() => watched.mockRestore());
+    const users = Array.from({ length: 12 }, (_, i) => `user-${i}`);
+    const rounds = 15;
+    const writers = [store, peer, store, peer].map(async (target, w) => {
+      for (let round = 0; round < rounds; round++) {
+        // Half the writers name the users upwards, half downwards.
+        const order = w % 2 === 0 ? users : [...users].reverse();
+        const outcomes = await target.writeFrames(
+          order.map((userId) => opsFrame(userId, `device-${w}`, round + 1, round + 1)),
+          [],
+        );
+        for (const outcome of outcomes) committedResult(outcome);
+      }
+    });
+    await Promise.all(writers);
+    expect(deadlocks).toEqual([]);
+    for (const userId of users) {
+      expect((await wholeLog(store, userId)).map((row) => row.logSeq)).toEqual(
+        Array.from({ length: 4 * rounds }, (_, i) => i + 1),
+      );
+    }
+  }, 60_000);
+
   it('fails the whole group at once while the server is unreachable, and writes it once it is back', async () => {
     const target = new URL(url as string);
     const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
