@@ -242,19 +242,32 @@ export class Delivery {
   /** Sends the target's stored commands that this connection has not been sent yet. */
   #deliverCommands(session: Session): void {
     const commands = sentCommands(session);
+    // One read of the box at a time, and one more after it if commands came meanwhile: a read
+    // per notice would read the whole box (commands the target has not acked) once per command
+    // sent to it, quadratic in a flood from a device on another instance.
+    if (commands.reading) {
+      commands.readAgain = true;
+      return;
+    }
+    commands.reading = true;
     commands.inFlight += 1;
     void (async () => {
       try {
-        const pending = await this.#store.pendingCommands(session.userId, session.deviceId, this.#now());
-        if (!session.subscribed) return;
-        for (const command of pending) {
-          if (commands.sent.has(command.id) || commands.acked.has(command.id)) continue;
-          commands.sent.add(command.id);
-          send(session, { type: 'command', deliveryId: command.id, frame: this.#commandFrame(command.entry) });
-        }
+        do {
+          commands.readAgain = false;
+          const pending = await this.#store.pendingCommands(session.userId, session.deviceId, this.#now());
+          if (!session.subscribed) return;
+          for (const command of pending) {
+            if (commands.sent.has(command.id) || commands.acked.has(command.id)) continue;
+            commands.sent.add(command.id);
+            send(session, { type: 'command', deliveryId: command.id, frame: this.#commandFrame(command.entry) });
+          }
+        } while (commands.readAgain);
       } catch (error) {
         if (session.ws.readyState === session.ws.OPEN) this.#onCatchUpFailure(session, error);
       } finally {
+        commands.reading = false;
+        commands.readAgain = false;
         settle(commands);
       }
     })();

@@ -58,6 +58,9 @@ export interface SentCommands {
   readonly acked: Set<number>;
   /** Command-box reads and deletes of this connection not finished yet. */
   inFlight: number;
+  /** A read of the command box is under way; `readAgain`: a command came since it began. */
+  reading?: boolean;
+  readAgain?: boolean;
 }
 
 /**

@@ -350,6 +350,30 @@ describe('delivery between instances (store double)', () => {
     expect(tv.session.commands?.acked.size).toBe(0);
   });
 
+  it('reads a command box once at a time however many notices come: the reads do not grow with the box', async () => {
+    const { store, fanout, subscriber } = await setup();
+    const tv = subscriber('tv');
+    await eventually(() => tv.session.commands?.inFlight === 0);
+    let reads = 0;
+    const read = store.view.pendingCommands;
+    store.view.pendingCommands = (userId, deviceId) => {
+      reads += 1;
+      return read(userId, deviceId);
+    };
+    store.delay = () => 3;
+    // A device on another instance sends 300 commands to tv, which does not ack: each notice
+    // read the whole box, 300 reads of up to 300 commands (quadratic in a flood).
+    const ids: number[] = [];
+    for (let i = 1; i <= 300; i++) {
+      ids.push(store.storeCommand('tv', commandOp('phone', i, 'tv')));
+      fanout.notice({ kind: 'command', userId: USER, deviceId: 'tv', committedAt: Date.now() });
+    }
+    await eventually(() => tv.deliveryIds().length === 300);
+    await eventually(() => tv.session.commands?.inFlight === 0);
+    expect(tv.deliveryIds()).toEqual(ids);
+    expect(reads).toBeLessThanOrEqual(2);
+  });
+
   it('after the broker comes back, catches up every subscriber and re-reads every command box', async () => {
     const { store, fanout, subscriber } = await setup();
     const tv = subscriber('tv');
