@@ -93,13 +93,18 @@ describe('SqliteGatewayStore log runs', () => {
     ];
     const u2 = oddOps('u2', 'tv', 1, 2);
     schema3File(path, { u1, u2 });
-    // What the schema 3 store answered: the length of each stored text, as SQLite counts it.
+    // What each write counted: the length of each stored text, in UTF-16 code units (the schema 3
+    // store read back SQLite's character count, an emoji once where its write counted it twice).
     const old = new Database(path, { readonly: true });
-    const oldBytes = old
-      .prepare<[], { user_id: string; device_id: string; n: number }>(
-        'SELECT user_id, device_id, sum(length(entry)) AS n FROM oplog GROUP BY user_id, device_id',
-      )
-      .all();
+    const oldBytes = new Map<string, { user_id: string; device_id: string; n: number }>();
+    for (const row of old
+      .prepare<[], { user_id: string; device_id: string; entry: string }>('SELECT user_id, device_id, entry FROM oplog')
+      .all()) {
+      const key = `${row.user_id} ${row.device_id}`;
+      const sum = oldBytes.get(key) ?? { user_id: row.user_id, device_id: row.device_id, n: 0 };
+      sum.n += row.entry.length;
+      oldBytes.set(key, sum);
+    }
     old.close();
 
     const store = new SqliteGatewayStore(path);
@@ -114,7 +119,7 @@ describe('SqliteGatewayStore log runs', () => {
         expect(page.map((row) => row.entry)).toEqual(u1.slice(from, from + limit));
       }
     }
-    for (const row of oldBytes) expect(await store.storedBytes(row.user_id, row.device_id)).toBe(row.n);
+    for (const row of oldBytes.values()) expect(await store.storedBytes(row.user_id, row.device_id)).toBe(row.n);
     expect(await store.snapshot('u1')).toEqual({ logSeq: 5, state: '{"at":5}' });
     // The log goes on after the migrated runs, in the store's own encoding.
     const next = committedResult((await store.writeFrames([opsFrame('u1', 'tv', 7, 8)], []))[0]);

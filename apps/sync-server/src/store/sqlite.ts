@@ -133,6 +133,11 @@ export class SqliteGatewayStore implements GatewayStore {
       this.#db.exec('BEGIN EXCLUSIVE; COMMIT');
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
+      // A text's length as a write counts it (JSON.stringify's `length`, UTF-16 code units):
+      // SQLite's `length` counts characters, one per character beyond U+FFFF where it counts two.
+      this.#db.function('utf16_length', { deterministic: true }, (text: unknown) =>
+        typeof text === 'string' ? text.length : 0,
+      );
       this.#migrate(path);
     } catch (error) {
       this.#db.close();
@@ -205,7 +210,7 @@ export class SqliteGatewayStore implements GatewayStore {
         'SELECT coalesce(sum(bytes), 0) AS n FROM log_runs WHERE user_id = ? AND device_id = ?',
       ),
       storedCommandBytes: db.prepare<[string, string], { n: number }>(
-        "SELECT coalesce(sum(length(entry)), 0) AS n FROM commands WHERE user_id = ? AND json_extract(entry, '$.deviceId') = ?",
+        "SELECT coalesce(sum(utf16_length(entry)), 0) AS n FROM commands WHERE user_id = ? AND json_extract(entry, '$.deviceId') = ?",
       ),
     };
     this.#prepareCodec();
@@ -561,12 +566,13 @@ export class SqliteGatewayStore implements GatewayStore {
       if (version >= 1 && version < 4) {
         // Per-op rows become runs: consecutive positions of one device (log_seq minus its rank
         // among the device's rows is constant along such a run), cut every MAX_RUN_ENTRIES, each
-        // a JSON array of the stored texts as they were. Their bytes stay what the per-op store
-        // counted (the sum of the texts' lengths).
+        // a JSON array of the stored texts as they were. Their bytes are the texts' lengths as a
+        // write counts them (UTF-16 code units; the per-op store read SQLite's character count
+        // back, less than its writes had counted for text beyond U+FFFF).
         db.exec(`
           INSERT INTO log_runs (user_id, last_log_seq, first_log_seq, device_id, encoding, entries, bytes)
             SELECT user_id, max(log_seq), min(log_seq), device_id, ${RUN_JSON},
-                   '[' || group_concat(entry, ',' ORDER BY log_seq) || ']', sum(length(entry))
+                   '[' || group_concat(entry, ',' ORDER BY log_seq) || ']', sum(utf16_length(entry))
             FROM (
               SELECT user_id, log_seq, device_id, entry, run,
                      (row_number() OVER (PARTITION BY user_id, device_id, run ORDER BY log_seq) - 1)

@@ -204,7 +204,16 @@ export function describeGatewayStoreConformance(options: GatewayStoreConformance
           const entry = variedOp('u', 'tv', i + 1, i * 4);
           return { ...entry, op: { ...entry.op, contentId: contentIds[i % contentIds.length] as string } };
         }) as SequencedOperation[];
-        const frame: FrameWrite = { ...opsFrame('u', 'tv', 1, 20), stateOps };
+        const command = commandEntry('tv', 21, 'phone');
+        const withEmoji = {
+          ...command,
+          op: { ...command.op, payload: { title: '🎬'.repeat(20) } },
+        } as SequencedOperation;
+        const frame: FrameWrite = {
+          ...opsFrame('u', 'tv', 1, 21),
+          stateOps,
+          commands: [{ entry: withEmoji, targetDeviceId: 'phone', expiresAt: BASE_TIME * 2 }],
+        };
         const [outcome, alongside] = await store.writeFrames([frame, opsFrame('v', 'tv', 1, 1)], []);
         expect(committedResult(outcome)).toMatchObject({ previousHead: 0, headLogSeq: 20 });
         expect(committedResult(alongside).headLogSeq).toBe(1);
@@ -212,10 +221,11 @@ export function describeGatewayStoreConformance(options: GatewayStoreConformance
         expect(log.map((row) => row.logSeq)).toEqual(stateOps.map((_, i) => i + 1));
         expect(JSON.stringify(log.map((row) => row.entry))).toBe(JSON.stringify(stateOps));
         expect((await store.logAfter('u', 7, 3)).map((row) => row.entry)).toEqual(stateOps.slice(7, 10));
-        expect(await store.settledIn('u', 'tv', 1, 20)).toEqual([{ first: 1, last: 20 }]);
+        expect(await store.settledIn('u', 'tv', 1, 21)).toEqual([{ first: 1, last: 21 }]);
         // Counted as the JSON's length (UTF-16 code units, 2 per emoji) when written and when read
         // back: a budget that reloads the count (a restart, another gateway) finds what was added.
-        const json = stateOps.reduce((sum, entry) => sum + JSON.stringify(entry).length, 0);
+        const json =
+          stateOps.reduce((sum, entry) => sum + JSON.stringify(entry).length, 0) + JSON.stringify(withEmoji).length;
         expect(committedResult(outcome).storedBytes).toBe(json);
         expect(await store.storedBytes('u', 'tv')).toBe(json);
       });
