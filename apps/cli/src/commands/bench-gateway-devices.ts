@@ -318,9 +318,14 @@ async function benchOnce(
       gatewayRssMb: idle.maxRssBytes / 2 ** 20,
       refused: 0,
     });
+    // The baseline is what the ingest row left (the allocator keeps its pages), so a few devices
+    // may grow nothing past it: no per-connection figure can be drawn then.
+    const growth = idle.maxRssBytes - baseline.maxRssBytes;
     progress(
       `bench gateway --devices (${label}): ${devices} idle devices, RSS ${(idle.maxRssBytes / 2 ** 20).toFixed(0)} MB ` +
-        `(${((idle.maxRssBytes - baseline.maxRssBytes) / devices / 1024).toFixed(1)} KiB per connection)`,
+        (growth > 0
+          ? `(${(growth / devices / 1024).toFixed(1)} KiB per connection)`
+          : '(no growth past the RSS the 500-op row left)'),
     );
 
     // Row 3: `active` devices send one op per frame at `rate`, each waiting for its ACK.
