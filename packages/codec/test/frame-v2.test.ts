@@ -1,7 +1,7 @@
 import { media_sync, type SequencedOperation } from '@media-sync/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Codec, CodecError, createCodec, readFrameHeader, type SessionDecoder } from '../src/index.js';
-import { fixtureOps, resign } from './helpers.js';
+import { type Codec, createCodec, readFrameHeader, type SessionDecoder } from '../src/index.js';
+import { codeOf, fixtureOps, resign } from './helpers.js';
 
 let codec: Codec;
 let ops: SequencedOperation[];
@@ -9,16 +9,6 @@ beforeAll(async () => {
   codec = await createCodec();
   ops = fixtureOps('tv-den', 400);
 });
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CodecError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 /** Every single-bit flip of every byte; returns the flips that were NOT rejected. */
 function acceptedFlips(bytes: Uint8Array, decode: (b: Uint8Array) => unknown): string[] {

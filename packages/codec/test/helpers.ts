@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { type JsonValue, parseTraceLine, type SequencedOperation, type SyncOperation } from '@media-sync/protocol';
 import fc from 'fast-check';
+import { CodecError } from '../src/errors.js';
 import type { FrameBinding } from '../src/frame.js';
 import { completeHeader, frameChecksum, parseFrame, resolveLimits } from '../src/frame.js';
 import { FrameField } from '../src/wire.js';
@@ -178,4 +179,15 @@ export const regularOpsArbitrary: fc.Arbitrary<SequencedOperation[]> = fc
 /** Ops of one user: every watchlist and progress op of `ops` rewritten to name `userId`. */
 export function ofUser(ops: readonly SequencedOperation[], userId: string): SequencedOperation[] {
   return ops.map((entry) => (entry.op.type === 'deviceCommand' ? entry : { ...entry, op: { ...entry.op, userId } }));
+}
+
+/** The code of the CodecError `f` throws, undefined when it throws none; any other error is rethrown. */
+export function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (error) {
+    if (error instanceof CodecError) return error.code;
+    throw error;
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@ import { media_sync, type SequencedOperation } from '@media-sync/protocol';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Codec, CodecError, createCodec, readFrameHeader } from '../src/index.js';
-import { deviceOpsArbitrary, loadFixtureTrace, ofUser, resign } from './helpers.js';
+import { codeOf, deviceOpsArbitrary, loadFixtureTrace, ofUser, resign } from './helpers.js';
 
 let codec: Codec;
 let sample: Uint8Array;
@@ -123,16 +123,6 @@ describe('fuzz: only CodecError, never another exception or a hang', () => {
 /** Length of a frame's body field (the frame's tail). */
 function readBodyLength(bytes: Uint8Array): number {
   return media_sync.v1.Frame.decode(bytes).body.length;
-}
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CodecError) return error.code;
-    throw error;
-  }
-  return undefined;
 }
 
 describe('fuzz: session frames against a held context', () => {

@@ -2,7 +2,7 @@ import { media_sync, type SequencedOperation, toCanonicalJson } from '@media-syn
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Codec, CodecError, createCodec, readFrameHeader } from '../src/index.js';
-import { deviceOpsArbitrary, fixtureOps, ofUser, regularOpsArbitrary, resign } from './helpers.js';
+import { codeOf, deviceOpsArbitrary, fixtureOps, ofUser, regularOpsArbitrary, resign } from './helpers.js';
 
 /** The fixture trace's one user (every device of it belongs to this user). */
 const ALICE = '00918221-7a95-4b00-b3c1-f8e5d05913a0';
@@ -14,16 +14,6 @@ beforeAll(async () => {
   codec = await createCodec();
   ops = ofUser(fixtureOps('tv-den', 300), ALICE);
 });
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CodecError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 const bound = (entries: readonly SequencedOperation[], userId = ALICE, options = {}) =>
   codec.encodeFrame('tv-den', entries, { userId, bindUser: true, ...options });
