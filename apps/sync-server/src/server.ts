@@ -289,7 +289,9 @@ class Gateway implements SyncServer {
       groupCommit: options.groupCommit ?? true,
       budgets,
     });
-    this.#inbound = new InboundScheduler(limits, this.#counters.limits, this.#log);
+    this.#inbound = new InboundScheduler(limits, this.#counters.limits, this.#log, {
+      handlersWaitForIo: this.#store.waitsForIo ?? false,
+    });
     const secret = options.secret;
     this.#upgrades = new Upgrades({
       limits,

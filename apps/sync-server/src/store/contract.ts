@@ -95,6 +95,11 @@ export interface StoredSnapshot {
 export interface GatewayStore {
   /** `sqlite` or `postgres`, for logs. */
   readonly kind: string;
+  /**
+   * Its calls wait for a server's answers (a network round trip), rather than settle within the
+   * turn of the event loop that made them (an embedded database); false when absent.
+   */
+  readonly waitsForIo?: boolean;
   /** The user's log head: the position of its last logged op, 0 for none. */
   head(userId: string): Promise<number>;
   /** The settled seqs of the device within first..last, as sorted ranges clipped to it. */

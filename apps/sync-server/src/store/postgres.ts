@@ -94,6 +94,7 @@ interface CodedRow extends RangeRow {
  */
 export class PostgresGatewayStore implements GatewayStore {
   readonly kind = 'postgres';
+  readonly waitsForIo = true;
   readonly #pool: pg.Pool;
   readonly #settledReads: BatchedReads<SettledWindow, RangeRow[]>;
   readonly #logReads: BatchedReads<LogWindow, LogEntry[]>;
