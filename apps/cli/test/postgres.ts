@@ -1,3 +1,4 @@
+import { dropPostgresSchema } from '@media-sync/sync-server';
 import pg from 'pg';
 
 const DEFAULT_URL = 'postgres://root@127.0.0.1:5432/test';
@@ -32,14 +33,6 @@ export function withFreshSchema(url: string, prefix: string): { url: string; dro
   withSchema.searchParams.set('schema', schema);
   return {
     url: withSchema.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => dropPostgresSchema(url, schema),
   };
 }

@@ -9,6 +9,7 @@ export {
 } from './server.js';
 export {
   type CommandWrite,
+  dropPostgresSchema,
   type FrameWrite,
   type FrameWriteResult,
   GATEWAY_APPLICATION_ID,

@@ -11,6 +11,7 @@ export type {
 } from './store/contract.js';
 export { openGatewayStore } from './store/open.js';
 export {
+  dropPostgresSchema,
   POSTGRES_SCHEMA_VERSION,
   PostgresGatewayStore,
   type PostgresGatewayStoreOptions,

@@ -12,8 +12,7 @@ import {
   type SequencedOperation,
   type SyncOperation,
 } from '@media-sync/protocol';
-import { createToken } from '@media-sync/sync-server';
-import pg from 'pg';
+import { createToken, dropPostgresSchema } from '@media-sync/sync-server';
 import { WebSocket } from 'ws';
 import { median } from '../trace-files.js';
 
@@ -398,7 +397,7 @@ async function benchOnce(
     for (const client of clients) client.close();
     await Promise.all(gateways.map((gateway) => gateway.stop()));
     rmSync(dir, { recursive: true, force: true });
-    if (storeUrl !== store.url && store.url !== undefined) await dropSchema(store.url, schema);
+    if (storeUrl !== store.url && store.url !== undefined) await dropPostgresSchema(store.url, schema);
   }
 }
 
@@ -522,16 +521,6 @@ class DeviceClient {
 
   close(): void {
     this.ws.terminate();
-  }
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
   }
 }
 

@@ -33,6 +33,20 @@ export interface PostgresGatewayStoreOptions {
 }
 
 /**
+ * Drops a gateway schema and everything in it (a benchmark's or a test run's), on the server at
+ * `url`. The name is quoted as an identifier, so any name is taken literally.
+ */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Versioned migrations, applied in order on start, each recorded in `schema_migrations`. A
  * migration is never edited once released; a change is a new entry.
  */

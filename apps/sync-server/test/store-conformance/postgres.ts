@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { GatewayStore } from '../../src/store/contract.js';
-import { POSTGRES_SCHEMA_VERSION, PostgresGatewayStore } from '../../src/store/postgres.js';
+import { dropPostgresSchema, POSTGRES_SCHEMA_VERSION, PostgresGatewayStore } from '../../src/store/postgres.js';
 import type { GatewayStoreFixture } from './suite.js';
 
 let schemas = 0;
@@ -12,15 +12,7 @@ export function uniqueSchema(prefix = 'msgw_test'): string {
 }
 
 /** Drops a test schema and everything in it. */
-export async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+export const dropSchema = dropPostgresSchema;
 
 /** A GatewayStore fixture on a fresh schema of the PostgreSQL server at `url`, dropped in teardown. */
 export async function postgresFixture(url: string): Promise<GatewayStoreFixture> {
